@@ -1,0 +1,18 @@
+/*
+ * libimapclient: an easy-to-use, complete IMAP client library for C.
+ *
+ * This umbrella header includes the whole public API. Start with
+ * imapclient/client.h (connecting, logging in) and read the other headers
+ * as the manual of each area.
+ */
+#ifndef IMAPCLIENT_H
+#define IMAPCLIENT_H
+
+#include "imapclient/common.h"
+#include "imapclient/errors.h"
+#include "imapclient/options.h"
+#include "imapclient/types.h"
+#include "imapclient/client.h"
+#include "imapclient/testing.h"
+
+#endif

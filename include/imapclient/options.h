@@ -1,0 +1,80 @@
+/*
+ * libimapclient: connection options (the keyword arguments of IMAPClient()).
+ */
+#ifndef IMAPCLIENT_OPTIONS_H
+#define IMAPCLIENT_OPTIONS_H
+
+#include "common.h"
+
+IMAPCLIENT_BEGIN_DECLS
+
+/** Direction of a protocol log line. */
+typedef enum imapclient_log_dir {
+    IMAPCLIENT_LOG_SENT = 'C',     /**< a line the client sent */
+    IMAPCLIENT_LOG_RECEIVED = 'S', /**< a response the server sent */
+    IMAPCLIENT_LOG_INFO = 'I'      /**< a remark of the library (TLS up, ...) */
+} imapclient_log_dir;
+
+/**
+ * Protocol log callback. Called once per line sent and once per response
+ * received (long responses are cut to their first 4096 bytes, with a note of
+ * the full size). Passwords of LOGIN and every AUTHENTICATE payload appear
+ * as `***`. line is not NUL-terminated; len is its length.
+ */
+typedef void (*imapclient_log_fn)(void *payload, imapclient_log_dir dir, const char *line,
+                                  size_t len);
+
+/** The current version of imapclient_options (set by imapclient_options_init()). */
+#define IMAPCLIENT_OPTIONS_VERSION 1
+
+/**
+ * Connection options. Always initialise with imapclient_options_init(), then
+ * change what you need; fields are only ever appended.
+ *
+ * String fields are copied by imapclient_connect(); the caller may free them
+ * afterwards.
+ */
+typedef struct imapclient_options {
+    unsigned version; /**< IMAPCLIENT_OPTIONS_VERSION */
+
+    /* Where and how to connect (IMAPClient(host, port, ssl, stream)). */
+    int port;   /**< 0: 993 with ssl, 143 without */
+    int ssl;    /**< implicit TLS (default 1) */
+    int stream; /**< host is a shell command whose stdin/stdout carry IMAP (default 0) */
+
+    /* SocketTimeout(connect, read), in milliseconds; 0 waits for ever. */
+    int connect_timeout_ms; /**< resolving, connecting, TLS handshake, greeting */
+    int timeout_ms;         /**< each later read or write */
+
+    /* TLS (ssl_context). Certificate and hostname are verified by default. */
+    const char *ca_file;      /**< PEM bundle of trusted CAs; NULL: system default */
+    const char *ca_path;      /**< directory of hashed CA certificates; NULL: none */
+    int verify_peer;          /**< verify the certificate chain (default 1) */
+    int check_hostname;       /**< verify the name in the certificate (default 1) */
+    const char *tls_hostname; /**< name to verify and send as SNI; NULL: host */
+    const char *cert_file;    /**< client certificate (PEM), or NULL */
+    const char *key_file;     /**< its private key (PEM); NULL: cert_file */
+    void *ssl_ctx; /**< an OpenSSL SSL_CTX * to use instead of the settings above;
+                        the library takes a reference and never changes it */
+
+    /* Behaviour (IMAPClient attributes; may also be changed later). */
+    int use_uid;         /**< UID commands and UIDs in results (default 1) */
+    int normalise_times; /**< convert dates to local time, drop the offset (default 1) */
+    int folder_encode;   /**< modified UTF-7 folder names (default 1) */
+
+    /* Protocol log (never shows passwords or tokens). */
+    imapclient_log_fn log;
+    void *log_payload;
+
+    /* Limits that keep memory bounded against hostile servers. */
+    size_t max_line;      /**< longest line outside literals (default 8 MiB) */
+    uint64_t max_literal; /**< largest literal accepted (default 1 GiB) */
+    unsigned max_depth;   /**< deepest list nesting (default 100) */
+} imapclient_options;
+
+/** Fill o with the reference's defaults (see the field comments). */
+IMAPCLIENT_EXTERN void imapclient_options_init(imapclient_options *o);
+
+IMAPCLIENT_END_DECLS
+
+#endif

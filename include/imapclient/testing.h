@@ -1,0 +1,55 @@
+/*
+ * libimapclient: the scripted server for tests (IMAPClient's
+ * TestableIMAPClient). A handle connected with imapclient_connect_scripted()
+ * talks to a script instead of a network server, so you can test your own
+ * code against canned server bytes.
+ *
+ * Script format, one directive per line (LF or CRLF line ends):
+ *
+ *     # a comment
+ *     S: * OK ready             the server sends "* OK ready\r\n"
+ *     C: A001 LOGIN me secret   the client must send exactly "A001 LOGIN me secret\r\n"
+ *     S+ hello                  the server sends "hello" with no line end
+ *     !EOF                      the server closes the connection
+ *     !TIMEOUT                  the next read times out
+ *
+ * Command tags are A001, A002, ... in order. Server lines are delivered when
+ * the client reads, after it has sent every C: line before them; a client
+ * byte that differs from the script makes the call fail with
+ * IMAPCLIENT_EIO and an error message showing the expected and the actual
+ * bytes.
+ */
+#ifndef IMAPCLIENT_TESTING_H
+#define IMAPCLIENT_TESTING_H
+
+#include "client.h"
+
+IMAPCLIENT_BEGIN_DECLS
+
+/**
+ * Connect a handle to a script (see above); the greeting is read as by
+ * imapclient_connect(). The script is copied.
+ *
+ * @param opts  options or NULL (port, ssl, timeouts and TLS are ignored)
+ * @return as imapclient_connect()
+ */
+IMAPCLIENT_EXTERN int imapclient_connect_scripted(const char *script,
+                                                  const imapclient_options *opts,
+                                                  imapclient **out);
+
+/**
+ * Whether the whole script was played: 1 when every S: line was delivered
+ * and every C: line was sent, else 0 (and imapclient_errmsg() is unchanged).
+ * For a handle not connected to a script, 0.
+ */
+IMAPCLIENT_EXTERN int imapclient_script_done(const imapclient *c);
+
+/**
+ * Everything the client has sent so far, as one NUL-terminated string
+ * (owned by the handle), or NULL for a handle not connected to a script.
+ */
+IMAPCLIENT_EXTERN const char *imapclient_script_sent(const imapclient *c);
+
+IMAPCLIENT_END_DECLS
+
+#endif

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Install the Debian 12 packages libimapclient needs to build and test.
+# Idempotent: does nothing (and never runs apt-get) when all are installed.
+#
+# Dovecot's package starts the system-wide dovecot service on 143/993 when it
+# is installed; the tests run private instances (tests/live/dovecot.sh), so
+# service start-up is blocked during the install and the service is stopped
+# and disabled afterwards.
+set -euo pipefail
+
+PACKAGES=(
+    build-essential cmake pkg-config
+    clang libclang-rt-14-dev clang-format valgrind
+    libssl-dev zlib1g-dev libcmocka-dev libinih-dev libjansson-dev libedit-dev
+    libetpan-dev
+    dovecot-imapd openssl netcat-openbsd tmux
+    iproute2 # ss, used by tests/live/dovecot.sh to pick free ports
+)
+
+installed() {
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
+}
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+
+stop_system_dovecot() {
+    # Only the system instance (the one started from /etc/dovecot, pid file
+    # /run/dovecot/master.pid); private test instances use their own config
+    # and pid file and are left alone.
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+        systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
+    else
+        if [ -x /etc/init.d/dovecot ]; then
+            /etc/init.d/dovecot stop >/dev/null 2>&1 || true
+        fi
+        if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/dovecot ]; then
+            update-rc.d dovecot disable >/dev/null 2>&1 || true
+        fi
+    fi
+}
+
+system_dovecot_running() {
+    local pid
+    pid=$(cat /run/dovecot/master.pid 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+    # Nothing to install; still make sure an earlier install did not leave
+    # the system instance running.
+    if [ "$(id -u)" -eq 0 ] && system_dovecot_running; then
+        stop_system_dovecot
+    fi
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "deps.sh: missing packages: ${missing[*]}" >&2
+    echo "deps.sh: not root; install them with: sudo $0" >&2
+    exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+
+# Block service start-up during the install (policy-rc.d exit 101 = action
+# forbidden). Keep an existing policy-rc.d (Docker images ship one).
+policy=/usr/sbin/policy-rc.d
+made_policy=
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 0755 "$policy"
+    made_policy=1
+fi
+cleanup() {
+    if [ -n "$made_policy" ]; then rm -f "$policy"; fi
+}
+trap cleanup EXIT
+
+log=$(mktemp)
+run() {
+    if ! "$@" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "deps.sh: failed: $*" >&2
+        rm -f "$log"
+        exit 1
+    fi
+}
+
+# Another apt/dpkg run (e.g. unattended upgrades) may hold the lock: wait.
+apt_opts=(-o DPkg::Lock::Timeout=600 -q)
+run apt-get "${apt_opts[@]}" update
+run apt-get "${apt_opts[@]}" install -y "${missing[@]}"
+rm -f "$log"
+
+case " ${missing[*]} " in
+*" dovecot-imapd "*) stop_system_dovecot ;;
+*) if system_dovecot_running; then stop_system_dovecot; fi ;;
+esac
+
+for p in "${missing[@]}"; do
+    installed "$p" || {
+        echo "deps.sh: $p is still not installed" >&2
+        exit 1
+    }
+done

@@ -1,0 +1,254 @@
+/*
+ * Session calls: CAPABILITY, LOGIN, STARTTLS, NOOP, LOGOUT.
+ * RFC 3501 sections 6.1 and 6.2; RFC 2595 section 3.1 (STARTTLS).
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int imc_require_auth(imapclient *c, const char *call)
+{
+    if (c->state == IMAPCLIENT_STATE_AUTHENTICATED ||
+        c->state == IMAPCLIENT_STATE_SELECTED)
+        return 0;
+    return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "%s: not logged in", call);
+}
+
+int imc_require_selected(imapclient *c, const char *call)
+{
+    if (c->state == IMAPCLIENT_STATE_SELECTED)
+        return 0;
+    return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "%s: no folder is selected", call);
+}
+
+static int on_capability(imapclient *c, const imapclient_response *r, void *ud)
+{
+    /* generic processing already stored it */
+    return !strcmp(r->name, "CAPABILITY");
+}
+
+int imc_caps_ensure(imapclient *c)
+{
+    if (c->caps_valid)
+        return 0;
+    imc_request rq = {.on_untagged = on_capability};
+    imc_begin(c, "CAPABILITY");
+    int rc = imc_run(c, &rq);
+    if (rc)
+        return rc;
+    if (!c->caps_valid)
+        return imc_fail(c, IMAPCLIENT_EPROTOCOL,
+                        "CAPABILITY: no capability list in reply");
+    return 0;
+}
+
+int imc_require_cap(imapclient *c, const char *cap, const char *call)
+{
+    int rc = imc_caps_ensure(c);
+    if (rc)
+        return rc;
+    if (!imc_has_cap(c, cap))
+        return imc_fail(c, IMAPCLIENT_ECAPABILITY, "%s: server does not support %s", call,
+                        cap);
+    return 0;
+}
+
+int imapclient_capabilities(imapclient *c, const char *const **out, size_t *count)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "capabilities: out is NULL");
+    if ((rc = imc_caps_ensure(c)))
+        return rc;
+    *out = (const char *const *)c->caps;
+    if (count)
+        *count = c->ncaps;
+    return 0;
+}
+
+int imapclient_has_capability(imapclient *c, const char *capability)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!capability)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "has_capability: NULL capability");
+    if ((rc = imc_caps_ensure(c)))
+        return rc;
+    return imc_has_cap(c, capability);
+}
+
+/* After authentication: use the capabilities of the completion when the
+ * server sent them, else forget the old ones so they are asked again
+ * (RFC 3501 6.2: capabilities may change after login). */
+void imc_after_auth(imapclient *c, const imc_request *rq);
+void imc_after_auth(imapclient *c, const imc_request *rq)
+{
+    imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
+    if (!(rq->done && rq->done->code && !strcmp(rq->done->code, "CAPABILITY")))
+        imc_caps_forget(c);
+    else
+        imc_caps_set_from_values(c, rq->done->code_args, 0);
+}
+
+int imapclient_login(imapclient *c, const char *username, const char *password,
+                     const char **text)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!username || !password)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "login: NULL username or password");
+    if (c->state != IMAPCLIENT_STATE_NOT_AUTHENTICATED)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "login: already authenticated");
+    imc_begin(c, "LOGIN");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, username, strlen(username));
+    imc_put_sp(&c->cmd);
+    imc_put_secret_begin(&c->cmd);
+    imc_put_astring(&c->cmd, password, strlen(password));
+    imc_put_secret_end(&c->cmd);
+    imc_request rq = {0};
+    rc = imc_run(c, &rq);
+    imc_cmdbuf_reset(&c->cmd); /* wipes the password */
+    if (rc == IMAPCLIENT_ERROR)
+        return imc_recode(c, IMAPCLIENT_ELOGIN);
+    if (rc)
+        return rc;
+    imc_after_auth(c, &rq);
+    if (text)
+        *text = rq.done->text;
+    return 0;
+}
+
+int imapclient_starttls(imapclient *c)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (c->t->is_tls)
+        return imc_fail(c, IMAPCLIENT_EABORT, "starttls: TLS is already active");
+    if (imc_is_scripted(c->t))
+        return imc_fail(c, IMAPCLIENT_EABORT,
+                        "starttls: not possible on a scripted server");
+    if ((rc = imc_caps_ensure(c)))
+        return rc;
+    if (!imc_has_cap(c, "STARTTLS"))
+        return imc_fail(c, IMAPCLIENT_EABORT,
+                        "starttls: server does not offer STARTTLS (refusing to go on "
+                        "without TLS)");
+    imc_request rq = {0};
+    if ((rc = imc_simple(c, "STARTTLS", &rq)))
+        return rc;
+    /* Bytes after the OK would have been injected before TLS (CVE-2011-0411
+     * class); refuse them. */
+    if (imc_reader_buffered(&c->rd))
+        return imc_abort(c, IMAPCLIENT_EPROTOCOL,
+                         "starttls: server sent data before the TLS handshake");
+    char err[256] = "";
+    imc_transport *t = c->t;
+    c->t = NULL;
+    c->rd.t = NULL;
+    rc = imc_tls_wrap(t, c->host, &c->opts,
+                      c->opts.connect_timeout_ms ? c->opts.connect_timeout_ms
+                                                 : c->opts.timeout_ms,
+                      &t, err);
+    if (rc)
+        return imc_abort(c, rc, "starttls: %s", err);
+    c->t = t;
+    c->rd.t = t;
+    /* RFC 2595 3.1: discard capabilities learnt before TLS. */
+    imc_caps_forget(c);
+    imc_log_info(c, "TLS established");
+    return 0;
+}
+
+static int take_pending(imapclient *c, imapclient_responses **out, const char *text)
+{
+    imapclient_responses *r = imc_responses_new();
+    if (!r)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    void **slot = (void **)r - 1;
+    imc_arena *a = slot[0];
+    r->text = imc_arena_strdup(a, text ? text : "");
+    r->items = imc_arena_calloc(a, c->npend ? c->npend : 1, sizeof *r->items);
+    if (!r->text || !r->items) {
+        imapclient_responses_free(r);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < c->npend; i++)
+        if (imc_response_copy(a, &c->pend[i], &r->items[i])) {
+            imapclient_responses_free(r);
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        }
+    r->count = c->npend;
+    c->npend = 0;
+    imc_arena_reset(c->pend_arena);
+    *out = r;
+    return 0;
+}
+
+int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text);
+int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text)
+{
+    return take_pending(c, out, text);
+}
+
+int imapclient_noop(imapclient *c, imapclient_responses **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    imc_request rq = {0};
+    if ((rc = imc_simple(c, "NOOP", &rq)))
+        return rc;
+    return out ? take_pending(c, out, rq.done->text) : 0;
+}
+
+int imapclient_take_responses(imapclient *c, imapclient_responses **out)
+{
+    if (!c || !out)
+        return IMAPCLIENT_EINVAL;
+    *out = NULL;
+    c->errcode = 0;
+    c->errmsg[0] = '\0';
+    return take_pending(c, out, "");
+}
+
+static int on_logout(imapclient *c, const imapclient_response *r, void *ud)
+{
+    return !strcmp(r->name, "BYE");
+}
+
+int imapclient_logout(imapclient *c, const char **text)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    imc_request rq = {.on_untagged = on_logout};
+    rc = imc_simple(c, "LOGOUT", &rq);
+    const char *t = c->bye_text ? c->bye_text : (rq.done ? rq.done->text : "");
+    if (rc == IMAPCLIENT_EABORT && c->bye_text)
+        rc = 0; /* some servers close right after BYE */
+    if (rc)
+        return rc;
+    imc_abort(c, 0, "%s", "");
+    c->errmsg[0] = '\0';
+    if (text)
+        *text = t;
+    return 0;
+}
+
+int imapclient_shutdown(imapclient *c)
+{
+    if (!c)
+        return IMAPCLIENT_EINVAL;
+    imc_abort(c, 0, "%s", "");
+    c->errmsg[0] = '\0';
+    return 0;
+}

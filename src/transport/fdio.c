@@ -1,0 +1,94 @@
+/* Blocking-with-timeout I/O on non-blocking fds, shared by TCP and the
+ * command stream. */
+#include "fdio.h"
+
+#include <imapclient/errors.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int imc_wait_fd(int fd, int for_write, int timeout_ms)
+{
+    struct pollfd p = {.fd = fd, .events = for_write ? POLLOUT : POLLIN};
+    int ms = timeout_ms > 0 ? timeout_ms : (timeout_ms < 0 ? 0 : -1);
+    for (;;) {
+        int n = poll(&p, 1, ms);
+        if (n > 0)
+            return 1;
+        if (n == 0)
+            return 0;
+        if (errno != EINTR)
+            return IMAPCLIENT_EIO;
+    }
+}
+
+int imc_set_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -1;
+    return 0;
+}
+
+ssize_t imc_fd_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
+{
+    for (;;) {
+        ssize_t n = read(t->rfd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno == EINTR)
+            continue;
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            snprintf(t->err, sizeof t->err, "read: %s", strerror(errno));
+            return IMAPCLIENT_EIO;
+        }
+        if (timeout_ms < 0) {
+            snprintf(t->err, sizeof t->err, "no data available");
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        int w = imc_wait_fd(t->rfd, 0, timeout_ms);
+        if (w == 0) {
+            snprintf(t->err, sizeof t->err, "read timed out after %d ms", timeout_ms);
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        if (w < 0) {
+            snprintf(t->err, sizeof t->err, "poll: %s", strerror(errno));
+            return w;
+        }
+    }
+}
+
+int imc_fd_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
+{
+    const char *p = buf;
+    while (len) {
+        ssize_t n =
+            t->wfd == t->rfd ? send(t->wfd, p, len, MSG_NOSIGNAL) : write(t->wfd, p, len);
+        if (n < 0 && errno == ENOTSOCK)
+            n = write(t->wfd, p, len);
+        if (n > 0) {
+            p += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            snprintf(t->err, sizeof t->err, "write: %s", strerror(errno));
+            return IMAPCLIENT_EIO;
+        }
+        int w = imc_wait_fd(t->wfd, 1, timeout_ms);
+        if (w == 0) {
+            snprintf(t->err, sizeof t->err, "write timed out after %d ms", timeout_ms);
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        if (w < 0)
+            return w;
+    }
+    return 0;
+}

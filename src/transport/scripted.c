@@ -1,0 +1,233 @@
+/* Scripted server transport: plays canned server bytes and checks the
+ * client's bytes against the script (format in imapclient/testing.h). */
+#include "transport.h"
+
+#include "../util/buf.h"
+
+#include <imapclient/errors.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum step_kind { STEP_SERVER, STEP_CLIENT, STEP_EOF, STEP_TIMEOUT };
+
+typedef struct step {
+    enum step_kind kind;
+    char *data;
+    size_t len;
+} step;
+
+typedef struct scripted {
+    imc_transport base;
+    step *steps;
+    size_t nsteps, cur;
+    size_t off;   /* bytes of steps[cur] already delivered or matched */
+    imc_buf sent; /* everything the client wrote */
+    int failed;
+} scripted;
+
+static void script_free(scripted *s)
+{
+    for (size_t i = 0; i < s->nsteps; i++)
+        free(s->steps[i].data);
+    free(s->steps);
+    imc_buf_free(&s->sent);
+    free(s);
+}
+
+/* Append a step, merging consecutive steps of the same kind. */
+static int add_step(scripted *s, enum step_kind k, const char *p, size_t n, int crlf)
+{
+    step *last = s->nsteps ? &s->steps[s->nsteps - 1] : NULL;
+    if (!last || last->kind != k || k == STEP_EOF || k == STEP_TIMEOUT) {
+        step *ns = realloc(s->steps, (s->nsteps + 1) * sizeof *ns);
+        if (!ns)
+            return -1;
+        s->steps = ns;
+        last = &s->steps[s->nsteps++];
+        last->kind = k;
+        last->data = NULL;
+        last->len = 0;
+    }
+    char *d = realloc(last->data, last->len + n + 3);
+    if (!d)
+        return -1;
+    memcpy(d + last->len, p, n);
+    last->len += n;
+    if (crlf) {
+        d[last->len++] = '\r';
+        d[last->len++] = '\n';
+    }
+    d[last->len] = '\0';
+    last->data = d;
+    return 0;
+}
+
+static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
+{
+    scripted *s = (scripted *)t;
+    if (s->cur < s->nsteps && s->steps[s->cur].kind == STEP_CLIENT) {
+        step *st = &s->steps[s->cur];
+        snprintf(t->err, sizeof t->err,
+                 "script: client read before sending the expected bytes: %.*s",
+                 (int)(st->len - s->off > 120 ? 120 : st->len - s->off),
+                 st->data + s->off);
+        s->failed = 1;
+        return IMAPCLIENT_EIO;
+    }
+    if (s->cur >= s->nsteps)
+        return 0; /* script over: the server hangs up */
+    step *st = &s->steps[s->cur];
+    if (st->kind == STEP_EOF) {
+        s->cur++;
+        return 0;
+    }
+    if (st->kind == STEP_TIMEOUT) {
+        if (timeout_ms >= 0)
+            s->cur++;
+        snprintf(t->err, sizeof t->err, "read timed out (scripted)");
+        return IMAPCLIENT_ETIMEOUT;
+    }
+    size_t n = st->len - s->off;
+    if (n > len)
+        n = len;
+    memcpy(buf, st->data + s->off, n);
+    s->off += n;
+    if (s->off == st->len) {
+        s->cur++;
+        s->off = 0;
+    }
+    return (ssize_t)n;
+}
+
+static int scripted_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
+{
+    scripted *s = (scripted *)t;
+    const char *p = buf;
+    if (imc_buf_add(&s->sent, buf, len) < 0)
+        return IMAPCLIENT_ENOMEM;
+    while (len) {
+        if (s->cur >= s->nsteps || s->steps[s->cur].kind != STEP_CLIENT) {
+            snprintf(t->err, sizeof t->err, "script: unexpected client bytes: %.*s",
+                     (int)(len > 120 ? 120 : len), p);
+            s->failed = 1;
+            return IMAPCLIENT_EIO;
+        }
+        step *st = &s->steps[s->cur];
+        size_t n = st->len - s->off;
+        if (n > len)
+            n = len;
+        if (memcmp(st->data + s->off, p, n) != 0) {
+            size_t i = 0;
+            while (i < n && st->data[s->off + i] == p[i])
+                i++;
+            size_t want = st->len - s->off - i;
+            size_t got = len - i;
+            snprintf(t->err, sizeof t->err,
+                     "script: client sent \"%.*s\", expected \"%.*s\"",
+                     (int)(got > 100 ? 100 : got), p + i, (int)(want > 100 ? 100 : want),
+                     st->data + s->off + i);
+            s->failed = 1;
+            return IMAPCLIENT_EIO;
+        }
+        s->off += n;
+        p += n;
+        len -= n;
+        if (s->off == st->len) {
+            s->cur++;
+            s->off = 0;
+        }
+    }
+    return 0;
+}
+
+static size_t scripted_pending(imc_transport *t)
+{
+    return 0;
+}
+
+static void scripted_close(imc_transport *t)
+{
+    script_free((scripted *)t);
+}
+
+static const struct imc_transport_ops scripted_ops = {
+    .name = "scripted",
+    .read = scripted_read,
+    .write = scripted_write,
+    .pending = scripted_pending,
+    .close = scripted_close,
+};
+
+int imc_scripted_new(const char *script, imc_transport **out, char *err)
+{
+    scripted *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, 256, "out of memory");
+        return IMAPCLIENT_ENOMEM;
+    }
+    s->base.ops = &scripted_ops;
+    s->base.rfd = s->base.wfd = -1;
+    imc_buf_init(&s->sent, 0);
+    const char *p = script;
+    unsigned lineno = 0;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        const char *next = nl ? nl + 1 : p + n;
+        if (n && p[n - 1] == '\r')
+            n--;
+        lineno++;
+        int rc = 0;
+        if (n == 0 || p[0] == '#') {
+            rc = 0;
+        } else if (n >= 2 && (p[0] == 'S' || p[0] == 'C') &&
+                   (p[1] == ':' || p[1] == '+')) {
+            size_t skip = (n >= 3 && p[2] == ' ') ? 3 : 2;
+            rc = add_step(s, p[0] == 'S' ? STEP_SERVER : STEP_CLIENT, p + skip, n - skip,
+                          p[1] == ':');
+        } else if (n == 4 && !memcmp(p, "!EOF", 4)) {
+            rc = add_step(s, STEP_EOF, "", 0, 0);
+        } else if (n == 8 && !memcmp(p, "!TIMEOUT", 8)) {
+            rc = add_step(s, STEP_TIMEOUT, "", 0, 0);
+        } else {
+            snprintf(err, 256, "script line %u: unknown directive", lineno);
+            script_free(s);
+            return IMAPCLIENT_EINVAL;
+        }
+        if (rc < 0) {
+            snprintf(err, 256, "out of memory");
+            script_free(s);
+            return IMAPCLIENT_ENOMEM;
+        }
+        p = next;
+    }
+    *out = &s->base;
+    return 0;
+}
+
+int imc_is_scripted(const imc_transport *t)
+{
+    return t && t->ops == &scripted_ops;
+}
+
+int imc_scripted_done(const imc_transport *t)
+{
+    const scripted *s = (const scripted *)t;
+    if (!imc_is_scripted(t) || s->failed)
+        return 0;
+    /* A final EOF the client never read still counts as played. */
+    size_t cur = s->cur;
+    while (cur < s->nsteps && s->off == 0 && s->steps[cur].kind == STEP_EOF)
+        cur++;
+    return cur >= s->nsteps;
+}
+
+const char *imc_scripted_sent(const imc_transport *t)
+{
+    const scripted *s = (const scripted *)t;
+    if (!imc_is_scripted(t))
+        return NULL;
+    return s->sent.data ? s->sent.data : "";
+}

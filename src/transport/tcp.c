@@ -1,0 +1,130 @@
+/* Plain TCP transport. */
+#include "fdio.h"
+#include "transport.h"
+
+#include <imapclient/errors.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+static size_t tcp_pending(imc_transport *t)
+{
+    return 0;
+}
+
+static void tcp_close(imc_transport *t)
+{
+    if (t->rfd >= 0)
+        close(t->rfd);
+    free(t);
+}
+
+static const struct imc_transport_ops tcp_ops = {
+    .name = "tcp",
+    .read = imc_fd_read,
+    .write = imc_fd_write,
+    .pending = tcp_pending,
+    .close = tcp_close,
+};
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Connect one address within the remaining time; fd or negative status. */
+static int try_connect(const struct addrinfo *ai, int timeout_ms, int *err_no)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+    if (fd < 0) {
+        *err_no = errno;
+        return IMAPCLIENT_ECONNECT;
+    }
+    if (imc_set_nonblock(fd) < 0) {
+        *err_no = errno;
+        close(fd);
+        return IMAPCLIENT_ECONNECT;
+    }
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+        return fd;
+    if (errno != EINPROGRESS) {
+        *err_no = errno;
+        close(fd);
+        return IMAPCLIENT_ECONNECT;
+    }
+    int w = imc_wait_fd(fd, 1, timeout_ms);
+    if (w <= 0) {
+        *err_no = w == 0 ? ETIMEDOUT : errno;
+        close(fd);
+        return w == 0 ? IMAPCLIENT_ETIMEOUT : IMAPCLIENT_ECONNECT;
+    }
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 || soerr) {
+        *err_no = soerr ? soerr : errno;
+        close(fd);
+        return IMAPCLIENT_ECONNECT;
+    }
+    return fd;
+}
+
+int imc_tcp_connect(const char *host, int port, int timeout_ms, imc_transport **out,
+                    char *err)
+{
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+    struct addrinfo *res = NULL;
+    int gai = getaddrinfo(host, portstr, &hints, &res);
+    if (gai != 0) {
+        snprintf(err, 256, "cannot resolve %s: %s", host, gai_strerror(gai));
+        return IMAPCLIENT_ERESOLVE;
+    }
+    long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    int fd = -1, rc = IMAPCLIENT_ECONNECT, err_no = 0;
+    for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
+        int left = 0;
+        if (deadline) {
+            long long l = deadline - now_ms();
+            if (l <= 0) {
+                rc = IMAPCLIENT_ETIMEOUT;
+                err_no = ETIMEDOUT;
+                break;
+            }
+            left = (int)l;
+        }
+        fd = try_connect(ai, left, &err_no);
+        if (fd >= 0)
+            break;
+        rc = fd;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        snprintf(err, 256, "cannot connect to %s port %d: %s", host, port,
+                 rc == IMAPCLIENT_ETIMEOUT ? "timed out" : strerror(err_no));
+        return rc;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    imc_transport *t = calloc(1, sizeof *t);
+    if (!t) {
+        close(fd);
+        snprintf(err, 256, "out of memory");
+        return IMAPCLIENT_ENOMEM;
+    }
+    t->ops = &tcp_ops;
+    t->rfd = t->wfd = fd;
+    *out = t;
+    return 0;
+}

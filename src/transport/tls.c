@@ -1,0 +1,235 @@
+/* TLS transport (OpenSSL) stacked on any fd-based transport: implicit TLS,
+ * STARTTLS and TLS over a command stream all come through here.
+ * Certificate chain and host name are verified unless turned off. */
+#include "transport.h"
+
+#include <imapclient/errors.h>
+
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tls_transport {
+    imc_transport base;
+    imc_transport *inner;
+    SSL_CTX *ctx;
+    SSL *ssl;
+} tls_transport;
+
+static void ssl_err_text(char *dst, const char *what)
+{
+    unsigned long e = ERR_get_error();
+    char buf[200] = "";
+    if (e)
+        ERR_error_string_n(e, buf, sizeof buf);
+    snprintf(dst, 256, "%s%s%s", what, e ? ": " : "", buf);
+    ERR_clear_error();
+}
+
+/* Wait as OpenSSL asks; 0 to retry, or a negative status. */
+static int tls_wait(tls_transport *t, int sslrc, int timeout_ms, const char *what)
+{
+    int e = SSL_get_error(t->ssl, sslrc);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        if (timeout_ms < 0) {
+            snprintf(t->base.err, sizeof t->base.err, "no data available");
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        int w = imc_wait_fd(e == SSL_ERROR_WANT_READ ? t->base.rfd : t->base.wfd,
+                            e == SSL_ERROR_WANT_WRITE, timeout_ms);
+        if (w == 0) {
+            snprintf(t->base.err, sizeof t->base.err, "%s timed out after %d ms", what,
+                     timeout_ms);
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        return w < 0 ? w : 0;
+    }
+    if (e == SSL_ERROR_ZERO_RETURN)
+        return 1; /* clean close */
+    if (e == SSL_ERROR_SYSCALL && ERR_peek_error() == 0) {
+        snprintf(t->base.err, sizeof t->base.err, "%s: connection closed by peer", what);
+        return IMAPCLIENT_EIO;
+    }
+    ssl_err_text(t->base.err, what);
+    return IMAPCLIENT_ETLS;
+}
+
+static ssize_t tls_read(imc_transport *bt, void *buf, size_t len, int timeout_ms)
+{
+    tls_transport *t = (tls_transport *)bt;
+    for (;;) {
+        size_t got = 0;
+        int rc = SSL_read_ex(t->ssl, buf, len, &got);
+        if (rc == 1)
+            return (ssize_t)got;
+        int w = tls_wait(t, rc, timeout_ms, "TLS read");
+        if (w == 1)
+            return 0;
+        if (w == IMAPCLIENT_EIO && strstr(t->base.err, "closed by peer"))
+            return 0; /* EOF without close_notify: still an end of stream */
+        if (w < 0)
+            return w;
+    }
+}
+
+static int tls_write(imc_transport *bt, const void *buf, size_t len, int timeout_ms)
+{
+    tls_transport *t = (tls_transport *)bt;
+    const char *p = buf;
+    while (len) {
+        size_t put = 0;
+        int rc = SSL_write_ex(t->ssl, p, len, &put);
+        if (rc == 1) {
+            p += put;
+            len -= put;
+            continue;
+        }
+        int w = tls_wait(t, rc, timeout_ms, "TLS write");
+        if (w == 1) {
+            snprintf(t->base.err, sizeof t->base.err, "TLS write: connection closed");
+            return IMAPCLIENT_EIO;
+        }
+        if (w < 0)
+            return w;
+    }
+    return 0;
+}
+
+static size_t tls_pending(imc_transport *bt)
+{
+    tls_transport *t = (tls_transport *)bt;
+    return (size_t)SSL_pending(t->ssl);
+}
+
+static void tls_close(imc_transport *bt)
+{
+    tls_transport *t = (tls_transport *)bt;
+    if (t->ssl) {
+        SSL_shutdown(t->ssl); /* best effort close_notify; never waits */
+        SSL_free(t->ssl);
+    }
+    SSL_CTX_free(t->ctx);
+    imc_transport_close(t->inner);
+    ERR_clear_error();
+    free(t);
+}
+
+static const struct imc_transport_ops tls_ops = {
+    .name = "tls",
+    .read = tls_read,
+    .write = tls_write,
+    .pending = tls_pending,
+    .close = tls_close,
+};
+
+static int is_ip_literal(const char *host)
+{
+    unsigned char buf[16];
+    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+static SSL_CTX *make_ctx(const imapclient_options *o, char *err)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) {
+        ssl_err_text(err, "SSL_CTX_new");
+        return NULL;
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    if (o->ca_file || o->ca_path) {
+        if (SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path) != 1) {
+            ssl_err_text(err, "cannot load CA file or path");
+            SSL_CTX_free(ctx);
+            return NULL;
+        }
+    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
+        ssl_err_text(err, "cannot load the system CA store");
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    if (o->cert_file) {
+        const char *key = o->key_file ? o->key_file : o->cert_file;
+        if (SSL_CTX_use_certificate_chain_file(ctx, o->cert_file) != 1 ||
+            SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+            SSL_CTX_check_private_key(ctx) != 1) {
+            ssl_err_text(err, "cannot load client certificate or key");
+            SSL_CTX_free(ctx);
+            return NULL;
+        }
+    }
+    SSL_CTX_set_verify(ctx, o->verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    return ctx;
+}
+
+int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *o,
+                 int timeout_ms, imc_transport **out, char *err)
+{
+    tls_transport *t = calloc(1, sizeof *t);
+    if (!t) {
+        imc_transport_close(inner);
+        snprintf(err, 256, "out of memory");
+        return IMAPCLIENT_ENOMEM;
+    }
+    t->inner = inner;
+    t->base.ops = &tls_ops;
+    t->base.rfd = inner->rfd;
+    t->base.wfd = inner->wfd;
+    t->base.is_tls = 1;
+    int rc = IMAPCLIENT_ETLS;
+    if (o->ssl_ctx) {
+        t->ctx = o->ssl_ctx;
+        SSL_CTX_up_ref(t->ctx);
+    } else if (!(t->ctx = make_ctx(o, err))) {
+        goto fail;
+    }
+    if (!(t->ssl = SSL_new(t->ctx))) {
+        ssl_err_text(err, "SSL_new");
+        goto fail;
+    }
+    SSL_set_rfd(t->ssl, inner->rfd);
+    SSL_set_wfd(t->ssl, inner->wfd);
+    const char *name = o->tls_hostname ? o->tls_hostname : host;
+    if (!is_ip_literal(name))
+        SSL_set_tlsext_host_name(t->ssl, name);
+    if (o->check_hostname) {
+        X509_VERIFY_PARAM *param = SSL_get0_param(t->ssl);
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        int ok = is_ip_literal(name) ? X509_VERIFY_PARAM_set1_ip_asc(param, name)
+                                     : X509_VERIFY_PARAM_set1_host(param, name, 0);
+        if (ok != 1) {
+            ssl_err_text(err, "cannot set the host name to verify");
+            goto fail;
+        }
+    }
+    for (;;) {
+        int r = SSL_connect(t->ssl);
+        if (r == 1)
+            break;
+        long vr = SSL_get_verify_result(t->ssl);
+        if (vr != X509_V_OK) {
+            snprintf(err, 256, "certificate verification failed for %s: %s", name,
+                     X509_verify_cert_error_string(vr));
+            ERR_clear_error();
+            rc = IMAPCLIENT_ECERTIFICATE;
+            goto fail;
+        }
+        int w = tls_wait(t, r, timeout_ms, "TLS handshake");
+        if (w != 0) {
+            snprintf(err, 256, "%s",
+                     w == 1 ? "TLS handshake: connection closed" : t->base.err);
+            rc = w == 1 ? IMAPCLIENT_ETLS : w;
+            if (rc == IMAPCLIENT_EIO)
+                rc = IMAPCLIENT_ETLS;
+            goto fail;
+        }
+    }
+    *out = &t->base;
+    return 0;
+fail:
+    tls_close(&t->base);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * Transports: a small vtable (read, write, poll fd, close) with one
+ * implementation per way of reaching a server. Timeouts are enforced here,
+ * so nothing above ever blocks longer than asked.
+ */
+#ifndef IMC_TRANSPORT_H
+#define IMC_TRANSPORT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <imapclient/options.h>
+
+typedef struct imc_transport imc_transport;
+
+struct imc_transport_ops {
+    const char *name;
+    /* >0 bytes read, 0 at end of stream, or a negative status (ETIMEOUT,
+     * EIO, ETLS); timeout_ms 0 waits for ever, <0 does not wait at all. */
+    ssize_t (*read)(imc_transport *t, void *buf, size_t len, int timeout_ms);
+    /* 0 when all len bytes are written, else a negative status. */
+    int (*write)(imc_transport *t, const void *buf, size_t len, int timeout_ms);
+    /* Bytes already decoded and waiting inside the transport (TLS records). */
+    size_t (*pending)(imc_transport *t);
+    /* Release everything; closes fds it owns. */
+    void (*close)(imc_transport *t);
+};
+
+struct imc_transport {
+    const struct imc_transport_ops *ops;
+    int rfd, wfd; /* fds to poll (-1 for none) */
+    int is_tls;
+    char err[256]; /* detail of the last failure */
+};
+
+/* Plain TCP to host:port; tries every address getaddrinfo returns.
+ * Returns 0, IMAPCLIENT_ERESOLVE, IMAPCLIENT_ECONNECT, IMAPCLIENT_ETIMEOUT,
+ * IMAPCLIENT_ENOMEM; on failure err (if not NULL, 256 bytes) says why. */
+int imc_tcp_connect(const char *host, int port, int timeout_ms, imc_transport **out,
+                    char *err);
+
+/* A shell command whose stdin/stdout carry the protocol (stream=True). */
+int imc_cmdstream_start(const char *command, imc_transport **out, char *err);
+
+/* TLS over an fd-based transport; takes ownership of inner (closed with
+ * the TLS transport, also on failure). host is checked against the
+ * certificate unless opts->check_hostname is 0. Returns 0, ETLS,
+ * ECERTIFICATE, ETIMEOUT, ENOMEM. */
+int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *opts,
+                 int timeout_ms, imc_transport **out, char *err);
+
+/* Scripted server (see include/imapclient/testing.h). */
+int imc_scripted_new(const char *script, imc_transport **out, char *err);
+int imc_scripted_done(const imc_transport *t);
+const char *imc_scripted_sent(const imc_transport *t);
+int imc_is_scripted(const imc_transport *t);
+
+/* Wait until fd is readable (events POLLIN) or writable (POLLOUT).
+ * Returns 1 ready, 0 timed out, negative IMAPCLIENT_EIO. */
+int imc_wait_fd(int fd, int for_write, int timeout_ms);
+
+static inline void imc_transport_close(imc_transport *t)
+{
+    if (t)
+        t->ops->close(t);
+}
+
+#endif

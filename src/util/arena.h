@@ -1,0 +1,40 @@
+/*
+ * Region allocator: many small allocations, one free. Every result the
+ * library hands out owns one arena; parsers take the arena as a parameter,
+ * so a failed parse just returns.
+ */
+#ifndef IMC_ARENA_H
+#define IMC_ARENA_H
+
+#include <stddef.h>
+
+typedef struct imc_arena imc_arena;
+
+/* A new empty arena; NULL when out of memory. */
+imc_arena *imc_arena_new(void);
+
+/* Zeroed memory aligned for any type, valid until the arena is freed or
+ * reset; NULL when out of memory or n overflows. */
+void *imc_arena_alloc(imc_arena *a, size_t n);
+
+/* n elements of size sz (overflow checked), zeroed. */
+void *imc_arena_calloc(imc_arena *a, size_t n, size_t sz);
+
+/* A NUL-terminated copy of n bytes of s (s may hold NULs). */
+char *imc_arena_strndup(imc_arena *a, const char *s, size_t n);
+
+/* A copy of the NUL-terminated string s; NULL stays NULL. */
+char *imc_arena_strdup(imc_arena *a, const char *s);
+
+/* Forget every allocation but keep the first block for reuse. */
+void imc_arena_reset(imc_arena *a);
+
+/* Bytes currently reserved from the system (for limits and tests). */
+size_t imc_arena_footprint(const imc_arena *a);
+
+/* Release everything; NULL is a no-op. With wipe set the memory is cleared
+ * first (for arenas that held secrets). */
+void imc_arena_free(imc_arena *a);
+void imc_arena_free_wipe(imc_arena *a);
+
+#endif

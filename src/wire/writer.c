@@ -1,0 +1,215 @@
+#include "writer.h"
+
+#include <imapclient/errors.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void imc_cmdbuf_init(imc_cmdbuf *cb)
+{
+    memset(cb, 0, sizeof *cb);
+    imc_buf_init(&cb->buf, 0);
+    cb->secret_open = SIZE_MAX;
+}
+
+void imc_cmdbuf_reset(imc_cmdbuf *cb)
+{
+    /* Commands may have carried passwords: wipe before reuse. */
+    if (cb->buf.data && cb->nsecrets)
+        memset(cb->buf.data, 0, cb->buf.len);
+    imc_buf_clear(&cb->buf);
+    cb->nsplits = cb->nsecrets = 0;
+    cb->secret_open = SIZE_MAX;
+    cb->err = 0;
+    cb->errtext = NULL;
+}
+
+void imc_cmdbuf_free(imc_cmdbuf *cb)
+{
+    imc_buf_free_wipe(&cb->buf);
+    free(cb->splits);
+    free(cb->secrets);
+    memset(cb, 0, sizeof *cb);
+}
+
+static void seterr(imc_cmdbuf *cb, int code, const char *text)
+{
+    if (!cb->err) {
+        cb->err = code;
+        cb->errtext = text;
+    }
+}
+
+static void add(imc_cmdbuf *cb, const char *s, size_t n)
+{
+    if (!cb->err && imc_buf_add(&cb->buf, s, n) < 0)
+        seterr(cb, IMAPCLIENT_ENOMEM, "out of memory building a command");
+}
+
+void imc_put_rawn(imc_cmdbuf *cb, const char *s, size_t n)
+{
+    add(cb, s, n);
+}
+
+void imc_put_raw(imc_cmdbuf *cb, const char *s)
+{
+    add(cb, s, strlen(s));
+}
+
+void imc_put_sp(imc_cmdbuf *cb)
+{
+    add(cb, " ", 1);
+}
+
+void imc_put_number(imc_cmdbuf *cb, uint64_t n)
+{
+    char tmp[24];
+    int k = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)n);
+    add(cb, tmp, (size_t)k);
+}
+
+void imc_put_crlf(imc_cmdbuf *cb)
+{
+    add(cb, "\r\n", 2);
+}
+
+/* ATOM-CHAR = <any CHAR except atom-specials>
+ * atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards /
+ *                 quoted-specials / resp-specials
+ * ASTRING-CHAR = ATOM-CHAR / resp-specials   (so ']' is allowed) */
+static int is_astring_char(unsigned char ch)
+{
+    if (ch <= 0x20 || ch >= 0x7f)
+        return 0;
+    switch (ch) {
+    case '(':
+    case ')':
+    case '{':
+    case '%':
+    case '*':
+    case '"':
+    case '\\':
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+int imc_astring_form(const char *s, size_t n)
+{
+    int atom = n > 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        /* QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials
+         * TEXT-CHAR excludes CR, LF (and NUL); 8-bit needs a literal. */
+        if (ch == '\r' || ch == '\n' || ch == 0 || ch >= 0x80)
+            return 2;
+        if (!is_astring_char(ch))
+            atom = 0;
+    }
+    /* NIL as an atom would be read back as nil */
+    if (atom && n == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'i' &&
+        (s[2] | 0x20) == 'l')
+        atom = 0;
+    return atom ? 0 : 1;
+}
+
+static void put_quoted(imc_cmdbuf *cb, const char *s, size_t n)
+{
+    add(cb, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"' || s[i] == '\\') {
+            add(cb, s + run, i - run);
+            add(cb, "\\", 1);
+            run = i;
+        }
+    }
+    add(cb, s + run, n - run);
+    add(cb, "\"", 1);
+}
+
+void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8)
+{
+    if (!literal8 && memchr(s, '\0', n)) {
+        seterr(cb, IMAPCLIENT_EINVAL, "NUL byte in an argument");
+        return;
+    }
+    int nowait = cb->literal_plus || (cb->literal_minus && n <= 4096);
+    char tmp[40];
+    int k = snprintf(tmp, sizeof tmp, "%s{%zu%s}\r\n", literal8 ? "~" : "", n,
+                     nowait ? "+" : "");
+    add(cb, tmp, (size_t)k);
+    if (!nowait && !cb->err) {
+        if (cb->nsplits == cb->splits_cap) {
+            size_t cap = cb->splits_cap ? cb->splits_cap * 2 : 4;
+            size_t *p = realloc(cb->splits, cap * sizeof *p);
+            if (!p) {
+                seterr(cb, IMAPCLIENT_ENOMEM, "out of memory building a command");
+                return;
+            }
+            cb->splits = p;
+            cb->splits_cap = cap;
+        }
+        cb->splits[cb->nsplits++] = cb->buf.len;
+    }
+    add(cb, s, n);
+}
+
+void imc_put_string(imc_cmdbuf *cb, const char *s, size_t n)
+{
+    if (imc_astring_form(s, n) == 2)
+        imc_put_literal(cb, s, n, 0);
+    else
+        put_quoted(cb, s, n);
+}
+
+void imc_put_astring(imc_cmdbuf *cb, const char *s, size_t n)
+{
+    switch (imc_astring_form(s, n)) {
+    case 0:
+        add(cb, s, n);
+        break;
+    case 1:
+        put_quoted(cb, s, n);
+        break;
+    default:
+        imc_put_literal(cb, s, n, 0);
+    }
+}
+
+void imc_put_verbatim(imc_cmdbuf *cb, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
+            seterr(cb, IMAPCLIENT_EINVAL, "CR, LF or NUL in a raw argument");
+            return;
+        }
+    add(cb, s, n);
+}
+
+void imc_put_secret_begin(imc_cmdbuf *cb)
+{
+    cb->secret_open = cb->buf.len;
+}
+
+void imc_put_secret_end(imc_cmdbuf *cb)
+{
+    if (cb->secret_open == SIZE_MAX)
+        return;
+    if (cb->nsecrets == cb->secrets_cap) {
+        size_t cap = cb->secrets_cap ? cb->secrets_cap * 2 : 4;
+        imc_range *p = realloc(cb->secrets, cap * sizeof *p);
+        if (!p) {
+            seterr(cb, IMAPCLIENT_ENOMEM, "out of memory building a command");
+            return;
+        }
+        cb->secrets = p;
+        cb->secrets_cap = cap;
+    }
+    cb->secrets[cb->nsecrets].start = cb->secret_open;
+    cb->secrets[cb->nsecrets].end = cb->buf.len;
+    cb->nsecrets++;
+    cb->secret_open = SIZE_MAX;
+}

@@ -1,0 +1,59 @@
+/*
+ * Command writer: builds one command, choosing for each argument the form
+ * IMAP needs (atom, quoted string or literal), and remembers where the
+ * sender must wait for a continuation and which bytes the log must hide.
+ * RFC 3501 section 4 and 9; RFC 7888 (LITERAL+ / LITERAL-).
+ */
+#ifndef IMC_WRITER_H
+#define IMC_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/buf.h"
+
+typedef struct imc_range {
+    size_t start, end;
+} imc_range;
+
+typedef struct imc_cmdbuf {
+    imc_buf buf;
+    size_t *splits; /* offsets where synchronising literal data begins */
+    size_t nsplits, splits_cap;
+    imc_range *secrets; /* byte ranges shown as *** in the log */
+    size_t nsecrets, secrets_cap;
+    size_t secret_open; /* start of an open secret range, or SIZE_MAX */
+    int literal_plus;   /* LITERAL+ : never wait */
+    int literal_minus;  /* LITERAL- : no wait up to 4096 bytes */
+    int err;            /* sticky: first failure (EINVAL / ENOMEM) */
+    const char *errtext;
+} imc_cmdbuf;
+
+void imc_cmdbuf_init(imc_cmdbuf *cb);
+void imc_cmdbuf_reset(imc_cmdbuf *cb);
+void imc_cmdbuf_free(imc_cmdbuf *cb);
+
+/* Fixed protocol syntax (never caller text). */
+void imc_put_raw(imc_cmdbuf *cb, const char *s);
+void imc_put_rawn(imc_cmdbuf *cb, const char *s, size_t n);
+void imc_put_sp(imc_cmdbuf *cb);
+void imc_put_number(imc_cmdbuf *cb, uint64_t n);
+/* astring = 1*ASTRING-CHAR / string */
+void imc_put_astring(imc_cmdbuf *cb, const char *s, size_t n);
+/* string = quoted / literal */
+void imc_put_string(imc_cmdbuf *cb, const char *s, size_t n);
+/* Always a literal; literal8 uses ~{n} (may contain NUL). */
+void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8);
+/* Caller text that must be sent as is but may not break the command: an
+ * error (EINVAL) if it holds CR, LF or NUL. */
+void imc_put_verbatim(imc_cmdbuf *cb, const char *s, size_t n);
+/* Everything put between these two is hidden in logs. */
+void imc_put_secret_begin(imc_cmdbuf *cb);
+void imc_put_secret_end(imc_cmdbuf *cb);
+/* Terminate the command with CRLF. */
+void imc_put_crlf(imc_cmdbuf *cb);
+
+/* Which form imc_put_astring() would choose: 0 atom, 1 quoted, 2 literal. */
+int imc_astring_form(const char *s, size_t n);
+
+#endif
