@@ -708,6 +708,11 @@ imapclient_responses *imc_responses_new(void)
     return r;
 }
 
+imc_arena *imc_responses_arena(imapclient_responses *r)
+{
+    return ((void **)r)[-1];
+}
+
 void imapclient_responses_free(imapclient_responses *r)
 {
     if (!r)

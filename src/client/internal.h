@@ -114,6 +114,19 @@ void imc_set_state(imapclient *c, imapclient_state s);
 int imc_require_auth(imapclient *c, const char *call);
 int imc_require_selected(imapclient *c, const char *call);
 
+/* Require a selected folder opened read-write (READONLY otherwise). */
+int imc_require_writable(imapclient *c, const char *call);
+
+/* After LOGIN/AUTHENTICATE succeeded: state AUTHENTICATED, capabilities from
+ * the completion's [CAPABILITY] code or forgotten (asked again later). */
+void imc_after_auth(imapclient *c, const imc_request *rq);
+
+/* Move the kept untagged responses into a new result with text. */
+int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text);
+
+/* The arena that owns a result made by imc_responses_new(). */
+imc_arena *imc_responses_arena(imapclient_responses *r);
+
 /* Log a library remark. */
 void imc_log_info(imapclient *c, const char *text);
 

@@ -15,6 +15,16 @@ int imc_require_auth(imapclient *c, const char *call)
     return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "%s: not logged in", call);
 }
 
+int imc_require_writable(imapclient *c, const char *call)
+{
+    int rc = imc_require_selected(c, call);
+    if (rc)
+        return rc;
+    if (c->readonly)
+        return imc_fail(c, IMAPCLIENT_EREADONLY, "%s: folder is selected read-only", call);
+    return 0;
+}
+
 int imc_require_selected(imapclient *c, const char *call)
 {
     if (c->state == IMAPCLIENT_STATE_SELECTED)
@@ -84,7 +94,6 @@ int imapclient_has_capability(imapclient *c, const char *capability)
 /* After authentication: use the capabilities of the completion when the
  * server sent them, else forget the old ones so they are asked again
  * (RFC 3501 6.2: capabilities may change after login). */
-void imc_after_auth(imapclient *c, const imc_request *rq);
 void imc_after_auth(imapclient *c, const imc_request *rq)
 {
     imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
@@ -171,8 +180,7 @@ static int take_pending(imapclient *c, imapclient_responses **out, const char *t
     imapclient_responses *r = imc_responses_new();
     if (!r)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    void **slot = (void **)r - 1;
-    imc_arena *a = slot[0];
+    imc_arena *a = imc_responses_arena(r);
     r->text = imc_arena_strdup(a, text ? text : "");
     r->items = imc_arena_calloc(a, c->npend ? c->npend : 1, sizeof *r->items);
     if (!r->text || !r->items) {
@@ -191,7 +199,6 @@ static int take_pending(imapclient *c, imapclient_responses **out, const char *t
     return 0;
 }
 
-int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text);
 int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text)
 {
     return take_pending(c, out, text);
