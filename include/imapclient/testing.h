@@ -10,6 +10,9 @@
  *     S: * OK ready             the server sends "* OK ready\r\n"
  *     C: A001 LOGIN me secret   the client must send exactly "A001 LOGIN me secret\r\n"
  *     S+ hello                  the server sends "hello" with no line end
+ *     S% a%00b%0D%0A            the server sends these bytes: %XX is a byte in
+ *                               hex (for NUL and other bytes a C string cannot
+ *                               hold), no line end added; C% likewise
  *     !EOF                      the server closes the connection
  *     !TIMEOUT                  the next read times out
  *

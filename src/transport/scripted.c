@@ -64,6 +64,43 @@ static int add_step(scripted *s, enum step_kind k, const char *p, size_t n, int 
     return 0;
 }
 
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* "S% a%00b%0D%0A": bytes with %XX escapes, no line end added. */
+static int add_decoded(scripted *s, enum step_kind k, const char *p, size_t n)
+{
+    char *tmp = malloc(n + 1);
+    if (!tmp)
+        return -1;
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != '%') {
+            tmp[j++] = p[i];
+            continue;
+        }
+        int hi = i + 1 < n ? hexval(p[i + 1]) : -1;
+        int lo = i + 2 < n ? hexval(p[i + 2]) : -1;
+        if (hi < 0 || lo < 0) {
+            free(tmp);
+            return -2;
+        }
+        tmp[j++] = (char)(hi * 16 + lo);
+        i += 2;
+    }
+    int rc = add_step(s, k, tmp, j, 0);
+    free(tmp);
+    return rc;
+}
+
 static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
 {
     scripted *s = (scripted *)t;
@@ -182,6 +219,15 @@ int imc_scripted_new(const char *script, imc_transport **out, char *err)
         int rc = 0;
         if (n == 0 || p[0] == '#') {
             rc = 0;
+        } else if (n >= 2 && (p[0] == 'S' || p[0] == 'C') && p[1] == '%') {
+            size_t skip = (n >= 3 && p[2] == ' ') ? 3 : 2;
+            rc = add_decoded(s, p[0] == 'S' ? STEP_SERVER : STEP_CLIENT, p + skip,
+                             n - skip);
+            if (rc == -2) {
+                snprintf(err, 256, "script line %u: bad %%XX escape", lineno);
+                script_free(s);
+                return IMAPCLIENT_EINVAL;
+            }
         } else if (n >= 2 && (p[0] == 'S' || p[0] == 'C') &&
                    (p[1] == ':' || p[1] == '+')) {
             size_t skip = (n >= 3 && p[2] == ' ') ? 3 : 2;

@@ -71,7 +71,7 @@ int imc_reader_wait(imc_reader *r, int timeout_ms)
 /* If the line resp[start..len) ends with a literal announcement
  * ("{123}", "{123+}" or "~{123}"), store its size and return 1; 0 if none;
  * EPROTOCOL for a size that does not fit in 63 bits. */
-static int literal_at_end(imc_reader *r, size_t start, uint64_t *n)
+static int literal_at_end(imc_reader *r, size_t start, uint64_t *n, size_t *brace)
 {
     const char *s = r->resp.data + start;
     size_t len = r->resp.len - start;
@@ -96,12 +96,13 @@ static int literal_at_end(imc_reader *r, size_t start, uint64_t *n)
         v = v * 10 + d;
     }
     *n = v;
+    *brace = start + i - 1;
     return 1;
 }
 
-static int read_literal(imc_reader *r, uint64_t n, int timeout_ms)
+static int read_literal(imc_reader *r, uint64_t n, int timeout_ms, int divert)
 {
-    if (n > r->max_literal) {
+    if (n > r->max_literal && !divert) {
         snprintf(r->err, sizeof r->err,
                  "literal of %llu bytes exceeds the limit of %llu bytes",
                  (unsigned long long)n, (unsigned long long)r->max_literal);
@@ -122,6 +123,13 @@ static int read_literal(imc_reader *r, uint64_t n, int timeout_ms)
         }
         size_t avail = r->in_end - r->in_start;
         size_t take = avail < left ? avail : (size_t)left;
+        if (divert) {
+            if (!r->lit_failed && r->lit_data(r->lit_ud, r->in + r->in_start, take))
+                r->lit_failed = 1;
+            r->in_start += take;
+            left -= take;
+            continue;
+        }
         /* Grow by what arrived, never by what was announced: a lying size
          * costs only the bytes actually sent. */
         if (imc_buf_add(&r->resp, r->in + r->in_start, take) < 0) {
@@ -171,18 +179,28 @@ int imc_reader_next(imc_reader *r, int timeout_ms)
             keep--;
         r->resp.len = keep;
         uint64_t n = 0;
-        int lit = literal_at_end(r, line_start, &n);
+        size_t brace = 0;
+        int lit = literal_at_end(r, line_start, &n, &brace);
         if (lit < 0)
             return lit;
         if (!lit) {
             r->resp.data[r->resp.len] = '\0';
             return 0;
         }
+        int divert = r->lit_divert && r->lit_divert(r->lit_ud, r->resp.data, brace, n);
+        if (divert) {
+            /* The literal's bytes go to the sink: announce an empty one. */
+            r->resp.len = brace;
+            if (imc_buf_add(&r->resp, "{0}", 3) < 0)
+                return IMAPCLIENT_ENOMEM;
+            if (divert && n == 0)
+                r->lit_data(r->lit_ud, "", 0);
+        }
         /* Keep "\r\n" after the announcement so the parser sees the form
          * of RFC 3501 even when the server sent a bare LF. */
         if (imc_buf_add(&r->resp, "\r\n", 2) < 0)
             return IMAPCLIENT_ENOMEM;
-        int rc = read_literal(r, n, timeout_ms);
+        int rc = read_literal(r, n, timeout_ms, divert);
         if (rc)
             return rc;
         line_start = r->resp.len;

@@ -19,6 +19,17 @@ typedef struct imc_reader {
     size_t max_line;
     uint64_t max_literal;
     char err[256];
+
+    /* Literal diversion (body sinks). When lit_divert is set it is called
+     * for each literal announced, with the response so far (up to the
+     * announcement) and the size; returning 1 sends the literal's bytes to
+     * lit_data instead of resp, and the literal then reads as {0}. A
+     * non-zero return of lit_data is remembered in lit_failed while the
+     * rest of the literal is still read (the stream stays in step). */
+    int (*lit_divert)(void *ud, const char *resp, size_t len, uint64_t n);
+    int (*lit_data)(void *ud, const char *p, size_t n);
+    void *lit_ud;
+    int lit_failed;
 } imc_reader;
 
 int imc_reader_init(imc_reader *r, imc_transport *t, size_t max_line,

@@ -1,0 +1,145 @@
+/*
+ * libimapclient: FETCH (IMAPClient.fetch) with typed results, a streaming
+ * form for mailboxes of any size, and body sinks.
+ */
+#ifndef IMAPCLIENT_FETCH_H
+#define IMAPCLIENT_FETCH_H
+
+#include "client.h"
+#include "common.h"
+#include "mail.h"
+#include "types.h"
+
+IMAPCLIENT_BEGIN_DECLS
+
+/** One data item of a FETCH response, exactly as the server named it. */
+typedef struct imapclient_fetch_item {
+    const char
+        *name; /**< "FLAGS", "BODY[HEADER.FIELDS (SUBJECT)]<0>", ... (case as sent) */
+    const imapclient_value *value; /**< its value (never NULL; NIL is a value) */
+} imapclient_fetch_item;
+
+/**
+ * The data of one message (a value of the reference's fetch() dict).
+ *
+ * The common items are typed (a has_* flag or a NULL pointer says whether
+ * the server sent them); every item the server sent, known or not, is also
+ * in items[] as a generic value, so nothing is lost.
+ */
+typedef struct imapclient_message {
+    uint32_t id;  /**< the key: the UID when use_uid is on, else the sequence number */
+    uint32_t seq; /**< the sequence number (the reference's SEQ item) */
+    uint32_t uid; /**< UID; valid when has_uid */
+    int has_uid;
+
+    const char *const *flags; /**< FLAGS, NULL-terminated; NULL when not sent */
+    size_t flag_count;
+    imapclient_datetime internaldate; /**< INTERNALDATE (normalised to local time
+                                           when normalise_times is on) */
+    int has_internaldate;
+    uint64_t size; /**< RFC822.SIZE; valid when has_size */
+    int has_size;
+    uint64_t modseq; /**< MODSEQ (RFC 7162); valid when has_modseq */
+    int has_modseq;
+    const imapclient_envelope *envelope; /**< ENVELOPE, or NULL */
+    const imapclient_body *body;         /**< BODYSTRUCTURE (or BODY), or NULL */
+
+    uint64_t gm_msgid; /**< X-GM-MSGID; valid when has_gm_msgid */
+    int has_gm_msgid;
+    uint64_t gm_thrid; /**< X-GM-THRID; valid when has_gm_thrid */
+    int has_gm_thrid;
+    const char *const
+        *gm_labels; /**< X-GM-LABELS, decoded as folder names; NULL if not sent */
+    size_t gm_label_count;
+
+    const imapclient_fetch_item *items; /**< every item as sent, in order */
+    size_t item_count;
+} imapclient_message;
+
+/** The messages of one fetch, in the order the server sent them. */
+typedef struct imapclient_fetch_result {
+    size_t count;
+    const imapclient_message *msgs;
+} imapclient_fetch_result;
+
+/**
+ * Fetch data items of messages (IMAPClient.fetch(messages, data, modifiers)).
+ *
+ * @param c          a handle with a selected folder
+ * @param messages   sequence set, e.g. "1:*", "2,4:7"; UIDs when use_uid is on
+ * @param data       NULL-terminated list of data items sent as given, e.g.
+ *                   {"FLAGS", "ENVELOPE", "BODY.PEEK[HEADER]", NULL}; macros
+ *                   ALL/FAST/FULL may be given alone
+ * @param modifiers  NULL-terminated list of FETCH modifiers
+ *                   (RFC 4466), e.g. {"CHANGEDSINCE 123", NULL}, or NULL
+ * @param[out] out   the messages; free with imapclient_fetch_result_free().
+ *                   Several FETCH responses for one message are merged.
+ *                   FETCH responses the server sends unasked (flag changes
+ *                   by others, messages outside the set) are not mixed in:
+ *                   they stay for imapclient_noop()/take_responses().
+ * @return 0, IMAPCLIENT_EILLEGAL_STATE (no folder selected), IMAPCLIENT_EINVAL
+ *         (bad sequence set, empty data, CR/LF in an item), IMAPCLIENT_ERROR
+ *         (NO/BAD), IMAPCLIENT_EPROTOCOL (a response that could not be
+ *         parsed; the others are returned in errmsg and the connection
+ *         stays usable), IMAPCLIENT_EABORT, IMAPCLIENT_ETIMEOUT
+ */
+IMAPCLIENT_EXTERN int imapclient_fetch(imapclient *c, const char *messages,
+                                       const char *const *data,
+                                       const char *const *modifiers,
+                                       imapclient_fetch_result **out);
+
+/** Release a fetch result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_fetch_result_free(imapclient_fetch_result *r);
+
+/** The message with this id (UID or sequence number, as the result's keys), or NULL. */
+IMAPCLIENT_EXTERN const imapclient_message *
+imapclient_fetch_result_get(const imapclient_fetch_result *r, uint32_t id);
+
+/**
+ * An item of a message by name, case-insensitive, or NULL. ".PEEK" in the
+ * name is ignored, so the name you asked for finds what the server sent:
+ * "BODY.PEEK[HEADER]" finds "BODY[HEADER]", and "BODY[]" finds "BODY[]<0>"
+ * only when asked as "BODY[]<0>".
+ */
+IMAPCLIENT_EXTERN const imapclient_value *
+imapclient_message_item(const imapclient_message *m, const char *name);
+
+/**
+ * Called once per message by imapclient_fetch_each(). The message and all
+ * it points to are valid only during the call. Return 0 to go on, non-zero
+ * to stop: the rest of the responses are still read (and dropped) so the
+ * connection stays usable, and fetch_each returns that value.
+ */
+typedef int (*imapclient_message_cb)(void *payload, const imapclient_message *msg);
+
+/**
+ * Where body literals go instead of memory: called for each piece of a
+ * literal as it arrives (len may be 0 once for an empty literal). seq is
+ * the message's sequence number; name the item ("BODY[]", "BINARY[1]")
+ * as sent. Return 0 to go on, non-zero to fail the fetch with
+ * IMAPCLIENT_ERROR (the literal is still read to its end). The item then
+ * appears in the message with an empty LITERAL value.
+ */
+typedef int (*imapclient_sink_cb)(void *payload, uint32_t seq, const char *name,
+                                  const char *data, size_t len);
+
+/**
+ * Streaming fetch: like imapclient_fetch() but calls msg_cb per FETCH
+ * response as it is parsed, holding only one message in memory, however
+ * many messages the folder has. If sink is not NULL, every literal of at
+ * least sink_min bytes goes to sink as it arrives instead of memory.
+ *
+ * A server that splits one message over several FETCH responses gives
+ * several calls for that message.
+ *
+ * @return 0, the non-zero value msg_cb returned, or the codes of
+ *         imapclient_fetch()
+ */
+IMAPCLIENT_EXTERN int
+imapclient_fetch_each(imapclient *c, const char *messages, const char *const *data,
+                      const char *const *modifiers, imapclient_message_cb msg_cb,
+                      imapclient_sink_cb sink, size_t sink_min, void *payload);
+
+IMAPCLIENT_END_DECLS
+
+#endif

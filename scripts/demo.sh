@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, start a private Dovecot on
+# 127.0.0.1 with sample mail, and show the library and the imapclient
+# program working against it. Everything stops again at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+build=${BUILD_DIR:-$root/build}/gcc
+jobs=$(nproc 2>/dev/null || echo 2)
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "installing what is missing"
+bash scripts/deps.sh
+
+say "building"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j"$jobs" >/dev/null
+echo "built $build/libimapclient.so and $build/libimapclient.a"
+
+say "starting a private Dovecot on 127.0.0.1 with sample mail"
+dv=$(mktemp -d /tmp/imapclient-demo.XXXXXX)
+trap 'bash tests/live/dovecot.sh stop "$dv" >/dev/null 2>&1; rm -rf "$dv"' EXIT
+bash tests/live/dovecot.sh start "$dv" >/dev/null
+eval "$(bash tests/live/dovecot.sh env "$dv")"
+echo "IMAP on port $IMAPTEST_PORT (STARTTLS), IMAPS on port $IMAPTEST_TLS_PORT, user $IMAPTEST_USER"
+
+say "the README example (examples/quickstart.c) over verified TLS"
+IMAP_PORT=$IMAPTEST_TLS_PORT IMAP_CA_FILE=$IMAPTEST_CA IMAP_TLS_NAME=$IMAPTEST_CERT_NAME \
+    "$build/examples/example_quickstart" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD"
+
+for ex in folders search idle; do
+    bin="$build/examples/example_$ex"
+    [ -x "$bin" ] || continue
+    say "examples/$ex.c"
+    IMAP_HOST=$IMAPTEST_HOST IMAP_PORT=$IMAPTEST_PORT IMAP_USER=$IMAPTEST_USER \
+        IMAP_PASSWORD=$IMAPTEST_PASSWORD IMAP_CA_FILE=$IMAPTEST_CA IMAP_TLS_NAME=$IMAPTEST_CERT_NAME \
+        timeout 20 "$bin" "$IMAPTEST_HOST" "$IMAPTEST_PORT" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" || true
+done
+
+cli="$build/cli/imapclient"
+if [ -x "$cli" ]; then
+    conn=(-H "$IMAPTEST_HOST" -P "$IMAPTEST_PORT" -u "$IMAPTEST_USER" -p "$IMAPTEST_PASSWORD" --insecure)
+    say "the imapclient program, one-shot: list_folders"
+    "$cli" "${conn[@]}" list_folders || true
+    say "one-shot with --json: folder_status INBOX"
+    "$cli" "${conn[@]}" --json folder_status INBOX || true
+    say "the interactive shell, fed from a pipe"
+    printf 'select_folder INBOX\nsearch UNSEEN\nfetch 1:3 ENVELOPE FLAGS\nquit\n' |
+        "$cli" "${conn[@]}" || true
+fi
+
+say "done; Dovecot is stopped again"

@@ -1,0 +1,505 @@
+/*
+ * FETCH: RFC 3501 sections 6.4.5 and 7.4.2, RFC 4466 (modifiers), RFC 7162
+ * (MODSEQ, CHANGEDSINCE), RFC 3516 (BINARY), Gmail's X-GM-EXT-1.
+ *
+ * One message builder serves both forms: the plain form parses every
+ * response into the result's arena (no copy of body literals) and merges
+ * split responses; the streaming form parses into the scratch arena that
+ * is reset per response, so memory stays flat.
+ */
+#include "internal.h"
+
+#include "../types/types.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- which responses belong to the fetch -------------------------------- */
+
+typedef struct idset {
+    imapclient_range *r;
+    size_t n;
+} idset;
+
+static int idset_has(const idset *s, uint32_t id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (id >= s->r[i].lo && id <= s->r[i].hi)
+            return 1;
+    return 0;
+}
+
+/* ---- message builder ---------------------------------------------------- */
+
+static const char *const *strings_from_list(imc_arena *a, const imapclient_value *v,
+                                            size_t *count, int decode_utf7)
+{
+    size_t n = v->type == IMAPCLIENT_VALUE_LIST ? v->count : 0;
+    const char **out = imc_arena_calloc(a, n + 1, sizeof *out);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const imapclient_value *it = &v->items[i];
+        if (!it->str)
+            continue;
+        char *dec = NULL;
+        if (decode_utf7 && imc_utf7_decode(a, it->str, it->len, &dec) == 0)
+            out[k++] = dec;
+        else
+            out[k++] = it->str;
+    }
+    *count = k;
+    return out;
+}
+
+static int name_is(const imapclient_value *v, const char *s)
+{
+    return imapclient_value_is(v, s);
+}
+
+/* Fill typed fields from one item; unknown items are only in items[]. */
+static int type_item(imapclient *c, imc_arena *a, imapclient_message *m,
+                     const imapclient_value *name, const imapclient_value *v)
+{
+    int normalise = c->opts.normalise_times;
+    if (name_is(name, "UID")) {
+        if (v->type == IMAPCLIENT_VALUE_NUMBER && v->number <= UINT32_MAX) {
+            m->uid = (uint32_t)v->number;
+            m->has_uid = 1;
+        }
+    } else if (name_is(name, "FLAGS")) {
+        m->flags = strings_from_list(a, v, &m->flag_count, 0);
+        if (!m->flags)
+            return IMAPCLIENT_ENOMEM;
+    } else if (name_is(name, "INTERNALDATE")) {
+        m->has_internaldate =
+            imc_datetime_from_value(v, normalise, &m->internaldate) == 0;
+    } else if (name_is(name, "RFC822.SIZE")) {
+        if (v->type == IMAPCLIENT_VALUE_NUMBER) {
+            m->size = v->number;
+            m->has_size = 1;
+        }
+    } else if (name_is(name, "MODSEQ")) {
+        const imapclient_value *n =
+            v->type == IMAPCLIENT_VALUE_LIST && v->count ? &v->items[0] : v;
+        if (n->type == IMAPCLIENT_VALUE_NUMBER) {
+            m->modseq = n->number;
+            m->has_modseq = 1;
+        }
+    } else if (name_is(name, "ENVELOPE")) {
+        imapclient_envelope *env = NULL;
+        int rc = imc_envelope_from_value(a, v, normalise, &env);
+        if (rc == IMAPCLIENT_ENOMEM)
+            return rc;
+        m->envelope = rc == 0 ? env : NULL;
+    } else if ((name_is(name, "BODYSTRUCTURE") || name_is(name, "BODY")) &&
+               v->type == IMAPCLIENT_VALUE_LIST) {
+        imapclient_body *b = NULL;
+        int rc = imc_body_from_value(a, v, normalise, &b);
+        if (rc == IMAPCLIENT_ENOMEM)
+            return rc;
+        m->body = rc == 0 ? b : NULL;
+    } else if (name_is(name, "X-GM-MSGID")) {
+        if (v->type == IMAPCLIENT_VALUE_NUMBER) {
+            m->gm_msgid = v->number;
+            m->has_gm_msgid = 1;
+        }
+    } else if (name_is(name, "X-GM-THRID")) {
+        if (v->type == IMAPCLIENT_VALUE_NUMBER) {
+            m->gm_thrid = v->number;
+            m->has_gm_thrid = 1;
+        }
+    } else if (name_is(name, "X-GM-LABELS")) {
+        m->gm_labels = strings_from_list(a, v, &m->gm_label_count, c->opts.folder_encode);
+        if (!m->gm_labels)
+            return IMAPCLIENT_ENOMEM;
+    }
+    return 0;
+}
+
+/* Add the items of one FETCH response to m (which may already hold items
+ * of an earlier response for the same message). */
+static int build_message(imapclient *c, imc_arena *a, const imapclient_response *r,
+                         imapclient_message *m)
+{
+    const imapclient_value *list = r->args->count ? &r->args->items[0] : NULL;
+    if (!list || list->type != IMAPCLIENT_VALUE_LIST)
+        return IMAPCLIENT_EPROTOCOL;
+    size_t pairs = list->count / 2;
+    imapclient_fetch_item *items =
+        imc_arena_calloc(a, m->item_count + pairs + 1, sizeof *items);
+    if (!items)
+        return IMAPCLIENT_ENOMEM;
+    if (m->item_count)
+        memcpy(items, m->items, m->item_count * sizeof *items);
+    size_t k = m->item_count;
+    m->seq = r->number;
+    for (size_t i = 0; i + 1 < list->count; i += 2) {
+        const imapclient_value *name = &list->items[i], *v = &list->items[i + 1];
+        if (!name->str)
+            continue; /* a name must be text; skip the pair, keep the rest */
+        items[k].name = name->str;
+        items[k].value = v;
+        k++;
+        int rc = type_item(c, a, m, name, v);
+        if (rc)
+            return rc;
+    }
+    m->items = items;
+    m->item_count = k;
+    m->id = c->opts.use_uid && m->has_uid ? m->uid : m->seq;
+    return 0;
+}
+
+/* ---- command ------------------------------------------------------------ */
+
+static int is_macro(const char *s)
+{
+    return !strcasecmp(s, "ALL") || !strcasecmp(s, "FAST") || !strcasecmp(s, "FULL");
+}
+
+static int start_fetch(imapclient *c, const char *messages, const char *const *data,
+                       const char *const *modifiers, idset *set)
+{
+    int rc;
+    if ((rc = imc_require_selected(c, "fetch")))
+        return rc;
+    if (!messages || !imapclient_seqset_valid(messages))
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: invalid message set \"%.60s\"",
+                        messages ? messages : "(null)");
+    if (!data || !data[0])
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: no data items");
+    size_t n = 0;
+    if ((rc = imapclient_seqset_parse(messages, &set->r, &n)))
+        return imc_fail(c, rc, "fetch: invalid message set");
+    set->n = n;
+    imc_begin(c, c->opts.use_uid ? "UID FETCH" : "FETCH");
+    imc_put_sp(&c->cmd);
+    imc_put_verbatim(&c->cmd, messages, strlen(messages));
+    imc_put_sp(&c->cmd);
+    int bare = !data[1] && is_macro(data[0]);
+    if (!bare)
+        imc_put_raw(&c->cmd, "(");
+    for (size_t i = 0; data[i]; i++) {
+        if (!*data[i])
+            return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: empty data item");
+        if (i)
+            imc_put_sp(&c->cmd);
+        imc_put_verbatim(&c->cmd, data[i], strlen(data[i]));
+    }
+    if (!bare)
+        imc_put_raw(&c->cmd, ")");
+    if (modifiers && modifiers[0]) {
+        imc_put_raw(&c->cmd, " (");
+        for (size_t i = 0; modifiers[i]; i++) {
+            if (i)
+                imc_put_sp(&c->cmd);
+            imc_put_verbatim(&c->cmd, modifiers[i], strlen(modifiers[i]));
+        }
+        imc_put_raw(&c->cmd, ")");
+    }
+    if (c->cmd.err)
+        return imc_fail(c, c->cmd.err, "fetch: %s", c->cmd.errtext);
+    return 0;
+}
+
+/* Is this FETCH response one of ours? With UIDs, it must carry a UID in
+ * the set (RFC 3501 6.4.8: UID FETCH always returns UID); else the
+ * sequence number must be in the set. */
+static int ours(imapclient *c, const idset *set, const imapclient_response *r)
+{
+    if (strcmp(r->name, "FETCH") != 0 || !r->has_number)
+        return 0;
+    if (!c->opts.use_uid)
+        return idset_has(set, r->number);
+    const imapclient_value *list = r->args->count ? &r->args->items[0] : NULL;
+    if (!list || list->type != IMAPCLIENT_VALUE_LIST)
+        return 0;
+    for (size_t i = 0; i + 1 < list->count; i += 2)
+        if (name_is(&list->items[i], "UID") &&
+            list->items[i + 1].type == IMAPCLIENT_VALUE_NUMBER)
+            return list->items[i + 1].number <= UINT32_MAX &&
+                   idset_has(set, (uint32_t)list->items[i + 1].number);
+    return 0;
+}
+
+/* ---- plain form --------------------------------------------------------- */
+
+typedef struct fetch_impl {
+    imapclient_fetch_result pub; /* first: the public pointer is this struct */
+    imc_arena *arena;
+    imapclient_message *msgs; /* malloc'd, grows */
+    size_t cap;
+    uint32_t *slots; /* open addressing: id -> index + 1 (0 = empty) */
+    uint32_t *keys;
+    size_t nslots;
+} fetch_impl;
+
+void imapclient_fetch_result_free(imapclient_fetch_result *r)
+{
+    if (!r)
+        return;
+    fetch_impl *f = (fetch_impl *)r;
+    free(f->msgs);
+    free(f->slots);
+    free(f->keys);
+    imc_arena_free(f->arena);
+    free(f);
+}
+
+static size_t slot_of(const fetch_impl *f, uint32_t id)
+{
+    size_t i = (id * 2654435761u) & (f->nslots - 1);
+    while (f->slots[i] && f->keys[i] != id)
+        i = (i + 1) & (f->nslots - 1);
+    return i;
+}
+
+static int index_grow(fetch_impl *f)
+{
+    size_t n = f->nslots ? f->nslots * 2 : 64;
+    uint32_t *slots = calloc(n, sizeof *slots), *keys = calloc(n, sizeof *keys);
+    if (!slots || !keys) {
+        free(slots);
+        free(keys);
+        return -1;
+    }
+    uint32_t *os = f->slots, *ok = f->keys;
+    size_t on = f->nslots;
+    f->slots = slots;
+    f->keys = keys;
+    f->nslots = n;
+    for (size_t i = 0; i < on; i++)
+        if (os[i]) {
+            size_t s = slot_of(f, ok[i]);
+            f->slots[s] = os[i];
+            f->keys[s] = ok[i];
+        }
+    free(os);
+    free(ok);
+    return 0;
+}
+
+const imapclient_message *imapclient_fetch_result_get(const imapclient_fetch_result *r,
+                                                      uint32_t id)
+{
+    const fetch_impl *f = (const fetch_impl *)r;
+    if (!f || !f->nslots)
+        return NULL;
+    size_t s = slot_of(f, id);
+    return f->slots[s] ? &f->msgs[f->slots[s] - 1] : NULL;
+}
+
+typedef struct plain_state {
+    fetch_impl *f;
+    idset set;
+} plain_state;
+
+static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
+{
+    plain_state *st = ud;
+    fetch_impl *f = st->f;
+    if (!ours(c, &st->set, r))
+        return 0;
+    imapclient_message tmp = {0};
+    int rc = build_message(c, f->arena, r, &tmp);
+    if (rc)
+        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory") : 0;
+    if ((f->pub.count + 1) * 2 > f->nslots && index_grow(f) < 0)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    size_t s = slot_of(f, tmp.id);
+    if (f->slots[s]) {
+        /* Another response for the same message: merge its items. */
+        imapclient_message *m = &f->msgs[f->slots[s] - 1];
+        rc = build_message(c, f->arena, r, m);
+        return rc ? imc_fail(c, rc, "out of memory") : 1;
+    }
+    if (f->pub.count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 16;
+        imapclient_message *p = realloc(f->msgs, cap * sizeof *p);
+        if (!p)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        f->msgs = p;
+        f->cap = cap;
+    }
+    f->msgs[f->pub.count] = tmp;
+    f->slots[s] = (uint32_t)(f->pub.count + 1);
+    f->keys[s] = tmp.id;
+    f->pub.count++;
+    f->pub.msgs = f->msgs;
+    return 1;
+}
+
+int imapclient_fetch(imapclient *c, const char *messages, const char *const *data,
+                     const char *const *modifiers, imapclient_fetch_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: out is NULL");
+    plain_state st = {0};
+    fetch_impl *f = calloc(1, sizeof *f);
+    if (!f || !(f->arena = imc_arena_new())) {
+        free(f);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    st.f = f;
+    rc = start_fetch(c, messages, data, modifiers, &st.set);
+    if (rc == 0) {
+        imc_request rq = {.on_untagged = on_fetch_plain, .ud = &st, .arena = f->arena};
+        rc = imc_run(c, &rq);
+    }
+    free(st.set.r);
+    if (rc) {
+        imapclient_fetch_result_free(&f->pub);
+        return rc;
+    }
+    f->pub.msgs = f->msgs;
+    *out = &f->pub;
+    return 0;
+}
+
+const imapclient_value *imapclient_message_item(const imapclient_message *m,
+                                                const char *name)
+{
+    if (!m || !name)
+        return NULL;
+    /* Compare ignoring case and a ".PEEK" right after BODY/BINARY. */
+    char want[512];
+    size_t k = 0;
+    for (size_t i = 0; name[i] && k + 1 < sizeof want; i++) {
+        if (name[i] == '.' && !strncasecmp(name + i, ".PEEK", 5)) {
+            i += 4;
+            continue;
+        }
+        want[k++] = name[i];
+    }
+    want[k] = '\0';
+    for (size_t i = 0; i < m->item_count; i++)
+        if (!strcasecmp(m->items[i].name, want))
+            return m->items[i].value;
+    return NULL;
+}
+
+/* ---- streaming form ----------------------------------------------------- */
+
+typedef struct each_state {
+    idset set;
+    imapclient_message_cb cb;
+    imapclient_sink_cb sink;
+    size_t sink_min;
+    void *payload;
+    int stopped; /* the callback's non-zero value */
+    /* the literal being sunk */
+    uint32_t seq;
+    char name[256];
+} each_state;
+
+static int on_fetch_each(imapclient *c, const imapclient_response *r, void *ud)
+{
+    each_state *st = ud;
+    if (!ours(c, &st->set, r))
+        return 0;
+    if (st->stopped)
+        return 1; /* drain: read and drop */
+    imapclient_message m = {0};
+    int rc = build_message(c, c->scratch, r, &m);
+    if (rc)
+        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory") : 0;
+    rc = st->cb(st->payload, &m);
+    if (rc)
+        st->stopped = rc;
+    return 1;
+}
+
+/* Literal announced: divert it when it is the value of a body item of a
+ * FETCH response and large enough. */
+static int divert_literal(void *ud, const char *s, size_t len, uint64_t n)
+{
+    each_state *st = ud;
+    if (n < st->sink_min)
+        return 0;
+    /* "* <seq> FETCH (" */
+    if (len < 2 || s[0] != '*' || s[1] != ' ')
+        return 0;
+    size_t i = 2;
+    uint64_t seq = 0;
+    while (i < len && isdigit((unsigned char)s[i]) && seq <= UINT32_MAX)
+        seq = seq * 10 + (uint64_t)(s[i++] - '0');
+    if (i == 2 || seq > UINT32_MAX || i + 7 > len ||
+        strncasecmp(s + i, " FETCH ", 7) != 0)
+        return 0;
+    /* the item name: the token before the literal, brackets kept whole */
+    size_t end = len;
+    while (end > 0 && s[end - 1] == ' ')
+        end--;
+    if (end > 0 && s[end - 1] == '~')
+        end--;
+    size_t j = end;
+    int depth = 0;
+    while (j > 0) {
+        char ch = s[j - 1];
+        if (ch == ']')
+            depth++;
+        else if (ch == '[')
+            depth--;
+        if (depth == 0 && (ch == ' ' || ch == '('))
+            break;
+        j--;
+    }
+    size_t nl = end - j;
+    if (nl == 0 || nl >= sizeof st->name)
+        return 0;
+    if (strncasecmp(s + j, "BODY[", 5) && strncasecmp(s + j, "BINARY[", 7) &&
+        strncasecmp(s + j, "RFC822", 6))
+        return 0;
+    memcpy(st->name, s + j, nl);
+    st->name[nl] = '\0';
+    st->seq = (uint32_t)seq;
+    return 1;
+}
+
+static int sink_data(void *ud, const char *p, size_t n)
+{
+    each_state *st = ud;
+    return st->sink(st->payload, st->seq, st->name, p, n);
+}
+
+int imapclient_fetch_each(imapclient *c, const char *messages, const char *const *data,
+                          const char *const *modifiers, imapclient_message_cb msg_cb,
+                          imapclient_sink_cb sink, size_t sink_min, void *payload)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!msg_cb)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
+    each_state st = {
+        .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
+    rc = start_fetch(c, messages, data, modifiers, &st.set);
+    if (rc == 0) {
+        if (sink) {
+            c->rd.lit_divert = divert_literal;
+            c->rd.lit_data = sink_data;
+            c->rd.lit_ud = &st;
+            c->rd.lit_failed = 0;
+        }
+        imc_request rq = {.on_untagged = on_fetch_each, .ud = &st};
+        rc = imc_run(c, &rq);
+        c->rd.lit_divert = NULL;
+        c->rd.lit_data = NULL;
+        c->rd.lit_ud = NULL;
+        if (rc == 0 && c->rd.lit_failed)
+            rc = imc_fail(c, IMAPCLIENT_ERROR, "fetch: the sink refused data");
+    }
+    free(st.set.r);
+    if (rc == 0 && st.stopped)
+        return st.stopped;
+    return rc;
+}
