@@ -13,7 +13,7 @@ PACKAGES=(
     clang libclang-rt-14-dev clang-format valgrind
     libssl-dev zlib1g-dev libcmocka-dev libinih-dev libjansson-dev libedit-dev
     libetpan-dev
-    dovecot-imapd openssl netcat-openbsd tmux
+    dovecot-imapd openssl netcat-openbsd tmux python3 groff-base
     iproute2 # ss, used by tests/live/dovecot.sh to pick free ports
 )
 

@@ -73,6 +73,32 @@ if [ "$bad" != "0" ]; then
     exit 1
 fi
 
+step "documentation: every public function documented, man pages current"
+python3 scripts/gen-man.py --check
+
+step "install: pkg-config and CMake package work from a fresh prefix"
+prefix=$build/install-test
+rm -rf "$prefix" && cmake --install "$build/gcc" --prefix "$prefix" >/dev/null
+PKG_CONFIG_PATH=$prefix/lib/pkgconfig
+export PKG_CONFIG_PATH
+# shellcheck disable=SC2046
+cc -std=c11 -Wall -Werror examples/quickstart.c -o "$prefix/quickstart-pc" \
+    $(pkg-config --cflags --libs imapclient) -Wl,-rpath,"$prefix/lib"
+rc=0; "$prefix/quickstart-pc" >/dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] # it ran and printed its usage
+mkdir -p "$prefix/cmake-consumer"
+cat >"$prefix/cmake-consumer/CMakeLists.txt" <<'CM'
+cmake_minimum_required(VERSION 3.18)
+project(consumer C)
+find_package(imapclient REQUIRED)
+add_executable(quickstart ${SRC})
+target_link_libraries(quickstart imapclient::imapclient)
+CM
+cmake -S "$prefix/cmake-consumer" -B "$prefix/cmake-consumer/build" \
+    -DCMAKE_PREFIX_PATH="$prefix" -DSRC="$root/examples/quickstart.c" >/dev/null
+cmake --build "$prefix/cmake-consumer/build" >/dev/null
+echo "installed library used through pkg-config and find_package"
+
 gcc_n=$(grep -oE 'out of [0-9]+' "$build/gcc-ctest.log" | tail -1 | grep -oE '[0-9]+')
 asan_n=$(grep -oE 'out of [0-9]+' "$build/asan-ctest.log" | tail -1 | grep -oE '[0-9]+')
 step "all green"

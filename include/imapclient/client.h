@@ -80,9 +80,11 @@ IMAPCLIENT_EXTERN void imapclient_set_use_uid(imapclient *c, int on);
 IMAPCLIENT_EXTERN void imapclient_set_folder_encode(imapclient *c, int on);
 /** Change the normalise_times setting for later calls. */
 IMAPCLIENT_EXTERN void imapclient_set_normalise_times(imapclient *c, int on);
-/** Current settings. */
+/** The current use_uid setting (1 or 0). */
 IMAPCLIENT_EXTERN int imapclient_get_use_uid(const imapclient *c);
+/** The current folder_encode setting (1 or 0). */
 IMAPCLIENT_EXTERN int imapclient_get_folder_encode(const imapclient *c);
+/** The current normalise_times setting (1 or 0). */
 IMAPCLIENT_EXTERN int imapclient_get_normalise_times(const imapclient *c);
 
 /**
