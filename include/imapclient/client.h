@@ -102,6 +102,21 @@ IMAPCLIENT_EXTERN int imapclient_get_normalise_times(const imapclient *c);
 IMAPCLIENT_EXTERN int imapclient_starttls(imapclient *c);
 
 /**
+ * Turn on COMPRESS=DEFLATE (RFC 4978; beyond the reference): everything sent
+ * and received afterwards is compressed, which saves most of the bandwidth
+ * of header and envelope fetches. Usually called right after login.
+ *
+ * @return 0; IMAPCLIENT_ECAPABILITY when the server does not offer
+ *         COMPRESS=DEFLATE (nothing sent); IMAPCLIENT_EILLEGAL_STATE when
+ *         compression is already on; IMAPCLIENT_ERROR when the server
+ *         refuses; IMAPCLIENT_EABORT, IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int imapclient_compress(imapclient *c);
+
+/** 1 when COMPRESS=DEFLATE is on. */
+IMAPCLIENT_EXTERN int imapclient_is_compressed(const imapclient *c);
+
+/**
  * Log in with LOGIN (IMAPClient.login()). The password never appears in the
  * protocol log. Capabilities are refreshed afterwards.
  *

@@ -21,7 +21,8 @@ int imc_require_writable(imapclient *c, const char *call)
     if (rc)
         return rc;
     if (c->readonly)
-        return imc_fail(c, IMAPCLIENT_EREADONLY, "%s: folder is selected read-only", call);
+        return imc_fail(c, IMAPCLIENT_EREADONLY, "%s: folder is selected read-only",
+                        call);
     return 0;
 }
 
@@ -173,6 +174,39 @@ int imapclient_starttls(imapclient *c)
     imc_caps_forget(c);
     imc_log_info(c, "TLS established");
     return 0;
+}
+
+int imapclient_compress(imapclient *c)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (c->t->is_compressed)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "compress: already on");
+    if ((rc = imc_require_cap(c, "COMPRESS=DEFLATE", "compress")))
+        return rc;
+    imc_request rq = {0};
+    imc_begin(c, "COMPRESS DEFLATE");
+    if ((rc = imc_run(c, &rq)))
+        return rc;
+    /* RFC 4978 section 3: compression starts right after the OK's CRLF;
+     * anything already buffered would have been sent uncompressed. */
+    if (imc_reader_buffered(&c->rd))
+        return imc_abort(c, IMAPCLIENT_EPROTOCOL,
+                         "compress: server sent data after OK before compressing");
+    char err[256] = "";
+    imc_transport *t = NULL;
+    if ((rc = imc_deflate_wrap(c->t, &t, err)))
+        return imc_fail(c, rc, "compress: %s", err);
+    c->t = t;
+    c->rd.t = t;
+    imc_log_info(c, "COMPRESS=DEFLATE on");
+    return 0;
+}
+
+int imapclient_is_compressed(const imapclient *c)
+{
+    return c && c->t ? c->t->is_compressed : 0;
 }
 
 static int take_pending(imapclient *c, imapclient_responses **out, const char *text)

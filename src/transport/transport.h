@@ -30,6 +30,7 @@ struct imc_transport {
     const struct imc_transport_ops *ops;
     int rfd, wfd; /* fds to poll (-1 for none) */
     int is_tls;
+    int is_compressed;
     char err[256]; /* detail of the last failure */
 };
 
@@ -48,6 +49,10 @@ int imc_cmdstream_start(const char *command, imc_transport **out, char *err);
  * ECERTIFICATE, ETIMEOUT, ENOMEM. */
 int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *opts,
                  int timeout_ms, imc_transport **out, char *err);
+
+/* COMPRESS=DEFLATE (RFC 4978) over inner; on success the new transport
+ * owns inner, on failure inner is untouched. */
+int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err);
 
 /* Scripted server (see include/imapclient/testing.h). */
 int imc_scripted_new(const char *script, imc_transport **out, char *err);

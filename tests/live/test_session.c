@@ -335,6 +335,43 @@ static void test_session__unresolvable_host(void **state)
     imapclient_free(c);
 }
 
+static void test_session__compress_deflate(void **state)
+{
+    imapclient *c = live_login();
+    assert_int_equal(imapclient_has_capability(c, "COMPRESS=DEFLATE"), 1);
+    assert_int_equal(imapclient_compress(c), 0);
+    assert_int_equal(imapclient_is_compressed(c), 1);
+    assert_int_equal(imapclient_compress(c), IMAPCLIENT_EILLEGAL_STATE);
+    /* a real exchange through the compressed stream, literals included */
+    assert_int_equal(imapclient_select_folder(c, "INBOX", 1, NULL), 0);
+    imapclient_fetch_result *r = NULL;
+    assert_int_equal(imapclient_fetch(c, "1:*",
+                                      (const char *[]){"BODY.PEEK[]", "ENVELOPE", NULL},
+                                      NULL, &r),
+                     0);
+    assert_int_equal(r->count, (size_t)E->inbox_count);
+    for (size_t i = 0; i < r->count; i++)
+        assert_true(imapclient_message_item(&r->msgs[i], "BODY[]")->len > 100);
+    imapclient_fetch_result_free(r);
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    assert_int_equal(imapclient_logout(c, NULL), 0);
+    imapclient_free(c);
+}
+
+static void test_session__compress_over_tls(void **state)
+{
+    imapclient_options o;
+    live_tls_opts(&o);
+    o.tls_hostname = E->cert_name;
+    imapclient *c = NULL;
+    assert_int_equal(imapclient_connect(E->host, &o, &c), 0);
+    assert_int_equal(imapclient_login(c, E->user, E->password, NULL), 0);
+    assert_int_equal(imapclient_compress(c), 0);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    imapclient_free(c);
+}
+
 int main(void)
 {
     E = live_require();
@@ -357,6 +394,8 @@ int main(void)
         cmocka_unit_test(test_session__greeting_not_imap),
         cmocka_unit_test(test_session__refused_port),
         cmocka_unit_test(test_session__unresolvable_host),
+        cmocka_unit_test(test_session__compress_deflate),
+        cmocka_unit_test(test_session__compress_over_tls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

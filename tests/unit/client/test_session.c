@@ -486,6 +486,26 @@ static void test_session__settings_change(void **state)
     imapclient_free(c);
 }
 
+static void test_session__compress_needs_capability(void **state)
+{
+    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1] hi\n", 0);
+    assert_int_equal(imapclient_compress(c), IMAPCLIENT_ECAPABILITY);
+    assert_int_equal(imapclient_is_compressed(c), 0);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+}
+
+static void test_session__compress_refused(void **state)
+{
+    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 COMPRESS=DEFLATE] hi\n"
+                         "C: A001 COMPRESS DEFLATE\n"
+                         "S: A001 NO [COMPRESSIONACTIVE] already\n",
+                         0);
+    assert_int_equal(imapclient_compress(c), IMAPCLIENT_ERROR);
+    assert_int_equal(imapclient_is_compressed(c), 0);
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +544,8 @@ int main(void)
         cmocka_unit_test(test_session__options_defaults),
         cmocka_unit_test(test_session__null_arguments),
         cmocka_unit_test(test_session__settings_change),
+        cmocka_unit_test(test_session__compress_needs_capability),
+        cmocka_unit_test(test_session__compress_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,137 @@
+/* COMPRESS=DEFLATE (RFC 4978): raw deflate in both directions, stacked on
+ * any transport. Each write is flushed with Z_SYNC_FLUSH so the server
+ * sees whole commands at once. */
+#include "transport.h"
+
+#include <imapclient/errors.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define ZBUF (16 * 1024)
+
+typedef struct deflate_transport {
+    imc_transport base;
+    imc_transport *inner;
+    z_stream zin, zout;
+    int zin_ok, zout_ok;
+    unsigned char in[ZBUF];  /* compressed bytes read, not yet inflated */
+    unsigned char out[ZBUF]; /* compressed bytes to write */
+} deflate_transport;
+
+static ssize_t dfl_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    if (len > UINT32_MAX)
+        len = UINT32_MAX;
+    for (;;) {
+        if (d->zin.avail_in > 0) {
+            d->zin.next_out = buf;
+            d->zin.avail_out = (uInt)len;
+            int rc = inflate(&d->zin, Z_SYNC_FLUSH);
+            size_t got = len - d->zin.avail_out;
+            if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
+                snprintf(t->err, sizeof t->err, "inflate: %s",
+                         d->zin.msg ? d->zin.msg : "corrupt compressed data");
+                return IMAPCLIENT_EPROTOCOL;
+            }
+            if (got)
+                return (ssize_t)got;
+            if (rc == Z_STREAM_END)
+                return 0;
+        }
+        ssize_t n = d->inner->ops->read(d->inner, d->in, sizeof d->in, timeout_ms);
+        if (n <= 0) {
+            if (n < 0)
+                snprintf(t->err, sizeof t->err, "%s", d->inner->err);
+            return n;
+        }
+        d->zin.next_in = d->in;
+        d->zin.avail_in = (uInt)n;
+    }
+}
+
+static int dfl_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    const unsigned char *p = buf;
+    do {
+        size_t chunk = len > UINT32_MAX ? UINT32_MAX : len;
+        d->zout.next_in = (unsigned char *)p;
+        d->zout.avail_in = (uInt)chunk;
+        do {
+            d->zout.next_out = d->out;
+            d->zout.avail_out = sizeof d->out;
+            if (deflate(&d->zout, Z_SYNC_FLUSH) == Z_STREAM_ERROR) {
+                snprintf(t->err, sizeof t->err, "deflate failed");
+                return IMAPCLIENT_EIO;
+            }
+            size_t n = sizeof d->out - d->zout.avail_out;
+            if (n) {
+                int rc = d->inner->ops->write(d->inner, d->out, n, timeout_ms);
+                if (rc) {
+                    snprintf(t->err, sizeof t->err, "%s", d->inner->err);
+                    return rc;
+                }
+            }
+        } while (d->zout.avail_out == 0);
+        p += chunk;
+        len -= chunk;
+    } while (len);
+    return 0;
+}
+
+static size_t dfl_pending(imc_transport *t)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    return d->zin.avail_in + d->inner->ops->pending(d->inner);
+}
+
+static void dfl_close(imc_transport *t)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    if (d->zin_ok)
+        inflateEnd(&d->zin);
+    if (d->zout_ok)
+        deflateEnd(&d->zout);
+    imc_transport_close(d->inner);
+    free(d);
+}
+
+static const struct imc_transport_ops dfl_ops = {
+    .name = "deflate",
+    .read = dfl_read,
+    .write = dfl_write,
+    .pending = dfl_pending,
+    .close = dfl_close,
+};
+
+int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err)
+{
+    deflate_transport *d = calloc(1, sizeof *d);
+    if (!d) {
+        snprintf(err, 256, "out of memory");
+        return IMAPCLIENT_ENOMEM;
+    }
+    /* RFC 4978 section 4: raw deflate, no zlib header (negative window bits). */
+    d->zin_ok = inflateInit2(&d->zin, -15) == Z_OK;
+    d->zout_ok = d->zin_ok && deflateInit2(&d->zout, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
+                                           -15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!d->zout_ok) {
+        snprintf(err, 256, "cannot set up zlib");
+        if (d->zin_ok)
+            inflateEnd(&d->zin);
+        free(d);
+        return IMAPCLIENT_ENOMEM;
+    }
+    d->inner = inner;
+    d->base.ops = &dfl_ops;
+    d->base.rfd = inner->rfd;
+    d->base.wfd = inner->wfd;
+    d->base.is_tls = inner->is_tls;
+    d->base.is_compressed = 1;
+    *out = &d->base;
+    return 0;
+}

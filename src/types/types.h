@@ -1,0 +1,66 @@
+/*
+ * Typed data built from value trees (envelopes, addresses, body
+ * structures, dates) and the folder-name and sequence-set codecs.
+ *
+ * The builders take the arena of the result being built. They do not copy
+ * strings: the typed result points into the value tree (raw, strings), so
+ * the tree must live at least as long as the arena (parse it into the
+ * same arena, or imc_value_copy() it there first).
+ */
+#ifndef IMC_TYPES_H
+#define IMC_TYPES_H
+
+#include <imapclient/mail.h>
+
+#include "../util/arena.h"
+#include "../util/buf.h"
+
+/* Deepest body nesting followed; deeper parts are left in raw only. */
+#define IMC_BODY_MAX_DEPTH 64
+
+/* datetime.c */
+
+/* 1 if every field of dt is in range (day checked against the month). */
+int imc_datetime_valid(const imapclient_datetime *dt);
+/* Parse a date of ENVELOPE or INTERNALDATE from a value (text or NUMBER);
+ * normalise converts an aware date to local time. 0 or EPROTOCOL. */
+int imc_datetime_from_value(const imapclient_value *v, int normalise,
+                            imapclient_datetime *out);
+
+/* address.c */
+
+/* The text of a scalar value (NUMBER, ATOM, STRING, LITERAL), else NULL. */
+const char *imc_value_text(const imapclient_value *v, size_t *len);
+/* Addresses of an ENVELOPE address list; NIL or non-list members are
+ * skipped. A non-list v gives *count 0 and returns 0. 0 or ENOMEM. */
+int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
+                                const imapclient_address **out, size_t *count);
+/* EPROTOCOL when v is not a list; ENOMEM; else 0 with whatever fields could
+ * be understood. */
+int imc_envelope_from_value(imc_arena *a, const imapclient_value *v, int normalise,
+                            imapclient_envelope **out);
+
+/* bodystructure.c */
+
+/* Fill *out from a BODY/BODYSTRUCTURE value. EPROTOCOL when v is not a
+ * list; ENOMEM; else 0. */
+int imc_body_fill(imc_arena *a, const imapclient_value *v, int normalise,
+                  imapclient_body *out);
+int imc_body_from_value(imc_arena *a, const imapclient_value *v, int normalise,
+                        imapclient_body **out);
+
+/* utf7.c: modified UTF-7 (RFC 3501 section 5.1.3). in[0..len) may hold
+ * NULs (encoded as &AAA-); *out is NUL-terminated, in the arena. The buf
+ * forms append to b. All return 0, EINVAL or ENOMEM. */
+int imc_utf7_encode_buf(imc_buf *b, const char *in, size_t len);
+int imc_utf7_decode_buf(imc_buf *b, const char *in, size_t len);
+int imc_utf7_encode(imc_arena *a, const char *in, size_t len, char **out);
+int imc_utf7_decode(imc_arena *a, const char *in, size_t len, char **out);
+
+/* seqset.c: append the shortest sequence set for ids to out.
+ * 0, EINVAL (n == 0, an id 0) or ENOMEM. */
+int imc_seqset_from_ids(imc_buf *out, const uint32_t *ids, size_t n);
+/* 1 if s[0..len) is a sequence set. */
+int imc_seqset_valid_n(const char *s, size_t len);
+
+#endif
