@@ -1,0 +1,271 @@
+/*
+ * Selection: SELECT / EXAMINE, UNSELECT, CLOSE.
+ *
+ * RFC 3501 sections 6.3.1, 6.3.2, 6.4.2 and 7.1 (response codes), RFC 3691
+ * (UNSELECT), RFC 7162 (HIGHESTMODSEQ, NOMODSEQ, CLOSED), RFC 8474
+ * (MAILBOXID).
+ */
+#include "folders_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct select_state {
+    imc_arena *a;
+    imapclient_select_info *info;
+    imapclient_select_item *v;
+    size_t n, cap;
+    int failed;
+} select_state;
+
+static int add_item(select_state *st, const char *name, const imapclient_value *list)
+{
+    if (st->n == st->cap) {
+        size_t nc = st->cap ? st->cap * 2 : 16;
+        imapclient_select_item *p = realloc(st->v, nc * sizeof *p);
+        if (!p)
+            return IMAPCLIENT_ENOMEM;
+        st->v = p;
+        st->cap = nc;
+    }
+    imapclient_select_item *it = &st->v[st->n];
+    it->name = imc_arena_strdup(st->a, name);
+    it->value = imc_value_copy(st->a, list);
+    if (!it->name || !it->value)
+        return IMAPCLIENT_ENOMEM;
+    st->n++;
+    return 0;
+}
+
+/* 1 and *out set when the first member of list is a number up to max. */
+static int first_number(const imapclient_value *list, uint64_t max, uint64_t *out)
+{
+    if (list->count < 1 || list->items[0].type != IMAPCLIENT_VALUE_NUMBER ||
+        list->items[0].number > max)
+        return 0;
+    *out = list->items[0].number;
+    return 1;
+}
+
+static int set_u32(const imapclient_value *list, uint32_t *field, int *has)
+{
+    uint64_t v;
+    if (first_number(list, UINT32_MAX, &v)) {
+        *field = (uint32_t)v;
+        *has = 1;
+    }
+    return 0;
+}
+
+/* Typed fields for a known piece of SELECT data; 0 or ENOMEM. */
+static int apply(select_state *st, const char *name, const imapclient_value *list)
+{
+    imapclient_select_info *i = st->info;
+    if (!strcmp(name, "EXISTS"))
+        return set_u32(list, &i->exists, &i->has_exists);
+    if (!strcmp(name, "RECENT"))
+        return set_u32(list, &i->recent, &i->has_recent);
+    if (!strcmp(name, "UIDNEXT"))
+        return set_u32(list, &i->uidnext, &i->has_uidnext);
+    if (!strcmp(name, "UIDVALIDITY"))
+        return set_u32(list, &i->uidvalidity, &i->has_uidvalidity);
+    if (!strcmp(name, "UNSEEN"))
+        return set_u32(list, &i->unseen, &i->has_unseen);
+    if (!strcmp(name, "HIGHESTMODSEQ")) {
+        i->has_highestmodseq = first_number(list, UINT64_MAX, &i->highestmodseq);
+        return 0;
+    }
+    if (!strcmp(name, "NOMODSEQ")) {
+        i->nomodseq = 1;
+        return 0;
+    }
+    if (!strcmp(name, "READ-WRITE")) {
+        i->read_write = 1;
+        return 0;
+    }
+    if (!strcmp(name, "READ-ONLY")) {
+        i->read_only = 1;
+        return 0;
+    }
+    if (!strcmp(name, "FLAGS") || !strcmp(name, "PERMANENTFLAGS")) {
+        const imapclient_value *fl =
+            list->count >= 1 && list->items[0].type == IMAPCLIENT_VALUE_LIST
+                ? &list->items[0]
+                : NULL;
+        size_t n = 0;
+        const char *const *v = imc_flags_copy(st->a, fl, &n);
+        if (!v)
+            return IMAPCLIENT_ENOMEM;
+        if (name[0] == 'F') {
+            i->flags = v;
+            i->flag_count = n;
+            i->has_flags = 1;
+        } else {
+            i->permanentflags = v;
+            i->permanentflag_count = n;
+            i->has_permanentflags = 1;
+        }
+    }
+    return 0;
+}
+
+static int record(imapclient *c, select_state *st, const char *name,
+                  const imapclient_value *list)
+{
+    if (st->failed)
+        return 1;
+    if (add_item(st, name, list) || apply(st, name, list)) {
+        st->failed = 1;
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    return 1;
+}
+
+/* SELECT data (RFC 3501 6.3.1): FLAGS, n EXISTS, n RECENT and OK responses
+ * with a code. ALERTs are left for the caller to show; CLOSED is about the
+ * folder being left (RFC 7162 3.2.11) and CAPABILITY is handled generically,
+ * so neither is SELECT data. */
+static int on_select(imapclient *c, const imapclient_response *r, void *ud)
+{
+    select_state *st = ud;
+    if (r->has_number) {
+        if (strcmp(r->name, "EXISTS") && strcmp(r->name, "RECENT"))
+            return 0;
+        char digits[16];
+        int n = snprintf(digits, sizeof digits, "%u", (unsigned)r->number);
+        imapclient_value num = {.type = IMAPCLIENT_VALUE_NUMBER,
+                                .str = digits,
+                                .len = (size_t)n,
+                                .number = r->number};
+        imapclient_value list = {
+            .type = IMAPCLIENT_VALUE_LIST, .items = &num, .count = 1};
+        return record(c, st, r->name, &list);
+    }
+    if (!strcmp(r->name, "FLAGS"))
+        return record(c, st, r->name, r->args);
+    if (!strcmp(r->name, "OK") && r->code) {
+        if (!strcmp(r->code, "ALERT"))
+            return 0;
+        if (!strcmp(r->code, "CLOSED") || !strcmp(r->code, "CAPABILITY"))
+            return 1;
+        return record(c, st, r->code, r->code_args);
+    }
+    return 0;
+}
+
+int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
+                             imapclient_select_info **out)
+{
+    static const char call[] = "select_folder";
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, call)))
+        return rc;
+    const char *name;
+    if ((rc = imc_folder_encode(c, call, folder, &name)))
+        return rc;
+    imapclient_select_info *info = imc_result_new(sizeof *info);
+    if (!info)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    select_state st = {.a = imc_result_arena(info), .info = info};
+    imc_begin(c, readonly ? "EXAMINE" : "SELECT");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, name, strlen(name));
+    imc_request rq = {.on_untagged = on_select, .ud = &st};
+    rc = imc_run(c, &rq);
+
+    /* The server's answer decides the state, whatever happened here: after
+     * OK a folder is selected; a refused SELECT leaves none selected
+     * (RFC 3501 6.3.1). BAD means the command was not run at all. */
+    if (rq.result && !strcmp(rq.result, "OK")) {
+        imc_set_state(c, IMAPCLIENT_STATE_SELECTED);
+        const imapclient_response *d = rq.done;
+        if (!rc && d->code && strcmp(d->code, "CAPABILITY") && strcmp(d->code, "ALERT") &&
+            record(c, &st, d->code, d->code_args) < 0)
+            rc = IMAPCLIENT_ENOMEM;
+        if (readonly)
+            info->read_only = 1;
+        c->readonly = info->read_only;
+    } else if (rq.result && !strcmp(rq.result, "NO")) {
+        imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
+    }
+    if (!rc) {
+        info->items = imc_arena_calloc(st.a, st.n ? st.n : 1, sizeof *info->items);
+        info->text = imc_arena_strdup(st.a, rq.done->text);
+        static const char *const none[] = {NULL};
+        if (!info->flags)
+            info->flags = none;
+        if (!info->permanentflags)
+            info->permanentflags = none;
+        if (!info->items || !info->text) {
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        } else {
+            if (st.n)
+                memcpy((void *)info->items, st.v, st.n * sizeof *st.v);
+            info->count = st.n;
+        }
+    }
+    free(st.v);
+    if (rc) {
+        imc_result_free(info);
+        return rc;
+    }
+    if (out)
+        *out = info;
+    else
+        imc_result_free(info);
+    return 0;
+}
+
+const imapclient_value *imapclient_select_info_get(const imapclient_select_info *info,
+                                                   const char *name)
+{
+    if (!info || !name)
+        return NULL;
+    for (size_t i = 0; i < info->count; i++)
+        if (strcasecmp(info->items[i].name, name) == 0)
+            return info->items[i].value;
+    return NULL;
+}
+
+void imapclient_select_info_free(imapclient_select_info *info)
+{
+    imc_result_free(info);
+}
+
+/* UNSELECT / CLOSE: leave the selected folder; AUTHENTICATED after OK. */
+static int leave(imapclient *c, const char *verb, const char *call, const char *cap,
+                 const char **text)
+{
+    if (text)
+        *text = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_selected(c, call)))
+        return rc;
+    if (cap && (rc = imc_require_cap(c, cap, call)))
+        return rc;
+    imc_request rq = {0};
+    if ((rc = imc_simple(c, verb, &rq)))
+        return rc;
+    imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
+    if (text)
+        *text = rq.done->text;
+    return 0;
+}
+
+int imapclient_unselect_folder(imapclient *c, const char **text)
+{
+    return leave(c, "UNSELECT", "unselect_folder", "UNSELECT", text);
+}
+
+int imapclient_close_folder(imapclient *c, const char **text)
+{
+    return leave(c, "CLOSE", "close_folder", NULL, text);
+}
