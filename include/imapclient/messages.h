@@ -1,0 +1,474 @@
+/*
+ * libimapclient: message calls other than FETCH (IMAPClient's search,
+ * gmail_search, sort, thread, get/set/add/remove_flags, the Gmail label
+ * equivalents, delete_messages, expunge, uid_expunge, copy, move, append
+ * and multiappend).
+ *
+ * Message ids go in as an IMAP sequence-set string ("2,4:7,9,12:*"; build
+ * one from an array with imapclient_seqset_from_ids()). With use_uid on
+ * (the default) they are UIDs and the UID form of each command is sent
+ * (UID SEARCH, UID STORE, UID COPY, ...); ids in results are UIDs too.
+ *
+ * Every result that owns memory has one *_free() that releases all of it;
+ * *_free(NULL) is a no-op. Results stay valid after later calls.
+ *
+ * RFC 3501 (SEARCH, STORE, COPY, EXPUNGE, APPEND), RFC 4315 (UIDPLUS),
+ * RFC 4731 (ESEARCH), RFC 5256 (SORT, THREAD), RFC 6851 (MOVE), RFC 3502
+ * (MULTIAPPEND), RFC 7162 (CONDSTORE: MODSEQ in SEARCH).
+ */
+#ifndef IMAPCLIENT_MESSAGES_H
+#define IMAPCLIENT_MESSAGES_H
+
+#include "client.h"
+#include "common.h"
+#include "mail.h"
+#include "types.h"
+
+IMAPCLIENT_BEGIN_DECLS
+
+/* ------------------------------------------------------------------ */
+/* System flags (the reference's DELETED, SEEN, ...)                    */
+/* ------------------------------------------------------------------ */
+
+#define IMAPCLIENT_DELETED  "\\Deleted"
+#define IMAPCLIENT_SEEN     "\\Seen"
+#define IMAPCLIENT_ANSWERED "\\Answered"
+#define IMAPCLIENT_FLAGGED  "\\Flagged"
+#define IMAPCLIENT_DRAFT    "\\Draft"
+#define IMAPCLIENT_RECENT   "\\Recent" /**< read-only: servers refuse to store it */
+
+/* ------------------------------------------------------------------ */
+/* Search, sort, thread                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Message ids returned by search, sort and gmail_search (the reference's
+ * list of ints with its modseq attribute).
+ */
+typedef struct imapclient_ids {
+    const uint32_t *ids; /**< ids (UIDs with use_uid), in the server's order */
+    size_t count;        /**< entries in ids (0 when nothing matched) */
+    uint64_t modseq;     /**< the (MODSEQ n) the server added; valid when has_modseq */
+    int has_modseq;      /**< non-zero when the server sent (MODSEQ n) (RFC 7162) */
+} imapclient_ids;
+
+/** Release an id list; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_ids_free(imapclient_ids *ids);
+
+/**
+ * Search the selected folder (IMAPClient.search).
+ *
+ * Each criteria item is sent as one IMAP argument, encoded as the
+ * reference does:
+ *  - the items "(" and ")" are sent bare and open and close a group, so
+ *    {"NOT", "(", "SUBJECT", "foo", "FLAGGED", ")", NULL} sends
+ *    `NOT (SUBJECT foo FLAGGED)` (the reference's nested lists);
+ *  - an item with bytes above 0x7f, CR or LF is sent as a literal
+ *    ({n} or {n+} with LITERAL+), as the reference sends 8-bit items;
+ *  - an empty item, or one holding a space, '"' or '\\', is quoted with
+ *    '\\' and '"' escaped (the reference's _quoted.maybe); so is one holding
+ *    '(', ')', '{', '%' or a control character, which the reference would
+ *    send bare and break the command with;
+ *  - anything else (keywords, numbers, sequence sets such as "1:*", dates
+ *    such as "03-Apr-2005") is sent as it is.
+ * Format dates with imapclient_datetime_format_date() ("03-Apr-2005", the
+ * time part ignored, as the reference's format_criteria_date()).
+ *
+ * Items are text in charset: with charset NULL or "US-ASCII" an item with
+ * 8-bit bytes cannot be encoded and fails (the reference's encode error);
+ * with "UTF-8" items must be valid UTF-8; other charsets are not checked
+ * (the bytes are sent as given, as the reference does for bytes items).
+ *
+ * @param c         a handle with a folder selected
+ * @param criteria  NULL-terminated items; NULL means {"ALL", NULL} (the
+ *                  reference's default); an empty list fails
+ * @param charset   sent as `CHARSET <charset>` before the criteria; NULL
+ *                  sends none (the server assumes US-ASCII)
+ * @param[out] out  the matching ids; free with imapclient_ids_free(); NULL
+ *                  on failure
+ * @return 0; IMAPCLIENT_EINVALID_CRITERIA when the list is empty, a group
+ *         is empty or unbalanced (nothing sent), or the server answers NO
+ *         or BAD (imapclient_errmsg() has its words); IMAPCLIENT_EINVAL for
+ *         NULL out or an item that cannot be encoded (nothing sent);
+ *         IMAPCLIENT_EILLEGAL_STATE with no folder selected;
+ *         IMAPCLIENT_EPROTOCOL for a malformed SEARCH response;
+ *         IMAPCLIENT_EABORT, IMAPCLIENT_EIO, IMAPCLIENT_ETIMEOUT or
+ *         IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int imapclient_search(imapclient *c, const char *const *criteria,
+                                        const char *charset, imapclient_ids **out);
+
+/**
+ * Search with criteria given as one string sent without any quoting (the
+ * reference's search("TEXT \"foo bar\" FLAGGED")). The caller writes the
+ * IMAP syntax; 8-bit bytes are sent as they are (prefer
+ * imapclient_search(), which sends them as literals).
+ *
+ * @param criteria  the criteria text; NULL means "ALL"; "" fails
+ * @param charset   as imapclient_search()
+ * @return as imapclient_search(); IMAPCLIENT_EINVAL when criteria holds CR,
+ *         LF (nothing sent)
+ */
+IMAPCLIENT_EXTERN int imapclient_search_raw(imapclient *c, const char *criteria,
+                                            const char *charset, imapclient_ids **out);
+
+/**
+ * Search with Gmail's X-GM-RAW (IMAPClient.gmail_search): sends
+ * `SEARCH CHARSET <charset> X-GM-RAW <query>`, the query quoted, or as a
+ * literal when it holds 8-bit text.
+ *
+ * @param query    a Gmail query ("has:attachment in:unread"), UTF-8
+ * @param charset  NULL means "UTF-8" (the reference's default)
+ * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY when the server
+ *         lacks X-GM-EXT-1 (nothing sent)
+ */
+IMAPCLIENT_EXTERN int imapclient_gmail_search(imapclient *c, const char *query,
+                                              const char *charset, imapclient_ids **out);
+
+/** ESEARCH result (RFC 4731). Each part is present only if asked and sent. */
+typedef struct imapclient_esearch_result {
+    int uid;             /**< non-zero when the server marked the ids as UIDs */
+    int has_min;         /**< MIN was returned */
+    uint32_t min;        /**< lowest matching id */
+    int has_max;         /**< MAX was returned */
+    uint32_t max;        /**< highest matching id */
+    int has_count;       /**< COUNT was returned */
+    uint32_t count;      /**< number of matching messages */
+    const char *all;     /**< ALL as sent (a sequence set, "1:3,7"), or NULL */
+    const uint32_t *ids; /**< ALL expanded to ids, ascending within each range */
+    size_t id_count;     /**< entries in ids */
+    int has_modseq;      /**< MODSEQ was returned (RFC 7162) */
+    uint64_t modseq;     /**< highest mod-sequence of the matches */
+} imapclient_esearch_result;
+
+/** Release an ESEARCH result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_esearch_result_free(imapclient_esearch_result *r);
+
+/**
+ * Search returning ESEARCH data (RFC 4731; no reference equivalent):
+ * sends `SEARCH RETURN (<returns>) [CHARSET <charset>] <criteria>`.
+ * Nothing matched gives a result with every has_* 0 and id_count 0.
+ *
+ * @param criteria  as imapclient_search()
+ * @param charset   as imapclient_search()
+ * @param returns   NULL-terminated return options ("MIN", "MAX", "COUNT",
+ *                  "ALL", "SAVE"...); NULL or empty sends RETURN (), which
+ *                  the server answers as ALL
+ * @param[out] out  free with imapclient_esearch_result_free()
+ * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without ESEARCH;
+ *         IMAPCLIENT_EINVAL for a return option that is not an atom;
+ *         IMAPCLIENT_ETOOBIG when ALL would expand past 16777216 ids
+ */
+IMAPCLIENT_EXTERN int imapclient_esearch(imapclient *c, const char *const *criteria,
+                                         const char *charset, const char *const *returns,
+                                         imapclient_esearch_result **out);
+
+/**
+ * Sorted search (IMAPClient.sort, RFC 5256): sends
+ * `SORT (<sort criteria>) <charset> <criteria>`.
+ *
+ * @param sort_criteria  NULL-terminated, e.g. {"REVERSE", "DATE", NULL} or
+ *                       {"REVERSE SIZE", NULL}; each is upper-cased and
+ *                       sent as it is; at least one is needed
+ * @param criteria       as imapclient_search(); NULL means ALL
+ * @param charset        NULL means "UTF-8" (the reference's default)
+ * @param[out] out       the ids in sorted order; has_modseq is 0
+ * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without SORT;
+ *         IMAPCLIENT_EINVAL for empty sort criteria or one holding CR, LF
+ */
+IMAPCLIENT_EXTERN int imapclient_sort(imapclient *c, const char *const *sort_criteria,
+                                      const char *const *criteria, const char *charset,
+                                      imapclient_ids **out);
+
+/**
+ * One member of a thread list, mirroring the nested tuples the reference
+ * returns: either a message id (id non-zero, count 0) or a nested list
+ * (id 0, its members in items[0..count)).
+ */
+typedef struct imapclient_thread_node {
+    uint32_t id;                                /**< message id, or 0 for a list */
+    const struct imapclient_thread_node *items; /**< members of a list */
+    size_t count;                               /**< entries in items */
+} imapclient_thread_node;
+
+/**
+ * THREAD result. threads[i] is one thread, always a list. As RFC 5256 and
+ * the reference give it, `(2)(3 6 (4 23)(44 7 96))` is two threads: {2}
+ * and {3, 6, {4, 23}, {44, 7, 96}}: 3 is the parent of 6, which has two
+ * replies, 4 (parent of 23) and 44 (parent of 7, parent of 96).
+ */
+typedef struct imapclient_threads {
+    const imapclient_thread_node *threads; /**< the threads, each a list node */
+    size_t count;                          /**< number of threads */
+} imapclient_threads;
+
+/** Release a thread result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_threads_free(imapclient_threads *t);
+
+/**
+ * Threaded search (IMAPClient.thread, RFC 5256): sends
+ * `THREAD <algorithm> <charset> <criteria>`.
+ *
+ * @param algorithm  "REFERENCES" (when NULL), "ORDEREDSUBJECT", "REFS"...
+ * @param criteria   as imapclient_search(); NULL means ALL
+ * @param charset    NULL means "UTF-8"
+ * @param[out] out   free with imapclient_threads_free()
+ * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY when the server
+ *         lacks THREAD=<algorithm>; IMAPCLIENT_EINVAL for an algorithm that
+ *         is not an atom
+ */
+IMAPCLIENT_EXTERN int imapclient_thread(imapclient *c, const char *algorithm,
+                                        const char *const *criteria, const char *charset,
+                                        imapclient_threads **out);
+
+/* ------------------------------------------------------------------ */
+/* Flags and Gmail labels                                               */
+/* ------------------------------------------------------------------ */
+
+/** The flags (or labels) of one message. */
+typedef struct imapclient_msg_flags {
+    uint32_t id;              /**< UID with use_uid, else sequence number */
+    uint32_t seq;             /**< sequence number */
+    const char *const *flags; /**< NULL-terminated flags or labels */
+    size_t count;             /**< entries in flags */
+} imapclient_msg_flags;
+
+/**
+ * Flags or labels per message (the reference's dict {msgid: flags}), in
+ * ascending id order, one entry per message (the last FETCH for a message
+ * wins). Only FETCH responses that carry the item asked for and name a
+ * message of the request are taken; others stay for imapclient_noop().
+ */
+typedef struct imapclient_flags_result {
+    const imapclient_msg_flags *msgs; /**< entries, ascending by id */
+    size_t count;                     /**< number of messages */
+} imapclient_flags_result;
+
+/** Release a flags result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_flags_result_free(imapclient_flags_result *r);
+
+/** The entry for id, or NULL (binary search). */
+IMAPCLIENT_EXTERN const imapclient_msg_flags *
+imapclient_flags_result_get(const imapclient_flags_result *r, uint32_t id);
+
+/**
+ * The flags of each message (IMAPClient.get_flags): FETCH (FLAGS).
+ *
+ * @param messages  a sequence set; "" returns an empty result and sends
+ *                  nothing (the reference's empty list)
+ * @param[out] out  free with imapclient_flags_result_free()
+ * @return 0; IMAPCLIENT_EINVAL (not a sequence set, NULL out);
+ *         IMAPCLIENT_EILLEGAL_STATE with no folder selected; IMAPCLIENT_ERROR
+ *         (NO/BAD); IMAPCLIENT_EPROTOCOL, IMAPCLIENT_EABORT...
+ */
+IMAPCLIENT_EXTERN int imapclient_get_flags(imapclient *c, const char *messages,
+                                           imapclient_flags_result **out);
+
+/**
+ * Replace the flags of messages (IMAPClient.set_flags): STORE FLAGS.
+ *
+ * @param messages  a sequence set; "" does nothing (out gets an empty result)
+ * @param flags     NULL-terminated flags ("\\Seen", "$Label1"); NULL or empty
+ *                  stores none. Each must be an atom, optionally after one
+ *                  '\\' (IMAPCLIENT_EINVAL otherwise)
+ * @param silent    non-zero sends FLAGS.SILENT; *out is then NULL
+ * @param[out] out  if not NULL, the flags now set per message (NULL when
+ *                  silent); free with imapclient_flags_result_free()
+ * @return 0; IMAPCLIENT_EREADONLY (folder opened with EXAMINE) or
+ *         IMAPCLIENT_EILLEGAL_STATE (none selected), nothing sent;
+ *         IMAPCLIENT_EINVAL; IMAPCLIENT_ERROR (NO/BAD); IMAPCLIENT_EABORT...
+ */
+IMAPCLIENT_EXTERN int imapclient_set_flags(imapclient *c, const char *messages,
+                                           const char *const *flags, int silent,
+                                           imapclient_flags_result **out);
+/** Add flags (IMAPClient.add_flags): STORE +FLAGS. As imapclient_set_flags(). */
+IMAPCLIENT_EXTERN int imapclient_add_flags(imapclient *c, const char *messages,
+                                           const char *const *flags, int silent,
+                                           imapclient_flags_result **out);
+/** Remove flags (IMAPClient.remove_flags): STORE -FLAGS. As imapclient_set_flags(). */
+IMAPCLIENT_EXTERN int imapclient_remove_flags(imapclient *c, const char *messages,
+                                              const char *const *flags, int silent,
+                                              imapclient_flags_result **out);
+
+/**
+ * Gmail labels of each message (IMAPClient.get_gmail_labels): FETCH
+ * (X-GM-LABELS), each label decoded from modified UTF-7 (kept as sent if
+ * it does not decode). As imapclient_get_flags().
+ */
+IMAPCLIENT_EXTERN int imapclient_get_gmail_labels(imapclient *c, const char *messages,
+                                                  imapclient_flags_result **out);
+
+/**
+ * Replace the Gmail labels of messages (IMAPClient.set_gmail_labels):
+ * STORE X-GM-LABELS. Labels are UTF-8, encoded in modified UTF-7 and always
+ * quoted, as the reference does ("\\Important" is sent "\\\\Important");
+ * results are decoded. Otherwise as imapclient_set_flags().
+ */
+IMAPCLIENT_EXTERN int imapclient_set_gmail_labels(imapclient *c, const char *messages,
+                                                  const char *const *labels, int silent,
+                                                  imapclient_flags_result **out);
+/** Add Gmail labels: STORE +X-GM-LABELS. As imapclient_set_gmail_labels(). */
+IMAPCLIENT_EXTERN int imapclient_add_gmail_labels(imapclient *c, const char *messages,
+                                                  const char *const *labels, int silent,
+                                                  imapclient_flags_result **out);
+/** Remove Gmail labels: STORE -X-GM-LABELS. As imapclient_set_gmail_labels(). */
+IMAPCLIENT_EXTERN int imapclient_remove_gmail_labels(imapclient *c, const char *messages,
+                                                     const char *const *labels,
+                                                     int silent,
+                                                     imapclient_flags_result **out);
+
+/**
+ * Mark messages deleted (IMAPClient.delete_messages): add_flags with
+ * \\Deleted. Call imapclient_expunge() to remove them.
+ */
+IMAPCLIENT_EXTERN int imapclient_delete_messages(imapclient *c, const char *messages,
+                                                 int silent,
+                                                 imapclient_flags_result **out);
+
+/* ------------------------------------------------------------------ */
+/* Expunge, copy, move                                                  */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Remove deleted messages (IMAPClient.expunge).
+ *
+ * Without ids it sends EXPUNGE; with ids (which needs use_uid, as the
+ * reference, and UIDPLUS) UID EXPUNGE <ids>, which only removes those of
+ * the ids that have \\Deleted.
+ *
+ * @param messages  NULL for all deleted messages, or a UID sequence set
+ * @param[out] out  if not NULL: out->text is the completion text and
+ *                  out->items every untagged response that arrived during
+ *                  the command ((2, EXPUNGE), (1, EXPUNGE), (0, RECENT)...),
+ *                  as the reference returns them; free with
+ *                  imapclient_responses_free(). When NULL they are kept for
+ *                  imapclient_noop().
+ * @return 0; IMAPCLIENT_EREADONLY, IMAPCLIENT_EILLEGAL_STATE (nothing sent);
+ *         IMAPCLIENT_EINVAL (bad set, or ids with use_uid off);
+ *         IMAPCLIENT_ECAPABILITY (ids without UIDPLUS); IMAPCLIENT_ERROR...
+ */
+IMAPCLIENT_EXTERN int imapclient_expunge(imapclient *c, const char *messages,
+                                         imapclient_responses **out);
+
+/**
+ * UID EXPUNGE <uids> (IMAPClient.uid_expunge, RFC 4315). The ids are UIDs
+ * whatever use_uid says. Results as imapclient_expunge().
+ *
+ * @return as imapclient_expunge(); IMAPCLIENT_ECAPABILITY without UIDPLUS
+ */
+IMAPCLIENT_EXTERN int imapclient_uid_expunge(imapclient *c, const char *messages,
+                                             imapclient_responses **out);
+
+/** Result of COPY and MOVE, with the COPYUID data of RFC 4315 when sent. */
+typedef struct imapclient_copy_result {
+    const char *text;            /**< completion text of the command */
+    int has_copyuid;             /**< the server sent [COPYUID ...] */
+    uint32_t uidvalidity;        /**< UIDVALIDITY of the destination folder */
+    const char *source_set;      /**< the source UIDs as sent ("304,319:320") */
+    const char *dest_set;        /**< the new UIDs as sent ("3956:3958") */
+    const uint32_t *source_uids; /**< source_set expanded; source_uids[i] became */
+    const uint32_t *dest_uids;   /**< dest_uids[i]; NULL when the sets differ in
+                                      size or pass 16777216 ids */
+    size_t count;                /**< entries in source_uids and dest_uids */
+} imapclient_copy_result;
+
+/** Release a copy result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_copy_result_free(imapclient_copy_result *r);
+
+/**
+ * Copy messages to another folder (IMAPClient.copy): [UID] COPY.
+ *
+ * @param messages  a sequence set
+ * @param folder    UTF-8; modified UTF-7 when folder_encode is on; always
+ *                  quoted, as the reference does
+ * @param[out] out  if not NULL, the text and COPYUID data; free with
+ *                  imapclient_copy_result_free()
+ * @return 0; IMAPCLIENT_EILLEGAL_STATE (no folder selected); IMAPCLIENT_EINVAL;
+ *         IMAPCLIENT_ERROR (NO/BAD, e.g. [TRYCREATE]); IMAPCLIENT_EABORT...
+ */
+IMAPCLIENT_EXTERN int imapclient_copy(imapclient *c, const char *messages,
+                                      const char *folder, imapclient_copy_result **out);
+
+/**
+ * Move messages to another folder atomically (IMAPClient.move, RFC 6851):
+ * [UID] MOVE. The COPYUID of the untagged OK is returned; the EXPUNGE
+ * responses are kept for imapclient_noop().
+ *
+ * @return as imapclient_copy(); IMAPCLIENT_ECAPABILITY without MOVE;
+ *         IMAPCLIENT_EREADONLY on a folder opened with EXAMINE
+ */
+IMAPCLIENT_EXTERN int imapclient_move(imapclient *c, const char *messages,
+                                      const char *folder, imapclient_copy_result **out);
+
+/* ------------------------------------------------------------------ */
+/* Append                                                               */
+/* ------------------------------------------------------------------ */
+
+/** Result of APPEND, with the APPENDUID data of RFC 4315 when sent. */
+typedef struct imapclient_append_result {
+    const char *text;     /**< completion text ("Append completed.") */
+    int has_appenduid;    /**< the server sent [APPENDUID ...] */
+    uint32_t uidvalidity; /**< UIDVALIDITY of the folder */
+    const char *uid_set;  /**< the new UIDs as sent ("3955", "3955:3957") */
+    const uint32_t *uids; /**< uid_set expanded, in message order */
+    size_t count;         /**< entries in uids */
+} imapclient_append_result;
+
+/** Release an append result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_append_result_free(imapclient_append_result *r);
+
+/**
+ * Append a message to a folder (IMAPClient.append): sends
+ * `APPEND "<folder>" (<flags>) ["<date>"] {n}` and the message. The
+ * literal is sent at once with LITERAL+, else after the server's "+".
+ * As the reference (through imaplib) does, line ends are normalised:
+ * every CR, LF or CRLF is sent as CRLF.
+ *
+ * @param folder         UTF-8; modified UTF-7 when folder_encode is on
+ * @param msg            the whole message, headers included; any bytes but
+ *                       NUL (NUL gives IMAPCLIENT_EINVAL: a plain literal
+ *                       cannot carry it)
+ * @param msg_len        bytes in msg
+ * @param flags          NULL-terminated flags, or NULL: "()" is sent
+ * @param internal_date  the INTERNALDATE to set, or NULL for the server's
+ *                       time; its offset is honoured, a date without one
+ *                       is local time (imapclient_datetime_format_internaldate())
+ * @param[out] out       if not NULL, the text and APPENDUID; free with
+ *                       imapclient_append_result_free()
+ * @return 0; IMAPCLIENT_EILLEGAL_STATE (not logged in); IMAPCLIENT_EINVAL
+ *         (NULL folder or msg, NUL byte, bad flag or date);
+ *         IMAPCLIENT_ERROR (NO/BAD, e.g. [TRYCREATE]); IMAPCLIENT_EABORT...
+ */
+IMAPCLIENT_EXTERN int imapclient_append(imapclient *c, const char *folder,
+                                        const char *msg, size_t msg_len,
+                                        const char *const *flags,
+                                        const imapclient_datetime *internal_date,
+                                        imapclient_append_result **out);
+
+/** One message for imapclient_multiappend(). */
+typedef struct imapclient_append_msg {
+    const char *data;                /**< the whole message (no NUL bytes) */
+    size_t len;                      /**< bytes in data */
+    const char *const *flags;        /**< NULL-terminated flags, or NULL: none sent */
+    const imapclient_datetime *date; /**< INTERNALDATE, or NULL: none sent */
+} imapclient_append_msg;
+
+/**
+ * Append several messages in one command (IMAPClient.multiappend,
+ * RFC 3502): `APPEND "<folder>" [(<flags>)] ["<date>"] {n} ... {n}`. The
+ * message bytes are sent as given (no line-end change, as the reference).
+ * The server adds all of them or none.
+ *
+ * @param msgs  n messages
+ * @param n     at least 1
+ * @param[out] out  if not NULL, the text and APPENDUID (a UID set, one
+ *                  per message); free with imapclient_append_result_free()
+ * @return as imapclient_append(); IMAPCLIENT_ECAPABILITY without MULTIAPPEND
+ */
+IMAPCLIENT_EXTERN int imapclient_multiappend(imapclient *c, const char *folder,
+                                             const imapclient_append_msg *msgs, size_t n,
+                                             imapclient_append_result **out);
+
+IMAPCLIENT_END_DECLS
+
+#endif

@@ -1,0 +1,409 @@
+/*
+ * APPEND, MULTIAPPEND, COPY, MOVE, EXPUNGE and UID EXPUNGE.
+ * RFC 3501 sections 6.3.11 (APPEND), 6.4.3 (EXPUNGE), 6.4.7 (COPY);
+ * RFC 3502 (MULTIAPPEND); RFC 4315 (UIDPLUS: UID EXPUNGE, APPENDUID,
+ * COPYUID); RFC 6851 (MOVE); RFC 7888 (LITERAL+).
+ */
+#include "msgutil.h"
+
+#include "../util/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- EXPUNGE -------------------------------------------------------------- */
+
+typedef struct collect_state {
+    imc_arena *a;
+    imapclient_response *items;
+    size_t n, cap;
+} collect_state;
+
+/* Every untagged response of the command goes into the result, as the
+ * reference's _consume_until_tagged_response returns them all. */
+static int on_collect(imapclient *c, const imapclient_response *r, void *ud)
+{
+    collect_state *st = ud;
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 16;
+        imapclient_response *p =
+            cap < SIZE_MAX / sizeof *p ? realloc(st->items, cap * sizeof *p) : NULL;
+        if (!p)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        st->items = p;
+        st->cap = cap;
+    }
+    if (imc_response_copy(st->a, r, &st->items[st->n]))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    st->n++;
+    return 1;
+}
+
+static int do_expunge(imapclient *c, const char *call, const char *messages,
+                      imapclient_responses **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_require_writable(c, call);
+    if (rc)
+        return rc;
+    if (messages) {
+        if ((rc = imc_msg_check_set(c, call, messages)) ||
+            (rc = imc_require_cap(c, "UIDPLUS", call)))
+            return rc;
+    }
+    imapclient_responses *res = NULL;
+    collect_state st = {0};
+    if (out) {
+        if (!(res = imc_responses_new()))
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        st.a = imc_responses_arena(res);
+    }
+    if (messages) {
+        imc_begin(c, "UID EXPUNGE ");
+        imc_put_raw(&c->cmd, messages);
+    } else {
+        imc_begin(c, "EXPUNGE");
+    }
+    imc_request rq = {.on_untagged = out ? on_collect : NULL, .ud = &st};
+    rc = imc_run(c, &rq);
+    if (rc == 0 && res) {
+        res->text = imc_arena_strdup(st.a, imc_msg_done_text(&rq));
+        res->items = imc_arena_calloc(st.a, st.n ? st.n : 1, sizeof *res->items);
+        if (!res->text || !res->items) {
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        } else {
+            if (st.n)
+                memcpy(res->items, st.items, st.n * sizeof *res->items);
+            res->count = st.n;
+        }
+    }
+    free(st.items);
+    if (rc) {
+        imapclient_responses_free(res);
+        return rc;
+    }
+    if (out)
+        *out = res;
+    return 0;
+}
+
+int imapclient_expunge(imapclient *c, const char *messages, imapclient_responses **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (messages && !c->opts.use_uid) {
+        if (out)
+            *out = NULL;
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "expunge: cannot EXPUNGE by id when not using "
+                        "UIDs (use_uid is off)");
+    }
+    return do_expunge(c, "expunge", messages, out);
+}
+
+int imapclient_uid_expunge(imapclient *c, const char *messages,
+                           imapclient_responses **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!messages) {
+        if (out)
+            *out = NULL;
+        return imc_fail(c, IMAPCLIENT_EINVAL, "uid_expunge: messages is NULL");
+    }
+    return do_expunge(c, "uid_expunge", messages, out);
+}
+
+/* ---- COPY, MOVE ------------------------------------------------------------ */
+
+typedef struct copy_state {
+    imapclient_copy_result *res;
+    int bad; /* a COPYUID that could not be read */
+} copy_state;
+
+/* resp-code-copy = "COPYUID" SP nz-number SP uid-set SP uid-set */
+static int read_copyuid(imapclient *c, copy_state *st, const imapclient_response *r)
+{
+    imapclient_copy_result *res = st->res;
+    imc_arena *a = imc_msg_result_arena(res);
+    const imapclient_value *v = r->code_args;
+    uint32_t validity;
+    if (v->count != 3 || imc_msg_value_u32(&v->items[0], &validity) || !v->items[1].str ||
+        !v->items[2].str) {
+        st->bad = 1;
+        return 0;
+    }
+    res->uidvalidity = validity;
+    res->source_set = imc_arena_strndup(a, v->items[1].str, v->items[1].len);
+    res->dest_set = imc_arena_strndup(a, v->items[2].str, v->items[2].len);
+    if (!res->source_set || !res->dest_set)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    res->has_copyuid = 1;
+    uint32_t *src, *dst;
+    size_t ns, nd;
+    int rc = imc_msg_expand_set(a, v->items[1].str, v->items[1].len, &src, &ns);
+    if (rc == 0)
+        rc = imc_msg_expand_set(a, v->items[2].str, v->items[2].len, &dst, &nd);
+    if (rc == IMAPCLIENT_ENOMEM)
+        return imc_fail(c, rc, "out of memory");
+    /* Unpaired or too large: the sets as sent are all we give. */
+    if (rc == 0 && ns == nd) {
+        res->source_uids = src;
+        res->dest_uids = dst;
+        res->count = ns;
+    } else {
+        res->source_uids = res->dest_uids = NULL;
+        res->count = 0;
+    }
+    return 0;
+}
+
+static int on_copy(imapclient *c, const imapclient_response *r, void *ud)
+{
+    copy_state *st = ud;
+    /* RFC 6851 4.3: MOVE sends COPYUID in an untagged OK */
+    if (strcmp(r->name, "OK") != 0 || !r->code || strcmp(r->code, "COPYUID") != 0)
+        return 0;
+    if (!st->res)
+        return 1;
+    int rc = read_copyuid(c, st, r);
+    return rc ? rc : 1;
+}
+
+void imapclient_copy_result_free(imapclient_copy_result *r)
+{
+    imc_msg_result_free(r);
+}
+
+static int copy_or_move(imapclient *c, const char *call, const char *verb,
+                        const char *messages, const char *folder,
+                        imapclient_copy_result **out)
+{
+    if (out)
+        *out = NULL;
+    int is_move = !strcmp(verb, "MOVE");
+    int rc = is_move ? imc_require_writable(c, call) : imc_require_selected(c, call);
+    if (rc)
+        return rc;
+    if (is_move && (rc = imc_require_cap(c, "MOVE", call)))
+        return rc;
+    if ((rc = imc_msg_check_set(c, call, messages)))
+        return rc;
+    const char *name;
+    if ((rc = imc_msg_folder_name(c, call, folder, &name)))
+        return rc;
+    copy_state st = {0};
+    if (out && !(st.res = imc_msg_result_new(sizeof *st.res)))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if (c->opts.use_uid) {
+        imc_begin(c, "UID ");
+        imc_put_raw(&c->cmd, verb);
+    } else {
+        imc_begin(c, verb);
+    }
+    imc_put_sp(&c->cmd);
+    imc_put_raw(&c->cmd, messages);
+    imc_msg_put_folder(c, name);
+    imc_request rq = {.on_untagged = on_copy, .ud = &st};
+    rc = imc_run(c, &rq);
+    if (rc == 0 && st.res) {
+        imc_arena *a = imc_msg_result_arena(st.res);
+        st.res->text = imc_arena_strdup(a, imc_msg_done_text(&rq));
+        if (!st.res->text)
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        else if (rq.done->code && !strcmp(rq.done->code, "COPYUID"))
+            rc = read_copyuid(c, &st, rq.done);
+    }
+    if (rc) {
+        imc_msg_result_free(st.res);
+        return rc;
+    }
+    if (out)
+        *out = st.res;
+    return 0;
+}
+
+int imapclient_copy(imapclient *c, const char *messages, const char *folder,
+                    imapclient_copy_result **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    return copy_or_move(c, "copy", "COPY", messages, folder, out);
+}
+
+int imapclient_move(imapclient *c, const char *messages, const char *folder,
+                    imapclient_copy_result **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    return copy_or_move(c, "move", "MOVE", messages, folder, out);
+}
+
+/* ---- APPEND, MULTIAPPEND -------------------------------------------------- */
+
+void imapclient_append_result_free(imapclient_append_result *r)
+{
+    imc_msg_result_free(r);
+}
+
+/* resp-code-apnd = "APPENDUID" SP nz-number SP append-uid, where
+ * append-uid is a uid-set for MULTIAPPEND (RFC 4315 section 3). */
+static int append_result(imapclient *c, const imc_request *rq,
+                         imapclient_append_result **out)
+{
+    imapclient_append_result *res = imc_msg_result_new(sizeof *res);
+    if (!res)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imc_arena *a = imc_msg_result_arena(res);
+    static const uint32_t none[1];
+    res->uids = none;
+    res->text = imc_arena_strdup(a, imc_msg_done_text(rq));
+    if (!res->text)
+        goto nomem;
+    const imapclient_response *d = rq->done;
+    const imapclient_value *v = d->code_args;
+    uint32_t validity;
+    if (d->code && !strcmp(d->code, "APPENDUID") && v->count == 2 &&
+        !imc_msg_value_u32(&v->items[0], &validity) && v->items[1].str) {
+        uint32_t *uids;
+        size_t n;
+        int rc = imc_msg_expand_set(a, v->items[1].str, v->items[1].len, &uids, &n);
+        if (rc == IMAPCLIENT_ENOMEM)
+            goto nomem;
+        if (rc == 0) {
+            res->uid_set = imc_arena_strndup(a, v->items[1].str, v->items[1].len);
+            if (!res->uid_set)
+                goto nomem;
+            res->has_appenduid = 1;
+            res->uidvalidity = validity;
+            res->uids = uids;
+            res->count = n;
+        }
+    }
+    *out = res;
+    return 0;
+nomem:
+    imc_msg_result_free(res);
+    return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+}
+
+/* Check the parts of one message before anything is sent. */
+static int check_msg(imapclient *c, const char *call, const char *data, size_t len,
+                     const char *const *flags, const imapclient_datetime *date)
+{
+    if (!data)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: message is NULL", call);
+    if (memchr(data, '\0', len))
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: the message holds a NUL byte, which a literal cannot carry",
+                        call);
+    int rc = imc_msg_check_flags(c, call, flags);
+    if (rc)
+        return rc;
+    char tmp[32];
+    if (date && imapclient_datetime_format_internaldate(date, tmp))
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid internal date", call);
+    return 0;
+}
+
+/* imaplib's append sends MapCRLF.sub(CRLF, message): CR, LF and CRLF all
+ * become CRLF. */
+static int crlf_normalise(const char *s, size_t n, imc_buf *out)
+{
+    if (imc_buf_reserve(out, n + n / 16 + 16) < 0)
+        return -1;
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '\r' && s[i] != '\n')
+            continue;
+        if (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            i++;
+            continue; /* already CRLF */
+        }
+        if (imc_buf_add(out, s + run, i - run) < 0 || imc_buf_add(out, "\r\n", 2) < 0)
+            return -1;
+        run = i + 1;
+    }
+    return imc_buf_add(out, s + run, n - run);
+}
+
+int imapclient_append(imapclient *c, const char *folder, const char *msg, size_t msg_len,
+                      const char *const *flags, const imapclient_datetime *internal_date,
+                      imapclient_append_result **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (out)
+        *out = NULL;
+    if ((rc = imc_require_auth(c, "append")))
+        return rc;
+    const char *name;
+    if ((rc = imc_msg_folder_name(c, "append", folder, &name)) ||
+        (rc = check_msg(c, "append", msg, msg_len, flags, internal_date)))
+        return rc;
+    /* LITERAL+ must be known before the literal is written. */
+    if ((rc = imc_caps_ensure(c)))
+        return rc;
+    imc_buf body;
+    imc_buf_init(&body, 0);
+    if (crlf_normalise(msg, msg_len, &body) < 0) {
+        imc_buf_free(&body);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    imc_begin(c, "APPEND");
+    imc_msg_put_folder(c, name);
+    imc_msg_put_flags(c, flags);
+    if (internal_date)
+        imc_msg_put_date(c, "append", internal_date);
+    imc_put_sp(&c->cmd);
+    imc_put_literal(&c->cmd, body.data ? body.data : "", body.len, 0);
+    imc_buf_free(&body);
+    imc_request rq = {0};
+    if ((rc = imc_run(c, &rq)))
+        return rc;
+    return out ? append_result(c, &rq, out) : 0;
+}
+
+int imapclient_multiappend(imapclient *c, const char *folder,
+                           const imapclient_append_msg *msgs, size_t n,
+                           imapclient_append_result **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (out)
+        *out = NULL;
+    if ((rc = imc_require_auth(c, "multiappend")) ||
+        (rc = imc_require_cap(c, "MULTIAPPEND", "multiappend")))
+        return rc;
+    const char *name;
+    if ((rc = imc_msg_folder_name(c, "multiappend", folder, &name)))
+        return rc;
+    if (!msgs || n == 0)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend: no messages");
+    for (size_t i = 0; i < n; i++)
+        if ((rc = check_msg(c, "multiappend", msgs[i].data, msgs[i].len, msgs[i].flags,
+                            msgs[i].date)))
+            return rc;
+    imc_begin(c, "APPEND");
+    imc_msg_put_folder(c, name);
+    for (size_t i = 0; i < n; i++) {
+        /* the reference's chunks(): flags and date only when given */
+        if (msgs[i].flags)
+            imc_msg_put_flags(c, msgs[i].flags);
+        if (msgs[i].date)
+            imc_msg_put_date(c, "multiappend", msgs[i].date);
+        imc_put_sp(&c->cmd);
+        imc_put_literal(&c->cmd, msgs[i].data, msgs[i].len, 0);
+    }
+    imc_request rq = {0};
+    if ((rc = imc_run(c, &rq)))
+        return rc;
+    return out ? append_result(c, &rq, out) : 0;
+}

@@ -1,0 +1,316 @@
+/*
+ * Helpers shared by the message calls. RFC 3501 section 9 (sequence-set,
+ * flag, date-time), RFC 4315 section 4 (uid-set).
+ */
+#include "msgutil.h"
+
+#include "../types/types.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- results that own an arena ----------------------------------------- */
+
+void *imc_msg_result_new(size_t size)
+{
+    imc_arena *a = imc_arena_new();
+    if (!a)
+        return NULL;
+    /* The arena pointer is stored right before the struct, as
+     * imc_responses_new() does; the slot keeps the struct aligned. */
+    void **slot = imc_arena_alloc(a, sizeof(void *) * 2 + size);
+    if (!slot) {
+        imc_arena_free(a);
+        return NULL;
+    }
+    slot[1] = a;
+    return slot + 2;
+}
+
+imc_arena *imc_msg_result_arena(void *result)
+{
+    return ((void **)result)[-1];
+}
+
+void imc_msg_result_free(void *result)
+{
+    if (result)
+        imc_arena_free(imc_msg_result_arena(result));
+}
+
+/* ---- arguments ------------------------------------------------------------ */
+
+int imc_msg_check_set(imapclient *c, const char *call, const char *messages)
+{
+    if (!messages)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: messages is NULL", call);
+    if (!imapclient_seqset_valid(messages))
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.100s\" is not a sequence set",
+                        call, messages);
+    return 0;
+}
+
+int imc_msg_folder_name(imapclient *c, const char *call, const char *folder,
+                        const char **out)
+{
+    if (!folder)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: folder is NULL", call);
+    const char *name = folder;
+    if (c->opts.folder_encode) {
+        char *enc;
+        int rc = imc_utf7_encode(c->call_arena, folder, strlen(folder), &enc);
+        if (rc == IMAPCLIENT_ENOMEM)
+            return imc_fail(c, rc, "out of memory");
+        if (rc)
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: folder name is not valid UTF-8",
+                            call);
+        name = enc;
+    }
+    *out = name;
+    return 0;
+}
+
+void imc_msg_put_folder(imapclient *c, const char *name)
+{
+    imc_put_sp(&c->cmd);
+    imc_put_string(&c->cmd, name, strlen(name));
+}
+
+/* ASTRING-CHAR = ATOM-CHAR / resp-specials; atom-specials = "(" / ")" /
+ * "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials */
+static int astring_char(unsigned char ch)
+{
+    return ch > 0x20 && ch < 0x7f && !strchr("(){%*\"\\", ch);
+}
+
+int imc_msg_check_flags(imapclient *c, const char *call, const char *const *flags)
+{
+    for (size_t i = 0; flags && flags[i]; i++) {
+        const char *f = flags[i];
+        size_t k = f[0] == '\\';
+        if (!f[k])
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: empty flag", call);
+        for (; f[k]; k++)
+            if (!astring_char((unsigned char)f[k]))
+                return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.100s\" is not a flag",
+                                call, f);
+    }
+    return 0;
+}
+
+void imc_msg_put_flags(imapclient *c, const char *const *flags)
+{
+    imc_put_raw(&c->cmd, " (");
+    for (size_t i = 0; flags && flags[i]; i++) {
+        if (i)
+            imc_put_sp(&c->cmd);
+        imc_put_raw(&c->cmd, flags[i]);
+    }
+    imc_put_raw(&c->cmd, ")");
+}
+
+int imc_msg_put_date(imapclient *c, const char *call, const imapclient_datetime *dt)
+{
+    char tmp[32];
+    if (imapclient_datetime_format_internaldate(dt, tmp))
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid date", call);
+    imc_put_raw(&c->cmd, " \"");
+    imc_put_raw(&c->cmd, tmp);
+    imc_put_raw(&c->cmd, "\"");
+    return 0;
+}
+
+/* ---- id sets -------------------------------------------------------------- */
+
+static int cmp_range(const void *x, const void *y)
+{
+    const imapclient_range *a = x, *b = y;
+    return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+int imc_idset_init(imc_idset *s, const char *set)
+{
+    memset(s, 0, sizeof *s);
+    imapclient_range *r;
+    size_t n;
+    int rc = imapclient_seqset_parse(set, &r, &n);
+    if (rc)
+        return rc;
+    qsort(r, n, sizeof *r, cmp_range);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].hi == UINT32_MAX)
+            s->any = 1; /* "*" or "n:*" */
+        if (k && r[i].lo <= r[k - 1].hi + (uint64_t)1) {
+            if (r[i].hi > r[k - 1].hi)
+                r[k - 1].hi = r[i].hi;
+        } else {
+            r[k++] = r[i];
+        }
+    }
+    s->r = r;
+    s->n = k;
+    return 0;
+}
+
+int imc_idset_has(const imc_idset *s, uint32_t id)
+{
+    if (s->any)
+        return 1;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (id < s->r[mid].lo)
+            hi = mid;
+        else if (id > s->r[mid].hi)
+            lo = mid + 1;
+        else
+            return 1;
+    }
+    return 0;
+}
+
+void imc_idset_free(imc_idset *s)
+{
+    free(s->r);
+    memset(s, 0, sizeof *s);
+}
+
+/* ---- values ------------------------------------------------------------------ */
+
+int imc_msg_value_u64(const imapclient_value *v, uint64_t *out)
+{
+    if (!v)
+        return -1;
+    if (v->type == IMAPCLIENT_VALUE_NUMBER) {
+        *out = v->number;
+        return 0;
+    }
+    if (v->type != IMAPCLIENT_VALUE_ATOM || v->len == 0 || v->len > 20)
+        return -1;
+    uint64_t n = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        unsigned d = (unsigned char)v->str[i] - '0';
+        if (d > 9 || n > (UINT64_MAX - d) / 10)
+            return -1;
+        n = n * 10 + d;
+    }
+    *out = n;
+    return 0;
+}
+
+int imc_msg_value_u32(const imapclient_value *v, uint32_t *out)
+{
+    uint64_t n;
+    if (imc_msg_value_u64(v, &n) || n == 0 || n > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)n;
+    return 0;
+}
+
+/* nz-number at s[*p] (no "*"). */
+static int set_number(const char *s, size_t len, size_t *p, uint32_t *out)
+{
+    if (*p >= len || s[*p] < '1' || s[*p] > '9')
+        return -1;
+    uint64_t v = 0;
+    while (*p < len && s[*p] >= '0' && s[*p] <= '9') {
+        v = v * 10 + (uint64_t)(s[*p] - '0');
+        if (v > UINT32_MAX)
+            return -1;
+        (*p)++;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* Walk the set; with ids non-NULL store them. Returns the total or -1. */
+static int64_t expand_walk(const char *s, size_t len, uint32_t *ids)
+{
+    size_t p = 0;
+    uint64_t total = 0;
+    for (;;) {
+        uint32_t lo, hi;
+        if (set_number(s, len, &p, &lo) < 0)
+            return -1;
+        hi = lo;
+        if (p < len && s[p] == ':') {
+            p++;
+            if (set_number(s, len, &p, &hi) < 0)
+                return -1;
+        }
+        if (lo > hi) { /* RFC 4315 uid-range: either order */
+            uint32_t t = lo;
+            lo = hi;
+            hi = t;
+        }
+        uint64_t n = (uint64_t)hi - lo + 1;
+        if (total + n > IMC_MSG_MAX_EXPAND)
+            return -2;
+        if (ids)
+            for (uint64_t k = 0; k < n; k++)
+                ids[total + k] = (uint32_t)(lo + k);
+        total += n;
+        if (p == len)
+            return (int64_t)total;
+        if (s[p] != ',')
+            return -1;
+        p++;
+    }
+}
+
+int imc_msg_expand_set(imc_arena *a, const char *s, size_t len, uint32_t **out,
+                       size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    int64_t n = expand_walk(s, len, NULL);
+    if (n == -2)
+        return IMAPCLIENT_ETOOBIG;
+    if (n < 0)
+        return IMAPCLIENT_EPROTOCOL;
+    uint32_t *ids = imc_arena_calloc(a, (size_t)n, sizeof *ids);
+    if (!ids)
+        return IMAPCLIENT_ENOMEM;
+    expand_walk(s, len, ids);
+    *out = ids;
+    *count = (size_t)n;
+    return 0;
+}
+
+/* ---- id vectors --------------------------------------------------------------- */
+
+int imc_u32vec_push(imc_u32vec *v, uint32_t x)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 64;
+        if (cap > SIZE_MAX / sizeof *v->v)
+            return IMAPCLIENT_ENOMEM;
+        uint32_t *p = realloc(v->v, cap * sizeof *p);
+        if (!p)
+            return IMAPCLIENT_ENOMEM;
+        v->v = p;
+        v->cap = cap;
+    }
+    v->v[v->n++] = x;
+    return 0;
+}
+
+void imc_u32vec_free(imc_u32vec *v)
+{
+    free(v->v);
+    memset(v, 0, sizeof *v);
+}
+
+uint32_t *imc_u32vec_copy(const imc_u32vec *v, imc_arena *a)
+{
+    uint32_t *p = imc_arena_calloc(a, v->n ? v->n : 1, sizeof *p);
+    if (p && v->n)
+        memcpy(p, v->v, v->n * sizeof *p);
+    return p;
+}
+
+const char *imc_msg_done_text(const imc_request *rq)
+{
+    return rq->done && rq->done->text ? rq->done->text : "";
+}

@@ -1,0 +1,336 @@
+/*
+ * Flags and Gmail labels: FETCH (FLAGS) / (X-GM-LABELS) and STORE.
+ * RFC 3501 sections 6.4.5 (FETCH), 6.4.6 (STORE), 7.4.2 (FETCH response);
+ * Gmail IMAP extensions (X-GM-LABELS).
+ */
+#include "msgutil.h"
+
+#include "../types/types.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct entry {
+    imapclient_msg_flags m;
+    size_t order; /* arrival: the last FETCH for an id wins */
+} entry;
+
+typedef struct flags_state {
+    const char *key; /* "FLAGS" or "X-GM-LABELS" */
+    int labels;      /* decode modified UTF-7 */
+    int use_uid;
+    imc_idset set;
+    imc_arena *a; /* result arena; NULL: take the responses, keep nothing */
+    entry *e;
+    size_t n, cap;
+} flags_state;
+
+static int record(imapclient *c, flags_state *st, uint32_t id, uint32_t seq,
+                  const imapclient_value *list)
+{
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 32;
+        entry *p = cap < SIZE_MAX / sizeof *p ? realloc(st->e, cap * sizeof *p) : NULL;
+        if (!p)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        st->e = p;
+        st->cap = cap;
+    }
+    const char **flags = imc_arena_calloc(st->a, list->count + 1, sizeof *flags);
+    if (!flags)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    size_t k = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        const imapclient_value *v = &list->items[i];
+        if (!v->str)
+            continue; /* NIL or a nested list: not a flag */
+        char *s = NULL;
+        if (st->labels && imc_utf7_decode(st->a, v->str, v->len, &s) == IMAPCLIENT_ENOMEM)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        if (!s) /* not a label, or not valid modified UTF-7: as sent */
+            s = imc_arena_strndup(st->a, v->str, v->len);
+        if (!s)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        flags[k++] = s;
+    }
+    entry *e = &st->e[st->n];
+    e->m.id = id;
+    e->m.seq = seq;
+    e->m.flags = flags;
+    e->m.count = k;
+    e->order = st->n;
+    st->n++;
+    return 0;
+}
+
+/* A FETCH response belongs to the result when it names a message of the
+ * request (by UID with use_uid) and carries the item asked for. One that
+ * carries nothing but UID and MODSEQ (a .SILENT STORE under CONDSTORE,
+ * RFC 7162 3.1.3) is taken and dropped. Anything else stays for noop(). */
+static int on_fetch(imapclient *c, const imapclient_response *r, void *ud)
+{
+    flags_state *st = ud;
+    if (!r->has_number || strcmp(r->name, "FETCH") != 0 || r->args->count != 1 ||
+        r->args->items[0].type != IMAPCLIENT_VALUE_LIST)
+        return 0;
+    const imapclient_value *l = &r->args->items[0];
+    const imapclient_value *val = NULL;
+    uint32_t uid = 0;
+    int others = 0;
+    for (size_t i = 0; i + 1 < l->count; i += 2) {
+        const imapclient_value *k = &l->items[i], *v = &l->items[i + 1];
+        if (imapclient_value_is(k, "UID")) {
+            if (imc_msg_value_u32(v, &uid))
+                return 0;
+        } else if (imapclient_value_is(k, st->key) && v->type == IMAPCLIENT_VALUE_LIST) {
+            val = v;
+        } else if (!imapclient_value_is(k, "MODSEQ")) {
+            others = 1;
+        }
+    }
+    uint32_t id = st->use_uid ? uid : r->number;
+    if (!id || !imc_idset_has(&st->set, id))
+        return 0;
+    if (!val)
+        return !others;
+    if (st->a && record(c, st, id, r->number, val))
+        return IMAPCLIENT_ENOMEM;
+    return 1;
+}
+
+static int cmp_entry(const void *x, const void *y)
+{
+    const entry *a = x, *b = y;
+    if (a->m.id != b->m.id)
+        return (a->m.id > b->m.id) - (a->m.id < b->m.id);
+    return (a->order > b->order) - (a->order < b->order);
+}
+
+/* Sort by id, keep the last entry of each id, copy into the result. */
+static int flags_finish(imapclient *c, flags_state *st, imapclient_flags_result *res)
+{
+    if (st->n)
+        qsort(st->e, st->n, sizeof *st->e, cmp_entry);
+    size_t k = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        if (i + 1 < st->n && st->e[i + 1].m.id == st->e[i].m.id)
+            continue;
+        st->e[k++] = st->e[i];
+    }
+    imapclient_msg_flags *msgs = imc_arena_calloc(st->a, k ? k : 1, sizeof *msgs);
+    if (!msgs)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < k; i++)
+        msgs[i] = st->e[i].m;
+    res->msgs = msgs;
+    res->count = k;
+    return 0;
+}
+
+void imapclient_flags_result_free(imapclient_flags_result *r)
+{
+    imc_msg_result_free(r);
+}
+
+const imapclient_msg_flags *imapclient_flags_result_get(const imapclient_flags_result *r,
+                                                        uint32_t id)
+{
+    if (!r)
+        return NULL;
+    size_t lo = 0, hi = r->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->msgs[mid].id == id)
+            return &r->msgs[mid];
+        if (r->msgs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static const char *const no_flags[1];
+
+static imapclient_flags_result *empty_result(imapclient *c)
+{
+    imapclient_flags_result *res = imc_msg_result_new(sizeof *res);
+    if (!res) {
+        imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        return NULL;
+    }
+    static const imapclient_msg_flags none[1] = {{0, 0, no_flags, 0}};
+    res->msgs = none;
+    return res;
+}
+
+/* FETCH or STORE of one item, collecting the FETCH responses.
+ * op is NULL for FETCH, else "FLAGS", "+FLAGS", "-FLAGS" with labels
+ * selecting X-GM-LABELS. */
+static int flags_call(imapclient *c, const char *call, const char *messages,
+                      const char *op, int labels, const char *const *values, int silent,
+                      imapclient_flags_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = op ? imc_require_writable(c, call) : imc_require_selected(c, call);
+    if (rc)
+        return rc;
+    if (!op && !out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: out is NULL", call);
+    if (messages && !*messages) { /* the reference's "if not messages: return {}" */
+        if (!out || silent)
+            return 0;
+        *out = empty_result(c);
+        return *out ? 0 : IMAPCLIENT_ENOMEM;
+    }
+    if ((rc = imc_msg_check_set(c, call, messages)))
+        return rc;
+    if (op && !labels && (rc = imc_msg_check_flags(c, call, values)))
+        return rc;
+    /* Labels are sent as folder names are, quoted; encode them first. */
+    const char **enc = NULL;
+    size_t nvalues = 0;
+    while (values && values[nvalues])
+        nvalues++;
+    if (op && labels) {
+        enc = imc_arena_calloc(c->call_arena, nvalues + 1, sizeof *enc);
+        if (!enc)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        for (size_t i = 0; i < nvalues; i++) {
+            char *s;
+            rc = imc_utf7_encode(c->call_arena, values[i], strlen(values[i]), &s);
+            if (rc == IMAPCLIENT_ENOMEM)
+                return imc_fail(c, rc, "out of memory");
+            if (rc)
+                return imc_fail(c, IMAPCLIENT_EINVAL, "%s: label is not valid UTF-8",
+                                call);
+            enc[i] = s;
+        }
+    }
+    flags_state st = {.key = labels ? "X-GM-LABELS" : "FLAGS",
+                      .labels = labels,
+                      .use_uid = c->opts.use_uid};
+    if ((rc = imc_idset_init(&st.set, messages)))
+        return imc_fail(c, rc, "%s: cannot read the message set", call);
+    imapclient_flags_result *res = NULL;
+    if (out && !silent) {
+        if (!(res = empty_result(c))) {
+            imc_idset_free(&st.set);
+            return IMAPCLIENT_ENOMEM;
+        }
+        st.a = imc_msg_result_arena(res);
+    }
+    if (op)
+        imc_begin(c, c->opts.use_uid ? "UID STORE " : "STORE ");
+    else
+        imc_begin(c, c->opts.use_uid ? "UID FETCH " : "FETCH ");
+    imc_put_raw(&c->cmd, messages);
+    if (!op) {
+        imc_put_raw(&c->cmd, labels ? " (X-GM-LABELS)" : " (FLAGS)");
+    } else {
+        imc_put_sp(&c->cmd);
+        imc_put_raw(&c->cmd, op);
+        if (silent)
+            imc_put_raw(&c->cmd, ".SILENT");
+        if (!labels) {
+            imc_msg_put_flags(c, values);
+        } else {
+            imc_put_raw(&c->cmd, " (");
+            for (size_t i = 0; i < nvalues; i++) {
+                if (i)
+                    imc_put_sp(&c->cmd);
+                imc_put_string(&c->cmd, enc[i], strlen(enc[i]));
+            }
+            imc_put_raw(&c->cmd, ")");
+        }
+    }
+    imc_request rq = {.on_untagged = on_fetch, .ud = &st};
+    rc = imc_run(c, &rq);
+    if (rc == 0 && res)
+        rc = flags_finish(c, &st, res);
+    free(st.e);
+    imc_idset_free(&st.set);
+    if (rc) {
+        imc_msg_result_free(res);
+        return rc;
+    }
+    if (out)
+        *out = res;
+    return 0;
+}
+
+#define CALL_BEGIN                                                                       \
+    int rc = imc_call_begin(c);                                                          \
+    if (rc)                                                                              \
+        return rc;
+
+int imapclient_get_flags(imapclient *c, const char *messages,
+                         imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "get_flags", messages, NULL, 0, NULL, 0, out);
+}
+
+int imapclient_set_flags(imapclient *c, const char *messages, const char *const *flags,
+                         int silent, imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "set_flags", messages, "FLAGS", 0, flags, silent, out);
+}
+
+int imapclient_add_flags(imapclient *c, const char *messages, const char *const *flags,
+                         int silent, imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "add_flags", messages, "+FLAGS", 0, flags, silent, out);
+}
+
+int imapclient_remove_flags(imapclient *c, const char *messages, const char *const *flags,
+                            int silent, imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "remove_flags", messages, "-FLAGS", 0, flags, silent, out);
+}
+
+int imapclient_delete_messages(imapclient *c, const char *messages, int silent,
+                               imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    static const char *const deleted[] = {IMAPCLIENT_DELETED, NULL};
+    return flags_call(c, "delete_messages", messages, "+FLAGS", 0, deleted, silent, out);
+}
+
+int imapclient_get_gmail_labels(imapclient *c, const char *messages,
+                                imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "get_gmail_labels", messages, NULL, 1, NULL, 0, out);
+}
+
+int imapclient_set_gmail_labels(imapclient *c, const char *messages,
+                                const char *const *labels, int silent,
+                                imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "set_gmail_labels", messages, "X-GM-LABELS", 1, labels, silent,
+                      out);
+}
+
+int imapclient_add_gmail_labels(imapclient *c, const char *messages,
+                                const char *const *labels, int silent,
+                                imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "add_gmail_labels", messages, "+X-GM-LABELS", 1, labels, silent,
+                      out);
+}
+
+int imapclient_remove_gmail_labels(imapclient *c, const char *messages,
+                                   const char *const *labels, int silent,
+                                   imapclient_flags_result **out)
+{
+    CALL_BEGIN
+    return flags_call(c, "remove_gmail_labels", messages, "-X-GM-LABELS", 1, labels,
+                      silent, out);
+}
