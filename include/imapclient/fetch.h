@@ -48,8 +48,9 @@ typedef struct imapclient_message {
     int has_gm_msgid;
     uint64_t gm_thrid; /**< X-GM-THRID; valid when has_gm_thrid */
     int has_gm_thrid;
-    const char *const
-        *gm_labels; /**< X-GM-LABELS, decoded as folder names; NULL if not sent */
+    /** X-GM-LABELS, decoded from modified UTF-7 as get_gmail_labels() does
+     *  (kept as sent when not valid modified UTF-7); NULL if not sent */
+    const char *const *gm_labels;
     size_t gm_label_count;
 
     const imapclient_fetch_item *items; /**< every item as sent, in order */

@@ -113,7 +113,7 @@ static int type_item(imapclient *c, imc_arena *a, imapclient_message *m,
             m->has_gm_thrid = 1;
         }
     } else if (name_is(name, "X-GM-LABELS")) {
-        m->gm_labels = strings_from_list(a, v, &m->gm_label_count, c->opts.folder_encode);
+        m->gm_labels = strings_from_list(a, v, &m->gm_label_count, 1);
         if (!m->gm_labels)
             return IMAPCLIENT_ENOMEM;
     }
