@@ -295,8 +295,46 @@ static int tok_eq_ci(tok t, const char *w)
     return t.n == n && strncasecmp(t.s, w, n) == 0;
 }
 
+/* Three-letter English month name, any case -> 1..12, else 0. One switch
+ * instead of twelve string compares: dates are on the FETCH hot path. */
+static int month3(const char *s)
+{
+#define M3(a, b, c) (((unsigned)(a) << 16) | ((unsigned)(b) << 8) | (unsigned)(c))
+    switch (M3(s[0] | 0x20, s[1] | 0x20, s[2] | 0x20)) {
+    case M3('j', 'a', 'n'):
+        return 1;
+    case M3('f', 'e', 'b'):
+        return 2;
+    case M3('m', 'a', 'r'):
+        return 3;
+    case M3('a', 'p', 'r'):
+        return 4;
+    case M3('m', 'a', 'y'):
+        return 5;
+    case M3('j', 'u', 'n'):
+        return 6;
+    case M3('j', 'u', 'l'):
+        return 7;
+    case M3('a', 'u', 'g'):
+        return 8;
+    case M3('s', 'e', 'p'):
+        return 9;
+    case M3('o', 'c', 't'):
+        return 10;
+    case M3('n', 'o', 'v'):
+        return 11;
+    case M3('d', 'e', 'c'):
+        return 12;
+    default:
+        return 0;
+    }
+#undef M3
+}
+
 static int month_index(tok t)
 {
+    if (t.n == 3)
+        return month3(t.s);
     for (int i = 0; i < 24; i++)
         if (tok_eq_ci(t, month_names[i]))
             return i % 12 + 1;
@@ -586,11 +624,7 @@ static int parse_internaldate_exact(const char *s, size_t len, imapclient_dateti
         s[p + 12] != ':' || s[p + 15] != ':' || s[p + 18] != ' ' ||
         (s[p + 19] != '+' && s[p + 19] != '-'))
         return -1;
-    tok mon = {s + p + 1, 3};
-    dt.month = 0;
-    for (int i = 0; i < 12; i++)
-        if (tok_eq_ci(mon, month_names[i]))
-            dt.month = i + 1;
+    dt.month = month3(s + p + 1);
     int zone;
     if (!dt.month || digits(s + p + 5, 4, &dt.year) || digits(s + p + 10, 2, &dt.hour) ||
         digits(s + p + 13, 2, &dt.minute) || digits(s + p + 16, 2, &dt.second) ||

@@ -6,6 +6,7 @@
 
 #define ARENA_BLOCK 4096
 #define ARENA_ALIGN 16
+#define ARENA_MAX_GROW (1024 * 1024)
 
 struct block {
     struct block *next;
@@ -27,8 +28,13 @@ imc_arena *imc_arena_new(void)
 static struct block *block_new(imc_arena *a, size_t need)
 {
     size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
-    if (a->head && size < a->head->size * 2 && size < 1024 * 1024)
-        size = a->head->size * 2; /* geometric growth keeps block count small */
+    if (a->head) {
+        /* Geometric growth keeps the block count small; the cap keeps a big
+         * result from reserving far more than it uses. */
+        size_t grow = a->head->size < ARENA_MAX_GROW / 2 ? a->head->size * 2 : ARENA_MAX_GROW;
+        if (size < grow)
+            size = grow;
+    }
     if (size > SIZE_MAX - sizeof(struct block))
         return NULL;
     struct block *b = malloc(sizeof(struct block) + size);
@@ -40,7 +46,8 @@ static struct block *block_new(imc_arena *a, size_t need)
     return b;
 }
 
-void *imc_arena_alloc(imc_arena *a, size_t n)
+/* zero: clear the memory (every caller but strndup, which fills it all). */
+static void *arena_alloc(imc_arena *a, size_t n, int zero)
 {
     if (n == 0)
         n = 1;
@@ -58,7 +65,8 @@ void *imc_arena_alloc(imc_arena *a, size_t n)
             nb->next = b->next;
             b->next = nb;
             nb->used = need;
-            memset(nb->data, 0, n);
+            if (zero)
+                memset(nb->data, 0, n);
             return nb->data;
         }
         nb->next = b;
@@ -67,8 +75,14 @@ void *imc_arena_alloc(imc_arena *a, size_t n)
     }
     void *p = b->data + b->used;
     b->used += need;
-    memset(p, 0, n);
+    if (zero)
+        memset(p, 0, n);
     return p;
+}
+
+void *imc_arena_alloc(imc_arena *a, size_t n)
+{
+    return arena_alloc(a, n, 1);
 }
 
 void *imc_arena_calloc(imc_arena *a, size_t n, size_t sz)
@@ -82,7 +96,7 @@ char *imc_arena_strndup(imc_arena *a, const char *s, size_t n)
 {
     if (n == SIZE_MAX)
         return NULL;
-    char *p = imc_arena_alloc(a, n + 1);
+    char *p = arena_alloc(a, n + 1, 0);
     if (!p)
         return NULL;
     if (n)
