@@ -12,6 +12,7 @@ PACKAGES=(
     build-essential cmake pkg-config
     clang libclang-rt-14-dev clang-format valgrind
     libssl-dev zlib1g-dev libcmocka-dev libinih-dev libjansson-dev libedit-dev
+    libcurl4-gnutls-dev # the CLI's OAuth2 token exchange (libetpan-dev needs this flavour)
     libetpan-dev
     dovecot-imapd openssl netcat-openbsd tmux python3 groff-base
     iproute2 # ss, used by tests/live/dovecot.sh to pick free ports
