@@ -13,6 +13,13 @@
 #include "imapclient/options.h"
 #include "imapclient/types.h"
 #include "imapclient/client.h"
+#include "imapclient/folders.h"
+#include "imapclient/mail.h"
+#include "imapclient/fetch.h"
+#include "imapclient/messages.h"
+#include "imapclient/auth.h"
+#include "imapclient/idle.h"
+#include "imapclient/extensions.h"
 #include "imapclient/testing.h"
 
 #endif

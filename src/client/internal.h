@@ -43,6 +43,11 @@ struct imapclient {
     /* selected folder */
     int readonly;
 
+    /* IDLE (idle.c): the state to return to after DONE, and when the
+     * current IDLE command began (monotonic ms) for imapclient_idle_renew() */
+    imapclient_state idle_prev;
+    long long idle_since_ms;
+
     /* untagged responses nobody asked for, kept for noop()/take_responses() */
     imc_arena *pend_arena;
     imapclient_response *pend;

@@ -34,6 +34,8 @@ archive-02-receipt.eml    Archive  S   47
 # Fixed UIDVALIDITY values so tests can assert them.
 UIDVALIDITY_INBOX=1700000001
 UIDVALIDITY_ARCHIVE=1700000002
+# HS256 key that signs the test OAuth2 tokens (a test secret, nothing real).
+OAUTH2_KEY=libimapclient-oauth2-test-key-01
 
 die() {
     echo "dovecot.sh: $*" >&2
@@ -225,13 +227,21 @@ ssl_key = <$dir/key.pem
 $dh
 
 disable_plaintext_auth = no
-auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
+auth_mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256 xoauth2 oauthbearer
 # Tests try wrong passwords on purpose: answer at once, and switch off the
 # per-IP auth penalty (mode 0 on its socket is the documented way).
 auth_failure_delay = 0
 
+# XOAUTH2 / OAUTHBEARER: JWTs signed with the HS256 key in
+# $dir/oauth2-keys, checked locally (no token endpoint); "sub" is the user.
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = $dir/oauth2.conf.ext
+}
 passdb {
   driver = passwd-file
+  mechanisms = plain login cram-md5 scram-sha-1 scram-sha-256
   args = scheme=PLAIN username_format=%u $dir/users
 }
 userdb {
@@ -335,9 +345,9 @@ cmd_start() {
     # Restart cleanly: stop a previous instance and remove only what we made.
     cmd_stop "$dir"
     mkdir -p "$dir"
-    rm -rf "$(base_dir_for "$dir")" "${dir:?}/state" "${dir:?}/home"
+    rm -rf "$(base_dir_for "$dir")" "${dir:?}/state" "${dir:?}/home" "${dir:?}/oauth2-keys"
     rm -f "$dir/dovecot.conf" "$dir/cert.pem" "$dir/key.pem" "$dir/users" \
-        "$dir/env" "$dir/dovecot.log"
+        "$dir/env" "$dir/dovecot.log" "$dir/oauth2.conf.ext"
     chmod 0755 "$dir"
 
     # Self-signed certificate: the name is "localhost" only, so a client that
@@ -358,6 +368,16 @@ testuser:{PLAIN}testpass
 otheruser:{PLAIN}otherpass
 EOF
     chmod 0644 "$dir/users"
+
+    # OAuth2 (XOAUTH2, OAUTHBEARER): the HS256 key, base64 as Dovecot wants
+    # it, under <azp>/<alg>/<kid> with the defaults "default"; tests sign
+    # their JWTs with the same key (IMAPTEST_OAUTH2_KEY).
+    mkdir -p "$dir/oauth2-keys/default/HS256"
+    printf '%s' "$OAUTH2_KEY" | base64 -w0 >"$dir/oauth2-keys/default/HS256/default"
+    printf '%s\n' 'introspection_mode = local' \
+        "local_validation_key_dict = fs:posix:prefix=$dir/oauth2-keys/" \
+        'username_attribute = sub' >"$dir/oauth2.conf.ext"
+    chmod -R a+rX "$dir/oauth2-keys" "$dir/oauth2.conf.ext"
 
     mkdir -p "$dir/home/testuser/Maildir" "$dir/home/otheruser/Maildir"
     populate_mail "$dir/home/testuser/Maildir"
@@ -412,6 +432,7 @@ IMAPTEST_USER=testuser
 IMAPTEST_PASSWORD=testpass
 IMAPTEST_USER2=otheruser
 IMAPTEST_PASSWORD2=otherpass
+IMAPTEST_OAUTH2_KEY=$OAUTH2_KEY
 IMAPTEST_CA=$dir/cert.pem
 IMAPTEST_CERT_NAME=localhost
 IMAPTEST_DIR=$dir
