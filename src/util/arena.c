@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_BLOCK 4096
-#define ARENA_ALIGN 16
+#define ARENA_BLOCK    4096
+#define ARENA_ALIGN    16
 #define ARENA_MAX_GROW (1024 * 1024)
 
 struct block {
@@ -31,7 +31,8 @@ static struct block *block_new(imc_arena *a, size_t need)
     if (a->head) {
         /* Geometric growth keeps the block count small; the cap keeps a big
          * result from reserving far more than it uses. */
-        size_t grow = a->head->size < ARENA_MAX_GROW / 2 ? a->head->size * 2 : ARENA_MAX_GROW;
+        size_t grow =
+            a->head->size < ARENA_MAX_GROW / 2 ? a->head->size * 2 : ARENA_MAX_GROW;
         if (size < grow)
             size = grow;
     }

@@ -51,13 +51,14 @@ static const mail_sample mail_samples[] = {
 
     {L("From: Carol Example <carol@example.com>") L("To: team@example.com")
          L("Subject: Quarterly report") L("Date: Tue, 8 Jun 2021 16:45:00 -0400")
-             L("Message-ID: <report-q2@example.com>") L("MIME-Version: 1.0") L(
-                 "Content-Type: multipart/alternative; boundary=\"alt-b0undary\"") L("")
-                 L("--alt-b0undary") L("Content-Type: text/plain; charset=us-ascii") L("")
-                     L("Revenue is up 4% this quarter. Details in the meeting.") L(
-                         "--alt-b0undary") L("Content-Type: text/html; charset=us-ascii")
-                         L("") L("<html><body><p>Revenue is up <b>4%</b> this "
-                                 "quarter.</p></body></html>") L("--alt-b0undary--"),
+             L("Message-ID: <report-q2@example.com>") L("MIME-Version: 1.0")
+                 L("Content-Type: multipart/alternative; boundary=\"alt-b0undary\"") L("")
+                     L("--alt-b0undary") L("Content-Type: text/plain; charset=us-ascii")
+                         L("") L("Revenue is up 4% this quarter. Details in the meeting.")
+                             L("--alt-b0undary")
+                                 L("Content-Type: text/html; charset=us-ascii") L("") L(
+                                     "<html><body><p>Revenue is up <b>4%</b> this "
+                                     "quarter.</p></body></html>") L("--alt-b0undary--"),
      {"\\Seen", NULL}},
 
     {L("From: Alice Example <alice@example.org>") L("To: accounts@example.com")
