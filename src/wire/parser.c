@@ -139,6 +139,14 @@ static int parse_list(lexer *lx, imapclient_value *out)
     return pop_list(lx, base, out);
 }
 
+/* quoted-specials = DQUOTE / "\\" ; only these two are escaped. A backslash
+ * before anything else is kept as sent (servers put Windows paths and
+ * unescaped backslashes in quoted strings). */
+static int is_escape(const char *s, size_t i, size_t len)
+{
+    return s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '\\');
+}
+
 static int parse_quoted(lexer *lx, imapclient_value *out)
 {
     size_t start = ++lx->pos, n = 0, esc = 0;
@@ -148,7 +156,7 @@ static int parse_quoted(lexer *lx, imapclient_value *out)
         char ch = lx->s[i];
         if (ch == '\r' || ch == '\n')
             return fail(lx, "line end inside quoted string");
-        if (ch == '\\' && i + 1 < lx->len) {
+        if (is_escape(lx->s, i, lx->len)) {
             i++;
             esc = 1;
         }
@@ -157,16 +165,15 @@ static int parse_quoted(lexer *lx, imapclient_value *out)
     }
     if (i >= lx->len)
         return fail(lx, "quoted string not terminated");
-    char *dst = imc_arena_alloc(lx->a, n + 1);
+    char *dst =
+        esc ? imc_arena_alloc(lx->a, n + 1) : imc_arena_strndup(lx->a, lx->s + start, n);
     if (!dst)
         return IMAPCLIENT_ENOMEM;
-    if (!esc) {
-        memcpy(dst, lx->s + start, n);
-    } else {
+    if (esc) {
+        /* Same decisions as the first pass; s[i] is the closing quote. */
         size_t k = 0;
         for (size_t j = start; j < i; j++) {
-            /* quoted-specials = DQUOTE / "\" ; any other escape kept as sent */
-            if (lx->s[j] == '\\' && j + 1 < i)
+            if (is_escape(lx->s, j, i))
                 j++;
             dst[k++] = lx->s[j];
         }
@@ -221,12 +228,33 @@ static int parse_literal(lexer *lx, imapclient_value *out)
     return 0;
 }
 
+/* 1 when s[pos..] is a literal header: ["~"] "{" digits ["+"] "}" CRLF. */
+static int literal_starts(const lexer *lx, size_t pos)
+{
+    const char *s = lx->s;
+    if (pos < lx->len && s[pos] == '~')
+        pos++;
+    if (pos >= lx->len || s[pos] != '{')
+        return 0;
+    size_t i = pos + 1;
+    while (i < lx->len && isdigit((unsigned char)s[i]))
+        i++;
+    if (i == pos + 1)
+        return 0;
+    if (i < lx->len && s[i] == '+')
+        i++;
+    return i + 2 < lx->len && s[i] == '}' && s[i + 1] == '\r' && s[i + 2] == '\n';
+}
+
 static int parse_atom(lexer *lx, imapclient_value *out)
 {
     size_t start = lx->pos;
     int all_digits = 1;
     while (lx->pos < lx->len) {
         char ch = lx->s[lx->pos];
+        /* A literal straight after an atom, space missing: BODY[]{5} */
+        if ((ch == '{' || ch == '~') && lx->pos > start && literal_starts(lx, lx->pos))
+            break;
         if (ch == '[') {
             /* section spec: keep "[...]" with its spaces and parens in the atom */
             int depth = 0;
@@ -296,7 +324,8 @@ static int parse_value(lexer *lx, imapclient_value *out)
     case '{':
         return parse_literal(lx, out);
     case '~':
-        if (lx->pos + 1 < lx->len && lx->s[lx->pos + 1] == '{')
+        /* literal8, or an atom such as ~/Mail/foo or a stray ~{ */
+        if (literal_starts(lx, lx->pos))
             return parse_literal(lx, out);
         return parse_atom(lx, out);
     case '\r':
@@ -368,8 +397,9 @@ static int parse_resp_text(lexer *lx, imapclient_response *r)
         size_t open = lx->pos;
         lx->pos++;
         size_t n = 0;
+        /* the code's name ends at SP, ']' or, space missing, '(' */
         while (lx->pos + n < lx->len && lx->s[lx->pos + n] != ' ' &&
-               lx->s[lx->pos + n] != ']')
+               lx->s[lx->pos + n] != ']' && lx->s[lx->pos + n] != '(')
             n++;
         /* Find the closing bracket, counting nested ones, for the raw text. */
         size_t close = lx->pos + n;
@@ -535,14 +565,13 @@ imapclient_value *imc_value_copy(imc_arena *a, const imapclient_value *v)
 int imc_response_copy(imc_arena *a, const imapclient_response *s, imapclient_response *d)
 {
     *d = *s;
-#define DUP(f)                                                                           \
-    if (s->f && !(d->f = imc_arena_strdup(a, s->f)))                                     \
+    const char **dst[] = {&d->tag, &d->name, &d->code, &d->code_raw, &d->text};
+    const char *const src[] = {s->tag, s->name, s->code, s->code_raw, s->text};
+    for (size_t i = 0; i < sizeof src / sizeof src[0]; i++)
+        if (src[i] && !(*dst[i] = imc_arena_strdup(a, src[i])))
+            return IMAPCLIENT_ENOMEM;
+    if (s->raw && !(d->raw = imc_arena_strndup(a, s->raw, s->raw_len)))
         return IMAPCLIENT_ENOMEM;
-    DUP(tag)
-    DUP(name) DUP(code) DUP(code_raw) DUP(text)
-#undef DUP
-        if (s->raw && !(d->raw = imc_arena_strndup(a, s->raw,
-                                                   s->raw_len))) return IMAPCLIENT_ENOMEM;
     d->args = s->args->count ? imc_value_copy(a, s->args) : &imc_empty_list;
     d->code_args =
         s->code_args->count ? imc_value_copy(a, s->code_args) : &imc_empty_list;

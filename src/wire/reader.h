@@ -18,6 +18,7 @@ typedef struct imc_reader {
     imc_buf resp; /* the current response; final CRLF removed */
     size_t max_line;
     uint64_t max_literal;
+    size_t direct_min; /* literal rests this big skip in[] (init: 16 KiB) */
     char err[256];
 
     /* Literal diversion (body sinks). When lit_divert is set it is called

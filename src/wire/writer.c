@@ -132,7 +132,7 @@ static void put_quoted(imc_cmdbuf *cb, const char *s, size_t n)
 
 void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8)
 {
-    if (!literal8 && memchr(s, '\0', n)) {
+    if (!literal8 && n && memchr(s, '\0', n)) {
         seterr(cb, IMAPCLIENT_EINVAL, "NUL byte in an argument");
         return;
     }
