@@ -170,13 +170,13 @@ static imapclient *handle_new(const char *host, const imapclient_options *opts)
     c->host = imc_arena_strdup(c->conn_arena, host ? host : "");
     if (!c->host)
         goto nomem;
-#define COPY(f)                                                                          \
-    if (c->opts.f && !(c->opts.f = copy_opt(c, c->opts.f)))                              \
-        goto nomem;
-    COPY(ca_file)
-    COPY(ca_path) COPY(tls_hostname) COPY(cert_file) COPY(key_file)
-#undef COPY
-        imc_parser_init(&c->parser, c->opts.max_depth);
+    /* The caller may free its strings once connected: keep copies. */
+    const char **strs[] = {&c->opts.ca_file, &c->opts.ca_path, &c->opts.tls_hostname,
+                           &c->opts.cert_file, &c->opts.key_file};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        if (*strs[i] && !(*strs[i] = copy_opt(c, *strs[i])))
+            goto nomem;
+    imc_parser_init(&c->parser, c->opts.max_depth);
     imc_cmdbuf_init(&c->cmd);
     c->dead = 1; /* until a transport is attached */
     c->state = IMAPCLIENT_STATE_LOGOUT;
@@ -419,8 +419,15 @@ static int generic_untagged(imapclient *c, const imapclient_response *r)
 {
     if (r->tag[0] == '*' && !strcmp(r->name, "CAPABILITY"))
         return imc_caps_set_from_values(c, r->args, 0);
-    if (r->code && !strcmp(r->code, "CAPABILITY"))
+    if (r->code && !strcmp(r->code, "CAPABILITY")) {
+        /* A list that could not be parsed (only code_raw is left) does not
+         * mean "no capabilities": forget them, so they are asked for. */
+        if (!r->code_args->count && r->code_raw && *r->code_raw) {
+            imc_caps_forget(c);
+            return 0;
+        }
         return imc_caps_set_from_values(c, r->code_args, 0);
+    }
     if (r->tag[0] == '*' && !strcmp(r->name, "BYE")) {
         c->bye_text = imc_arena_strdup(c->call_arena, r->text);
         if (!c->bye_text)
@@ -445,7 +452,14 @@ int imc_read_response(imapclient *c, imc_arena *arena, int timeout_ms,
         imc_arena_reset(c->scratch);
         arena = c->scratch;
     }
-    rc = imc_parse_response(&c->parser, c->rd.resp.data, c->rd.resp.len, arena, 1, out);
+    /* raw is borrowed from the read buffer (valid while the response is
+     * handled); imc_keep() and the completion copy it. Copying it for every
+     * response would duplicate each body literal. */
+    rc = imc_parse_response(&c->parser, c->rd.resp.data, c->rd.resp.len, arena, 0, out);
+    if (rc == 0) {
+        out->raw = c->rd.resp.data;
+        out->raw_len = c->rd.resp.len;
+    }
     if (rc == IMAPCLIENT_ENOMEM)
         return imc_fail(c, rc, "out of memory parsing a response");
     if (rc)
@@ -683,6 +697,11 @@ int imc_run(imapclient *c, imc_request *rq)
             }
         }
     }
+}
+
+int imc_done_ok(const imc_request *rq)
+{
+    return rq->result && !strcmp(rq->result, "OK");
 }
 
 int imc_simple(imapclient *c, const char *verb, imc_request *rq)

@@ -516,6 +516,26 @@ typedef struct status_state {
     int failed;
 } status_state;
 
+/* Whether the values before the item list name the mailbox sent: one
+ * mailbox value, or (unquoted names with spaces) words that join to it;
+ * INBOX in any case (RFC 3501 section 5.1). */
+static int names_sent(const imapclient_value *args, const char *sent)
+{
+    size_t n = strlen(sent), k = 0;
+    for (size_t i = 0; i + 1 < args->count; i++) {
+        size_t len;
+        const char *w = imc_mailbox_text(&args->items[i], &len);
+        if (!w || (i && (k >= n || sent[k++] != ' ')) || len > n - k)
+            return 0;
+        if (memcmp(w, sent + k, len) != 0 &&
+            !(args->count == 2 && !strcasecmp(sent, "INBOX") && len == 5 &&
+              !strncasecmp(w, "INBOX", 5)))
+            return 0;
+        k += len;
+    }
+    return args->count >= 2 && k == n;
+}
+
 /* status-response = "STATUS" SP mailbox SP "(" [status-att-list] ")" */
 static int on_status(imapclient *c, const imapclient_response *r, void *ud)
 {
@@ -534,9 +554,11 @@ static int on_status(imapclient *c, const imapclient_response *r, void *ud)
      * value (as the reference takes it), the name everything before. */
     size_t len = 0;
     const char *name = args->count == 2 ? imc_mailbox_text(&args->items[0], &len) : NULL;
-    int match = name && len == strlen(st->sent) && memcmp(name, st->sent, len) == 0;
-    if (st->list && (st->matched || !match))
-        return 1; /* keep the reply that names our folder */
+    int match = names_sent(args, st->sent);
+    /* A reply naming another folder may be unsolicited (RFC 5465 NOTIFY):
+     * it stays for the caller, and is only taken while ours has not come. */
+    if (st->matched || (st->list && !match))
+        return 0;
     st->list = imc_value_copy(st->a, &args->items[args->count - 1]);
     st->mailbox = name ? imc_arena_strndup(st->a, name, len) : NULL;
     st->mailbox_len = len;
@@ -545,7 +567,7 @@ static int on_status(imapclient *c, const imapclient_response *r, void *ud)
         st->failed = 1;
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     }
-    return 1;
+    return match;
 }
 
 static int status_typed(imapclient_status_info *s, const imapclient_status_item *it)

@@ -61,8 +61,9 @@ struct imapclient {
     char errmsg[2048];
 };
 
-/* Untagged handler: 1 = consumed (not kept), 0 = not mine (kept for the
- * caller), negative = stop with this status once the command completes. */
+/* Untagged handler: r->raw points into the read buffer and is valid only
+ * during the call (copy it to keep it). 1 = consumed (not kept), 0 = not mine (kept for
+ * the caller), negative = stop with this status once the command completes. */
 typedef int (*imc_untagged_fn)(imapclient *c, const imapclient_response *r, void *ud);
 /* Continuation handler (AUTHENTICATE, IDLE): may build the next line in
  * c->cmd and return 0 to send it, 1 to send nothing, negative to fail. */
@@ -86,6 +87,12 @@ void imc_begin(imapclient *c, const char *verb);
 /* Finish the command (CRLF), send it, read until its tagged completion.
  * Returns 0, IMAPCLIENT_ERROR on NO/BAD (errmsg set), or a failure status. */
 int imc_run(imapclient *c, imc_request *rq);
+/* The command's tagged completion was OK, whatever imc_run returned: a
+ * malformed response before an OK gives EPROTOCOL, but the server did
+ * carry out the command, so state changes (login, select, compress) must
+ * still follow it. */
+int imc_done_ok(const imc_request *rq);
+
 /* imc_begin + imc_run with no arguments and no handler. */
 int imc_simple(imapclient *c, const char *verb, imc_request *rq);
 

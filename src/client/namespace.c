@@ -17,7 +17,8 @@ typedef struct ns_state {
 static int on_namespace(imapclient *c, const imapclient_response *r, void *ud)
 {
     ns_state *st = ud;
-    if (r->has_number || strcmp(r->name, "NAMESPACE") != 0)
+    /* the first reply is the answer; a second is kept for the caller */
+    if (r->has_number || strcmp(r->name, "NAMESPACE") != 0 || st->args)
         return 0;
     if (!(st->args = imc_value_copy(st->a, r->args)))
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");

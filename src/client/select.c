@@ -252,9 +252,13 @@ static int leave(imapclient *c, const char *verb, const char *call, const char *
     if (cap && (rc = imc_require_cap(c, cap, call)))
         return rc;
     imc_request rq = {0};
-    if ((rc = imc_simple(c, verb, &rq)))
+    rc = imc_simple(c, verb, &rq);
+    /* The server's OK closes the folder even when rc reports a malformed
+     * response that came before it. */
+    if (imc_done_ok(&rq))
+        imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
+    if (rc)
         return rc;
-    imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
     if (text)
         *text = rq.done->text;
     return 0;

@@ -7,6 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Close the connection, keeping the error message already set. */
+static int abort_keeping_error(imapclient *c, int code)
+{
+    char msg[sizeof c->errmsg];
+    memcpy(msg, c->errmsg, sizeof msg);
+    return imc_abort(c, code, "%s", msg);
+}
+
 int imc_require_auth(imapclient *c, const char *call)
 {
     if (c->state == IMAPCLIENT_STATE_AUTHENTICATED ||
@@ -98,10 +106,13 @@ int imapclient_has_capability(imapclient *c, const char *capability)
 void imc_after_auth(imapclient *c, const imc_request *rq)
 {
     imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
-    if (!(rq->done && rq->done->code && !strcmp(rq->done->code, "CAPABILITY")))
+    const imapclient_response *d = rq->done;
+    /* (an unparseable list leaves only code_raw: ask again) */
+    if (!(d && d->code && !strcmp(d->code, "CAPABILITY")) ||
+        (!d->code_args->count && d->code_raw && *d->code_raw))
         imc_caps_forget(c);
     else
-        imc_caps_set_from_values(c, rq->done->code_args, 0);
+        imc_caps_set_from_values(c, d->code_args, 0);
 }
 
 int imapclient_login(imapclient *c, const char *username, const char *password,
@@ -126,9 +137,12 @@ int imapclient_login(imapclient *c, const char *username, const char *password,
     imc_cmdbuf_reset(&c->cmd); /* wipes the password */
     if (rc == IMAPCLIENT_ERROR)
         return imc_recode(c, IMAPCLIENT_ELOGIN);
+    /* The server's OK decides the state, even when rc reports a malformed
+     * response that came before it. */
+    if (imc_done_ok(&rq))
+        imc_after_auth(c, &rq);
     if (rc)
         return rc;
-    imc_after_auth(c, &rq);
     if (text)
         *text = rq.done->text;
     return 0;
@@ -151,8 +165,13 @@ int imapclient_starttls(imapclient *c)
                         "starttls: server does not offer STARTTLS (refusing to go on "
                         "without TLS)");
     imc_request rq = {0};
-    if ((rc = imc_simple(c, "STARTTLS", &rq)))
+    if ((rc = imc_simple(c, "STARTTLS", &rq))) {
+        /* After its OK the server waits for a handshake: without one the
+         * connection cannot go on in step. */
+        if (imc_done_ok(&rq))
+            return abort_keeping_error(c, rc);
         return rc;
+    }
     /* Bytes after the OK would have been injected before TLS (CVE-2011-0411
      * class); refuse them. */
     if (imc_reader_buffered(&c->rd))
@@ -187,7 +206,9 @@ int imapclient_compress(imapclient *c)
         return rc;
     imc_request rq = {0};
     imc_begin(c, "COMPRESS DEFLATE");
-    if ((rc = imc_run(c, &rq)))
+    /* After its OK the server compresses: turn it on here too, then report
+     * a malformed response that came before the OK (rc). */
+    if ((rc = imc_run(c, &rq)) && !imc_done_ok(&rq))
         return rc;
     /* RFC 4978 section 3: compression starts right after the OK's CRLF;
      * anything already buffered would have been sent uncompressed. */
@@ -196,12 +217,13 @@ int imapclient_compress(imapclient *c)
                          "compress: server sent data after OK before compressing");
     char err[256] = "";
     imc_transport *t = NULL;
-    if ((rc = imc_deflate_wrap(c->t, &t, err)))
-        return imc_fail(c, rc, "compress: %s", err);
+    int wrc = imc_deflate_wrap(c->t, &t, err);
+    if (wrc) /* the server compresses already: nothing can follow */
+        return imc_abort(c, wrc, "compress: %s", err);
     c->t = t;
     c->rd.t = t;
     imc_log_info(c, "COMPRESS=DEFLATE on");
-    return 0;
+    return rc; /* errmsg still tells of the malformed response, if any */
 }
 
 int imapclient_is_compressed(const imapclient *c)
@@ -276,12 +298,14 @@ int imapclient_logout(imapclient *c, const char **text)
     const char *t = c->bye_text ? c->bye_text : (rq.done ? rq.done->text : "");
     if (rc == IMAPCLIENT_EABORT && c->bye_text)
         rc = 0; /* some servers close right after BYE */
-    if (rc)
+    if (rc && !imc_done_ok(&rq))
         return rc;
-    imc_abort(c, 0, "%s", "");
-    c->errmsg[0] = '\0';
     if (text)
         *text = t;
+    if (rc) /* logged out, but a response on the way was malformed */
+        return abort_keeping_error(c, rc);
+    imc_abort(c, 0, "%s", "");
+    c->errmsg[0] = '\0';
     return 0;
 }
 

@@ -9,9 +9,12 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct tls_transport {
     imc_transport base;
@@ -19,6 +22,41 @@ typedef struct tls_transport {
     SSL_CTX *ctx;
     SSL *ssl;
 } tls_transport;
+
+/* OpenSSL writes to the socket with write(), which raises SIGPIPE once the
+ * server is gone (it cannot pass MSG_NOSIGNAL), and the default action
+ * kills the process. Around each OpenSSL call that may write, SIGPIPE is
+ * blocked in this thread and a SIGPIPE the call raised is taken off
+ * again, as libpq does; the process-wide disposition is never touched (no
+ * global state). A dropped connection then shows as EPIPE: an error. */
+typedef struct sigpipe_guard {
+    sigset_t old;
+    int blocked;
+    int was_pending; /* a SIGPIPE of the application's own: left alone */
+} sigpipe_guard;
+
+static void sigpipe_block(sigpipe_guard *g)
+{
+    sigset_t pipe, pend;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    g->blocked = pthread_sigmask(SIG_BLOCK, &pipe, &g->old) == 0;
+    g->was_pending = sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE);
+}
+
+static void sigpipe_restore(sigpipe_guard *g)
+{
+    if (!g->blocked)
+        return;
+    sigset_t pipe, pend;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    if (!g->was_pending && sigpending(&pend) == 0 && sigismember(&pend, SIGPIPE)) {
+        static const struct timespec now = {0, 0};
+        sigtimedwait(&pipe, NULL, &now);
+    }
+    pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
 
 static void ssl_err_text(char *dst, const char *what)
 {
@@ -63,7 +101,10 @@ static ssize_t tls_read(imc_transport *bt, void *buf, size_t len, int timeout_ms
     tls_transport *t = (tls_transport *)bt;
     for (;;) {
         size_t got = 0;
+        sigpipe_guard g; /* reading may write (alerts, key updates) */
+        sigpipe_block(&g);
         int rc = SSL_read_ex(t->ssl, buf, len, &got);
+        sigpipe_restore(&g);
         if (rc == 1)
             return (ssize_t)got;
         int w = tls_wait(t, rc, timeout_ms, "TLS read");
@@ -82,7 +123,10 @@ static int tls_write(imc_transport *bt, const void *buf, size_t len, int timeout
     const char *p = buf;
     while (len) {
         size_t put = 0;
+        sigpipe_guard g;
+        sigpipe_block(&g);
         int rc = SSL_write_ex(t->ssl, p, len, &put);
+        sigpipe_restore(&g);
         if (rc == 1) {
             p += put;
             len -= put;
@@ -109,7 +153,10 @@ static void tls_close(imc_transport *bt)
 {
     tls_transport *t = (tls_transport *)bt;
     if (t->ssl) {
+        sigpipe_guard g;
+        sigpipe_block(&g);
         SSL_shutdown(t->ssl); /* best effort close_notify; never waits */
+        sigpipe_restore(&g);
         SSL_free(t->ssl);
     }
     SSL_CTX_free(t->ctx);
@@ -206,7 +253,10 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
         }
     }
     for (;;) {
+        sigpipe_guard g;
+        sigpipe_block(&g);
         int r = SSL_connect(t->ssl);
+        sigpipe_restore(&g);
         if (r == 1)
             break;
         long vr = SSL_get_verify_result(t->ssl);

@@ -152,6 +152,12 @@ static int parse_quoted(lexer *lx, imapclient_value *out)
     size_t start = ++lx->pos, n = 0, esc = 0;
     /* First pass: find the end and the unescaped length. */
     size_t i = start;
+    /* Most quoted strings hold no escape and no line end: skip those bytes
+     * in a tight loop before the careful one. */
+    while (i < lx->len && lx->s[i] != '"' && lx->s[i] != '\\' && lx->s[i] != '\r' &&
+           lx->s[i] != '\n')
+        i++;
+    n = i - start;
     while (i < lx->len && lx->s[i] != '"') {
         char ch = lx->s[i];
         if (ch == '\r' || ch == '\n')
@@ -284,7 +290,8 @@ static int parse_atom(lexer *lx, imapclient_value *out)
     if (n == 0)
         return fail(lx, "unexpected character");
     memset(out, 0, sizeof *out);
-    if (n == 3 && strncasecmp(lx->s + start, "NIL", 3) == 0) {
+    const char *w = lx->s + start;
+    if (n == 3 && (w[0] | 0x20) == 'n' && (w[1] | 0x20) == 'i' && (w[2] | 0x20) == 'l') {
         out->type = IMAPCLIENT_VALUE_NIL;
         return 0;
     }
