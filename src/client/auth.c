@@ -142,8 +142,13 @@ static int authenticate(imapclient *c, imc_sasl *s, const char **text)
         rc = imc_recode(c, IMAPCLIENT_ELOGIN);
         goto out;
     }
-    if (rc)
+    /* An OK after a malformed response still logged us in: follow the
+     * server, then report the malformed response (deferred). */
+    if (rc && !imc_done_ok(&rq))
         goto out;
+    int deferred = rc;
+    char deferred_msg[sizeof c->errmsg];
+    memcpy(deferred_msg, c->errmsg, sizeof deferred_msg);
     if (a.cancelled) {
         /* The server took a cancelled exchange as a success: do not use a
          * session we did not mean to open. */
@@ -160,7 +165,9 @@ static int authenticate(imapclient *c, imc_sasl *s, const char **text)
     imc_after_auth(c, &rq);
     if (text)
         *text = rq.done->text;
-    rc = 0;
+    rc = deferred;
+    if (rc)
+        memcpy(c->errmsg, deferred_msg, sizeof deferred_msg);
 out:
     imc_cmdbuf_reset(&c->cmd);
     imc_buf_free_wipe(&a.in);

@@ -556,6 +556,7 @@ void imapclient_quota_roots_free(imapclient_quota_roots *r)
 
 typedef struct acl_state {
     imc_arena *a;
+    const char *mailbox; /* the name as sent */
     vec entries;
     int bad, nomem;
 } acl_state;
@@ -567,6 +568,13 @@ static int on_acl(imapclient *c, const imapclient_response *r, void *ud)
     if (strcmp(r->name, "ACL") != 0 || r->has_number)
         return 0;
     const imapclient_value *args = r->args;
+    /* Only the ACL of the folder asked for; others (unsolicited) are kept
+     * for the caller. INBOX is case-insensitive (RFC 3501 5.1). */
+    const imapclient_value *mb = args->count ? &args->items[0] : NULL;
+    if (mb && mb->str &&
+        !(mb->len == strlen(st->mailbox) && !memcmp(mb->str, st->mailbox, mb->len)) &&
+        !(!strcasecmp(mb->str, "INBOX") && !strcasecmp(st->mailbox, "INBOX")))
+        return 0;
     if (args->count < 1 || (args->count - 1) % 2) {
         st->bad = 1;
         return 1;
@@ -604,6 +612,7 @@ int imapclient_getacl(imapclient *c, const char *folder, imapclient_acl **out)
     if (!res)
         return oom(c);
     acl_state st = {.a = imc_result_arena(res),
+                    .mailbox = name,
                     .entries = {.size = sizeof(imapclient_acl_entry)}};
     imc_begin(c, "GETACL");
     imc_put_sp(&c->cmd);

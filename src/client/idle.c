@@ -37,18 +37,38 @@ static int idle_call_begin(imapclient *c, const char *call)
     return 0;
 }
 
-/* Read one response; an unparseable one is logged and skipped (1), so the
- * caller reads on and the stream stays in step. */
-static int read_one(imapclient *c, imapclient_response *r)
+/* A malformed response met while IDLE starts or ends: reported once the
+ * exchange is over, as imc_run() does for other commands. */
+typedef struct deferred {
+    int code;
+    char msg[sizeof(((imapclient *)0)->errmsg)];
+} deferred;
+
+/* Read one response; an unparseable one is remembered in d and skipped (1),
+ * so the caller reads on and the stream stays in step. */
+static int read_one(imapclient *c, imapclient_response *r, deferred *d)
 {
     int rc = imc_read_response(c, NULL, c->opts.timeout_ms, r);
     if (rc == IMAPCLIENT_EPROTOCOL && !c->dead) {
-        imc_log_info(c, "IDLE: skipping a malformed response");
+        if (!d->code) {
+            d->code = rc;
+            memcpy(d->msg, c->errmsg, sizeof d->msg);
+        }
         c->errcode = 0;
         c->errmsg[0] = '\0';
         return 1;
     }
     return rc;
+}
+
+/* After a successful exchange: report what was deferred, if anything. */
+static int report(imapclient *c, const deferred *d)
+{
+    if (!d->code)
+        return 0;
+    memcpy(c->errmsg, d->msg, sizeof d->msg);
+    c->errcode = d->code;
+    return d->code;
 }
 
 static int keep(imapclient *c, const imapclient_response *r)
@@ -65,9 +85,10 @@ static int start_idle(imapclient *c)
     int rc = imc_send_raw(c, c->cmd.buf.data, c->cmd.buf.len, 0);
     if (rc)
         return rc;
+    deferred d = {0};
     for (;;) {
         imapclient_response r;
-        if ((rc = read_one(c, &r)) < 0)
+        if ((rc = read_one(c, &r, &d)) < 0)
             return rc;
         if (rc == 1)
             continue;
@@ -95,7 +116,7 @@ static int start_idle(imapclient *c)
         c->idle_prev = c->state;
     imc_set_state(c, IMAPCLIENT_STATE_IDLE);
     c->idle_since_ms = now_ms();
-    return 0;
+    return report(c, &d);
 }
 
 /* Send DONE and read to the IDLE completion; untagged responses are kept.
@@ -106,8 +127,9 @@ static int stop_idle(imapclient *c, const char **text)
     if (rc)
         return rc;
     imapclient_response r;
+    deferred d = {0};
     for (;;) {
-        if ((rc = read_one(c, &r)) < 0)
+        if ((rc = read_one(c, &r, &d)) < 0)
             return rc;
         if (rc == 1 || r.tag[0] == '+')
             continue;
@@ -132,7 +154,7 @@ static int stop_idle(imapclient *c, const char **text)
                             *r.code_raw ? " " : "", r.code_raw, r.text);
         return imc_fail(c, IMAPCLIENT_ERROR, "IDLE: %s %s", r.name, r.text);
     }
-    return 0;
+    return report(c, &d);
 }
 
 int imapclient_idle(imapclient *c)

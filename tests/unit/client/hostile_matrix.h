@@ -401,41 +401,35 @@ static void attack_no_bare(const hcall *k)
 typedef struct attack {
     const char *name;
     void (*fn)(const hcall *k);
-    unsigned skip;    /* flags of calls it does not apply to */
-    unsigned pending; /* flags of calls for which it fails until a fix lands */
+    unsigned skip; /* flags of calls it does not apply to */
 } attack;
 
 #define ENDS_OK (H_NO_OK)
-/* pending fix in auth.c: see report. AUTHENTICATE answered OK after a
- * malformed response leaves the handle NOT AUTHENTICATED while the server
- * has logged the user in (auth.c authenticate() skips imc_after_auth()
- * when imc_run() reports the deferred EPROTOCOL). */
-#define PENDING_AUTH H_AUTH
 static const attack attacks[] = {
-    {"closed_before_command", attack_closed_before_command, 0, 0},
-    {"eof_mid_response", attack_eof_mid_response, 0, 0},
-    {"eof_between_responses", attack_eof_between_responses, H_LOGOUT, 0},
-    {"bye_mid_command", attack_bye_mid_command, H_LOGOUT, 0},
-    {"literal_then_eof", attack_literal_then_eof, 0, 0},
-    {"literal_over_limit", attack_literal_over_limit, 0, 0},
-    {"literal_size_overflow", attack_literal_size_overflow, 0, 0},
-    {"line_too_long", attack_line_too_long, 0, 0},
-    {"timeout", attack_timeout, 0, 0},
-    {"too_deep", attack_too_deep, ENDS_OK, PENDING_AUTH},
-    {"malformed_untagged", attack_malformed_untagged, ENDS_OK, PENDING_AUTH},
-    {"unbalanced_paren", attack_unbalanced_paren, ENDS_OK, PENDING_AUTH},
-    {"empty_line", attack_empty_line, ENDS_OK, PENDING_AUTH},
-    {"number_overflow", attack_number_overflow, ENDS_OK, PENDING_AUTH},
-    {"garbage_completion", attack_garbage_completion, ENDS_OK, PENDING_AUTH},
-    {"unexpected_continuation", attack_unexpected_continuation, ENDS_OK | H_AUTH, 0},
-    {"foreign_tag", attack_foreign_tag, ENDS_OK, 0},
-    {"nul_in_quoted", attack_nul_in_quoted, ENDS_OK, 0},
-    {"nul_in_atom", attack_nul_in_atom, ENDS_OK, PENDING_AUTH},
-    {"interleaved", attack_interleaved, ENDS_OK, 0},
-    {"no_trycreate", attack_no_trycreate, 0, 0},
-    {"no_alert", attack_no_alert, 0, 0},
-    {"bad", attack_bad, 0, 0},
-    {"no_bare", attack_no_bare, 0, 0},
+    {"closed_before_command", attack_closed_before_command, 0},
+    {"eof_mid_response", attack_eof_mid_response, 0},
+    {"eof_between_responses", attack_eof_between_responses, H_LOGOUT},
+    {"bye_mid_command", attack_bye_mid_command, H_LOGOUT},
+    {"literal_then_eof", attack_literal_then_eof, 0},
+    {"literal_over_limit", attack_literal_over_limit, 0},
+    {"literal_size_overflow", attack_literal_size_overflow, 0},
+    {"line_too_long", attack_line_too_long, 0},
+    {"timeout", attack_timeout, 0},
+    {"too_deep", attack_too_deep, ENDS_OK},
+    {"malformed_untagged", attack_malformed_untagged, ENDS_OK},
+    {"unbalanced_paren", attack_unbalanced_paren, ENDS_OK},
+    {"empty_line", attack_empty_line, ENDS_OK},
+    {"number_overflow", attack_number_overflow, ENDS_OK},
+    {"garbage_completion", attack_garbage_completion, ENDS_OK},
+    {"unexpected_continuation", attack_unexpected_continuation, ENDS_OK | H_AUTH},
+    {"foreign_tag", attack_foreign_tag, ENDS_OK},
+    {"nul_in_quoted", attack_nul_in_quoted, ENDS_OK},
+    {"nul_in_atom", attack_nul_in_atom, ENDS_OK},
+    {"interleaved", attack_interleaved, ENDS_OK},
+    {"no_trycreate", attack_no_trycreate, 0},
+    {"no_alert", attack_no_alert, 0},
+    {"bad", attack_bad, 0},
+    {"no_bare", attack_no_bare, 0},
 };
 
 #define NATTACKS (sizeof attacks / sizeof attacks[0])
@@ -463,10 +457,6 @@ static int hostile_run_matrix(const char *group, const hcall *calls, size_t ncal
     for (size_t a = 0; a < NATTACKS; a++)
         for (size_t k = 0; k < ncalls; k++) {
             if (attacks[a].skip & calls[k].flags)
-                continue;
-            /* pending fix in auth.c: see report (run them with
-             * HOSTILE_PENDING=1) */
-            if ((attacks[a].pending & calls[k].flags) && !getenv("HOSTILE_PENDING"))
                 continue;
             hcase *hc = &cases[n];
             hc->a = &attacks[a];

@@ -550,10 +550,8 @@ static void test_hostile__acl_empty_and_numbers(void **state)
     usable(c);
 }
 
-/* pending fix in extensions.c: see report. on_acl() takes every ACL
- * response whatever mailbox it names, the last one winning: an ACL for
- * another folder (unsolicited, or a proxy's) replaces ours in the result
- * and ours is lost. */
+/* An ACL response for another folder (unsolicited, or a proxy's) is kept
+ * for the caller and does not replace ours in the result. */
 static void test_hostile__acl_of_another_folder_not_mixed_in(void **state)
 {
     imapclient *c = auth_play("C: A001 GETACL INBOX\n"
@@ -618,14 +616,7 @@ int main(void)
         cmocka_unit_test(test_hostile__acl_identifier_a_list),
         cmocka_unit_test(test_hostile__acl_rights_nil),
         cmocka_unit_test(test_hostile__acl_empty_and_numbers),
-        /* pending fix in extensions.c: see report
-        cmocka_unit_test(test_hostile__acl_of_another_folder_not_mixed_in), */
-    };
-    /* the pending tests run with HOSTILE_PENDING=1 */
-    const struct CMUnitTest pending[] = {
         cmocka_unit_test(test_hostile__acl_of_another_folder_not_mixed_in),
     };
-    if (getenv("HOSTILE_PENDING"))
-        return cmocka_run_group_tests(pending, NULL, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

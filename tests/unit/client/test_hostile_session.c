@@ -115,11 +115,9 @@ static void test_hostile__idle_foreign_tag_and_interleaved(void **state)
     h_done(c);
 }
 
-/* pending fix in idle.c: see report. A malformed response before "+" is
- * skipped without a word (read_one() clears the error): idle() returns 0
- * and the response is lost. Expected: EPROTOCOL with the state IDLE (the
- * server's "+" decides), as the other calls report a malformed response
- * that came before their completion. */
+/* A malformed response before "+" is reported (EPROTOCOL) and the state
+ * is IDLE all the same: the server's "+" decides, as the other calls
+ * report a malformed response that came before their completion. */
 static void test_hostile__idle_malformed_before_continuation(void **state)
 {
     imapclient *c = play(H_GREET_AUTH "C: A001 IDLE\n"
@@ -323,8 +321,8 @@ static void test_hostile__idle_done_foreign_and_interleaved(void **state)
     h_done(c);
 }
 
-/* pending fix in idle.c: see report. As before "+", a malformed response
- * after DONE is skipped silently: idle_done() returns 0. */
+/* As before "+", a malformed response after DONE is reported, and the
+ * state is back to what it was before IDLE. */
 static void test_hostile__idle_done_malformed(void **state)
 {
     imapclient *c = play(IDLE_GO "C: DONE\n"
@@ -461,10 +459,9 @@ static void test_hostile__auth_huge_challenge(void **state)
     h_done(c);
 }
 
-/* pending fix in auth.c: see report. The server's OK after a malformed
- * untagged response leaves the handle NOT AUTHENTICATED although the
- * server logged the user in. (Also covered, for every mechanism, by
- * test_hostile's pending cases.) */
+/* The server's OK after a malformed untagged response logged the user in:
+ * the call reports EPROTOCOL and the handle is AUTHENTICATED. (Also
+ * covered, for every mechanism, by the attack matrix of test_hostile.) */
 static void test_hostile__auth_malformed_then_ok_authenticates(void **state)
 {
     imapclient *c =
@@ -805,8 +802,7 @@ int main(void)
         cmocka_unit_test(test_hostile__idle_refused_with_alert),
         cmocka_unit_test(test_hostile__idle_ok_without_continuation),
         cmocka_unit_test(test_hostile__idle_foreign_tag_and_interleaved),
-        /* pending fix in idle.c: see report
-        cmocka_unit_test(test_hostile__idle_malformed_before_continuation), */
+        cmocka_unit_test(test_hostile__idle_malformed_before_continuation),
         cmocka_unit_test(test_hostile__idle_check_eof_hands_over_what_came),
         cmocka_unit_test(test_hostile__idle_check_eof_mid_response),
         cmocka_unit_test(test_hostile__idle_check_literal_then_eof),
@@ -822,8 +818,7 @@ int main(void)
         cmocka_unit_test(test_hostile__idle_done_bye),
         cmocka_unit_test(test_hostile__idle_done_refused_with_alert),
         cmocka_unit_test(test_hostile__idle_done_foreign_and_interleaved),
-        /* pending fix in idle.c: see report
-        cmocka_unit_test(test_hostile__idle_done_malformed), */
+        cmocka_unit_test(test_hostile__idle_done_malformed),
         cmocka_unit_test(test_hostile__idle_renew_eof),
         cmocka_unit_test(test_hostile__idle_renew_refused),
         cmocka_unit_test(test_hostile__auth_extra_challenge_cancels),
@@ -833,8 +828,7 @@ int main(void)
         cmocka_unit_test(test_hostile__auth_eof_inside_exchange),
         cmocka_unit_test(test_hostile__auth_bye_before_challenge),
         cmocka_unit_test(test_hostile__auth_huge_challenge),
-        /* pending fix in auth.c: see report
-        cmocka_unit_test(test_hostile__auth_malformed_then_ok_authenticates), */
+        cmocka_unit_test(test_hostile__auth_malformed_then_ok_authenticates),
         cmocka_unit_test(test_hostile__compress_malformed_then_ok),
         cmocka_unit_test(test_hostile__compress_data_after_ok),
         cmocka_unit_test(test_hostile__log_login),
@@ -846,13 +840,5 @@ int main(void)
         cmocka_unit_test(test_hostile__log_cram_md5_login),
         cmocka_unit_test(test_hostile__log_one_session_every_mechanism),
     };
-    /* the pending tests run with HOSTILE_PENDING=1 */
-    const struct CMUnitTest pending[] = {
-        cmocka_unit_test(test_hostile__idle_malformed_before_continuation),
-        cmocka_unit_test(test_hostile__idle_done_malformed),
-        cmocka_unit_test(test_hostile__auth_malformed_then_ok_authenticates),
-    };
-    if (getenv("HOSTILE_PENDING"))
-        return cmocka_run_group_tests(pending, NULL, NULL);
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
