@@ -30,7 +30,8 @@
     XX(EINVAL, -14, "invalid argument")                                                  \
     XX(ERESOLVE, -15, "host name could not be resolved")                                 \
     XX(ECONNECT, -16, "connection refused or unreachable")                               \
-    XX(ETOOBIG, -17, "response exceeds a configured limit")
+    XX(ETOOBIG, -17, "response exceeds a configured limit")                              \
+    XX(EINTERRUPTED, -18, "interrupted by the caller")
 
 IMAPCLIENT_BEGIN_DECLS
 

@@ -70,6 +70,20 @@ typedef struct imapclient_options {
     size_t max_line;      /**< longest line outside literals (default 8 MiB) */
     uint64_t max_literal; /**< largest literal accepted (default 1 GiB) */
     unsigned max_depth;   /**< deepest list nesting (default 100) */
+
+    /**
+     * Called when a wait for the server is interrupted by a signal (poll()
+     * gives EINTR, whatever SA_RESTART says). Return non-zero to abandon the
+     * call with IMAPCLIENT_EINTERRUPTED, 0 to go on waiting (the timeouts
+     * still count from the start). A typical use: a SIGINT handler sets a
+     * flag that this callback returns. An interrupted command leaves the
+     * connection out of step, so the handle is then unusable, except for an
+     * interrupted imapclient_idle_check(), after which the handle is still
+     * in IDLE and imapclient_idle_done() works. NULL (the default): waits
+     * are resumed after signals.
+     */
+    int (*interrupt)(void *payload);
+    void *interrupt_payload; /**< passed to interrupt */
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

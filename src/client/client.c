@@ -270,11 +270,20 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
     int rc;
     if (c->opts.stream) {
         rc = imc_cmdstream_start(c->host, &t, err);
+        if (rc == 0) {
+            t->interrupt = c->opts.interrupt;
+            t->interrupt_payload = c->opts.interrupt_payload;
+        }
     } else {
         int port = c->opts.port ? c->opts.port : (c->opts.ssl ? 993 : 143);
         if (port <= 0 || port > 65535)
             return imc_fail(c, IMAPCLIENT_EINVAL, "port %d out of range", port);
         rc = imc_tcp_connect(c->host, port, c->opts.connect_timeout_ms, &t, err);
+        if (rc == 0) {
+            /* layers stacked later (TLS, COMPRESS) copy the hook */
+            t->interrupt = c->opts.interrupt;
+            t->interrupt_payload = c->opts.interrupt_payload;
+        }
         if (rc == 0 && c->opts.ssl)
             rc = imc_tls_wrap(t, c->host, &c->opts, c->opts.connect_timeout_ms, &t, err);
     }

@@ -192,6 +192,9 @@ int imapclient_idle_check(imapclient *c, int timeout_ms, imapclient_responses **
     int w = imc_reader_wait(&c->rd, timeout_ms > 0    ? timeout_ms
                                     : timeout_ms == 0 ? -1
                                                       : 0);
+    if (w == IMAPCLIENT_EINTERRUPTED)
+        /* nothing was read: still in IDLE and in step */
+        return imc_fail(c, w, "idle_check: interrupted");
     if (w < 0)
         return imc_abort(c, w, "idle_check: %s",
                          c->rd.err[0] ? c->rd.err : "wait failed");

@@ -132,6 +132,8 @@ int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err)
     d->base.wfd = inner->wfd;
     d->base.is_tls = inner->is_tls;
     d->base.is_compressed = 1;
+    d->base.interrupt = inner->interrupt;
+    d->base.interrupt_payload = inner->interrupt_payload;
     *out = &d->base;
     return 0;
 }

@@ -10,12 +10,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
-int imc_wait_fd(int fd, int for_write, int timeout_ms)
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int imc_wait_fd(const imc_transport *t, int fd, int for_write, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = for_write ? POLLOUT : POLLIN};
     int ms = timeout_ms > 0 ? timeout_ms : (timeout_ms < 0 ? 0 : -1);
+    long long deadline = ms > 0 ? now_ms() + ms : 0;
     for (;;) {
         int n = poll(&p, 1, ms);
         if (n > 0)
@@ -24,6 +33,14 @@ int imc_wait_fd(int fd, int for_write, int timeout_ms)
             return 0;
         if (errno != EINTR)
             return IMAPCLIENT_EIO;
+        if (t && t->interrupt && t->interrupt(t->interrupt_payload))
+            return IMAPCLIENT_EINTERRUPTED;
+        if (deadline) {
+            long long left = deadline - now_ms();
+            if (left <= 0)
+                return 0;
+            ms = (int)left;
+        }
     }
 }
 
@@ -51,13 +68,17 @@ ssize_t imc_fd_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
             snprintf(t->err, sizeof t->err, "no data available");
             return IMAPCLIENT_ETIMEOUT;
         }
-        int w = imc_wait_fd(t->rfd, 0, timeout_ms);
+        int w = imc_wait_fd(t, t->rfd, 0, timeout_ms);
         if (w == 0) {
             snprintf(t->err, sizeof t->err, "read timed out after %d ms", timeout_ms);
             return IMAPCLIENT_ETIMEOUT;
         }
         if (w < 0) {
-            snprintf(t->err, sizeof t->err, "poll: %s", strerror(errno));
+            if (w == IMAPCLIENT_EINTERRUPTED)
+                snprintf(t->err, sizeof t->err,
+                         "interrupted while waiting for the server");
+            else
+                snprintf(t->err, sizeof t->err, "poll: %s", strerror(errno));
             return w;
         }
     }
@@ -82,13 +103,16 @@ int imc_fd_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
             snprintf(t->err, sizeof t->err, "write: %s", strerror(errno));
             return IMAPCLIENT_EIO;
         }
-        int w = imc_wait_fd(t->wfd, 1, timeout_ms);
+        int w = imc_wait_fd(t, t->wfd, 1, timeout_ms);
         if (w == 0) {
             snprintf(t->err, sizeof t->err, "write timed out after %d ms", timeout_ms);
             return IMAPCLIENT_ETIMEOUT;
         }
-        if (w < 0)
+        if (w < 0) {
+            if (w == IMAPCLIENT_EINTERRUPTED)
+                snprintf(t->err, sizeof t->err, "interrupted while sending");
             return w;
+        }
     }
     return 0;
 }

@@ -62,7 +62,7 @@ static int try_connect(const struct addrinfo *ai, int timeout_ms, int *err_no)
         close(fd);
         return IMAPCLIENT_ECONNECT;
     }
-    int w = imc_wait_fd(fd, 1, timeout_ms);
+    int w = imc_wait_fd(NULL, fd, 1, timeout_ms);
     if (w <= 0) {
         *err_no = w == 0 ? ETIMEDOUT : errno;
         close(fd);

@@ -77,8 +77,11 @@ static int tls_wait(tls_transport *t, int sslrc, int timeout_ms, const char *wha
             snprintf(t->base.err, sizeof t->base.err, "no data available");
             return IMAPCLIENT_ETIMEOUT;
         }
-        int w = imc_wait_fd(e == SSL_ERROR_WANT_READ ? t->base.rfd : t->base.wfd,
-                            e == SSL_ERROR_WANT_WRITE, timeout_ms);
+        int w =
+            imc_wait_fd(&t->base, e == SSL_ERROR_WANT_READ ? t->base.rfd : t->base.wfd,
+                        e == SSL_ERROR_WANT_WRITE, timeout_ms);
+        if (w == IMAPCLIENT_EINTERRUPTED)
+            snprintf(t->base.err, sizeof t->base.err, "%s interrupted", what);
         if (w == 0) {
             snprintf(t->base.err, sizeof t->base.err, "%s timed out after %d ms", what,
                      timeout_ms);
@@ -226,6 +229,8 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
     t->base.rfd = inner->rfd;
     t->base.wfd = inner->wfd;
     t->base.is_tls = 1;
+    t->base.interrupt = inner->interrupt;
+    t->base.interrupt_payload = inner->interrupt_payload;
     int rc = IMAPCLIENT_ETLS;
     if (o->ssl_ctx) {
         t->ctx = o->ssl_ctx;

@@ -31,6 +31,9 @@ struct imc_transport {
     int rfd, wfd; /* fds to poll (-1 for none) */
     int is_tls;
     int is_compressed;
+    /* the caller's interrupt hook (imapclient_options.interrupt) */
+    int (*interrupt)(void *payload);
+    void *interrupt_payload;
     char err[256]; /* detail of the last failure */
 };
 
@@ -61,8 +64,10 @@ const char *imc_scripted_sent(const imc_transport *t);
 int imc_is_scripted(const imc_transport *t);
 
 /* Wait until fd is readable (events POLLIN) or writable (POLLOUT).
- * Returns 1 ready, 0 timed out, negative IMAPCLIENT_EIO. */
-int imc_wait_fd(int fd, int for_write, int timeout_ms);
+ * Returns 1 ready, 0 timed out, IMAPCLIENT_EINTERRUPTED when a signal came
+ * and t's interrupt hook said stop (t may be NULL), IMAPCLIENT_EIO.
+ * Signals do not extend the timeout. */
+int imc_wait_fd(const imc_transport *t, int fd, int for_write, int timeout_ms);
 
 static inline void imc_transport_close(imc_transport *t)
 {

@@ -68,7 +68,7 @@ int imc_reader_wait(imc_reader *r, int timeout_ms)
             return 0;
         return rc < 0 ? rc : 1;
     }
-    return imc_wait_fd(r->t->rfd, 0, timeout_ms);
+    return imc_wait_fd(r->t, r->t->rfd, 0, timeout_ms);
 }
 
 /* If the line resp[start..len) ends with a literal announcement

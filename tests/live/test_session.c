@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -372,6 +373,123 @@ static void test_session__compress_over_tls(void **state)
     imapclient_free(c);
 }
 
+/* ---- interrupting a wait: imapclient_options.interrupt -------------------- */
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+    got_signal = 1;
+}
+
+static int stop_if_signalled(void *payload)
+{
+    int *calls = payload;
+    (*calls)++;
+    return got_signal;
+}
+
+static int never_stop(void *payload)
+{
+    int *calls = payload;
+    (*calls)++;
+    return 0;
+}
+
+struct silent {
+    int lfd;
+    int fd;
+};
+
+/* Greets, then never says another word. */
+static void *silent_server(void *p)
+{
+    struct silent *s = p;
+    s->fd = accept(s->lfd, NULL, NULL);
+    if (s->fd >= 0 && write(s->fd, "* PREAUTH hi\r\n", 14) < 0)
+        perror("write");
+    return NULL;
+}
+
+struct kicker {
+    pthread_t target;
+    int ms;
+};
+
+static void *kick(void *p)
+{
+    struct kicker *k = p;
+    struct timespec ts = {k->ms / 1000, (k->ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    pthread_kill(k->target, SIGUSR1);
+    return NULL;
+}
+
+static imapclient *connect_silent(struct silent *s, int (*hook)(void *), int *calls,
+                                  int timeout_ms)
+{
+    int port;
+    s->lfd = listen_any(&port);
+    s->fd = -1;
+    pthread_t th;
+    pthread_create(&th, NULL, silent_server, s);
+    imapclient_options o;
+    imapclient_options_init(&o);
+    o.ssl = 0;
+    o.port = port;
+    o.timeout_ms = timeout_ms;
+    o.interrupt = hook;
+    o.interrupt_payload = calls;
+    imapclient *c = NULL;
+    assert_int_equal(imapclient_connect("127.0.0.1", &o, &c), 0);
+    pthread_join(th, NULL);
+    return c;
+}
+
+static void test_session__interrupt_hook_abandons_wait(void **state)
+{
+    struct sigaction sa = {.sa_handler = on_signal}; /* no SA_RESTART */
+    sigaction(SIGUSR1, &sa, NULL);
+    got_signal = 0;
+    int calls = 0;
+    struct silent s;
+    imapclient *c = connect_silent(&s, stop_if_signalled, &calls, 0 /* for ever */);
+    pthread_t th;
+    struct kicker k = {pthread_self(), 200};
+    pthread_create(&th, NULL, kick, &k);
+    double t0 = now_s();
+    assert_int_equal(imapclient_noop(c, NULL), IMAPCLIENT_EINTERRUPTED);
+    assert_true(now_s() - t0 < 5.0);
+    assert_int_equal(calls, 1);
+    pthread_join(th, NULL);
+    /* the command was cut off mid-way: the connection is out of step */
+    assert_int_equal(imapclient_noop(c, NULL), IMAPCLIENT_EABORT);
+    imapclient_free(c);
+    close(s.fd);
+    close(s.lfd);
+}
+
+static void test_session__interrupt_hook_declines_timeout_still_counts(void **state)
+{
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGUSR1, &sa, NULL);
+    int calls = 0;
+    struct silent s;
+    imapclient *c = connect_silent(&s, never_stop, &calls, 1000);
+    pthread_t th;
+    struct kicker k = {pthread_self(), 600};
+    pthread_create(&th, NULL, kick, &k);
+    double t0 = now_s();
+    assert_int_equal(imapclient_noop(c, NULL), IMAPCLIENT_ETIMEOUT);
+    double dt = now_s() - t0;
+    assert_true(dt >= 0.9 && dt < 1.6); /* the signal did not restart the 1 s */
+    assert_int_equal(calls, 1);
+    pthread_join(th, NULL);
+    imapclient_free(c);
+    close(s.fd);
+    close(s.lfd);
+}
+
 int main(void)
 {
     E = live_require();
@@ -396,6 +514,8 @@ int main(void)
         cmocka_unit_test(test_session__unresolvable_host),
         cmocka_unit_test(test_session__compress_deflate),
         cmocka_unit_test(test_session__compress_over_tls),
+        cmocka_unit_test(test_session__interrupt_hook_abandons_wait),
+        cmocka_unit_test(test_session__interrupt_hook_declines_timeout_still_counts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
