@@ -42,6 +42,18 @@ static json_t *str_or_null(const char *s)
     return s ? out_json_bytes(s, strlen(s)) : json_null();
 }
 
+/* Header text with its RFC 2047 encoded words decoded (always UTF-8), or
+ * null for NIL. */
+static json_t *decoded_or_null(const char *s, size_t len)
+{
+    char *d;
+    if (!s || imapclient_decode_header(s, len, &d) < 0)
+        return json_null();
+    json_t *j = out_json_bytes(d, strlen(d));
+    free(d);
+    return j;
+}
+
 static json_t *json_addresses(const imapclient_address *a, size_t n)
 {
     json_t *arr = json_array();
@@ -51,6 +63,9 @@ static json_t *json_addresses(const imapclient_address *a, size_t n)
         json_object_set_new(o, "route", str_or_null(a[i].route));
         json_object_set_new(o, "mailbox", str_or_null(a[i].mailbox));
         json_object_set_new(o, "host", str_or_null(a[i].host));
+        json_object_set_new(
+            o, "name_decoded",
+            decoded_or_null(a[i].name, a[i].name ? strlen(a[i].name) : 0));
         json_array_append_new(arr, o);
     }
     return arr;
@@ -75,6 +90,8 @@ json_t *out_json_envelope(const imapclient_envelope *e)
     json_object_set_new(o, "bcc", json_addresses(e->bcc, e->bcc_count));
     json_object_set_new(o, "in_reply_to", str_or_null(e->in_reply_to));
     json_object_set_new(o, "message_id", str_or_null(e->message_id));
+    json_object_set_new(o, "subject_decoded",
+                        decoded_or_null(e->subject, e->subject_len));
     return o;
 }
 
@@ -87,7 +104,9 @@ static void text_addresses(FILE *f, const char *indent, const char *label,
     int in_group = 0, first = 1;
     for (size_t i = 0; i < n; i++) {
         char buf[1024];
-        int len = imapclient_address_format(&a[i], buf, sizeof buf);
+        int len = imapclient_address_format_decoded(&a[i], buf, sizeof buf);
+        if (len < 0) /* out of memory: as sent */
+            len = imapclient_address_format(&a[i], buf, sizeof buf);
         if (len < 0)
             continue;
         size_t shown = (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1;
@@ -137,8 +156,14 @@ void out_text_envelope(FILE *f, const imapclient_envelope *e, const char *indent
     text_addresses(f, indent, "Cc", e->cc, e->cc_count);
     text_addresses(f, indent, "Bcc", e->bcc, e->bcc_count);
     if (e->subject) {
+        /* encoded words decoded; as sent if that fails (out of memory) */
+        char *d = NULL;
         fprintf(f, "%sSubject: ", indent);
-        out_escaped(f, e->subject, e->subject_len);
+        if (imapclient_decode_header(e->subject, e->subject_len, &d) == 0)
+            out_escaped(f, d, strlen(d));
+        else
+            out_escaped(f, e->subject, e->subject_len);
+        free(d);
         fputc('\n', f);
     }
     if (e->message_id) {

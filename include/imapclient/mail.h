@@ -353,6 +353,68 @@ IMAPCLIENT_EXTERN int imapclient_seqset_valid(const char *s);
 IMAPCLIENT_EXTERN int imapclient_seqset_parse(const char *s, imapclient_range **out,
                                               size_t *count);
 
+/* ------------------------------------------------------------------ */
+/* Encoded words in headers (RFC 2047)                                  */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Decode the RFC 2047 encoded words of a header text to UTF-8.
+ *
+ * For an envelope subject or an address name, as users of the reference
+ * do with Python's
+ * str(email.header.make_header(email.header.decode_header(s))):
+ * "=?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4g4piV?=" gives
+ * "Grüße aus München ☕". B and Q encodings, any charset glibc's iconv
+ * knows (plus a few names mail uses that it does not: latin-1..latin-10,
+ * ks_c_5601-1987, iso-8859-8-i, unknown-8bit); a RFC 2231 language
+ * ("=?utf-8*en?Q?...?=") is dropped.
+ *
+ * White space: a line break and the white space after it become one
+ * space (header unfolding, as decode_header() joins lines). White space
+ * between two encoded words is dropped, and adjacent words in one charset
+ * are decoded together (a character split over two words comes out
+ * whole). White space between an encoded word and other text is kept;
+ * leading white space goes when the text holds an encoded word. A word
+ * glued to other text ("M=?utf-8?Q?=C3=BCller?=") is decoded in place,
+ * with no space added (make_header() would add one).
+ *
+ * Nothing fails on bad input: a word that is not closed by "?=", whose
+ * base64 cannot be decoded or whose charset is unknown is kept as it was
+ * sent; bytes that are invalid in the declared charset become U+FFFD;
+ * text outside encoded words is kept when it is UTF-8 and read as Latin-1
+ * otherwise; U+0000 becomes U+FFFD, so the result is a C string.
+ *
+ * Pure: no handle, no global state (one iconv_open() per run of words in
+ * one charset, closed before returning).
+ *
+ * @param s         the text as sent (may hold NULs)
+ * @param len       bytes in s
+ * @param[out] out  UTF-8, NUL-terminated, malloc'd, free with free(); NULL
+ *                  on failure
+ * @return 0, IMAPCLIENT_EINVAL (s or out NULL) or IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int imapclient_decode_header(const char *s, size_t len, char **out);
+
+/**
+ * Format an address as imapclient_address_format() does, name decoded.
+ *
+ * The name is decoded by imapclient_decode_header() (and a group start's
+ * name too): an address
+ * {"=?UTF-8?Q?J=C3=BCrgen_M=C3=BCller?=", NULL, "juergen", "example.de"}
+ * gives "Jürgen Müller <juergen@example.de>". A decoded name with any of
+ * ()<>[]:;@\,." is quoted, as the reference's str(Address) quotes.
+ *
+ * @param a     the address, as sent
+ * @param buf   where to write; may be NULL when size is 0
+ * @param size  bytes available in buf; the result is truncated to size-1
+ *              bytes and always NUL-terminated when size > 0
+ * @return the length of the whole text (excluding the NUL), as snprintf()
+ *         does, IMAPCLIENT_EINVAL if a is NULL or buf NULL with size > 0, or
+ *         IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int imapclient_address_format_decoded(const imapclient_address *a,
+                                                        char *buf, size_t size);
+
 IMAPCLIENT_END_DECLS
 
 #endif

@@ -63,4 +63,9 @@ int imc_seqset_from_ids(imc_buf *out, const uint32_t *ids, size_t n);
 /* 1 if s[0..len) is a sequence set. */
 int imc_seqset_valid_n(const char *s, size_t len);
 
+/* mimeword.c: RFC 2047 encoded words in header text s[0..len) (which may
+ * hold NULs) decoded to UTF-8 and appended to b, NUL-terminated (see
+ * imapclient_decode_header()). 0 or ENOMEM; on failure b is as it was. */
+int imc_header_decode_buf(imc_buf *b, const char *s, size_t len);
+
 #endif
