@@ -189,6 +189,9 @@ int cli_search_set(cli_ctx *ctx, const char *set, imapclient_ids **out);
 
 /* shell.c */
 int cli_shell(cli_ctx *ctx);
+/* The library's interrupt hook (imapclient_options.interrupt): in the
+ * shell, Ctrl-C while a command waits for the server abandons the call. */
+int cli_interrupt_hook(void *payload);
 /* Split a line into words, shell-like: "..." and '...' quote, \ escapes.
  * *quoted gets one flag per word. Returns the count, or -1 on an
  * unterminated quote. Free with cli_words_free(). */

@@ -204,6 +204,7 @@ int cli_connect(cli_ctx *ctx)
     o.check_hostname = cfg->verify_cert ? cfg->check_hostname : 0;
     if (ctx->debug)
         o.log = log_line;
+    o.interrupt = cli_interrupt_hook;
 
     cli_disconnect(ctx);
     ctx->gone = 0;

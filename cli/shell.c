@@ -24,6 +24,12 @@ static cli_ctx *completion_ctx;
  * (libedit's own handler would re-raise SIGINT to the process group). */
 static volatile sig_atomic_t prompt_sigint;
 
+int cli_interrupt_hook(void *payload)
+{
+    (void)payload;
+    return prompt_sigint != 0;
+}
+
 static void on_sigint(int sig)
 {
     (void)sig;
@@ -244,8 +250,10 @@ static void make_prompt(cli_ctx *ctx, char *buf, size_t size)
 {
     if (!ctx->c || ctx->gone)
         snprintf(buf, size, "imapclient (not connected)> ");
+    else if (ctx->idling && ctx->selected)
+        snprintf(buf, size, "imapclient %s (IDLE)> ", ctx->selected);
     else if (ctx->idling)
-        snprintf(buf, size, "imapclient %s (IDLE)> ", ctx->selected ? ctx->selected : "");
+        snprintf(buf, size, "imapclient (IDLE)> ");
     else if (ctx->selected)
         snprintf(buf, size, "imapclient %s> ", ctx->selected);
     else
@@ -316,6 +324,7 @@ int cli_shell(cli_ctx *ctx)
             if (tty && !is_secret_line(w, n))
                 add_history(input);
             ctx->argq = q;
+            prompt_sigint = 0; /* a Ctrl-C from now on stops this command */
             int rc = cli_cmd_run(ctx, n, w);
             ctx->argq = NULL;
             status = cli_exit_status(rc);

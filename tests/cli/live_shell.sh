@@ -77,6 +77,18 @@ tm send-keys -t t Enter
 checks=$((checks + 1))
 wait_for "UIDVALIDITY: $IMAPTEST_ARCHIVE_UIDVALIDITY" || fail "tab completion of a folder name"
 
+# Ctrl-C while a command waits for the server: idle_check 60 is abandoned
+# at once, the connection stays in IDLE, idle_done works
+step "idle" "imapclient (IDLE)> " "idle"
+tm send-keys -t t -l -- "idle_check 60"
+tm send-keys -t t Enter
+sleep 1
+tm send-keys -t t C-c
+checks=$((checks + 1))
+wait_for "EINTERRUPTED (interrupted by the caller)" 5 ||
+    fail "Ctrl-C did not interrupt idle_check: $(tm capture-pane -p -t t | grep -v '^$' | tail -5)"
+step "idle_done" "Idle completed" "idle_done after an interrupted idle_check"
+
 step "help select_folder" "usage: select_folder FOLDER [--readonly]" "help COMMAND"
 step "quit" "EXITED 0" "quit"
 checks=$((checks + 1))
