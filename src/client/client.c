@@ -500,14 +500,19 @@ int imc_keep(imapclient *c, const imapclient_response *r)
 
 /* ---- the command engine ------------------------------------------------- */
 
-int imc_call_begin(imapclient *c)
+void imc_call_reset(imapclient *c)
 {
-    if (!c)
-        return IMAPCLIENT_EINVAL;
     c->errcode = 0;
     c->errmsg[0] = '\0';
     c->bye_text = NULL;
     imc_arena_reset(c->call_arena);
+}
+
+int imc_call_begin(imapclient *c)
+{
+    if (!c)
+        return IMAPCLIENT_EINVAL;
+    imc_call_reset(c);
     if (c->dead)
         return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
     if (c->state == IMAPCLIENT_STATE_IDLE)

@@ -26,10 +26,7 @@ static int idle_call_begin(imapclient *c, const char *call)
 {
     if (!c)
         return IMAPCLIENT_EINVAL;
-    c->errcode = 0;
-    c->errmsg[0] = '\0';
-    c->bye_text = NULL;
-    imc_arena_reset(c->call_arena);
+    imc_call_reset(c);
     if (c->dead)
         return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
     if (c->state != IMAPCLIENT_STATE_IDLE)

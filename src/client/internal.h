@@ -79,6 +79,8 @@ typedef struct imc_request {
     const imapclient_response *done; /* the tagged completion (in call_arena) */
 } imc_request;
 
+/* Forget the last call's error, BYE text and call_arena. */
+void imc_call_reset(imapclient *c);
 /* Start a new call: clears the error, resets call_arena. Returns 0 or the
  * status for a dead handle (EABORT) or a handle in IDLE (EILLEGAL_STATE). */
 int imc_call_begin(imapclient *c);

@@ -208,73 +208,42 @@ int imc_msg_value_u32(const imapclient_value *v, uint32_t *out)
     return 0;
 }
 
-/* nz-number at s[*p] (no "*"). */
-static int set_number(const char *s, size_t len, size_t *p, uint32_t *out)
-{
-    if (*p >= len || s[*p] < '1' || s[*p] > '9')
-        return -1;
-    uint64_t v = 0;
-    while (*p < len && s[*p] >= '0' && s[*p] <= '9') {
-        v = v * 10 + (uint64_t)(s[*p] - '0');
-        if (v > UINT32_MAX)
-            return -1;
-        (*p)++;
-    }
-    *out = (uint32_t)v;
-    return 0;
-}
-
-/* Walk the set; with ids non-NULL store them. Returns the total or -1. */
-static int64_t expand_walk(const char *s, size_t len, uint32_t *ids)
-{
-    size_t p = 0;
-    uint64_t total = 0;
-    for (;;) {
-        uint32_t lo, hi;
-        if (set_number(s, len, &p, &lo) < 0)
-            return -1;
-        hi = lo;
-        if (p < len && s[p] == ':') {
-            p++;
-            if (set_number(s, len, &p, &hi) < 0)
-                return -1;
-        }
-        if (lo > hi) { /* RFC 4315 uid-range: either order */
-            uint32_t t = lo;
-            lo = hi;
-            hi = t;
-        }
-        uint64_t n = (uint64_t)hi - lo + 1;
-        if (total + n > IMC_MSG_MAX_EXPAND)
-            return -2;
-        if (ids)
-            for (uint64_t k = 0; k < n; k++)
-                ids[total + k] = (uint32_t)(lo + k);
-        total += n;
-        if (p == len)
-            return (int64_t)total;
-        if (s[p] != ',')
-            return -1;
-        p++;
-    }
-}
-
 int imc_msg_expand_set(imc_arena *a, const char *s, size_t len, uint32_t **out,
                        size_t *count)
 {
     *out = NULL;
     *count = 0;
-    int64_t n = expand_walk(s, len, NULL);
-    if (n == -2)
-        return IMAPCLIENT_ETOOBIG;
-    if (n < 0)
+    /* uid-set (RFC 4315): like a sequence set, but no "*"; ranges in
+     * either order, which imapclient_seqset_parse() normalises. */
+    if (!len || memchr(s, '*', len))
         return IMAPCLIENT_EPROTOCOL;
-    uint32_t *ids = imc_arena_calloc(a, (size_t)n, sizeof *ids);
-    if (!ids)
+    char *z = malloc(len + 1);
+    if (!z)
         return IMAPCLIENT_ENOMEM;
-    expand_walk(s, len, ids);
+    memcpy(z, s, len);
+    z[len] = '\0';
+    imapclient_range *r = NULL;
+    size_t nr = 0;
+    int rc = imapclient_seqset_parse(z, &r, &nr);
+    free(z);
+    if (rc)
+        return rc == IMAPCLIENT_ENOMEM ? rc : IMAPCLIENT_EPROTOCOL;
+    uint64_t total = 0;
+    for (size_t i = 0; i < nr; i++)
+        total += (uint64_t)r[i].hi - r[i].lo + 1;
+    uint32_t *ids = NULL;
+    if (total > IMC_MSG_MAX_EXPAND)
+        rc = IMAPCLIENT_ETOOBIG;
+    else if (!(ids = imc_arena_calloc(a, (size_t)total, sizeof *ids)))
+        rc = IMAPCLIENT_ENOMEM;
+    for (size_t i = 0, k = 0; !rc && i < nr; i++)
+        for (uint64_t v = r[i].lo; v <= r[i].hi; v++)
+            ids[k++] = (uint32_t)v;
+    free(r);
+    if (rc)
+        return rc;
     *out = ids;
-    *count = (size_t)n;
+    *count = (size_t)total;
     return 0;
 }
 

@@ -27,26 +27,13 @@ const char *imc_value_text(const imapclient_value *v, size_t *len)
     return NULL;
 }
 
-/* Member i of a list, or NULL (not a list, too short, or malformed). */
-static const imapclient_value *item(const imapclient_value *v, size_t i)
-{
-    if (!v || v->type != IMAPCLIENT_VALUE_LIST || !v->items || i >= v->count)
-        return NULL;
-    return &v->items[i];
-}
-
-static int is_list(const imapclient_value *v)
-{
-    return v && v->type == IMAPCLIENT_VALUE_LIST;
-}
-
 static void address_from(const imapclient_value *v, imapclient_address *out)
 {
     /* address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")" */
-    out->name = imc_value_text(item(v, 0), NULL);
-    out->route = imc_value_text(item(v, 1), NULL);
-    out->mailbox = imc_value_text(item(v, 2), NULL);
-    out->host = imc_value_text(item(v, 3), NULL);
+    out->name = imc_value_text(imc_value_item(v, 0), NULL);
+    out->route = imc_value_text(imc_value_item(v, 1), NULL);
+    out->mailbox = imc_value_text(imc_value_item(v, 2), NULL);
+    out->host = imc_value_text(imc_value_item(v, 3), NULL);
 }
 
 int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
@@ -54,11 +41,11 @@ int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
 {
     *out = NULL;
     *count = 0;
-    if (!is_list(v) || !v->items || v->count == 0)
+    if (!imc_value_is_list(v) || !v->items || v->count == 0)
         return 0;
     size_t n = 0;
     for (size_t i = 0; i < v->count; i++)
-        if (is_list(&v->items[i]))
+        if (imc_value_is_list(&v->items[i]))
             n++;
     if (n == 0) {
         /* A bare address where a list of them belongs: ("n" NIL "m" "h"). */
@@ -82,7 +69,7 @@ int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
     size_t k = 0;
     /* NIL members are skipped, as the reference does ("if addr_tuple:"). */
     for (size_t i = 0; i < v->count; i++)
-        if (is_list(&v->items[i]))
+        if (imc_value_is_list(&v->items[i]))
             address_from(&v->items[i], &arr[k++]);
     *out = arr;
     *count = n;
@@ -93,7 +80,7 @@ int imc_envelope_from_value(imc_arena *a, const imapclient_value *v, int normali
                             imapclient_envelope **out)
 {
     *out = NULL;
-    if (!is_list(v))
+    if (!imc_value_is_list(v))
         return IMAPCLIENT_EPROTOCOL;
     imapclient_envelope *e = imc_arena_calloc(a, 1, sizeof *e);
     if (!e)
@@ -104,14 +91,14 @@ int imc_envelope_from_value(imc_arena *a, const imapclient_value *v, int normali
      *            env-reply-to SP env-to SP env-cc SP env-bcc SP
      *            env-in-reply-to SP env-message-id ")" */
     size_t dlen;
-    e->date_raw = imc_value_text(item(v, 0), &dlen);
+    e->date_raw = imc_value_text(imc_value_item(v, 0), &dlen);
     /* An unparseable date is no date, as the reference's _convert_ENVELOPE. */
     if (e->date_raw && dlen &&
-        imc_datetime_from_value(item(v, 0), normalise, &e->date) == 0)
+        imc_datetime_from_value(imc_value_item(v, 0), normalise, &e->date) == 0)
         e->has_date = 1;
     else
         memset(&e->date, 0, sizeof e->date);
-    e->subject = imc_value_text(item(v, 1), &e->subject_len);
+    e->subject = imc_value_text(imc_value_item(v, 1), &e->subject_len);
 
     struct {
         const imapclient_address **list;
@@ -123,13 +110,13 @@ int imc_envelope_from_value(imc_arena *a, const imapclient_value *v, int normali
                   {&e->cc, &e->cc_count},
                   {&e->bcc, &e->bcc_count}};
     for (size_t i = 0; i < 6; i++) {
-        int rc =
-            imc_address_list_from_value(a, item(v, 2 + i), lists[i].list, lists[i].count);
+        int rc = imc_address_list_from_value(a, imc_value_item(v, 2 + i), lists[i].list,
+                                             lists[i].count);
         if (rc < 0)
             return rc;
     }
-    e->in_reply_to = imc_value_text(item(v, 8), NULL);
-    e->message_id = imc_value_text(item(v, 9), NULL);
+    e->in_reply_to = imc_value_text(imc_value_item(v, 8), NULL);
+    e->message_id = imc_value_text(imc_value_item(v, 9), NULL);
     *out = e;
     return 0;
 }

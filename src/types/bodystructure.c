@@ -17,18 +17,6 @@
 #include <string.h>
 #include <strings.h>
 
-static const imapclient_value *item(const imapclient_value *v, size_t i)
-{
-    if (!v || v->type != IMAPCLIENT_VALUE_LIST || !v->items || i >= v->count)
-        return NULL;
-    return &v->items[i];
-}
-
-static int is_list(const imapclient_value *v)
-{
-    return v && v->type == IMAPCLIENT_VALUE_LIST;
-}
-
 static int is_nil(const imapclient_value *v)
 {
     return v && v->type == IMAPCLIENT_VALUE_NIL;
@@ -78,7 +66,7 @@ static int params_from(imc_arena *a, const imapclient_value *v,
 {
     *out = NULL;
     *count = 0;
-    if (!is_list(v) || !v->items || v->count == 0)
+    if (!imc_value_is_list(v) || !v->items || v->count == 0)
         return 0;
     imapclient_param *p = imc_arena_calloc(a, (v->count + 1) / 2, sizeof *p);
     if (!p)
@@ -105,15 +93,15 @@ static int ext_from(imc_arena *a, const imapclient_value *v, size_t k, int singl
                     imapclient_body *b)
 {
     if (single) {
-        b->md5 = text(item(v, k));
+        b->md5 = text(imc_value_item(v, k));
         k++;
     }
     /* body-fld-dsp = "(" string SP body-fld-param ")" / nil; Exchange sends
      * a bare string ("inline") and other text where it belongs. */
-    const imapclient_value *dsp = item(v, k);
-    if (is_list(dsp)) {
-        b->disposition = text(item(dsp, 0));
-        int rc = params_from(a, item(dsp, 1), &b->disposition_params,
+    const imapclient_value *dsp = imc_value_item(v, k);
+    if (imc_value_is_list(dsp)) {
+        b->disposition = text(imc_value_item(dsp, 0));
+        int rc = params_from(a, imc_value_item(dsp, 1), &b->disposition_params,
                              &b->disposition_param_count);
         if (rc < 0)
             return rc;
@@ -121,8 +109,8 @@ static int ext_from(imc_arena *a, const imapclient_value *v, size_t k, int singl
         b->disposition = text(dsp);
     }
     /* body-fld-lang = nstring / "(" string *(SP string) ")" */
-    const imapclient_value *lang = item(v, k + 1);
-    if (is_list(lang) && lang->items && lang->count) {
+    const imapclient_value *lang = imc_value_item(v, k + 1);
+    if (imc_value_is_list(lang) && lang->items && lang->count) {
         const char **l = imc_arena_calloc(a, lang->count, sizeof *l);
         if (!l)
             return IMAPCLIENT_ENOMEM;
@@ -140,7 +128,7 @@ static int ext_from(imc_arena *a, const imapclient_value *v, size_t k, int singl
         b->language = l;
         b->language_count = 1;
     }
-    b->location = text(item(v, k + 2));
+    b->location = text(imc_value_item(v, k + 2));
     /* body-extension: whatever follows, kept as a list */
     imapclient_value *ext = imc_arena_calloc(a, 1, sizeof *ext);
     if (!ext)
@@ -162,7 +150,8 @@ static int fill(imc_arena *a, const imapclient_value *v, int normalise, unsigned
  * a disposition ("attachment" (...)) is neither. */
 static int looks_like_body(const imapclient_value *v)
 {
-    return is_list(item(v, 0)) || (is_list(v) && v->items && v->count >= 7);
+    return imc_value_is_list(imc_value_item(v, 0)) ||
+           (imc_value_is_list(v) && v->items && v->count >= 7);
 }
 
 /* body-type-mpart = 1*body SP media-subtype [SP body-ext-mpart]
@@ -179,7 +168,7 @@ static int fill_multipart(imc_arena *a, const imapclient_value *v, int normalise
     for (; i < v->count; i++) {
         if (text(&v->items[i]))
             break;
-        if (is_list(&v->items[i]))
+        if (imc_value_is_list(&v->items[i]))
             nparts++;
     }
     if (nparts && depth < IMC_BODY_MAX_DEPTH) {
@@ -188,7 +177,7 @@ static int fill_multipart(imc_arena *a, const imapclient_value *v, int normalise
             return IMAPCLIENT_ENOMEM;
         size_t k = 0;
         for (size_t j = 0; j < i; j++) {
-            if (!is_list(&v->items[j]))
+            if (!imc_value_is_list(&v->items[j]))
                 continue;
             int rc = fill(a, &v->items[j], normalise, depth + 1, &parts[k++]);
             if (rc < 0)
@@ -197,8 +186,8 @@ static int fill_multipart(imc_arena *a, const imapclient_value *v, int normalise
         b->parts = parts;
         b->part_count = nparts;
     }
-    b->subtype = text(item(v, i));
-    int rc = params_from(a, item(v, i + 1), &b->params, &b->param_count);
+    b->subtype = text(imc_value_item(v, i));
+    int rc = params_from(a, imc_value_item(v, i + 1), &b->params, &b->param_count);
     if (rc < 0)
         return rc;
     return ext_from(a, v, i + 2, 0, b);
@@ -208,39 +197,40 @@ static int fill(imc_arena *a, const imapclient_value *v, int normalise, unsigned
                 imapclient_body *b)
 {
     memset(b, 0, sizeof *b);
-    if (!is_list(v))
+    if (!imc_value_is_list(v))
         return IMAPCLIENT_EPROTOCOL;
     b->raw = v;
     if (!v->items || v->count == 0) {
         /* "()": nothing to read; an empty single part */
         return ext_from(a, v, 0, 1, b);
     }
-    if (is_list(&v->items[0]))
+    if (imc_value_is_list(&v->items[0]))
         return fill_multipart(a, v, normalise, depth, b);
     /* A multipart sent with no parts at all: ("ALTERNATIVE" ("BOUNDARY" "x")
      * NIL NIL). A subtype cannot be a list, so this is no single part. */
-    if (text(&v->items[0]) && is_list(item(v, 1)))
+    if (text(&v->items[0]) && imc_value_is_list(imc_value_item(v, 1)))
         return fill_multipart(a, v, normalise, depth, b);
 
     /* body-type-1part: media-type SP body-fields [...]
      * body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP
      *               body-fld-enc SP body-fld-octets */
-    b->type = text(item(v, 0));
-    b->subtype = text(item(v, 1));
-    int rc = params_from(a, item(v, 2), &b->params, &b->param_count);
+    b->type = text(imc_value_item(v, 0));
+    b->subtype = text(imc_value_item(v, 1));
+    int rc = params_from(a, imc_value_item(v, 2), &b->params, &b->param_count);
     if (rc < 0)
         return rc;
-    b->id = text(item(v, 3));
-    b->description = text(item(v, 4));
-    b->encoding = text(item(v, 5));
-    b->has_size = number(item(v, 6), &b->size);
+    b->id = text(imc_value_item(v, 3));
+    b->description = text(imc_value_item(v, 4));
+    b->encoding = text(imc_value_item(v, 5));
+    b->has_size = number(imc_value_item(v, 6), &b->size);
     /* A MULTIPART sent in single-part form (Exchange: "multipart" "signed"
      * ... -1): no parts, but it is a multipart. */
     if (text_is(b->type, "MULTIPART"))
         b->is_multipart = 1;
 
     size_t k = 7;
-    const imapclient_value *f7 = item(v, 7), *f8 = item(v, 8), *f9 = item(v, 9);
+    const imapclient_value *f7 = imc_value_item(v, 7), *f8 = imc_value_item(v, 8),
+                           *f9 = imc_value_item(v, 9);
     int msg = text_is(b->type, "MESSAGE") &&
               (text_is(b->subtype, "RFC822") || text_is(b->subtype, "GLOBAL"));
     uint64_t n;
@@ -248,9 +238,10 @@ static int fill(imc_arena *a, const imapclient_value *v, int normalise, unsigned
      * body-fld-lines. NIL envelope and body are tolerated, but a MESSAGE/RFC822
      * sent in basic form (md5 NIL, then a disposition list) must not be read
      * as one: with a NIL envelope the body has to look like a body. */
-    if (msg && (is_list(f7) || (is_nil(f7) && (looks_like_body(f8) ||
-                                               (is_nil(f8) && number(f9, &n)))))) {
-        if (is_list(f7)) {
+    if (msg &&
+        (imc_value_is_list(f7) ||
+         (is_nil(f7) && (looks_like_body(f8) || (is_nil(f8) && number(f9, &n)))))) {
+        if (imc_value_is_list(f7)) {
             imapclient_envelope *env;
             rc = imc_envelope_from_value(a, f7, normalise, &env);
             if (rc == IMAPCLIENT_ENOMEM)
@@ -258,7 +249,7 @@ static int fill(imc_arena *a, const imapclient_value *v, int normalise, unsigned
             if (rc == 0)
                 b->envelope = env;
         }
-        if (is_list(f8) && depth < IMC_BODY_MAX_DEPTH) {
+        if (imc_value_is_list(f8) && depth < IMC_BODY_MAX_DEPTH) {
             imapclient_body *inner = imc_arena_calloc(a, 1, sizeof *inner);
             if (!inner)
                 return IMAPCLIENT_ENOMEM;
@@ -302,7 +293,7 @@ int imc_body_from_value(imc_arena *a, const imapclient_value *v, int normalise,
                         imapclient_body **out)
 {
     *out = NULL;
-    if (!is_list(v))
+    if (!imc_value_is_list(v))
         return IMAPCLIENT_EPROTOCOL;
     imapclient_body *b = imc_arena_calloc(a, 1, sizeof *b);
     if (!b)

@@ -18,6 +18,19 @@
 /* Deepest body nesting followed; deeper parts are left in raw only. */
 #define IMC_BODY_MAX_DEPTH 64
 
+/* Member i of a list, or NULL (not a list, too short, or malformed). */
+static inline const imapclient_value *imc_value_item(const imapclient_value *v, size_t i)
+{
+    if (!v || v->type != IMAPCLIENT_VALUE_LIST || !v->items || i >= v->count)
+        return NULL;
+    return &v->items[i];
+}
+
+static inline int imc_value_is_list(const imapclient_value *v)
+{
+    return v && v->type == IMAPCLIENT_VALUE_LIST;
+}
+
 /* datetime.c */
 
 /* 1 if every field of dt is in range (day checked against the month). */
