@@ -39,6 +39,10 @@ static void script_free(scripted *s)
 /* Append a step, merging consecutive steps of the same kind. */
 static int add_step(scripted *s, enum step_kind k, const char *p, size_t n, int crlf)
 {
+    /* An empty "S+" or "S%" line adds no bytes; a step of none would read as
+     * end of stream. */
+    if (n == 0 && !crlf && (k == STEP_SERVER || k == STEP_CLIENT))
+        return 0;
     step *last = s->nsteps ? &s->steps[s->nsteps - 1] : NULL;
     if (!last || last->kind != k || k == STEP_EOF || k == STEP_TIMEOUT) {
         step *ns = realloc(s->steps, (s->nsteps + 1) * sizeof *ns);

@@ -506,6 +506,21 @@ static void test_session__compress_refused(void **state)
     imapclient_free(c);
 }
 
+static void test_session__script_empty_byte_lines_add_nothing(void **state)
+{
+    imapclient *c = play("S+\n"
+                         "S%\n"
+                         "S% * PREAUTH hi%0D%0A\n"
+                         "C+\n"
+                         "C: A001 NOOP\n"
+                         "S+\n"
+                         "S: A001 OK done\n",
+                         0);
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -546,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_session__settings_change),
         cmocka_unit_test(test_session__compress_needs_capability),
         cmocka_unit_test(test_session__compress_refused),
+        cmocka_unit_test(test_session__script_empty_byte_lines_add_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
