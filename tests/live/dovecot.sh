@@ -288,7 +288,7 @@ plugin {
 protocol imap {
   mail_plugins = \$mail_plugins imap_quota imap_acl imap_zlib
   mail_max_userip_connections = 100
-  imap_idle_notify_interval = 30 secs
+  imap_idle_notify_interval = 10 mins
 }
 
 service anvil {
