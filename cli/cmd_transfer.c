@@ -342,8 +342,8 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
     imapclient_select_info *si = NULL;
     imapclient_ids *ids = NULL;
     uidset have = {0};
-    size_t other = 0, todo_n = 0;
-    uint32_t *todo = NULL;
+    size_t other = 0, want_n = 0;
+    uint32_t *want = NULL;
     export_state st = {.ctx = ctx, .dir = dir, .fd = -1};
     struct sigaction old;
     int rc = imapclient_select_folder(ctx->c, folder, 1, &si);
@@ -367,23 +367,23 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
     const char *all[] = {"ALL", NULL};
     if ((rc = imapclient_search(ctx->c, all, NULL, &ids)))
         goto out;
-    todo = malloc((ids->count + 1) * sizeof *todo);
-    if (!todo) {
+    want = malloc((ids->count + 1) * sizeof *want);
+    if (!want) {
         rc = cli_fail(ctx, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < ids->count; i++)
         if (!uidset_has(&have, ids->ids[i]))
-            todo[todo_n++] = ids->ids[i];
+            want[want_n++] = ids->ids[i];
 
     catch_sigint(&old);
-    cli_progress_start(ctx, &st.bar, "export", todo_n);
+    cli_progress_start(ctx, &st.bar, "export", want_n);
     static const char *const items[] = {"UID", "FLAGS", "INTERNALDATE", "BODY.PEEK[]",
                                         NULL};
-    for (size_t i = 0; i < todo_n && !rc && !interrupted; i += BATCH) {
+    for (size_t i = 0; i < want_n && !rc && !interrupted; i += BATCH) {
         char *set;
-        size_t n = todo_n - i < BATCH ? todo_n - i : BATCH;
-        if ((rc = imapclient_seqset_from_ids(todo + i, n, &set)))
+        size_t n = want_n - i < BATCH ? want_n - i : BATCH;
+        if ((rc = imapclient_seqset_from_ids(want + i, n, &set)))
             break;
         rc =
             imapclient_fetch_each(ctx->c, set, items, NULL, on_exported, on_body, 0, &st);
@@ -411,16 +411,16 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
         json_object_set_new(o, "uidvalidity", json_integer(st.uidvalidity));
         json_object_set_new(o, "exported", json_integer((json_int_t)st.done));
         json_object_set_new(o, "skipped",
-                            json_integer((json_int_t)(ids->count - todo_n)));
+                            json_integer((json_int_t)(ids->count - want_n)));
         json_object_set_new(o, "complete", json_boolean(rc == 0));
         out_json(o);
     } else {
         printf("exported %zu message%s of %s to %s (%zu already there)\n", st.done,
-               st.done == 1 ? "" : "s", folder, dir, ids->count - todo_n);
+               st.done == 1 ? "" : "s", folder, dir, ids->count - want_n);
     }
 out:
     close_tmp(&st, 0);
-    free(todo);
+    free(want);
     free(have.v);
     imapclient_ids_free(ids);
     imapclient_select_info_free(si);
@@ -627,15 +627,15 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
         return cli_fail(ctx, "%s: not a directory", dir);
     state_file sf = {0};
     int rc = 0;
-    size_t done = 0, skipped = 0, failed = 0, todo = 0;
+    size_t done = 0, skipped = 0, failed = 0, want = 0;
     if (state_open(ctx, &sf, dir, folder)) {
         rc = cli_fail(ctx, "%s/.imapclient-import: %s", dir, strerror(errno));
         goto out;
     }
     for (size_t i = 0; i < n; i++)
         if (!state_has(&sf, files[i].unique))
-            todo++;
-    skipped = n - todo;
+            want++;
+    skipped = n - want;
 
     /* the reference's way to append to a folder that may not exist yet */
     int exists = imapclient_folder_exists(ctx->c, folder);
@@ -643,7 +643,7 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
         rc = exists;
         goto out;
     }
-    if (!exists && todo) {
+    if (!exists && want) {
         if ((rc = imapclient_create_folder(ctx->c, folder, NULL)))
             goto out;
         cli_folders_invalidate(ctx);
@@ -652,7 +652,7 @@ static int cmd_import(cli_ctx *ctx, int argc, char **argv)
     struct sigaction old;
     catch_sigint(&old);
     cli_progress bar;
-    cli_progress_start(ctx, &bar, "import", todo);
+    cli_progress_start(ctx, &bar, "import", want);
     size_t k = 0;
     for (size_t i = 0; i < n && !interrupted; i++) {
         mfile *m = &files[i];
