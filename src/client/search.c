@@ -230,6 +230,18 @@ static int ids_result(imapclient *c, ids_state *st, imapclient_ids **out)
     return 0;
 }
 
+/* Send the built SEARCH or SORT command and collect its ids. */
+static int run_ids(imapclient *c, const char *name, imapclient_ids **out)
+{
+    ids_state st = {.name = name};
+    imc_request rq = {.on_untagged = on_ids, .ud = &st};
+    int rc = criteria_error(c, imc_run(c, &rq), &rq);
+    if (rc == 0)
+        rc = ids_result(c, &st, out);
+    imc_u32vec_free(&st.ids);
+    return rc;
+}
+
 void imapclient_ids_free(imapclient_ids *ids)
 {
     imc_msg_result_free(ids);
@@ -270,13 +282,7 @@ static int do_search(imapclient *c, const char *call, const char *const *criteri
     } else {
         criteria_put(c, criteria);
     }
-    ids_state st = {.name = "SEARCH"};
-    imc_request rq = {.on_untagged = on_ids, .ud = &st};
-    rc = criteria_error(c, imc_run(c, &rq), &rq);
-    if (rc == 0)
-        rc = ids_result(c, &st, out);
-    imc_u32vec_free(&st.ids);
-    return rc;
+    return run_ids(c, "SEARCH", out);
 }
 
 int imapclient_search(imapclient *c, const char *const *criteria, const char *charset,
@@ -365,13 +371,7 @@ int imapclient_sort(imapclient *c, const char *const *sort_criteria,
     imc_put_raw(&c->cmd, ")");
     put_charset(c, charset);
     criteria_put(c, criteria);
-    ids_state st = {.name = "SORT"};
-    imc_request rq = {.on_untagged = on_ids, .ud = &st};
-    rc = criteria_error(c, imc_run(c, &rq), &rq);
-    if (rc == 0)
-        rc = ids_result(c, &st, out);
-    imc_u32vec_free(&st.ids);
-    return rc;
+    return run_ids(c, "SORT", out);
 }
 
 /* ---- ESEARCH ------------------------------------------------------------------ */
