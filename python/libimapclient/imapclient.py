@@ -247,7 +247,7 @@ def _flag_list(flags):
         return []
     if isinstance(flags, (str, bytes)):
         flags = (flags,)
-    return [_to_bytes(f) if isinstance(f, str) else bytes(f) for f in flags]
+    return [_to_bytes(f) for f in flags]
 
 
 def _timeout_parts(timeout):

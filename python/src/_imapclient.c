@@ -1860,9 +1860,17 @@ static PyObject *conn_store(ConnObject *self, PyObject *args)
 static PyObject *conn_expunge(ConnObject *self, PyObject *args)
 {
     const char *msgs = NULL;
+    PyObject *mo;
     int uid_form = 0;
-    if (!PyArg_ParseTuple(args, "z|p", &msgs, &uid_form))
+    if (!PyArg_ParseTuple(args, "O|p", &mo, &uid_form))
         return NULL;
+    if (mo != Py_None) {
+        if (!PyBytes_Check(mo)) {
+            PyErr_SetString(PyExc_TypeError, "message set must be bytes or None");
+            return NULL;
+        }
+        msgs = PyBytes_AS_STRING(mo);
+    }
     CHECK(self);
     imapclient_responses *rs = NULL;
     int rc;
