@@ -16,6 +16,8 @@ PACKAGES=(
     libetpan-dev
     dovecot-imapd openssl netcat-openbsd tmux python3 groff-base
     iproute2 # ss, used by tests/live/dovecot.sh to pick free ports
+    # the Python package (python/): Debian's Python 3.11 toolchain, no PyPI
+    python3-dev python3-pip python3-setuptools python3-venv python3-pytest
 )
 
 installed() {

@@ -9,6 +9,9 @@
 #      libFuzzer; unit, live and fuzz tests again (the fuzzers run for a
 #      bounded time over their corpus)
 #   5. clang-format check of every C file
+#   (after 2) the Python package: pip install ./python into a venv over
+#      Debian's python3 (no registry), then its pytest suite (scripted,
+#      live against its own private Dovecot, memory)
 # Build trees go to build/ (override with BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +44,27 @@ cmake --build "$build/gcc" -j"$jobs"
 
 step "tests (gcc): unit, live, fuzz replay"
 run_ctest "$build/gcc" 'unit|live|fuzz' "$build/gcc-ctest.log"
+
+step "python: pip install ./python (venv on Debian's python3), pytest"
+py_t0=$(date +%s)
+venv=$build/pyvenv
+rm -rf "$venv"
+# A venv that sees Debian's pip, setuptools and pytest (PEP 668 keeps pip
+# out of the system site-packages; the venv is ours to install into).
+/usr/bin/python3 -m venv --system-site-packages --without-pip "$venv"
+IMAPCLIENT_BUILD_DIR=$build/gcc "$venv/bin/python" -m pip install --no-build-isolation \
+    --no-index -q ./python
+set +e
+(cd python/tests && LIBIMAPCLIENT_REQUIRE_LIVE=1 "$venv/bin/python" -m pytest -q \
+    -p no:cacheprovider -rs .) 2>&1 | tee "$build/pytest.log"
+py_rc=${PIPESTATUS[0]}
+set -e
+[ "$py_rc" -eq 0 ]
+if grep -qE '[0-9]+ skipped' "$build/pytest.log"; then
+    echo "FAILED: some Python tests were skipped" >&2
+    exit 1
+fi
+echo "python step: $(($(date +%s) - py_t0)) s"
 
 step "valgrind: unit tests"
 vg_fail=0
@@ -101,5 +125,6 @@ echo "installed library used through pkg-config and find_package"
 
 gcc_n=$(grep -oE 'out of [0-9]+' "$build/gcc-ctest.log" | tail -1 | grep -oE '[0-9]+')
 asan_n=$(grep -oE 'out of [0-9]+' "$build/asan-ctest.log" | tail -1 | grep -oE '[0-9]+')
+py_n=$(grep -oE '[0-9]+ passed' "$build/pytest.log" | tail -1 | grep -oE '[0-9]+')
 step "all green"
-echo "$((gcc_n + asan_n)) passed, 0 failed"
+echo "$((gcc_n + asan_n + py_n)) passed, 0 failed"

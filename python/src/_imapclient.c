@@ -87,8 +87,9 @@ static PyTypeObject ConnType;
 static int check_usable(ConnObject *self)
 {
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError,
-                        "IMAPClient object used by two threads at once (not thread safe)");
+        PyErr_SetString(
+            PyExc_RuntimeError,
+            "IMAPClient object used by two threads at once (not thread safe)");
         return -1;
     }
     if (!self->c) {
@@ -414,7 +415,8 @@ static int datetime_from_py(PyObject *o, imapclient_datetime *d)
     if (!off)
         return -1;
     if (off != Py_None) {
-        int secs = PyDateTime_DELTA_GET_DAYS(off) * 86400 + PyDateTime_DELTA_GET_SECONDS(off);
+        int secs =
+            PyDateTime_DELTA_GET_DAYS(off) * 86400 + PyDateTime_DELTA_GET_SECONDS(off);
         d->has_offset = 1;
         d->offset_minutes = secs / 60;
     }
@@ -617,7 +619,9 @@ static void cb_log(void *payload, imapclient_log_dir dir, const char *line, size
     CB_ENTER(self);
     PyObject *et, *ev, *tb;
     PyErr_Fetch(&et, &ev, &tb);
-    const char *d = dir == IMAPCLIENT_LOG_SENT ? ">" : dir == IMAPCLIENT_LOG_RECEIVED ? "<" : "-";
+    const char *d = dir == IMAPCLIENT_LOG_SENT       ? ">"
+                    : dir == IMAPCLIENT_LOG_RECEIVED ? "<"
+                                                     : "-";
     PyObject *r = PyObject_CallFunction(self->log_cb, "sy#", d, line, (Py_ssize_t)len);
     if (!r)
         PyErr_Clear(); /* a broken logger must not break the call */
@@ -721,7 +725,8 @@ static int cb_sasl(void *payload, const unsigned char *challenge, size_t len,
         else if (PyBytes_Check(r))
             b = Py_NewRef(r);
         else
-            PyErr_Format(PyExc_TypeError, "SASL callback must return bytes or str, not %.100s",
+            PyErr_Format(PyExc_TypeError,
+                         "SASL callback must return bytes or str, not %.100s",
                          Py_TYPE(r)->tp_name);
         if (!b || imapclient_sasl_reply_set(reply, PyBytes_AS_STRING(b),
                                             (size_t)PyBytes_GET_SIZE(b)) != 0)
@@ -811,16 +816,16 @@ static SSL_CTX *ssl_ctx_of(PyObject *ctx)
 
 static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"host",        "port",         "ssl",
-                             "stream",      "connect_timeout", "read_timeout",
-                             "ssl_context", "verify_peer",  "check_hostname",
-                             "ca_file",     "ca_path",      "cert_file",
-                             "key_file",    "use_uid",      "log",
-                             "tls_hostname", NULL};
+    static char *kwlist[] = {
+        "host",         "port",        "ssl",         "stream",         "connect_timeout",
+        "read_timeout", "ssl_context", "verify_peer", "check_hostname", "ca_file",
+        "ca_path",      "cert_file",   "key_file",    "use_uid",        "log",
+        "tls_hostname", NULL};
     const char *host;
     int port = 0, ssl = 1, stream = 0, verify = 1, check = 1, use_uid = 1;
     PyObject *ct = Py_None, *rt = Py_None, *ctx = Py_None, *log = Py_None;
-    const char *ca_file = NULL, *ca_path = NULL, *cert = NULL, *key = NULL, *tlsname = NULL;
+    const char *ca_file = NULL, *ca_path = NULL, *cert = NULL, *key = NULL,
+               *tlsname = NULL;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOz", kwlist, &host, &port,
                                      &ssl, &stream, &ct, &rt, &ctx, &verify, &check,
                                      &ca_file, &ca_path, &cert, &key, &use_uid, &log,
@@ -895,7 +900,8 @@ static PyObject *mod_connect_scripted(PyObject *mod, PyObject *args, PyObject *k
     RUN(self, rc, imapclient_connect_scripted(script, &o, &c));
     if (rc) {
         if (!PyErr_Occurred())
-            PyErr_SetString(exc_for(rc), c ? imapclient_errmsg(c) : imapclient_strerror(rc));
+            PyErr_SetString(exc_for(rc),
+                            c ? imapclient_errmsg(c) : imapclient_strerror(rc));
         imapclient_free(c);
         Py_DECREF(self);
         return NULL;
@@ -1016,7 +1022,8 @@ static PyObject *conn_logout(ConnObject *self, PyObject *unused)
 static PyObject *conn_shutdown(ConnObject *self, PyObject *unused)
 {
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "IMAPClient object used by two threads at once");
+        PyErr_SetString(PyExc_RuntimeError,
+                        "IMAPClient object used by two threads at once");
         return NULL;
     }
     if (self->c) {
@@ -1508,8 +1515,8 @@ static PyObject *ns_part(ConnObject *self, const imapclient_namespace_entry *e, 
     PyObject *t = PyTuple_New((Py_ssize_t)n);
     for (size_t i = 0; t && i < n; i++) {
         PyObject *p = folder_name(self, e[i].prefix, strlen(e[i].prefix));
-        PyObject *s = e[i].separator ? PyUnicode_FromString(e[i].separator)
-                                     : Py_NewRef(Py_None);
+        PyObject *s =
+            e[i].separator ? PyUnicode_FromString(e[i].separator) : Py_NewRef(Py_None);
         PyObject *pair = p && s ? PyTuple_Pack(2, p, s) : NULL;
         Py_XDECREF(p);
         Py_XDECREF(s);
@@ -1563,7 +1570,8 @@ static PyObject *conn_fetch(ConnObject *self, PyObject *args)
     self->use_uid = imapclient_get_use_uid(self->c);
     int rc;
     RUN(self, rc,
-        imapclient_fetch_each(self->c, msgs, d.v, m.v, cb_fetch_into_dict, NULL, 0, self));
+        imapclient_fetch_each(self->c, msgs, d.v, m.v, cb_fetch_into_dict, NULL, 0,
+                              self));
     self->fetch_result = NULL;
     strlist_free(&d);
     strlist_free(&m);
@@ -1669,7 +1677,8 @@ static PyObject *conn_search(ConnObject *self, PyObject *args)
         PyObject *b = as_cbytes(crit, "criteria");
         if (!b)
             return NULL;
-        RUN(self, rc, imapclient_search_raw(self->c, PyBytes_AS_STRING(b), charset, &ids));
+        RUN(self, rc,
+            imapclient_search_raw(self->c, PyBytes_AS_STRING(b), charset, &ids));
         Py_DECREF(b);
     } else {
         strlist l;
@@ -1782,8 +1791,8 @@ static PyObject *flags_result(imapclient_flags_result *fr, int labels)
         if (labels) {
             v = PyList_New((Py_ssize_t)m->count);
             for (size_t j = 0; v && j < m->count; j++) {
-                PyObject *s = PyUnicode_DecodeUTF8(m->flags[j], (Py_ssize_t)strlen(m->flags[j]),
-                                                   "surrogateescape");
+                PyObject *s = PyUnicode_DecodeUTF8(
+                    m->flags[j], (Py_ssize_t)strlen(m->flags[j]), "surrogateescape");
                 if (!s) {
                     Py_CLEAR(v);
                     break;
@@ -1919,7 +1928,8 @@ static PyObject *conn_copy(ConnObject *self, PyObject *args)
     if (cr->has_copyuid)
         r = PyBytes_FromFormat("[COPYUID %u %s %s] %s", (unsigned)cr->uidvalidity,
                                cr->source_set ? cr->source_set : "",
-                               cr->dest_set ? cr->dest_set : "", cr->text ? cr->text : "");
+                               cr->dest_set ? cr->dest_set : "",
+                               cr->text ? cr->text : "");
     else
         r = text_result(cr->text);
     imapclient_copy_result_free(cr);
@@ -2091,10 +2101,9 @@ static PyObject *quotas_list(imapclient_quotas *q)
     PyObject *l = PyList_New((Py_ssize_t)(q ? q->count : 0));
     for (size_t i = 0; l && q && i < q->count; i++) {
         const imapclient_quota *x = &q->items[i];
-        PyObject *t = Py_BuildValue("(ssKK)", x->quota_root ? x->quota_root : "",
-                                    x->resource ? x->resource : "",
-                                    (unsigned long long)x->usage,
-                                    (unsigned long long)x->limit);
+        PyObject *t = Py_BuildValue(
+            "(ssKK)", x->quota_root ? x->quota_root : "", x->resource ? x->resource : "",
+            (unsigned long long)x->usage, (unsigned long long)x->limit);
         if (!t) {
             Py_CLEAR(l);
             break;
@@ -2119,8 +2128,8 @@ static PyObject *conn_get_quota_root(ConnObject *self, PyObject *args)
         return raise_rc(self, rc);
     PyObject *rl = PyList_New((Py_ssize_t)roots->count);
     for (size_t i = 0; rl && i < roots->count; i++) {
-        PyObject *s = PyUnicode_DecodeUTF8(roots->roots[i], (Py_ssize_t)strlen(roots->roots[i]),
-                                           "surrogateescape");
+        PyObject *s = PyUnicode_DecodeUTF8(
+            roots->roots[i], (Py_ssize_t)strlen(roots->roots[i]), "surrogateescape");
         if (!s) {
             Py_CLEAR(rl);
             break;
@@ -2129,7 +2138,8 @@ static PyObject *conn_get_quota_root(ConnObject *self, PyObject *args)
     }
     PyObject *r = NULL;
     if (rl)
-        r = Py_BuildValue("(sNN)", roots->mailbox ? roots->mailbox : "", rl, quotas_list(q));
+        r = Py_BuildValue("(sNN)", roots->mailbox ? roots->mailbox : "", rl,
+                          quotas_list(q));
     else
         imapclient_quotas_free(q);
     imapclient_quota_roots_free(roots);
@@ -2242,7 +2252,8 @@ static PyObject *conn_set_setting(ConnObject *self, PyObject *args)
     if (!self->c)
         Py_RETURN_NONE; /* closed: nothing to change */
     if (self->busy) {
-        PyErr_SetString(PyExc_RuntimeError, "IMAPClient object used by two threads at once");
+        PyErr_SetString(PyExc_RuntimeError,
+                        "IMAPClient object used by two threads at once");
         return NULL;
     }
     if (!strcmp(name, "use_uid"))
@@ -2309,70 +2320,72 @@ static PyObject *conn_closed(ConnObject *self, PyObject *unused)
     return PyBool_FromLong(self->c == NULL);
 }
 
-#define M(name, flags) {#name, (PyCFunction)conn_##name, flags, NULL}
-static PyMethodDef conn_methods[] = {
-    M(login, METH_VARARGS),
-    M(plain_login, METH_VARARGS),
-    M(oauth2_login, METH_VARARGS),
-    M(oauthbearer_login, METH_VARARGS),
-    M(scram_login, METH_VARARGS),
-    M(cram_md5_login, METH_VARARGS),
-    M(sasl_login, METH_VARARGS),
-    M(logout, METH_NOARGS),
-    M(shutdown, METH_NOARGS),
-    M(capabilities, METH_NOARGS),
-    M(has_capability, METH_VARARGS),
-    M(starttls, METH_NOARGS),
-    M(compress, METH_NOARGS),
-    M(noop, METH_NOARGS),
-    M(take_responses, METH_NOARGS),
-    M(idle, METH_NOARGS),
-    M(idle_check, METH_VARARGS),
-    M(idle_done, METH_NOARGS),
-    M(idle_renew, METH_VARARGS),
-    M(list_folders, METH_VARARGS),
-    M(find_special_folder, METH_VARARGS),
-    M(folder_exists, METH_VARARGS),
-    M(folder_status, METH_VARARGS),
-    M(create_folder, METH_VARARGS),
-    M(delete_folder, METH_VARARGS),
-    M(rename_folder, METH_VARARGS),
-    M(subscribe_folder, METH_VARARGS),
-    M(unsubscribe_folder, METH_VARARGS),
-    M(select_folder, METH_VARARGS),
-    M(unselect_folder, METH_NOARGS),
-    M(close_folder, METH_NOARGS),
-    M(namespace, METH_NOARGS),
-    M(fetch, METH_VARARGS),
-    M(fetch_each, METH_VARARGS),
-    M(search, METH_VARARGS),
-    M(gmail_search, METH_VARARGS),
-    M(sort, METH_VARARGS),
-    M(thread, METH_VARARGS),
-    M(get_flags, METH_VARARGS),
-    M(store, METH_VARARGS),
-    M(expunge, METH_VARARGS),
-    M(copy, METH_VARARGS),
-    M(append, METH_VARARGS),
-    M(multiappend, METH_VARARGS),
-    M(id, METH_VARARGS),
-    M(enable, METH_VARARGS),
-    M(get_quota_root, METH_VARARGS),
-    M(get_quota_for_root, METH_VARARGS),
-    M(set_quota, METH_VARARGS),
-    M(getacl, METH_VARARGS),
-    M(setacl, METH_VARARGS),
-    M(get_setting, METH_VARARGS),
-    M(set_setting, METH_VARARGS),
-    M(welcome, METH_NOARGS),
-    M(state, METH_NOARGS),
-    M(fileno, METH_NOARGS),
-    M(is_tls, METH_NOARGS),
-    M(is_compressed, METH_NOARGS),
-    M(script_done, METH_NOARGS),
-    M(script_sent, METH_NOARGS),
-    M(closed, METH_NOARGS),
-    {NULL, NULL, 0, NULL}};
+#define M(name, flags)                                                                   \
+    {                                                                                    \
+#name, (PyCFunction)conn_##name, flags, NULL                                     \
+    }
+static PyMethodDef conn_methods[] = {M(login, METH_VARARGS),
+                                     M(plain_login, METH_VARARGS),
+                                     M(oauth2_login, METH_VARARGS),
+                                     M(oauthbearer_login, METH_VARARGS),
+                                     M(scram_login, METH_VARARGS),
+                                     M(cram_md5_login, METH_VARARGS),
+                                     M(sasl_login, METH_VARARGS),
+                                     M(logout, METH_NOARGS),
+                                     M(shutdown, METH_NOARGS),
+                                     M(capabilities, METH_NOARGS),
+                                     M(has_capability, METH_VARARGS),
+                                     M(starttls, METH_NOARGS),
+                                     M(compress, METH_NOARGS),
+                                     M(noop, METH_NOARGS),
+                                     M(take_responses, METH_NOARGS),
+                                     M(idle, METH_NOARGS),
+                                     M(idle_check, METH_VARARGS),
+                                     M(idle_done, METH_NOARGS),
+                                     M(idle_renew, METH_VARARGS),
+                                     M(list_folders, METH_VARARGS),
+                                     M(find_special_folder, METH_VARARGS),
+                                     M(folder_exists, METH_VARARGS),
+                                     M(folder_status, METH_VARARGS),
+                                     M(create_folder, METH_VARARGS),
+                                     M(delete_folder, METH_VARARGS),
+                                     M(rename_folder, METH_VARARGS),
+                                     M(subscribe_folder, METH_VARARGS),
+                                     M(unsubscribe_folder, METH_VARARGS),
+                                     M(select_folder, METH_VARARGS),
+                                     M(unselect_folder, METH_NOARGS),
+                                     M(close_folder, METH_NOARGS),
+                                     M(namespace, METH_NOARGS),
+                                     M(fetch, METH_VARARGS),
+                                     M(fetch_each, METH_VARARGS),
+                                     M(search, METH_VARARGS),
+                                     M(gmail_search, METH_VARARGS),
+                                     M(sort, METH_VARARGS),
+                                     M(thread, METH_VARARGS),
+                                     M(get_flags, METH_VARARGS),
+                                     M(store, METH_VARARGS),
+                                     M(expunge, METH_VARARGS),
+                                     M(copy, METH_VARARGS),
+                                     M(append, METH_VARARGS),
+                                     M(multiappend, METH_VARARGS),
+                                     M(id, METH_VARARGS),
+                                     M(enable, METH_VARARGS),
+                                     M(get_quota_root, METH_VARARGS),
+                                     M(get_quota_for_root, METH_VARARGS),
+                                     M(set_quota, METH_VARARGS),
+                                     M(getacl, METH_VARARGS),
+                                     M(setacl, METH_VARARGS),
+                                     M(get_setting, METH_VARARGS),
+                                     M(set_setting, METH_VARARGS),
+                                     M(welcome, METH_NOARGS),
+                                     M(state, METH_NOARGS),
+                                     M(fileno, METH_NOARGS),
+                                     M(is_tls, METH_NOARGS),
+                                     M(is_compressed, METH_NOARGS),
+                                     M(script_done, METH_NOARGS),
+                                     M(script_sent, METH_NOARGS),
+                                     M(closed, METH_NOARGS),
+                                     {NULL, NULL, 0, NULL}};
 #undef M
 
 static PyTypeObject ConnType = {
