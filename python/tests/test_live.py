@@ -463,3 +463,30 @@ def test_interact_module_and_config(dovecot, tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert p.returncode == 0, p.stderr
     assert "%d" % INBOX_COUNT in p.stdout
+
+
+def test_readme_getting_started_example(dovecot):
+    """The README's Python example (the reference's, import line changed),
+    run against the private Dovecot: only the host, port and account
+    literals are replaced."""
+    import contextlib
+    import io
+    import re
+
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    block = readme.split("<!-- python-getting-started -->", 1)[1]
+    code = re.search(r"```python\n(.*?)```", block, re.S).group(1)
+    assert code.startswith("from libimapclient import IMAPClient\n")
+    code = code.replace("'imap.mailserver.com', use_uid=True",
+                        "%r, port=%d, ssl=False, use_uid=True" % (dovecot.host, dovecot.port))
+    code = code.replace("'someuser', 'somepassword'", "%r, %r" % (dovecot.user, dovecot.password))
+    code = code.replace("best-friend@domain.com", "alice@example.org")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "%d messages in INBOX" % INBOX_COUNT
+    n = int(lines[1].split()[0])
+    assert n >= 1 and len(lines) == 2 + n
+    assert re.match(r'ID #\d+: ".+" received \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$', lines[2])
+    print(out.getvalue())
