@@ -1568,10 +1568,15 @@ static PyObject *conn_fetch(ConnObject *self, PyObject *args)
     }
     self->fetch_result = result;
     self->use_uid = imapclient_get_use_uid(self->c);
+    /* The result only grows and holds no cycles: the cyclic GC, which
+     * would walk it again and again as it grows, is held off meanwhile. */
+    int gc_was_on = PyGC_Disable();
     int rc;
     RUN(self, rc,
         imapclient_fetch_each(self->c, msgs, d.v, m.v, cb_fetch_into_dict, NULL, 0,
                               self));
+    if (gc_was_on)
+        PyGC_Enable();
     self->fetch_result = NULL;
     strlist_free(&d);
     strlist_free(&m);
