@@ -559,7 +559,7 @@ class IMAPClient:
     def idle_check(self, timeout=None):
         """Wait at most *timeout* seconds (None: for ever) for IDLE
         responses; returns them, parsed: [(1, b'EXISTS'), ...]."""
-        ms = -1 if timeout is None else max(0, int(timeout * 1000 + 0.5))
+        ms = -1 if timeout is None else min(max(0, int(timeout * 1000 + 0.5)), 2**31 - 1)
         return self._conn.idle_check(ms)
 
     def idle_done(self):
