@@ -484,18 +484,13 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
         .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
     rc = start_fetch(c, messages, data, modifiers, &st.set);
     if (rc == 0) {
-        if (sink) {
-            c->rd.lit_divert = divert_literal;
-            c->rd.lit_data = sink_data;
-            c->rd.lit_ud = &st;
-            c->rd.lit_failed = 0;
-        }
         imc_request rq = {.on_untagged = on_fetch_each, .ud = &st};
+        if (sink) {
+            rq.lit_divert = divert_literal;
+            rq.lit_data = sink_data;
+        }
         rc = imc_run(c, &rq);
-        c->rd.lit_divert = NULL;
-        c->rd.lit_data = NULL;
-        c->rd.lit_ud = NULL;
-        if (rc == 0 && c->rd.lit_failed)
+        if (rc == 0 && rq.lit_failed)
             rc = imc_fail(c, IMAPCLIENT_ERROR, "fetch: the sink refused data");
     }
     free(st.set.r);

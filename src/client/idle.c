@@ -3,14 +3,16 @@
  * RFC 2177 (IDLE: "+" then untagged updates until DONE; re-issue at least
  * every 29 minutes), RFC 3501 section 7 (untagged responses).
  *
- * imc_run() cannot drive IDLE (the command only completes after DONE), so
- * the sending and reading are done here with the engine's pieces, and the
- * IDLE command's tag stays in c->tag: no other command can start while the
- * handle is in IDLE (imc_call_begin() refuses).
+ * IDLE is one command that stays in flight from "IDLE" to the completion
+ * that follows "DONE": the core keeps it queued (a barrier, so nothing
+ * else goes out meanwhile), its continuation handler notes that the server
+ * is idling, and every untagged response is left for the caller. The
+ * command's state lives in c->idle_rq while it runs.
  */
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,6 +23,55 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+typedef struct idle_run {
+    imc_request rq; /* first: c->idle_rq points here */
+    int idling;     /* the server sent "+" */
+    /* A malformed response met in the current phase (start, check or
+     * done): reported once that phase is over. */
+    int malformed;
+    char msg[IMC_ERRMSG_SIZE];
+} idle_run;
+
+static idle_run *run_of(imapclient *c)
+{
+    return (idle_run *)c->idle_rq;
+}
+
+static int on_continue(imapclient *c, const imapclient_response *r, void *ud)
+{
+    idle_run *run = ud;
+    if (!run->idling) {
+        run->idling = 1;
+        c->stop = 1; /* imapclient_idle() returns */
+    }
+    return 1; /* nothing to send: DONE comes from idle_done */
+}
+
+static void on_malformed(imapclient *c, imc_request *rq)
+{
+    idle_run *run = (idle_run *)rq;
+    if (!run->malformed) {
+        run->malformed = 1;
+        memcpy(run->msg, c->errmsg, sizeof run->msg);
+    }
+    c->errcode = 0;
+    c->errmsg[0] = '\0';
+}
+
+/* The IDLE command completed (after DONE, on the server's own initiative,
+ * or by a dead connection): back to the state before IDLE. */
+static void on_done(imapclient *c, imc_request *rq)
+{
+    if (c->state == IMAPCLIENT_STATE_IDLE)
+        imc_set_state(c, c->idle_prev);
+}
+
+void imc_idle_forget(imapclient *c)
+{
+    free(c->idle_rq);
+    c->idle_rq = NULL;
+}
+
 /* imc_call_begin() for the calls made in IDLE. */
 static int idle_call_begin(imapclient *c, const char *call)
 {
@@ -29,129 +80,78 @@ static int idle_call_begin(imapclient *c, const char *call)
     imc_call_reset(c);
     if (c->dead)
         return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
-    if (c->state != IMAPCLIENT_STATE_IDLE)
+    if (c->state != IMAPCLIENT_STATE_IDLE || !c->idle_rq)
         return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "%s: not in IDLE", call);
     return 0;
 }
 
-/* A malformed response met while IDLE starts or ends: reported once the
- * exchange is over, as imc_run() does for other commands. */
-typedef struct deferred {
-    int code;
-    char msg[sizeof(((imapclient *)0)->errmsg)];
-} deferred;
-
-/* Read one response; an unparseable one is remembered in d and skipped (1),
- * so the caller reads on and the stream stays in step. */
-static int read_one(imapclient *c, imapclient_response *r, deferred *d)
+/* What the phase met, if anything (EPROTOCOL with the first message). */
+static int report(imapclient *c, idle_run *run, const char *prefix)
 {
-    int rc = imc_read_response(c, NULL, c->opts.timeout_ms, r);
-    if (rc == IMAPCLIENT_EPROTOCOL && !c->dead) {
-        if (!d->code) {
-            d->code = rc;
-            memcpy(d->msg, c->errmsg, sizeof d->msg);
-        }
-        c->errcode = 0;
-        c->errmsg[0] = '\0';
-        return 1;
-    }
-    return rc;
-}
-
-/* After a successful exchange: report what was deferred, if anything. */
-static int report(imapclient *c, const deferred *d)
-{
-    if (!d->code)
+    if (!run->malformed)
         return 0;
-    memcpy(c->errmsg, d->msg, sizeof d->msg);
-    c->errcode = d->code;
-    return d->code;
-}
-
-static int keep(imapclient *c, const imapclient_response *r)
-{
-    return imc_keep(c, r) ? imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory") : 0;
+    run->malformed = 0;
+    return imc_fail(c, IMAPCLIENT_EPROTOCOL, "%s%s", prefix, run->msg);
 }
 
 /* Send IDLE and wait for "+"; untagged responses on the way are kept. */
 static int start_idle(imapclient *c)
 {
+    imc_idle_forget(c);
+    idle_run *run = calloc(1, sizeof *run);
+    if (!run)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    run->rq.on_continue = on_continue;
+    run->rq.on_malformed = on_malformed;
+    run->rq.on_done = on_done;
+    run->rq.ud = run;
     imc_begin(c, "IDLE");
-    imc_put_crlf(&c->cmd);
-    snprintf(c->what, sizeof c->what, "IDLE");
-    int rc = imc_send_raw(c, c->cmd.buf.data, c->cmd.buf.len, 0);
-    if (rc)
+    int rc = imc_core_submit(c, &run->rq);
+    if (rc) {
+        free(run);
         return rc;
-    deferred d = {0};
-    for (;;) {
-        imapclient_response r;
-        if ((rc = read_one(c, &r, &d)) < 0)
-            return rc;
-        if (rc == 1)
-            continue;
-        if (r.tag[0] == '+')
-            break;
-        if (r.tag[0] == '*') {
-            if ((rc = keep(c, &r)))
-                return rc;
-            continue;
-        }
-        if (strcmp(r.tag, c->tag) != 0) {
-            imc_log_info(c, "ignoring a completion with an unknown tag");
-            continue;
-        }
-        if (!strcmp(r.name, "OK"))
-            return imc_fail(c, IMAPCLIENT_EPROTOCOL,
-                            "IDLE: completed without a continuation request: OK %s",
-                            r.text);
-        if (r.code)
-            return imc_fail(c, IMAPCLIENT_ERROR, "IDLE: %s [%s%s%s] %s", r.name, r.code,
-                            *r.code_raw ? " " : "", r.code_raw, r.text);
-        return imc_fail(c, IMAPCLIENT_ERROR, "IDLE: %s %s", r.name, r.text);
     }
-    if (c->state != IMAPCLIENT_STATE_IDLE)
-        c->idle_prev = c->state;
+    c->idle_rq = &run->rq;
+    imapclient_state before = c->state;
+    rc = imc_front_wait(c, &run->rq);
+    if (run->rq.finished) {
+        /* completed without "+": refused, or a server that got it wrong */
+        if (rc == 0 && imc_done_ok(&run->rq))
+            rc = imc_fail(c, IMAPCLIENT_EPROTOCOL,
+                          "IDLE: completed without a continuation request: OK %s",
+                          run->rq.done->text);
+        imc_idle_forget(c);
+        return rc;
+    }
+    if (before != IMAPCLIENT_STATE_IDLE)
+        c->idle_prev = before;
     imc_set_state(c, IMAPCLIENT_STATE_IDLE);
     c->idle_since_ms = now_ms();
-    return report(c, &d);
+    return report(c, run, "");
 }
 
 /* Send DONE and read to the IDLE completion; untagged responses are kept.
  * The state goes back to the one before IDLE whatever the outcome. */
 static int stop_idle(imapclient *c, const char **text)
 {
-    int rc = imc_send_raw(c, "DONE\r\n", 6, 0);
-    if (rc)
-        return rc;
-    imapclient_response r;
-    deferred d = {0};
-    for (;;) {
-        if ((rc = read_one(c, &r, &d)) < 0)
-            return rc;
-        if (rc == 1 || r.tag[0] == '+')
-            continue;
-        if (r.tag[0] == '*') {
-            if ((rc = keep(c, &r)))
-                return rc;
-            continue;
-        }
-        if (!strcmp(r.tag, c->tag))
-            break;
-        imc_log_info(c, "ignoring a completion with an unknown tag");
+    idle_run *run = run_of(c);
+    run->malformed = 0;
+    imc_put_raw(&c->reply, "DONE\r\n");
+    c->reply_sent = 0;
+    imc_log_sent(c, "DONE", 4, 0);
+    int rc = imc_front_wait(c, &run->rq);
+    if (!run->rq.finished) { /* cannot happen: the front waits for it */
+        imc_idle_forget(c);
+        return rc ? rc : imc_fail(c, IMAPCLIENT_EPROTOCOL, "IDLE: not completed");
     }
-    imc_set_state(c, c->idle_prev);
-    const char *t = imc_arena_strdup(c->call_arena, r.text);
-    if (!t)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if (text)
-        *text = t;
-    if (strcmp(r.name, "OK") != 0) {
-        if (r.code)
-            return imc_fail(c, IMAPCLIENT_ERROR, "IDLE: %s [%s%s%s] %s", r.name, r.code,
-                            *r.code_raw ? " " : "", r.code_raw, r.text);
-        return imc_fail(c, IMAPCLIENT_ERROR, "IDLE: %s %s", r.name, r.text);
-    }
-    return report(c, &d);
+    if (c->state == IMAPCLIENT_STATE_IDLE)
+        imc_set_state(c, c->idle_prev);
+    if (run->rq.done && text)
+        *text = run->rq.done->text;
+    if (rc == 0)
+        rc = report(c, run, "");
+    imc_idle_forget(c);
+    return rc;
 }
 
 int imapclient_idle(imapclient *c)
@@ -164,18 +164,6 @@ int imapclient_idle(imapclient *c)
     return start_idle(c);
 }
 
-/* 1 when another response can be read without waiting. */
-static int more_ready(imapclient *c)
-{
-    if (c->dead)
-        return 0;
-    if (imc_reader_buffered(&c->rd) || c->t->ops->pending(c->t))
-        return 1;
-    if (c->t->rfd < 0)
-        return 0; /* the scripted server has no fd: what it sent is buffered */
-    return imc_reader_wait(&c->rd, -1) == 1;
-}
-
 int imapclient_idle_check(imapclient *c, int timeout_ms, imapclient_responses **out)
 {
     if (out)
@@ -185,48 +173,41 @@ int imapclient_idle_check(imapclient *c, int timeout_ms, imapclient_responses **
         return rc;
     if (!out)
         return imc_fail(c, IMAPCLIENT_EINVAL, "idle_check: out is NULL");
-    /* imc_reader_wait: 0 waits for ever, <0 polls. */
-    int w = imc_reader_wait(&c->rd, timeout_ms > 0    ? timeout_ms
-                                    : timeout_ms == 0 ? -1
-                                                      : 0);
-    if (w == IMAPCLIENT_EINTERRUPTED)
+    idle_run *run = run_of(c);
+    run->malformed = 0;
+    /* imc_front_poll: 0 waits for ever, <0 polls. */
+    int w = imc_front_poll(c, timeout_ms > 0 ? timeout_ms : timeout_ms == 0 ? -1 : 0);
+    if (w == IMAPCLIENT_EINTERRUPTED && !c->dead)
         /* nothing was read: still in IDLE and in step */
         return imc_fail(c, w, "idle_check: interrupted");
-    if (w < 0)
+    if (w < 0 && !c->dead)
         return imc_abort(c, w, "idle_check: %s",
                          c->rd.err[0] ? c->rd.err : "wait failed");
-    int malformed = 0;
-    char errsave[sizeof c->errmsg] = "";
-    while (w == 1) {
-        imapclient_response r;
-        rc = imc_read_response(c, NULL, c->opts.timeout_ms, &r);
-        if (rc == IMAPCLIENT_EPROTOCOL && !c->dead) {
-            if (!malformed)
-                memcpy(errsave, c->errmsg, sizeof errsave);
-            malformed = 1;
-        } else if (rc) {
-            /* Closed: hand over what came before (a BYE, typically); the
-             * next call reports the closed connection. */
-            if (c->dead && c->npend) {
-                c->errcode = 0;
-                c->errmsg[0] = '\0';
-                break;
-            }
-            return rc;
-        } else if (r.tag[0] == '*') {
-            if ((rc = keep(c, &r)))
-                return rc;
-        } else if (r.tag[0] != '+' && !strcmp(r.tag, c->tag)) {
-            /* The server ended IDLE itself. */
-            if ((rc = keep(c, &r)))
-                return rc;
-            imc_set_state(c, c->idle_prev);
-            break;
+    if (w < 0) {
+        /* Closed: hand over what came before (a BYE, typically); the next
+         * call reports the closed connection. */
+        if (!c->npend) {
+            imc_idle_forget(c);
+            return w;
         }
-        w = more_ready(c);
+        c->errcode = 0;
+        c->errmsg[0] = '\0';
     }
-    if (malformed)
-        return imc_fail(c, IMAPCLIENT_EPROTOCOL, "idle_check: %s", errsave);
+    if (run->rq.finished) {
+        /* The server ended IDLE itself: its completion goes to the caller
+         * with the rest. */
+        if (run->rq.done && (rc = imc_keep(c, run->rq.done))) {
+            imc_idle_forget(c);
+            return imc_fail(c, rc, "out of memory");
+        }
+        rc = report(c, run, "idle_check: ");
+        imc_idle_forget(c);
+        if (rc)
+            return rc;
+        return imc_take_pending(c, out, "");
+    }
+    if ((rc = report(c, run, "idle_check: ")))
+        return rc;
     return imc_take_pending(c, out, "");
 }
 

@@ -399,7 +399,7 @@ static int on_esearch(imapclient *c, const imapclient_response *r, void *ud)
     if (a->count && a->items[0].type == IMAPCLIENT_VALUE_LIST) {
         const imapclient_value *t = &a->items[0];
         if (t->count == 2 && imapclient_value_is(&t->items[0], "TAG") &&
-            t->items[1].str && strcmp(t->items[1].str, c->tag) != 0)
+            t->items[1].str && strcmp(t->items[1].str, imc_core_cur_tag(c)) != 0)
             return 0;
         i = 1;
     }

@@ -231,35 +231,6 @@ int imapclient_is_compressed(const imapclient *c)
     return c && c->t ? c->t->is_compressed : 0;
 }
 
-static int take_pending(imapclient *c, imapclient_responses **out, const char *text)
-{
-    imapclient_responses *r = imc_responses_new();
-    if (!r)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    imc_arena *a = imc_responses_arena(r);
-    r->text = imc_arena_strdup(a, text ? text : "");
-    r->items = imc_arena_calloc(a, c->npend ? c->npend : 1, sizeof *r->items);
-    if (!r->text || !r->items) {
-        imapclient_responses_free(r);
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < c->npend; i++)
-        if (imc_response_copy(a, &c->pend[i], &r->items[i])) {
-            imapclient_responses_free(r);
-            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        }
-    r->count = c->npend;
-    c->npend = 0;
-    imc_arena_reset(c->pend_arena);
-    *out = r;
-    return 0;
-}
-
-int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text)
-{
-    return take_pending(c, out, text);
-}
-
 int imapclient_noop(imapclient *c, imapclient_responses **out)
 {
     if (out)
@@ -270,7 +241,7 @@ int imapclient_noop(imapclient *c, imapclient_responses **out)
     imc_request rq = {0};
     if ((rc = imc_simple(c, "NOOP", &rq)))
         return rc;
-    return out ? take_pending(c, out, rq.done->text) : 0;
+    return out ? imc_take_pending(c, out, rq.done->text) : 0;
 }
 
 int imapclient_take_responses(imapclient *c, imapclient_responses **out)
@@ -280,7 +251,7 @@ int imapclient_take_responses(imapclient *c, imapclient_responses **out)
     *out = NULL;
     c->errcode = 0;
     c->errmsg[0] = '\0';
-    return take_pending(c, out, "");
+    return imc_take_pending(c, out, "");
 }
 
 static int on_logout(imapclient *c, const imapclient_response *r, void *ud)

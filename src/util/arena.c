@@ -134,6 +134,39 @@ void imc_arena_reset(imc_arena *a)
     a->head = keep;
 }
 
+void imc_arena_get_mark(const imc_arena *a, imc_arena_mark *m)
+{
+    m->head = a->head;
+    m->next = a->head ? a->head->next : NULL;
+    m->used = a->head ? a->head->used : 0;
+}
+
+void imc_arena_release(imc_arena *a, const imc_arena_mark *m)
+{
+    /* Blocks made since the mark are either in front of the marked block
+     * (new current blocks) or right behind it (big one-off blocks); the
+     * chain that existed at the mark is untouched. */
+    struct block *b = a->head, *marked = m->head;
+    while (b && b != marked) {
+        struct block *next = b->next;
+        a->footprint -= b->size;
+        free(b);
+        b = next;
+    }
+    a->head = marked;
+    if (!marked)
+        return;
+    b = marked->next;
+    while (b && b != (struct block *)m->next) {
+        struct block *next = b->next;
+        a->footprint -= b->size;
+        free(b);
+        b = next;
+    }
+    marked->next = m->next;
+    marked->used = m->used;
+}
+
 size_t imc_arena_footprint(const imc_arena *a)
 {
     return a ? a->footprint : 0;

@@ -29,6 +29,20 @@ char *imc_arena_strdup(imc_arena *a, const char *s);
 /* Forget every allocation but keep the first block for reuse. */
 void imc_arena_reset(imc_arena *a);
 
+/* A point to roll an arena back to: everything allocated after it can be
+ * released at once (a response parsed into a result's arena that turned
+ * out not to belong to the result). */
+typedef struct imc_arena_mark {
+    void *head;  /* the current block then (NULL: none) */
+    void *next;  /* the block after it then */
+    size_t used; /* bytes used in it then */
+} imc_arena_mark;
+
+void imc_arena_get_mark(const imc_arena *a, imc_arena_mark *m);
+/* Free what was allocated after m (m must be the latest mark still in use;
+ * allocations made before it stay valid). */
+void imc_arena_release(imc_arena *a, const imc_arena_mark *m);
+
 /* Bytes currently reserved from the system (for limits and tests). */
 size_t imc_arena_footprint(const imc_arena *a);
 

@@ -39,37 +39,85 @@ size_t imc_reader_buffered(const imc_reader *r)
     return r->in_end - r->in_start;
 }
 
-static int fill(imc_reader *r, int timeout_ms)
+int imc_reader_partial(const imc_reader *r)
 {
-    if (r->in_start == r->in_end)
-        r->in_start = r->in_end = 0;
-    ssize_t n =
-        r->t->ops->read(r->t, r->in + r->in_end, r->in_cap - r->in_end, timeout_ms);
-    if (n > 0) {
-        r->in_end += (size_t)n;
-        return 0;
-    }
-    if (n == 0) {
-        snprintf(r->err, sizeof r->err, "connection closed by server");
-        return IMAPCLIENT_EABORT;
-    }
-    snprintf(r->err, sizeof r->err, "%s", r->t->err);
-    return (int)n;
+    return r->busy && (r->resp.len || r->lit_left);
 }
 
-int imc_reader_wait(imc_reader *r, int timeout_ms)
+void imc_reader_set_eof(imc_reader *r)
 {
-    if (r->in_end > r->in_start || r->t->ops->pending(r->t) > 0)
-        return 1;
-    if (r->t->rfd < 0) {
-        /* no fd (scripted): try a read */
-        int rc = fill(r, timeout_ms);
-        if (rc == IMAPCLIENT_ETIMEOUT)
-            return 0;
-        return rc < 0 ? rc : 1;
-    }
-    return imc_wait_fd(r->t, r->t->rfd, 0, timeout_ms);
+    r->eof = 1;
 }
+
+/* ---- push side ----------------------------------------------------------- */
+
+void imc_reader_space(imc_reader *r, char **p, size_t *n)
+{
+    r->direct = 0;
+    if (r->in_start == r->in_end)
+        r->in_start = r->in_end = 0;
+    if (r->busy && r->lit_left >= r->direct_min && !r->lit_sunk &&
+        r->in_start == r->in_end) {
+        /* Nothing buffered and much of a literal to come: read straight
+         * into the response, saving a copy. The room asked for is at most
+         * what the response already holds (or 64 KiB), so memory still
+         * follows what arrived, not what was announced. */
+        size_t want = r->resp.len > IN_SIZE ? r->resp.len : IN_SIZE;
+        if (want > r->lit_left)
+            want = (size_t)r->lit_left;
+        if (imc_buf_reserve(&r->resp, want) == 0) {
+            r->direct = 1;
+            *p = r->resp.data + r->resp.len;
+            *n = want;
+            return;
+        }
+    }
+    if (r->in_end == r->in_cap && r->in_start > 0) {
+        memmove(r->in, r->in + r->in_start, r->in_end - r->in_start);
+        r->in_end -= r->in_start;
+        r->in_start = 0;
+    }
+    *p = r->in + r->in_end;
+    *n = r->in_cap - r->in_end;
+}
+
+void imc_reader_commit(imc_reader *r, size_t n)
+{
+    if (r->direct) {
+        r->resp.len += n;
+        r->resp.data[r->resp.len] = '\0';
+        r->lit_left -= n;
+        r->direct = 0;
+        return;
+    }
+    r->in_end += n;
+}
+
+int imc_reader_push(imc_reader *r, const char *p, size_t n)
+{
+    while (n) {
+        char *dst;
+        size_t room;
+        imc_reader_space(r, &dst, &room);
+        if (!room) {
+            /* in[] is full of bytes the reader has not taken yet: take them */
+            int rc = imc_reader_step(r);
+            if (rc < 0)
+                return rc;
+            imc_reader_space(r, &dst, &room);
+            if (!room)
+                return IMAPCLIENT_ENOMEM;
+        }
+        size_t k = room < n ? room : n;
+        memcpy(dst, p, k);
+        imc_reader_commit(r, k);
+        p += k;
+        n -= k;
+    }
+    return 0;
+}
+
+/* ---- assembly ------------------------------------------------------------ */
 
 /* If the line resp[start..len) ends with a literal announcement
  * ("{123}", "{123+}" or "~{123}"), store its size and return 1; 0 if none;
@@ -103,98 +151,95 @@ static int literal_at_end(imc_reader *r, size_t start, uint64_t *n, size_t *brac
     return 1;
 }
 
-static int read_literal(imc_reader *r, uint64_t n, int timeout_ms, int divert)
+/* The line in resp[line_start..] is complete (CRLF dropped): end the
+ * response, or start the literal it announces. 1 = response complete. */
+static int end_of_line(imc_reader *r)
 {
-    if (n > r->max_literal && !divert) {
+    uint64_t n = 0;
+    size_t brace = 0;
+    int lit = literal_at_end(r, r->line_start, &n, &brace);
+    if (lit < 0)
+        return lit;
+    if (!lit) {
+        r->resp.data[r->resp.len] = '\0';
+        r->busy = 0;
+        return 1;
+    }
+    int sunk = r->lit_divert && r->lit_divert(r->lit_ud, r->resp.data, brace, n);
+    if (!sunk && n > r->max_literal) {
         snprintf(r->err, sizeof r->err,
                  "literal of %llu bytes exceeds the limit of %llu bytes",
                  (unsigned long long)n, (unsigned long long)r->max_literal);
         return IMAPCLIENT_ETOOBIG;
     }
-    uint64_t left = n;
-    while (left) {
-        if (!divert && r->in_start == r->in_end && left >= r->direct_min) {
-            /* Nothing buffered and much to come: read straight into the
-             * response, saving a copy (a diverted literal goes to its sink). The room
-             * asked for is at most what the response already holds (or 64 KiB), so memory
-             * still follows what arrived, not what was announced. */
-            size_t want = r->resp.len > IN_SIZE ? r->resp.len : IN_SIZE;
-            if (want > left)
-                want = (size_t)left;
-            if (imc_buf_reserve(&r->resp, want) < 0) {
-                snprintf(r->err, sizeof r->err, "out of memory reading a literal");
-                return IMAPCLIENT_ENOMEM;
-            }
-            ssize_t got =
-                r->t->ops->read(r->t, r->resp.data + r->resp.len, want, timeout_ms);
-            if (got <= 0) {
-                if (got == 0)
-                    snprintf(
-                        r->err, sizeof r->err,
-                        "connection closed inside a literal (%llu of %llu bytes read)",
-                        (unsigned long long)(n - left), (unsigned long long)n);
-                else
-                    snprintf(r->err, sizeof r->err, "%s", r->t->err);
-                r->resp.data[r->resp.len] = '\0';
-                return got == 0 ? IMAPCLIENT_EABORT : (int)got;
-            }
-            r->resp.len += (size_t)got;
-            r->resp.data[r->resp.len] = '\0';
-            left -= (uint64_t)got;
-            continue;
-        }
-        if (r->in_start == r->in_end) {
-            int rc = fill(r, timeout_ms);
-            if (rc) {
-                if (rc == IMAPCLIENT_EABORT)
-                    snprintf(
-                        r->err, sizeof r->err,
-                        "connection closed inside a literal (%llu of %llu bytes read)",
-                        (unsigned long long)(n - left), (unsigned long long)n);
-                return rc;
-            }
-        }
-        size_t avail = r->in_end - r->in_start;
-        size_t take = avail < left ? avail : (size_t)left;
-        if (divert) {
-            if (!r->lit_failed && r->lit_data(r->lit_ud, r->in + r->in_start, take))
-                r->lit_failed = 1;
-            r->in_start += take;
-            left -= take;
-            continue;
-        }
-        /* Grow by what arrived, never by what was announced: a lying size
-         * costs only the bytes actually sent. */
-        if (imc_buf_add(&r->resp, r->in + r->in_start, take) < 0) {
-            snprintf(r->err, sizeof r->err, "out of memory reading a literal");
+    if (sunk) {
+        /* The literal's bytes go to the sink: announce an empty one. */
+        r->resp.len = brace;
+        if (imc_buf_add(&r->resp, "{0}", 3) < 0)
             return IMAPCLIENT_ENOMEM;
-        }
-        r->in_start += take;
-        left -= take;
+        if (n == 0)
+            r->lit_data(r->lit_ud, "", 0);
     }
+    /* Keep "\r\n" after the announcement so the parser sees the form of
+     * RFC 3501 even when the server sent a bare LF. */
+    if (imc_buf_add(&r->resp, "\r\n", 2) < 0)
+        return IMAPCLIENT_ENOMEM;
+    r->lit_sunk = sunk;
+    r->lit_left = r->lit_size = n;
     return 0;
 }
 
-int imc_reader_next(imc_reader *r, int timeout_ms)
+static int at_eof(imc_reader *r)
 {
-    imc_buf_clear(&r->resp);
-    size_t line_start = 0;
-    r->err[0] = '\0';
+    if (r->lit_left)
+        snprintf(r->err, sizeof r->err,
+                 "connection closed inside a literal (%llu of %llu bytes read)",
+                 (unsigned long long)(r->lit_size - r->lit_left),
+                 (unsigned long long)r->lit_size);
+    else if (r->busy && r->resp.len)
+        snprintf(r->err, sizeof r->err, "connection closed in the middle of a response");
+    else
+        snprintf(r->err, sizeof r->err, "connection closed by server");
+    return IMAPCLIENT_EABORT;
+}
+
+int imc_reader_step(imc_reader *r)
+{
+    if (!r->busy) {
+        imc_buf_clear(&r->resp);
+        r->err[0] = '\0';
+        r->line_start = 0;
+        r->lit_left = r->lit_size = 0;
+        r->lit_sunk = 0;
+        r->busy = 1;
+    }
     for (;;) {
-        if (r->in_start == r->in_end) {
-            int rc = fill(r, timeout_ms);
-            if (rc) {
-                if (rc == IMAPCLIENT_EABORT && r->resp.len)
-                    snprintf(r->err, sizeof r->err,
-                             "connection closed in the middle of a response");
-                return rc;
-            }
-        }
-        char *base = r->in + r->in_start;
         size_t avail = r->in_end - r->in_start;
+        if (r->lit_left) {
+            if (!avail)
+                return r->eof ? at_eof(r) : 0;
+            size_t take = avail < r->lit_left ? avail : (size_t)r->lit_left;
+            if (r->lit_sunk) {
+                if (!r->lit_failed && r->lit_data(r->lit_ud, r->in + r->in_start, take))
+                    r->lit_failed = 1;
+            } else if (imc_buf_add(&r->resp, r->in + r->in_start, take) < 0) {
+                /* Grown by what arrived, never by what was announced: a
+                 * lying size costs only the bytes actually sent. */
+                snprintf(r->err, sizeof r->err, "out of memory reading a literal");
+                return IMAPCLIENT_ENOMEM;
+            }
+            r->in_start += take;
+            r->lit_left -= take;
+            if (!r->lit_left)
+                r->line_start = r->resp.len;
+            continue;
+        }
+        if (!avail)
+            return r->eof ? at_eof(r) : 0;
+        char *base = r->in + r->in_start;
         char *nl = memchr(base, '\n', avail);
         size_t take = nl ? (size_t)(nl - base) + 1 : avail;
-        if ((r->resp.len - line_start) + take > r->max_line + 2) {
+        if ((r->resp.len - r->line_start) + take > r->max_line + 2) {
             snprintf(r->err, sizeof r->err, "response line longer than %zu bytes",
                      r->max_line);
             return IMAPCLIENT_ETOOBIG;
@@ -208,34 +253,71 @@ int imc_reader_next(imc_reader *r, int timeout_ms)
             continue;
         /* A whole line is in resp[line_start..]: drop its CRLF (or bare LF). */
         size_t keep = r->resp.len - 1;
-        if (keep > line_start && r->resp.data[keep - 1] == '\r')
+        if (keep > r->line_start && r->resp.data[keep - 1] == '\r')
             keep--;
         r->resp.len = keep;
-        uint64_t n = 0;
-        size_t brace = 0;
-        int lit = literal_at_end(r, line_start, &n, &brace);
-        if (lit < 0)
-            return lit;
-        if (!lit) {
-            r->resp.data[r->resp.len] = '\0';
-            return 0;
-        }
-        int divert = r->lit_divert && r->lit_divert(r->lit_ud, r->resp.data, brace, n);
-        if (divert) {
-            /* The literal's bytes go to the sink: announce an empty one. */
-            r->resp.len = brace;
-            if (imc_buf_add(&r->resp, "{0}", 3) < 0)
-                return IMAPCLIENT_ENOMEM;
-            if (divert && n == 0)
-                r->lit_data(r->lit_ud, "", 0);
-        }
-        /* Keep "\r\n" after the announcement so the parser sees the form
-         * of RFC 3501 even when the server sent a bare LF. */
-        if (imc_buf_add(&r->resp, "\r\n", 2) < 0)
-            return IMAPCLIENT_ENOMEM;
-        int rc = read_literal(r, n, timeout_ms, divert);
+        int rc = end_of_line(r);
         if (rc)
             return rc;
-        line_start = r->resp.len;
+        if (!r->lit_left)
+            r->line_start = r->resp.len; /* an empty literal: the line goes on */
     }
+}
+
+/* ---- pull form ------------------------------------------------------------ */
+
+int imc_reader_next(imc_reader *r, int timeout_ms)
+{
+    r->busy = 0; /* a response left half-read by a failure is abandoned */
+    for (;;) {
+        int rc = imc_reader_step(r);
+        if (rc)
+            return rc == 1 ? 0 : rc;
+        char *p;
+        size_t room;
+        imc_reader_space(r, &p, &room);
+        if (!room) {
+            snprintf(r->err, sizeof r->err, "out of memory reading a response");
+            return IMAPCLIENT_ENOMEM;
+        }
+        ssize_t n = r->t->ops->read(r->t, p, room, timeout_ms);
+        if (n > 0) {
+            imc_reader_commit(r, (size_t)n);
+        } else if (n == 0) {
+            r->direct = 0;
+            imc_reader_set_eof(r);
+        } else {
+            r->direct = 0;
+            snprintf(r->err, sizeof r->err, "%s", r->t->err);
+            return (int)n;
+        }
+    }
+}
+
+int imc_reader_wait(imc_reader *r, int timeout_ms)
+{
+    if (r->in_end > r->in_start || r->t->ops->pending(r->t) > 0)
+        return 1;
+    if (r->t->rfd < 0) {
+        /* no fd (scripted): try a read */
+        char *p;
+        size_t room;
+        imc_reader_space(r, &p, &room);
+        ssize_t n = room ? r->t->ops->read(r->t, p, room, timeout_ms) : 0;
+        if (n > 0) {
+            imc_reader_commit(r, (size_t)n);
+            return 1;
+        }
+        r->direct = 0;
+        if (n == 0) {
+            imc_reader_set_eof(r);
+            snprintf(r->err, sizeof r->err, "connection closed by server");
+            return IMAPCLIENT_EABORT;
+        }
+        if (n == IMAPCLIENT_ETIMEOUT)
+            return 0;
+        snprintf(r->err, sizeof r->err, "%s", r->t->err);
+        return (int)n;
+    }
+    return imc_wait_fd(r->t, r->t->rfd, 0, timeout_ms);
 }

@@ -1,7 +1,17 @@
 /*
  * Buffered reader: assembles one complete server response (a line, plus
- * any literals it announces and the line text after them) from a
- * transport, with caps on line and literal size so memory stays bounded.
+ * any literals it announces and the line text after them), with caps on
+ * line and literal size so memory stays bounded.
+ *
+ * It works in push mode, with no I/O of its own: the caller asks where to
+ * put the next bytes (imc_reader_space), reads into that place from
+ * wherever it likes, says how many arrived (imc_reader_commit), and calls
+ * imc_reader_step until a response is complete. The assembly state
+ * survives between calls, so bytes may arrive one at a time. Large
+ * literal rests are read straight into the response (no copy).
+ *
+ * imc_reader_next() is the pull form on top: it reads from r->t with a
+ * timeout until one response is complete (tests and simple callers).
  */
 #ifndef IMC_READER_H
 #define IMC_READER_H
@@ -12,8 +22,8 @@
 #include "../util/buf.h"
 
 typedef struct imc_reader {
-    imc_transport *t;
-    char *in; /* raw input buffer */
+    imc_transport *t; /* only for the pull form (imc_reader_next/wait) */
+    char *in;         /* raw input buffer */
     size_t in_start, in_end, in_cap;
     imc_buf resp; /* the current response; final CRLF removed */
     size_t max_line;
@@ -31,16 +41,44 @@ typedef struct imc_reader {
     int (*lit_data)(void *ud, const char *p, size_t n);
     void *lit_ud;
     int lit_failed;
+
+    /* assembly state between steps */
+    int busy;          /* a response is partly assembled in resp */
+    size_t line_start; /* where the current line starts in resp */
+    uint64_t lit_left; /* bytes of the current literal still to come */
+    uint64_t lit_size; /* its announced size (for messages) */
+    int lit_sunk;      /* the current literal goes to lit_data */
+    int direct;        /* the last space handed out was inside resp */
+    int eof;           /* the peer closed: no more bytes will come */
 } imc_reader;
 
 int imc_reader_init(imc_reader *r, imc_transport *t, size_t max_line,
                     uint64_t max_literal);
 void imc_reader_free(imc_reader *r);
 
-/* Read the next response into r->resp. timeout_ms applies to each wait
- * for data. Returns 0; IMAPCLIENT_EABORT at end of stream (r->err says
- * where); IMAPCLIENT_ETOOBIG when a cap is passed; IMAPCLIENT_EPROTOCOL for
- * a bad literal size; or the transport's status (ETIMEOUT, EIO, ETLS). */
+/* Where the next bytes should go: *p gets room for up to *n bytes (never
+ * 0 unless out of memory, when *n is 0). */
+void imc_reader_space(imc_reader *r, char **p, size_t *n);
+/* n bytes were written where imc_reader_space() said. */
+void imc_reader_commit(imc_reader *r, size_t n);
+/* Copy n bytes in (space + memcpy + commit, as often as needed); 0 or
+ * IMAPCLIENT_ENOMEM. */
+int imc_reader_push(imc_reader *r, const char *p, size_t n);
+/* The peer closed the stream. */
+void imc_reader_set_eof(imc_reader *r);
+
+/* Assemble as far as the bytes go. Returns 1 when a whole response is in
+ * r->resp, 0 when more bytes are needed, or a failure: IMAPCLIENT_EABORT
+ * after end of stream (r->err says where), IMAPCLIENT_ETOOBIG when a cap is
+ * passed, IMAPCLIENT_EPROTOCOL for a bad literal size, IMAPCLIENT_ENOMEM. */
+int imc_reader_step(imc_reader *r);
+
+/* 1 while a response is partly assembled (some of its bytes arrived). */
+int imc_reader_partial(const imc_reader *r);
+
+/* Pull form: read the next response into r->resp from r->t. timeout_ms
+ * applies to each wait for data. Returns 0 or the failures of
+ * imc_reader_step() and of the transport (ETIMEOUT, EIO, ETLS). */
 int imc_reader_next(imc_reader *r, int timeout_ms);
 
 /* 1 when a response may be read without blocking for long (bytes are

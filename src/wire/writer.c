@@ -13,8 +13,17 @@ void imc_cmdbuf_init(imc_cmdbuf *cb)
     cb->secret_open = SIZE_MAX;
 }
 
+static void free_sources(imc_cmdbuf *cb)
+{
+    for (size_t i = 0; i < cb->nsources; i++)
+        if (cb->sources[i].src && cb->sources[i].src->free)
+            cb->sources[i].src->free(cb->sources[i].src);
+    cb->nsources = 0;
+}
+
 void imc_cmdbuf_reset(imc_cmdbuf *cb)
 {
+    free_sources(cb);
     /* Commands may have carried passwords: wipe before reuse. */
     if (cb->buf.data && cb->nsecrets)
         memset(cb->buf.data, 0, cb->buf.len);
@@ -27,7 +36,9 @@ void imc_cmdbuf_reset(imc_cmdbuf *cb)
 
 void imc_cmdbuf_free(imc_cmdbuf *cb)
 {
+    free_sources(cb);
     imc_buf_free_wipe(&cb->buf);
+    free(cb->sources);
     free(cb->splits);
     free(cb->secrets);
     memset(cb, 0, sizeof *cb);
@@ -130,16 +141,13 @@ static void put_quoted(imc_cmdbuf *cb, const char *s, size_t n)
     add(cb, "\"", 1);
 }
 
-void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8)
+/* "{n}\r\n" (or "~{n}", "{n+}"), and a split for a synchronising one. */
+static void announce(imc_cmdbuf *cb, uint64_t n, int literal8)
 {
-    if (!literal8 && n && memchr(s, '\0', n)) {
-        seterr(cb, IMAPCLIENT_EINVAL, "NUL byte in an argument");
-        return;
-    }
     int nowait = cb->literal_plus || (cb->literal_minus && n <= 4096);
-    char tmp[40];
-    int k = snprintf(tmp, sizeof tmp, "%s{%zu%s}\r\n", literal8 ? "~" : "", n,
-                     nowait ? "+" : "");
+    char tmp[48];
+    int k = snprintf(tmp, sizeof tmp, "%s{%llu%s}\r\n", literal8 ? "~" : "",
+                     (unsigned long long)n, nowait ? "+" : "");
     add(cb, tmp, (size_t)k);
     if (!nowait && !cb->err) {
         if (cb->nsplits == cb->splits_cap) {
@@ -154,7 +162,40 @@ void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8)
         }
         cb->splits[cb->nsplits++] = cb->buf.len;
     }
+}
+
+void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8)
+{
+    if (!literal8 && n && memchr(s, '\0', n)) {
+        seterr(cb, IMAPCLIENT_EINVAL, "NUL byte in an argument");
+        return;
+    }
+    announce(cb, n, literal8);
     add(cb, s, n);
+}
+
+void imc_put_literal_source(imc_cmdbuf *cb, uint64_t size, int literal8, imc_source *src)
+{
+    if (!cb->err && cb->nsources == cb->sources_cap) {
+        size_t cap = cb->sources_cap ? cb->sources_cap * 2 : 4;
+        imc_source_at *p = realloc(cb->sources, cap * sizeof *p);
+        if (p) {
+            cb->sources = p;
+            cb->sources_cap = cap;
+        } else {
+            seterr(cb, IMAPCLIENT_ENOMEM, "out of memory building a command");
+        }
+    }
+    if (cb->err) {
+        if (src && src->free)
+            src->free(src);
+        return;
+    }
+    announce(cb, size, literal8);
+    cb->sources[cb->nsources].at = cb->buf.len;
+    cb->sources[cb->nsources].size = size;
+    cb->sources[cb->nsources].src = src;
+    cb->nsources++;
 }
 
 void imc_put_string(imc_cmdbuf *cb, const char *s, size_t n)

@@ -16,16 +16,35 @@ typedef struct imc_range {
     size_t start, end;
 } imc_range;
 
+/* The bytes of a streamed literal (APPEND from a file or a callback),
+ * pulled while the command goes out, so a message is never held whole. */
+typedef struct imc_source imc_source;
+struct imc_source {
+    /* Up to n bytes into p: how many (>0), 0 at the end, or a negative
+     * status with err set. */
+    long long (*read)(imc_source *s, char *p, size_t n);
+    void (*free)(imc_source *s);
+    char err[160];
+};
+
+typedef struct imc_source_at {
+    size_t at;     /* offset in buf where its bytes belong */
+    uint64_t size; /* exactly this many */
+    imc_source *src;
+} imc_source_at;
+
 typedef struct imc_cmdbuf {
     imc_buf buf;
     size_t *splits; /* offsets where synchronising literal data begins */
     size_t nsplits, splits_cap;
     imc_range *secrets; /* byte ranges shown as *** in the log */
     size_t nsecrets, secrets_cap;
-    size_t secret_open; /* start of an open secret range, or SIZE_MAX */
-    int literal_plus;   /* LITERAL+ : never wait */
-    int literal_minus;  /* LITERAL- : no wait up to 4096 bytes */
-    int err;            /* sticky: first failure (EINVAL / ENOMEM) */
+    size_t secret_open;     /* start of an open secret range, or SIZE_MAX */
+    imc_source_at *sources; /* streamed literals, in order (owned) */
+    size_t nsources, sources_cap;
+    int literal_plus;  /* LITERAL+ : never wait */
+    int literal_minus; /* LITERAL- : no wait up to 4096 bytes */
+    int err;           /* sticky: first failure (EINVAL / ENOMEM) */
     const char *errtext;
 } imc_cmdbuf;
 
@@ -44,6 +63,9 @@ void imc_put_astring(imc_cmdbuf *cb, const char *s, size_t n);
 void imc_put_string(imc_cmdbuf *cb, const char *s, size_t n);
 /* Always a literal; literal8 uses ~{n} (may contain NUL). */
 void imc_put_literal(imc_cmdbuf *cb, const char *s, size_t n, int literal8);
+/* A literal of size bytes that src will produce while the command is
+ * sent (the cmdbuf owns src from here on, also on failure). */
+void imc_put_literal_source(imc_cmdbuf *cb, uint64_t size, int literal8, imc_source *src);
 /* Caller text that must be sent as is but may not break the command: an
  * error (EINVAL) if it holds CR, LF or NUL. */
 void imc_put_verbatim(imc_cmdbuf *cb, const char *s, size_t n);

@@ -1,0 +1,969 @@
+/*
+ * The protocol core: commands in flight, tags, pipelining rules, untagged
+ * dispatch, session state and capabilities. Bytes in, events out, bytes
+ * out; no socket and no clock (see core.h).
+ *
+ * RFC 3501 sections 2.2 (commands and responses), 3 (states), 5.5
+ * (multiple commands in progress), 7.1 (status responses), 7.2.1
+ * (CAPABILITY); RFC 9051 section 5.5.
+ */
+#include "core.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_PENDING 100000
+#define LOG_CUT     4096
+
+/* ---- errors ------------------------------------------------------------- */
+
+static int vfail(imapclient *c, int code, const char *fmt, va_list ap)
+{
+    c->errcode = code;
+    vsnprintf(c->errmsg, sizeof c->errmsg, fmt, ap);
+    return code;
+}
+
+int imc_fail(imapclient *c, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+static void finish_cmd(imapclient *c, imc_cmd *k, int rc);
+
+int imc_abort(imapclient *c, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(c, code, fmt, ap);
+    va_end(ap);
+    if (c->dead)
+        return code;
+    c->dead = 1;
+    imc_set_state(c, IMAPCLIENT_STATE_LOGOUT);
+    if (c->on_dead)
+        c->on_dead(c);
+    /* Every command queued or in flight ends here, with this error. */
+    char msg[sizeof c->errmsg];
+    memcpy(msg, c->errmsg, sizeof msg);
+    while (c->q_head) {
+        finish_cmd(c, c->q_head, code);
+        /* a completion handler may have set another message */
+        memcpy(c->errmsg, msg, sizeof msg);
+        c->errcode = code;
+    }
+    return code;
+}
+
+int imc_recode(imapclient *c, int code)
+{
+    c->errcode = code;
+    return code;
+}
+
+/* ---- logging ------------------------------------------------------------ */
+
+void imc_log_info(imapclient *c, const char *text)
+{
+    if (c->opts.log)
+        c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_INFO, text, strlen(text));
+}
+
+static void log_received(imapclient *c, const char *p, size_t n)
+{
+    if (!c->opts.log)
+        return;
+    if (n <= LOG_CUT) {
+        c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_RECEIVED, p, n);
+        return;
+    }
+    char tmp[LOG_CUT + 64];
+    memcpy(tmp, p, LOG_CUT);
+    int k = snprintf(tmp + LOG_CUT, 64, "... (%zu bytes in all)", n);
+    c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_RECEIVED, tmp, LOG_CUT + (size_t)k);
+}
+
+/* Log cb's bytes [from, to) line by line, secrets shown as ***. */
+static void log_cmdbuf(imapclient *c, const imc_cmdbuf *cb, size_t from, size_t to)
+{
+    if (!c->opts.log || from >= to)
+        return;
+    imc_buf line;
+    imc_buf_init(&line, 0);
+    size_t i = from;
+    while (i < to) {
+        size_t s;
+        for (s = 0; s < cb->nsecrets; s++)
+            if (i >= cb->secrets[s].start && i < cb->secrets[s].end)
+                break;
+        if (s < cb->nsecrets) {
+            imc_buf_adds(&line, "***");
+            i = cb->secrets[s].end;
+            continue;
+        }
+        char ch = cb->buf.data[i++];
+        if (ch == '\n') {
+            if (line.len && line.data[line.len - 1] == '\r')
+                line.len--;
+            c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_SENT,
+                        line.data ? line.data : "", line.len);
+            imc_buf_clear(&line);
+        } else {
+            imc_buf_addc(&line, ch);
+        }
+    }
+    if (line.len)
+        c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_SENT, line.data, line.len);
+    imc_buf_free(&line);
+}
+
+void imc_log_sent(imapclient *c, const char *p, size_t n, int secret)
+{
+    if (!c->opts.log)
+        return;
+    if (secret) {
+        c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_SENT, "***", 3);
+        return;
+    }
+    while (n && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+        n--;
+    c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_SENT, p, n);
+}
+
+/* ---- capabilities and state ------------------------------------------------ */
+
+void imc_set_state(imapclient *c, imapclient_state s)
+{
+    static const char *names[] = {"NOT AUTHENTICATED", "AUTHENTICATED", "SELECTED",
+                                  "LOGOUT", "IDLE"};
+    if (c->state != s && c->opts.log) {
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, "state %s -> %s", names[c->state], names[s]);
+        imc_log_info(c, tmp);
+    }
+    c->state = s;
+    if (s != IMAPCLIENT_STATE_SELECTED && s != IMAPCLIENT_STATE_IDLE)
+        c->readonly = 0;
+}
+
+void imc_caps_forget(imapclient *c)
+{
+    imc_arena_reset(c->caps_arena);
+    c->caps = NULL;
+    c->ncaps = 0;
+    c->caps_valid = 0;
+}
+
+int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t first)
+{
+    imc_caps_forget(c);
+    size_t n = list->count > first ? list->count - first : 0;
+    const char **caps = imc_arena_calloc(c->caps_arena, n + 1, sizeof *caps);
+    if (!caps)
+        return IMAPCLIENT_ENOMEM;
+    size_t k = 0;
+    for (size_t i = first; i < list->count; i++) {
+        const imapclient_value *v = &list->items[i];
+        if (!v->str)
+            continue;
+        char *s = imc_arena_strndup(c->caps_arena, v->str, v->len);
+        if (!s)
+            return IMAPCLIENT_ENOMEM;
+        for (char *p = s; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+        caps[k++] = s;
+    }
+    caps[k] = NULL;
+    c->caps = caps;
+    c->ncaps = k;
+    c->caps_valid = 1;
+    /* The writer may use non-synchronising literals when offered. */
+    c->cmd.literal_plus = imc_has_cap(c, "LITERAL+");
+    c->cmd.literal_minus = imc_has_cap(c, "LITERAL-");
+    return 0;
+}
+
+int imc_has_cap(const imapclient *c, const char *cap)
+{
+    for (size_t i = 0; i < c->ncaps; i++)
+        if (strcasecmp(c->caps[i], cap) == 0)
+            return 1;
+    return 0;
+}
+
+/* State every response may change, whoever asked: capabilities and BYE. */
+static int generic_untagged(imapclient *c, const imapclient_response *r)
+{
+    if (r->tag[0] == '*' && !strcmp(r->name, "CAPABILITY"))
+        return imc_caps_set_from_values(c, r->args, 0);
+    if (r->code && !strcmp(r->code, "CAPABILITY")) {
+        /* A list that could not be parsed (only code_raw is left) does not
+         * mean "no capabilities": forget them, so they are asked for. */
+        if (!r->code_args->count && r->code_raw && *r->code_raw) {
+            imc_caps_forget(c);
+            return 0;
+        }
+        return imc_caps_set_from_values(c, r->code_args, 0);
+    }
+    if (r->tag[0] == '*' && !strcmp(r->name, "BYE")) {
+        c->bye_text = imc_arena_strdup(c->call_arena, r->text);
+        if (!c->bye_text)
+            return IMAPCLIENT_ENOMEM;
+    }
+    return 0;
+}
+
+/* ---- unsolicited responses -------------------------------------------------- */
+
+int imc_keep(imapclient *c, const imapclient_response *r)
+{
+    if (c->unsolicited) {
+        c->unsolicited(c->unsolicited_payload, c, r);
+        return 0;
+    }
+    if (c->npend >= MAX_PENDING)
+        return 0; /* bounded: the oldest are kept, later ones dropped */
+    if (c->npend == c->pend_cap) {
+        size_t cap = c->pend_cap ? c->pend_cap * 2 : 16;
+        imapclient_response *p = realloc(c->pend, cap * sizeof *p);
+        if (!p)
+            return IMAPCLIENT_ENOMEM;
+        c->pend = p;
+        c->pend_cap = cap;
+    }
+    int rc = imc_response_copy(c->pend_arena, r, &c->pend[c->npend]);
+    if (rc)
+        return rc;
+    c->npend++;
+    return 0;
+}
+
+void imc_drop_pending(imapclient *c)
+{
+    c->npend = 0;
+    imc_arena_reset(c->pend_arena);
+}
+
+imapclient_responses *imc_responses_new(void)
+{
+    imc_arena *a = imc_arena_new();
+    if (!a)
+        return NULL;
+    /* The arena pointer is stored right before the struct. */
+    void **slot = imc_arena_alloc(a, sizeof(void *) + sizeof(imapclient_responses));
+    if (!slot) {
+        imc_arena_free(a);
+        return NULL;
+    }
+    slot[0] = a;
+    imapclient_responses *r = (imapclient_responses *)(slot + 1);
+    r->text = "";
+    return r;
+}
+
+imc_arena *imc_responses_arena(imapclient_responses *r)
+{
+    return ((void **)r)[-1];
+}
+
+void imapclient_responses_free(imapclient_responses *r)
+{
+    if (!r)
+        return;
+    void **slot = (void **)r - 1;
+    imc_arena_free(slot[0]);
+}
+
+int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text)
+{
+    *out = NULL;
+    imapclient_responses *res = imc_responses_new();
+    if (!res)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imc_arena *a = imc_responses_arena(res);
+    res->text = imc_arena_strdup(a, text ? text : "");
+    res->items = imc_arena_calloc(a, c->npend ? c->npend : 1, sizeof *res->items);
+    if (!res->text || !res->items) {
+        imapclient_responses_free(res);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < c->npend; i++)
+        if (imc_response_copy(a, &c->pend[i], &res->items[i])) {
+            imapclient_responses_free(res);
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        }
+    res->count = c->npend;
+    imc_drop_pending(c);
+    *out = res;
+    return 0;
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+void imc_begin(imapclient *c, const char *verb)
+{
+    imc_cmdbuf_reset(&c->cmd);
+    snprintf(c->tag, sizeof c->tag, "A%03u", ++c->tagnum);
+    imc_put_raw(&c->cmd, c->tag);
+    imc_put_sp(&c->cmd);
+    imc_put_raw(&c->cmd, verb);
+}
+
+/* The command as shown in errors: its first line without the tag, secrets
+ * hidden, cut at 100 bytes. */
+static void describe(const imc_cmd *k, char *dst, size_t size)
+{
+    const imc_cmdbuf *cb = &k->out;
+    size_t i = strlen(k->tag) + 1, n = 0;
+    while (i < cb->buf.len && n + 4 < size && n < 100) {
+        size_t s;
+        for (s = 0; s < cb->nsecrets; s++)
+            if (i >= cb->secrets[s].start && i < cb->secrets[s].end)
+                break;
+        if (s < cb->nsecrets) {
+            memcpy(dst + n, "***", 3);
+            n += 3;
+            i = cb->secrets[s].end;
+            continue;
+        }
+        char ch = cb->buf.data[i++];
+        if (ch == '\r' || ch == '\n')
+            break;
+        dst[n++] = ch;
+    }
+    dst[n] = '\0';
+}
+
+int imc_core_submit(imapclient *c, imc_request *rq)
+{
+    imc_put_crlf(&c->cmd);
+    if (c->cmd.err) {
+        int rc = imc_fail(c, c->cmd.err, "%s", c->cmd.errtext);
+        imc_cmdbuf_reset(&c->cmd);
+        return rc;
+    }
+    if (c->dead) {
+        imc_cmdbuf_reset(&c->cmd);
+        return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
+    }
+    imc_cmd *k = calloc(1, sizeof *k);
+    if (!k) {
+        imc_cmdbuf_reset(&c->cmd);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    k->rq = rq;
+    snprintf(k->tag, sizeof k->tag, "%s", c->tag);
+    /* The command takes the built bytes; c->cmd starts afresh. */
+    k->out = c->cmd;
+    imc_cmdbuf_init(&c->cmd);
+    c->cmd.literal_plus = k->out.literal_plus;
+    c->cmd.literal_minus = k->out.literal_minus;
+    describe(k, k->what, sizeof k->what);
+    snprintf(c->what, sizeof c->what, "%s", k->what);
+    rq->cmd = k;
+    rq->rc = rq->status = 0;
+    rq->finished = 0;
+    rq->result = NULL;
+    rq->done = NULL;
+    rq->lit_failed = 0;
+    if (c->q_tail)
+        c->q_tail->next = k;
+    else
+        c->q_head = k;
+    c->q_tail = k;
+    return 0;
+}
+
+int imc_core_done(const imc_request *rq)
+{
+    return rq->finished;
+}
+
+size_t imc_core_inflight(const imapclient *c)
+{
+    size_t n = 0;
+    for (const imc_cmd *k = c->q_head; k; k = k->next)
+        n++;
+    return n;
+}
+
+const char *imc_core_cur_tag(const imapclient *c)
+{
+    return c->cur ? c->cur->tag : "";
+}
+
+/* Take k off the queue, run its completion handler, then the front's hook.
+ * rc is the outcome (rq->status/result/done are already filled when the
+ * server completed it). */
+static void finish_cmd(imapclient *c, imc_cmd *k, int rc)
+{
+    imc_request *rq = k->rq;
+    imc_cmd **pp = &c->q_head, *prev = NULL;
+    while (*pp && *pp != k) {
+        prev = *pp;
+        pp = &(*pp)->next;
+    }
+    if (*pp)
+        *pp = k->next;
+    if (c->q_tail == k)
+        c->q_tail = prev;
+    if (c->out_cmd == k)
+        c->out_cmd = NULL;
+    if (c->divert_to == rq)
+        c->divert_to = NULL;
+    rq->rc = rc;
+    rq->cmd = NULL;
+    imc_cmd *was = c->cur;
+    c->cur = k;
+    if (rq->on_done)
+        rq->on_done(c, rq);
+    c->cur = was;
+    free(k->errsave);
+    imc_cmdbuf_free(&k->out);
+    free(k);
+    rq->finished = 1;
+    if (rq->complete)
+        rq->complete(c, rq);
+}
+
+/* Where the current response is parsed, and how far to roll back. */
+typedef struct parse_state {
+    imc_arena *arena;
+    imc_arena_mark mark;
+    int parsed;
+} parse_state;
+
+static void release(parse_state *ps)
+{
+    if (ps->parsed && ps->arena)
+        imc_arena_release(ps->arena, &ps->mark);
+    ps->parsed = 0;
+}
+
+/* A failure found while k runs, reported when it completes: the first one
+ * wins, with the message it had. */
+static void defer(imapclient *c, imc_cmd *k, int code)
+{
+    if (k->deferred)
+        return;
+    k->deferred = code;
+    free(k->errsave);
+    k->errsave = strdup(c->errmsg);
+}
+
+/* The tagged completion r of k: copied where the front wants it, then
+ * what was parsed into a result arena is rolled back before the
+ * completion handler builds the result. */
+static void complete_tagged(imapclient *c, imc_cmd *k, const imapclient_response *r,
+                            parse_state *ps)
+{
+    imc_request *rq = k->rq;
+    imc_arena *a = rq->done_arena ? rq->done_arena : c->call_arena;
+    imapclient_response *done = imc_arena_alloc(a, sizeof *done);
+    int bad = !done || imc_response_copy(a, r, done);
+    release(ps);
+    if (bad) {
+        imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        finish_cmd(c, k, IMAPCLIENT_ENOMEM);
+        return;
+    }
+    rq->done = done;
+    rq->result = done->name;
+    int rc;
+    if (!strcmp(done->name, "OK")) {
+        rq->status = 0;
+        rc = k->deferred;
+        if (rc) {
+            c->errcode = rc;
+            if (k->errsave)
+                snprintf(c->errmsg, sizeof c->errmsg, "%s", k->errsave);
+        }
+    } else {
+        rq->status = IMAPCLIENT_ERROR;
+        if (done->code)
+            rc = imc_fail(c, IMAPCLIENT_ERROR, "%s: %s [%s%s%s] %s", k->what, done->name,
+                          done->code, *done->code_raw ? " " : "", done->code_raw,
+                          done->text);
+        else
+            rc = imc_fail(c, IMAPCLIENT_ERROR, "%s: %s %s", k->what, done->name,
+                          done->text);
+    }
+    finish_cmd(c, k, rc);
+}
+
+/* ---- bytes out --------------------------------------------------------------- */
+
+/* Commands in flight are a prefix of the queue: they start in order. */
+static int in_flight(const imc_cmd *k)
+{
+    return k->phase != CMD_QUEUED;
+}
+
+/* May k (the first queued command) start now? RFC 3501 5.5. */
+static int may_start(const imapclient *c, const imc_cmd *k)
+{
+    size_t n = 0;
+    int all_noexpunge = 1;
+    for (const imc_cmd *x = c->q_head; x != k; x = x->next) {
+        n++;
+        if (x->rq->pipe == IMC_PIPE_BARRIER)
+            return 0;
+        if (!(x->rq->pipe & IMC_PIPE_NOEXPUNGE))
+            all_noexpunge = 0;
+    }
+    if (!n)
+        return 1;
+    if (k->rq->pipe == IMC_PIPE_BARRIER)
+        return 0;
+    if ((k->rq->pipe & IMC_PIPE_SEQNUM) && !all_noexpunge)
+        return 0;
+    return 1;
+}
+
+static imc_cmd *next_queued(const imapclient *c)
+{
+    imc_cmd *k = c->q_head;
+    while (k && in_flight(k))
+        k = k->next;
+    return k;
+}
+
+int imc_core_output(imapclient *c, const char **p, size_t *n)
+{
+    if (c->dead || !c->greeted || c->upgrade)
+        return 0;
+    if (c->reply_sent < c->reply.buf.len) {
+        *p = c->reply.buf.data + c->reply_sent;
+        *n = c->reply.buf.len - c->reply_sent;
+        return 1;
+    }
+    for (;;) {
+        imc_cmd *k = c->out_cmd;
+        if (!k) {
+            k = next_queued(c);
+            if (!k || !may_start(c, k))
+                return 0;
+            k->phase = CMD_SENDING;
+            c->out_cmd = k;
+        }
+        if (k->phase == CMD_WAIT_LIT)
+            return 0;
+        if (k->src_left) {
+            if (c->src_off == c->src_len) {
+                imc_source *src = k->out.sources[k->source - 1].src;
+                size_t want = sizeof c->src_buf;
+                if (want > k->src_left)
+                    want = (size_t)k->src_left;
+                long long got = src->read(src, c->src_buf, want);
+                if (got <= 0) {
+                    int rc = got < 0 ? (int)got : IMAPCLIENT_EIO;
+                    /* Half a literal went out: nothing can follow in step. */
+                    return imc_abort(c, rc, "%s: literal data: %s", k->what,
+                                     got < 0 && src->err[0] ? src->err
+                                                            : "the source ended early");
+                }
+                c->src_len = (size_t)got;
+                c->src_off = 0;
+            }
+            *p = c->src_buf + c->src_off;
+            *n = c->src_len - c->src_off;
+            return 1;
+        }
+        const imc_cmdbuf *cb = &k->out;
+        size_t lim = cb->buf.len;
+        int at_split = k->split < cb->nsplits && cb->splits[k->split] <= lim;
+        if (at_split)
+            lim = cb->splits[k->split];
+        int at_source = k->source < cb->nsources && cb->sources[k->source].at <= lim;
+        if (at_source && cb->sources[k->source].at < lim) {
+            lim = cb->sources[k->source].at;
+            at_split = 0;
+        }
+        if (k->sent < lim) {
+            if (k->logged < lim) {
+                log_cmdbuf(c, cb, k->logged > k->sent ? k->logged : k->sent, lim);
+                k->logged = lim;
+            }
+            *p = cb->buf.data + k->sent;
+            *n = lim - k->sent;
+            return 1;
+        }
+        if (at_split) {
+            /* a synchronising literal: wait for "+" (RFC 3501 7.5) */
+            k->split++;
+            k->phase = CMD_WAIT_LIT;
+            return 0;
+        }
+        if (at_source) {
+            const imc_source_at *s = &cb->sources[k->source++];
+            if (c->opts.log) {
+                char note[96];
+                snprintf(note, sizeof note, "(%llu bytes of literal data)",
+                         (unsigned long long)s->size);
+                c->opts.log(c->opts.log_payload, IMAPCLIENT_LOG_SENT, note, strlen(note));
+            }
+            k->src_left = s->size;
+            c->src_len = c->src_off = 0;
+            continue;
+        }
+        /* all of it is out */
+        k->phase = CMD_SENT;
+        c->out_cmd = NULL;
+    }
+}
+
+void imc_core_written(imapclient *c, size_t n)
+{
+    if (c->reply_sent < c->reply.buf.len) {
+        c->reply_sent += n;
+        if (c->reply_sent >= c->reply.buf.len) {
+            imc_cmdbuf_reset(&c->reply); /* wipes what it held */
+            c->reply_sent = 0;
+        }
+        return;
+    }
+    imc_cmd *k = c->out_cmd;
+    if (!k)
+        return;
+    if (k->src_left) {
+        c->src_off += n;
+        k->src_left -= n;
+        return;
+    }
+    k->sent += n;
+}
+
+/* ---- bytes in ----------------------------------------------------------------- */
+
+void imc_core_space(imapclient *c, char **p, size_t *n)
+{
+    imc_reader_space(&c->rd, p, n);
+}
+
+void imc_core_commit(imapclient *c, size_t n)
+{
+    imc_reader_commit(&c->rd, n);
+}
+
+void imc_core_eof(imapclient *c)
+{
+    imc_reader_set_eof(&c->rd);
+}
+
+/* Body sinks: the reader asks the core, the core asks the commands in
+ * flight, oldest first. */
+static int core_divert(void *ud, const char *resp, size_t len, uint64_t n)
+{
+    imapclient *c = ud;
+    c->divert_to = NULL;
+    for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
+        if (k->rq->lit_divert && k->rq->lit_divert(k->rq->ud, resp, len, n)) {
+            c->divert_to = k->rq;
+            return 1;
+        }
+    return 0;
+}
+
+static int core_lit_data(void *ud, const char *p, size_t n)
+{
+    imapclient *c = ud;
+    imc_request *rq = c->divert_to;
+    if (rq && !rq->lit_failed && rq->lit_data(rq->ud, p, n))
+        rq->lit_failed = 1;
+    return 0; /* the reader keeps feeding; refusals are per command */
+}
+
+static void set_divert(imapclient *c)
+{
+    int any = 0;
+    for (imc_cmd *k = c->q_head; k && in_flight(k) && !any; k = k->next)
+        any = k->rq->lit_divert != NULL;
+    if (any) {
+        c->rd.lit_divert = core_divert;
+        c->rd.lit_data = core_lit_data;
+        c->rd.lit_ud = c;
+        c->rd.lit_failed = 0;
+    } else if (!c->rd.busy || c->rd.lit_ud == c) {
+        /* (a literal being sunk keeps its hooks until it ends) */
+        if (!c->rd.lit_left) {
+            c->rd.lit_divert = NULL;
+            c->rd.lit_data = NULL;
+            c->rd.lit_ud = NULL;
+        }
+    }
+}
+
+/* Parse the response into a (NULL: scratch). 0, EPROTOCOL or ENOMEM. */
+static int parse_into(imapclient *c, parse_state *ps, imc_arena *a,
+                      imapclient_response *r)
+{
+    if (ps->parsed && ps->arena == a)
+        return 0;
+    release(ps);
+    if (!a) {
+        imc_arena_reset(c->scratch);
+        ps->arena = NULL;
+        a = c->scratch;
+    } else {
+        ps->arena = a;
+        imc_arena_get_mark(a, &ps->mark);
+    }
+    int rc = imc_parse_response(&c->parser, c->rd.resp.data, c->rd.resp.len, a, 0, r);
+    if (rc) {
+        if (ps->arena)
+            imc_arena_release(ps->arena, &ps->mark);
+        return rc;
+    }
+    ps->parsed = 1;
+    r->raw = c->rd.resp.data;
+    r->raw_len = c->rd.resp.len;
+    return 0;
+}
+
+static imc_cmd *first_in_flight(const imapclient *c)
+{
+    return c->q_head && in_flight(c->q_head) ? c->q_head : NULL;
+}
+
+/* A response that cannot be parsed: remembered by the oldest command in
+ * flight, which fails with it once it completes, so the stream stays in
+ * step. With nothing in flight it is only the handle's last error. */
+static void malformed(imapclient *c, int rc)
+{
+    imc_fail(c, rc, "malformed response (%s at byte %zu): %.200s",
+             c->parser.error ? c->parser.error : "?", c->parser.error_pos,
+             c->rd.resp.data);
+    imc_cmd *k = first_in_flight(c);
+    if (!k)
+        return;
+    if (k->rq->on_malformed) {
+        imc_cmd *was = c->cur;
+        c->cur = k;
+        k->rq->on_malformed(c, k->rq);
+        c->cur = was;
+        return;
+    }
+    defer(c, k, rc);
+}
+
+static void continuation(imapclient *c, const imapclient_response *r)
+{
+    imc_cmd *k = c->out_cmd;
+    if (k && k->phase == CMD_WAIT_LIT) {
+        k->phase = CMD_SENDING;
+        return;
+    }
+    /* The command that may be answered: the only one in flight with a
+     * continuation handler (those are barriers). */
+    for (k = c->q_head; k && in_flight(k); k = k->next)
+        if (k->rq->on_continue)
+            break;
+    if (!k || !in_flight(k) || c->reply.buf.len) {
+        imc_log_info(c, "ignoring an unexpected continuation request");
+        return;
+    }
+    imc_cmdbuf_reset(&c->cmd);
+    imc_cmd *was = c->cur;
+    c->cur = k;
+    int h = k->rq->on_continue(c, r, k->rq->ud);
+    c->cur = was;
+    if (h < 0) {
+        imc_cmdbuf_reset(&c->cmd);
+        /* The server waits for an answer we cannot give: out of step. */
+        char msg[sizeof c->errmsg];
+        memcpy(msg, c->errmsg, sizeof msg);
+        imc_abort(c, h, "%s", msg);
+        return;
+    }
+    if (h == 0 && c->cmd.buf.len) {
+        if (c->cmd.err) {
+            int code = c->cmd.err;
+            const char *text = c->cmd.errtext;
+            imc_cmdbuf_reset(&c->cmd);
+            imc_abort(c, code, "%s", text);
+            return;
+        }
+        log_cmdbuf(c, &c->cmd, 0, c->cmd.buf.len);
+        /* the answer goes out next, before anything else */
+        imc_cmdbuf reply = c->reply;
+        c->reply = c->cmd;
+        c->cmd = reply;
+        c->reply_sent = 0;
+        imc_cmdbuf_reset(&c->cmd);
+        c->cmd.literal_plus = c->reply.literal_plus;
+        c->cmd.literal_minus = c->reply.literal_minus;
+    } else {
+        imc_cmdbuf_reset(&c->cmd);
+    }
+}
+
+static void untagged(imapclient *c, parse_state *ps, imapclient_response *r)
+{
+    for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next) {
+        imc_request *rq = k->rq;
+        if (!rq->on_untagged)
+            continue;
+        if (rq->arena && parse_into(c, ps, rq->arena, r)) {
+            /* cannot happen once parsed (same bytes), but for memory */
+            imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory parsing a response");
+            return;
+        }
+        imc_cmd *was = c->cur;
+        c->cur = k;
+        int h = rq->on_untagged(c, r, rq->ud);
+        c->cur = was;
+        if (c->dead)
+            return;
+        if (h == 0)
+            continue;
+        if (h < 0)
+            defer(c, k, h);
+        /* consumed: memory stays only where the handler keeps it */
+        if (ps->arena != rq->arena)
+            release(ps);
+        return;
+    }
+    int rc = imc_keep(c, r);
+    release(ps);
+    if (rc)
+        imc_abort(c, rc, "out of memory keeping a response");
+}
+
+/* A completion whose tag is not in flight. With one command in flight it
+ * cannot be mistaken for it: logged and ignored, as servers that echo
+ * stray tags need. With pipelined commands in flight the server and the
+ * client no longer agree on the command stream (it may be reading a
+ * literal's bytes as commands): every command fails, the handle dies. */
+static void foreign(imapclient *c, const imapclient_response *r)
+{
+    size_t n = 0;
+    for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
+        n++;
+    if (n <= 1) {
+        imc_log_info(c, "ignoring a completion with an unknown tag");
+        return;
+    }
+    imc_abort(c, IMAPCLIENT_EPROTOCOL,
+              "server completed tag %.40s, which no command in flight has (%zu "
+              "pipelined): the server and the client disagree on the command stream",
+              r->tag, n);
+}
+
+/* One complete response is in c->rd.resp. */
+static void handle_response(imapclient *c)
+{
+    log_received(c, c->rd.resp.data, c->rd.resp.len);
+    imapclient_response r;
+    parse_state ps = {0};
+    if (!c->greeted) {
+        int rc = imc_parse_response(&c->parser, c->rd.resp.data, c->rd.resp.len,
+                                    c->conn_arena, 0, &r);
+        if (rc == IMAPCLIENT_ENOMEM) {
+            imc_abort(c, rc, "out of memory");
+            return;
+        }
+        if (rc) {
+            imc_abort(c, IMAPCLIENT_EPROTOCOL, "not an IMAP greeting: %.200s",
+                      c->rd.resp.data);
+            return;
+        }
+        r.raw = c->rd.resp.data;
+        r.raw_len = c->rd.resp.len;
+        if (generic_untagged(c, &r)) {
+            imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory");
+            return;
+        }
+        imc_core_greeting(c, &r);
+        return;
+    }
+    imc_cmd *first = first_in_flight(c);
+    int rc = parse_into(c, &ps, first ? first->rq->arena : NULL, &r);
+    if (rc == IMAPCLIENT_ENOMEM) {
+        imc_abort(c, rc, "out of memory parsing a response");
+        return;
+    }
+    if (rc) {
+        malformed(c, rc);
+        return;
+    }
+    if ((rc = generic_untagged(c, &r))) {
+        imc_abort(c, rc, "out of memory");
+        return;
+    }
+    if (r.tag[0] == '+') {
+        release(&ps);
+        continuation(c, &r);
+        return;
+    }
+    if (r.tag[0] == '*') {
+        untagged(c, &ps, &r);
+        return;
+    }
+    imc_cmd *k = c->q_head;
+    while (k && in_flight(k) && strcmp(k->tag, r.tag) != 0)
+        k = k->next;
+    if (!k || !in_flight(k)) {
+        release(&ps);
+        foreign(c, &r);
+        return;
+    }
+    complete_tagged(c, k, &r, &ps);
+}
+
+int imc_core_process(imapclient *c, const imc_request *until)
+{
+    for (;;) {
+        if (until && until->finished)
+            return 1;
+        if (c->stop) {
+            c->stop = 0;
+            return 3;
+        }
+        if (c->dead)
+            return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+        if (c->upgrade)
+            return 2;
+        set_divert(c);
+        int rc = imc_reader_step(&c->rd);
+        if (rc == 0)
+            return 0;
+        if (rc < 0) {
+            if (rc == IMAPCLIENT_EABORT && c->bye_text)
+                imc_abort(c, rc, "server said BYE: %s", c->bye_text);
+            else
+                imc_abort(c, rc, "%s", c->rd.err);
+            continue;
+        }
+        handle_response(c);
+    }
+}
+
+/* ---- the greeting ------------------------------------------------------------ */
+
+int imc_core_greeting(imapclient *c, const imapclient_response *r)
+{
+    if (strcmp(r->tag, "*") != 0)
+        return imc_abort(c, IMAPCLIENT_EPROTOCOL, "not an IMAP greeting: %.200s",
+                         c->rd.resp.data ? c->rd.resp.data : "");
+    if (!strcmp(r->name, "BYE"))
+        return imc_abort(c, IMAPCLIENT_EABORT, "server refused the connection: BYE %s",
+                         r->text);
+    if (strcmp(r->name, "OK") != 0 && strcmp(r->name, "PREAUTH") != 0)
+        return imc_abort(c, IMAPCLIENT_EPROTOCOL, "not an IMAP greeting: %.200s",
+                         c->rd.resp.data);
+    c->welcome = imc_arena_strndup(c->conn_arena, c->rd.resp.data, c->rd.resp.len);
+    if (!c->welcome)
+        return imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imc_set_state(c, !strcmp(r->name, "PREAUTH") ? IMAPCLIENT_STATE_AUTHENTICATED
+                                                 : IMAPCLIENT_STATE_NOT_AUTHENTICATED);
+    c->greeted = 1;
+    return 0;
+}

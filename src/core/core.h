@@ -1,0 +1,277 @@
+/*
+ * The protocol core: the handle's state and the commands in flight, with
+ * no I/O of its own (sans-I/O, as h11 or imap-codec). Bytes come in
+ * through the reader (imc_core_space/commit, then imc_core_process);
+ * bytes to send come out of imc_core_output/imc_core_written; events go up
+ * through each command's handlers and completion hook. It never touches a
+ * socket and never reads a clock: the fronts (src/front/) do both.
+ *
+ * A command is an imc_request built by an area file (src/client/): its
+ * bytes (built with the writer into c->cmd, then moved into the command by
+ * imc_core_submit), a handler for the untagged responses it cares about,
+ * an optional handler for continuation requests, and an optional
+ * completion handler that builds the typed result. Commands queue in
+ * submission order and go out as the pipelining rules of RFC 3501 5.5
+ * allow (see imc_pipe). Untagged responses are offered to the commands in
+ * flight, oldest first; what no command takes is kept for the caller in a
+ * bounded store (or handed to the unsolicited callback).
+ */
+#ifndef IMC_CORE_H
+#define IMC_CORE_H
+
+#include <imapclient.h>
+
+#include "../util/arena.h"
+#include "../wire/parser.h"
+#include "../wire/reader.h"
+#include "../wire/writer.h"
+
+typedef struct imc_request imc_request;
+typedef struct imc_cmd imc_cmd;
+
+/* Untagged handler: r->raw points into the read buffer and is valid only
+ * during the call (copy it to keep it); r's values live in rq->arena when
+ * the request has one, else in scratch memory. 1 = consumed (not kept),
+ * 0 = not mine (offered to later commands, else kept for the caller),
+ * negative = consumed, and the command fails with this status once it
+ * completes. */
+typedef int (*imc_untagged_fn)(imapclient *c, const imapclient_response *r, void *ud);
+/* Continuation handler (AUTHENTICATE, IDLE): may build the next line in
+ * c->cmd and return 0 to send it, 1 to send nothing, negative to fail. */
+typedef int (*imc_continue_fn)(imapclient *c, const imapclient_response *r, void *ud);
+/* Completion handler: called once the tagged completion arrived (or the
+ * command failed without one), with rq->status, rq->result and rq->done
+ * filled. It turns what the handlers gathered into the typed result
+ * (rq->out) and applies state changes; it may change rq->rc (the outcome
+ * reported). It never waits. */
+typedef void (*imc_done_fn)(imapclient *c, imc_request *rq);
+
+/* Pipelining classes (RFC 3501 section 5.5). */
+enum imc_pipe {
+    /* The default: the command goes out alone, after every command in
+     * flight completed, and nothing follows it until it completed (state
+     * changes: SELECT, LOGIN, STARTTLS, IDLE, EXPUNGE, LOGOUT, ...). */
+    IMC_PIPE_BARRIER = 0,
+    /* May share the wire with other commands. */
+    IMC_PIPE_FREE = 1,
+    /* FETCH, STORE, SEARCH: the server sends no EXPUNGE while one runs. */
+    IMC_PIPE_NOEXPUNGE = 2,
+    /* Names messages by sequence number: only sent while every command in
+     * flight is NOEXPUNGE (an EXPUNGE would shift the numbers). */
+    IMC_PIPE_SEQNUM = 4
+};
+
+struct imc_request {
+    /* set by the area file */
+    imc_untagged_fn on_untagged;
+    imc_continue_fn on_continue;
+    imc_done_fn on_done;
+    void *ud;
+    imc_arena *arena; /* where responses are parsed; NULL: scratch memory */
+    unsigned pipe;    /* enum imc_pipe bits */
+    /* Literal diversion for body sinks (see imc_reader): asked, in order
+     * of the commands in flight, for each literal announced. */
+    int (*lit_divert)(void *ud, const char *resp, size_t len, uint64_t n);
+    int (*lit_data)(void *ud, const char *p, size_t n);
+    int lit_failed; /* lit_data refused data (set by the core) */
+    /* A malformed response arrived while this command was the oldest in
+     * flight: by default the command fails with EPROTOCOL once it
+     * completes (the stream stays in step); a hook takes it instead. */
+    void (*on_malformed)(imapclient *c, imc_request *rq);
+
+    /* filled by the core */
+    int rc;             /* the outcome: 0, or the failure to report */
+    int status;         /* 0, or IMAPCLIENT_ERROR when the server said NO/BAD */
+    int finished;       /* completed (the complete hook ran) */
+    const char *result; /* "OK", "NO" or "BAD"; NULL without a completion */
+    const imapclient_response *done; /* the tagged completion */
+    void *out;                       /* the typed result built by on_done */
+    imc_arena *done_arena;           /* where done is copied (front's choice) */
+    imc_cmd *cmd;                    /* while queued or in flight */
+
+    /* The front's hook, called after on_done (the command is off the
+     * queue; rq may be freed in it). */
+    void (*complete)(imapclient *c, imc_request *rq);
+    void *front_ud;
+};
+
+/* A command on the queue (core-private; area files never see inside). */
+struct imc_cmd {
+    imc_cmd *next;
+    imc_request *rq;
+    char tag[16];
+    char what[128];    /* the command as shown in errors: no tag, secrets hidden */
+    imc_cmdbuf out;    /* its bytes */
+    size_t sent;       /* bytes of out handed to the transport */
+    size_t logged;     /* bytes of out already logged */
+    size_t split;      /* index of the next synchronising literal in out.splits */
+    size_t source;     /* index of the next streamed literal in out.sources */
+    uint64_t src_left; /* bytes of the streamed literal still to send */
+    enum { CMD_QUEUED, CMD_SENDING, CMD_WAIT_LIT, CMD_SENT } phase;
+    int deferred;  /* status to report at completion (malformed response...) */
+    char *errsave; /* its message (malloc'd) */
+};
+
+#define IMC_ERRMSG_SIZE 2048
+
+/* What the core asks of the fronts once the current response is handled. */
+enum imc_upgrade { IMC_UPGRADE_NONE, IMC_UPGRADE_TLS, IMC_UPGRADE_DEFLATE };
+
+struct imapclient {
+    /* settings, fixed at connect (strings copied into conn_arena) */
+    imapclient_options opts;
+    char *host;
+    imc_arena *conn_arena;
+
+    /* per connection */
+    struct imc_transport *t; /* used by the fronts only, never by the core */
+    imc_reader rd;
+    imc_parser parser;
+    imc_cmdbuf cmd;     /* the command being built (imc_begin, imc_put_*) */
+    imc_arena *scratch; /* reset before each response is parsed */
+    imapclient_state state;
+    int dead; /* after EABORT: every call fails fast */
+    unsigned tagnum;
+    char tag[16]; /* the tag of the command being built or last submitted */
+    char *welcome;
+    int greeted; /* the greeting was read */
+
+    /* the command queue: every command not yet completed, in order */
+    imc_cmd *q_head, *q_tail;
+    imc_cmd *out_cmd;       /* the command whose bytes are going out, or NULL */
+    imc_cmdbuf reply;       /* a continuation answer waiting to go out */
+    size_t reply_sent;      /* bytes of reply handed out */
+    imc_cmd *cur;           /* the command whose handler runs now */
+    int upgrade;            /* enum imc_upgrade: stop and let the front switch */
+    int stop;               /* a handler asked imc_core_process() to return (3) */
+    imc_request *divert_to; /* the request whose body sink takes this literal */
+    char src_buf[16384];    /* staging for streamed literals */
+    size_t src_len, src_off;
+
+    /* capabilities; caps is NULL-terminated, lives in caps_arena */
+    imc_arena *caps_arena;
+    const char **caps;
+    size_t ncaps;
+    int caps_valid;
+
+    /* selected folder */
+    int readonly;
+
+    /* IDLE (idle.c): the state to return to after DONE, when the current
+     * IDLE command began (monotonic ms, from the front) for
+     * imapclient_idle_renew(), and the IDLE command while it runs */
+    imapclient_state idle_prev;
+    long long idle_since_ms;
+    imc_request *idle_rq;
+
+    /* untagged responses nobody asked for, kept for noop()/take_responses()
+     * or handed to the unsolicited callback */
+    imc_arena *pend_arena;
+    imapclient_response *pend;
+    size_t npend, pend_cap;
+    void (*unsolicited)(void *payload, imapclient *c, const imapclient_response *r);
+    void *unsolicited_payload;
+
+    /* the fronts' hooks: the connection died (close the transport) */
+    void (*on_dead)(imapclient *c);
+    void *front; /* the non-blocking front's state, if used */
+
+    /* reset at the start of each call */
+    imc_arena *call_arena; /* texts returned as "valid until the next call" */
+    char *bye_text;        /* text of an untagged BYE, if one came */
+    char what[128];        /* the running command, as shown in errors */
+    int errcode;
+    char errmsg[IMC_ERRMSG_SIZE];
+};
+
+/* ---- errors ---------------------------------------------------------------- */
+
+/* Set the error and return code. */
+int imc_fail(imapclient *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Mark the connection unusable and return code (with message): every
+ * command queued or in flight completes with code. */
+int imc_abort(imapclient *c, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Same code, message replaced: for remapping ERROR to LOGIN etc. */
+int imc_recode(imapclient *c, int code);
+
+/* ---- commands ---------------------------------------------------------------- */
+
+/* Start a command in c->cmd: next tag, then verb. */
+void imc_begin(imapclient *c, const char *verb);
+/* Finish the command in c->cmd (CRLF) and queue it; c->cmd is left empty
+ * for the next. Returns 0, or the writer's failure (EINVAL for caller text
+ * that may not be sent, ENOMEM) with nothing queued. */
+int imc_core_submit(imapclient *c, imc_request *rq);
+/* 1 once rq completed (its complete hook ran). */
+int imc_core_done(const imc_request *rq);
+/* Commands queued or in flight. */
+size_t imc_core_inflight(const imapclient *c);
+/* The tag of the command whose handler runs now ("" outside handlers). */
+const char *imc_core_cur_tag(const imapclient *c);
+
+/* ---- bytes out ---------------------------------------------------------------- */
+
+/* The next bytes to send: 1 with *p and *n set, 0 when nothing may go out now
+ * (nothing queued, a synchronising literal waits for "+", pipelining rules),
+ * negative when a streamed literal failed (the handle is then dead). */
+int imc_core_output(imapclient *c, const char **p, size_t *n);
+/* n bytes of what imc_core_output() gave were sent. */
+void imc_core_written(imapclient *c, size_t n);
+
+/* ---- bytes in ------------------------------------------------------------------ */
+
+/* Where to put received bytes, and how many arrived (imc_reader_space/
+ * imc_reader_commit); end of stream. */
+void imc_core_space(imapclient *c, char **p, size_t *n);
+void imc_core_commit(imapclient *c, size_t n);
+void imc_core_eof(imapclient *c);
+
+/* Handle the complete responses received so far, one by one, until more
+ * bytes are needed (0), until `until` completed (1; NULL: never stop
+ * early), until an upgrade (STARTTLS/COMPRESS) waits for the front (2), or
+ * until a handler set c->stop (3; cleared on return).
+ * Before the greeting, the first response is taken as the greeting.
+ * Negative: the connection died (every command completed with the
+ * failure; the status is returned). */
+int imc_core_process(imapclient *c, const imc_request *until);
+
+/* ---- the greeting --------------------------------------------------------------- */
+
+/* Handle a greeting in r (RFC 3501 7.1); 0 or an abort status. */
+int imc_core_greeting(imapclient *c, const imapclient_response *r);
+
+/* ---- unsolicited responses --------------------------------------------------------- */
+
+/* Keep an untagged response for the caller (deep copy), or hand it to the
+ * unsolicited callback. */
+int imc_keep(imapclient *c, const imapclient_response *r);
+/* Move the kept untagged responses into a new result with text. */
+int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text);
+/* Forget them (after STARTTLS). */
+void imc_drop_pending(imapclient *c);
+
+/* ---- capabilities and state ------------------------------------------------------- */
+
+int imc_has_cap(const imapclient *c, const char *cap); /* cached only; 0/1 */
+void imc_caps_forget(imapclient *c);
+int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t first);
+/* State changes go through here (one place to log and check). */
+void imc_set_state(imapclient *c, imapclient_state s);
+
+/* ---- logging --------------------------------------------------------------------- */
+
+/* Log a library remark. */
+void imc_log_info(imapclient *c, const char *text);
+/* Log bytes the client sends outside commands (secret: shown as ***). */
+void imc_log_sent(imapclient *c, const char *p, size_t n, int secret);
+
+/* ---- results ------------------------------------------------------------------------
+ */
+
+imapclient_responses *imc_responses_new(void);
+/* The arena that owns a result made by imc_responses_new(). */
+imc_arena *imc_responses_arena(imapclient_responses *r);
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * The blocking front: every call of the reference's API runs its command
+ * to completion here. A small loop: send what the core has, read with the
+ * timeouts, feed the core, until the command completed.
+ */
+#include "front.h"
+
+#include <string.h>
+
+void imc_front_close(imapclient *c)
+{
+    imc_transport_close(c->t);
+    c->t = NULL;
+    c->rd.t = NULL;
+}
+
+/* Read once from the transport into the core, waiting up to timeout_ms. */
+static int fill(imapclient *c, int timeout_ms)
+{
+    char *p;
+    size_t n;
+    imc_core_space(c, &p, &n);
+    if (!n)
+        return imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory reading a response");
+    ssize_t got = c->t->ops->read(c->t, p, n, timeout_ms);
+    if (got > 0) {
+        imc_core_commit(c, (size_t)got);
+        return 0;
+    }
+    imc_core_commit(c, 0);
+    if (got == 0) {
+        imc_core_eof(c);
+        return 0;
+    }
+    return imc_abort(c, (int)got, "%s", c->t->err);
+}
+
+int imc_front_flush(imapclient *c)
+{
+    const char *p;
+    size_t n;
+    while (!c->dead) {
+        int rc = imc_core_output(c, &p, &n);
+        if (rc <= 0)
+            return rc;
+        rc = c->t->ops->write(c->t, p, n, c->opts.timeout_ms);
+        if (rc)
+            return imc_abort(c, rc, "sending: %s", c->t->err);
+        imc_core_written(c, n);
+    }
+    return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+}
+
+static int has_output(imapclient *c)
+{
+    const char *p;
+    size_t n;
+    return imc_core_output(c, &p, &n) > 0;
+}
+
+int imc_front_wait(imapclient *c, imc_request *rq)
+{
+    for (;;) {
+        if (rq->finished)
+            return rq->rc;
+        if (c->dead)
+            return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+        imc_front_flush(c);
+        int rc = imc_core_process(c, rq);
+        if (rq->finished)
+            return rq->rc;
+        if (rc == 3)
+            return 1;
+        if (rc < 0)
+            return rc;
+        if (rc == 2) /* an upgrade queued by the non-blocking front */
+            return imc_abort(c, IMAPCLIENT_EILLEGAL_STATE,
+                             "a STARTTLS or COMPRESS started by the non-blocking API is "
+                             "still switching the connection");
+        if (has_output(c))
+            continue;
+        fill(c, c->opts.timeout_ms);
+    }
+}
+
+int imc_run(imapclient *c, imc_request *rq)
+{
+    int rc = imc_core_submit(c, rq);
+    if (rc)
+        return rc;
+    return imc_front_wait(c, rq);
+}
+
+int imc_front_greeting(imapclient *c)
+{
+    while (!c->greeted) {
+        if (!c->dead) {
+            imc_core_process(c, NULL);
+            if (c->greeted)
+                break;
+        }
+        if (c->dead) {
+            if (c->errcode == IMAPCLIENT_EABORT && !strstr(c->errmsg, "BYE"))
+                return imc_abort(c, IMAPCLIENT_EABORT, "server closed the connection %s",
+                                 c->rd.resp.len ? "during the greeting"
+                                                : "before the greeting");
+            if (c->errcode == IMAPCLIENT_EPROTOCOL &&
+                strncmp(c->errmsg, "not an IMAP greeting", 20) != 0)
+                return imc_abort(c, IMAPCLIENT_EPROTOCOL, "not an IMAP greeting: %.200s",
+                                 c->rd.resp.data ? c->rd.resp.data : "");
+            return c->errcode;
+        }
+        fill(c, c->opts.connect_timeout_ms);
+    }
+    return 0;
+}
+
+/* 1 when more bytes can be read without waiting. */
+static int more_ready(imapclient *c)
+{
+    if (c->dead)
+        return 0;
+    if (imc_reader_buffered(&c->rd) || c->t->ops->pending(c->t))
+        return 1;
+    if (c->t->rfd < 0)
+        return 0; /* the scripted server has no fd: what it sent is buffered */
+    return imc_wait_fd(c->t, c->t->rfd, 0, -1) == 1;
+}
+
+int imc_front_poll(imapclient *c, int timeout_ms)
+{
+    if (c->dead)
+        return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+    imc_front_flush(c);
+    int w = imc_reader_wait(&c->rd, timeout_ms);
+    if (w == IMAPCLIENT_EINTERRUPTED || w == 0)
+        return w;
+    if (w < 0)
+        return w; /* the caller says what it was waiting for */
+    for (;;) {
+        int rc = imc_core_process(c, NULL);
+        if (rc < 0)
+            return rc;
+        if (imc_reader_partial(&c->rd) || more_ready(c)) {
+            /* a response the server started is read to its end */
+            if ((rc = fill(c, c->opts.timeout_ms)) < 0)
+                return rc;
+            continue;
+        }
+        return 1;
+    }
+}
