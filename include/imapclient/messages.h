@@ -469,6 +469,75 @@ IMAPCLIENT_EXTERN int imapclient_multiappend(imapclient *c, const char *folder,
                                              const imapclient_append_msg *msgs, size_t n,
                                              imapclient_append_result **out);
 
+
+/* ------------------------------------------------------------------ */
+/* Streaming append (beyond the reference)                              */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Where a streamed message's bytes come from: a file descriptor or a read
+ * callback. The message is read while the command goes out, a piece at a
+ * time, so it is never held whole in memory.
+ *
+ * With crlf 0, line ends are normalised as imapclient_append() does (CR,
+ * LF and CRLF all sent as CRLF), which needs one pass to count the bytes
+ * before the literal is announced: the fd must allow pread() (a file),
+ * or the callback source must have rewind. A NUL byte found by that pass
+ * gives IMAPCLIENT_EINVAL before anything is sent. With crlf 1 the bytes
+ * go out as they are, in one pass: you vouch that lines end in CRLF and
+ * that there is no NUL (one found on the way ends the connection, since
+ * the literal cannot be completed honestly).
+ */
+typedef struct imapclient_source {
+    int fd; /**< read from this fd (pread from its current offset, which is
+                 not moved; read() on a pipe with crlf 1), or -1 for read */
+    /** Read up to n bytes into buf: the count, 0 at the end, -1 on error. */
+    long long (*read)(void *payload, char *buf, size_t n);
+    /** Start again from the first byte (0 ok, -1 error); may be NULL. */
+    int (*rewind)(void *payload);
+    void *payload;  /**< passed to read and rewind */
+    uint64_t size;  /**< bytes the source holds: exactly this many are read */
+    int crlf;       /**< 1: send as they are; 0: normalise line ends */
+} imapclient_source;
+
+/**
+ * Append a message read from a source, in bounded memory
+ * (imapclient_append() for messages that should not be loaded whole).
+ *
+ * @param src  where the message comes from; read during the call
+ * @return as imapclient_append(); IMAPCLIENT_EINVAL also for a source
+ *         without fd or read, a size of 0, a NUL byte found before sending,
+ *         or line ends to normalise on a source that cannot be read twice;
+ *         IMAPCLIENT_EIO (and the handle unusable) when the source fails or
+ *         ends early once the literal is on its way
+ */
+IMAPCLIENT_EXTERN int imapclient_append_stream(imapclient *c, const char *folder,
+                                               const imapclient_source *src,
+                                               const char *const *flags,
+                                               const imapclient_datetime *internal_date,
+                                               imapclient_append_result **out);
+
+/** One message for imapclient_multiappend_stream(). */
+typedef struct imapclient_append_source {
+    imapclient_source src;           /**< its bytes */
+    const char *const *flags;        /**< NULL-terminated flags, or NULL: none sent */
+    const imapclient_datetime *date; /**< INTERNALDATE, or NULL: none sent */
+} imapclient_append_source;
+
+/**
+ * MULTIAPPEND (RFC 3502) of messages read from sources: one command, the
+ * messages read one after the other as it goes out, so memory stays
+ * bounded whatever their number and size. Line ends are normalised per
+ * message as its crlf field says.
+ *
+ * @return as imapclient_multiappend() and imapclient_append_stream()
+ */
+IMAPCLIENT_EXTERN int imapclient_multiappend_stream(imapclient *c, const char *folder,
+                                                    const imapclient_append_source *msgs,
+                                                    size_t n,
+                                                    imapclient_append_result **out);
+
 IMAPCLIENT_END_DECLS
+
 
 #endif

@@ -12,110 +12,27 @@
 #include <string.h>
 #include <strings.h>
 
-#define DEFAULT_MAX_LINE    (8u * 1024 * 1024)
-#define DEFAULT_MAX_LITERAL (1024ull * 1024 * 1024)
-
-void imapclient_options_init(imapclient_options *o)
-{
-    memset(o, 0, sizeof *o);
-    o->version = IMAPCLIENT_OPTIONS_VERSION;
-    o->ssl = 1;
-    o->verify_peer = 1;
-    o->check_hostname = 1;
-    o->use_uid = 1;
-    o->normalise_times = 1;
-    o->folder_encode = 1;
-    o->max_line = DEFAULT_MAX_LINE;
-    o->max_literal = DEFAULT_MAX_LITERAL;
-    o->max_depth = 100;
-}
-
-/* ---- handle ---------------------------------------------------------- */
-
-static char *copy_opt(imapclient *c, const char *s)
-{
-    return s ? imc_arena_strdup(c->conn_arena, s) : NULL;
-}
-
-static imapclient *handle_new(const char *host, const imapclient_options *opts)
-{
-    imapclient *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    if (opts)
-        c->opts = *opts;
-    else
-        imapclient_options_init(&c->opts);
-    if (!c->opts.max_line)
-        c->opts.max_line = DEFAULT_MAX_LINE;
-    if (!c->opts.max_literal)
-        c->opts.max_literal = DEFAULT_MAX_LITERAL;
-    c->conn_arena = imc_arena_new();
-    c->scratch = imc_arena_new();
-    c->call_arena = imc_arena_new();
-    c->pend_arena = imc_arena_new();
-    c->caps_arena = imc_arena_new();
-    if (!c->conn_arena || !c->scratch || !c->call_arena || !c->pend_arena ||
-        !c->caps_arena)
-        goto nomem;
-    c->host = imc_arena_strdup(c->conn_arena, host ? host : "");
-    if (!c->host)
-        goto nomem;
-    /* The caller may free its strings once connected: keep copies. */
-    const char **strs[] = {&c->opts.ca_file, &c->opts.ca_path, &c->opts.tls_hostname,
-                           &c->opts.cert_file, &c->opts.key_file};
-    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        if (*strs[i] && !(*strs[i] = copy_opt(c, *strs[i])))
-            goto nomem;
-    imc_parser_init(&c->parser, c->opts.max_depth);
-    imc_cmdbuf_init(&c->cmd);
-    imc_cmdbuf_init(&c->reply);
-    c->on_dead = imc_front_close;
-    c->dead = 1; /* until a transport is attached */
-    c->state = IMAPCLIENT_STATE_LOGOUT;
-    return c;
-nomem:
-    imapclient_free(c);
-    return NULL;
-}
-
 void imapclient_free(imapclient *c)
 {
     if (!c)
         return;
     /* Commands still queued or in flight complete with EABORT, so the
      * non-blocking API's callbacks can release what they hold. */
-    if (c->q_head) {
-        if (!c->dead)
-            imc_abort(c, IMAPCLIENT_EABORT, "handle freed with commands in flight");
-        else
-            while (c->q_head)
-                imc_abort(c, IMAPCLIENT_EABORT, "handle freed");
-    }
+    if (c->q_head && !c->dead)
+        imc_abort(c, IMAPCLIENT_EABORT, "handle freed with commands in flight");
+    while (c->q_head)
+        imc_abort(c, IMAPCLIENT_EABORT, "handle freed");
     imc_idle_forget(c);
     imc_async_free(c);
     imc_transport_close(c->t);
-    imc_reader_free(&c->rd);
-    imc_parser_free(&c->parser);
-    imc_cmdbuf_free(&c->cmd);
-    imc_cmdbuf_free(&c->reply);
-    imc_arena_free(c->conn_arena);
-    imc_arena_free(c->scratch);
-    imc_arena_free(c->call_arena);
-    imc_arena_free(c->pend_arena);
-    imc_arena_free(c->caps_arena);
-    free(c->pend);
-    free(c);
+    c->t = NULL;
+    imc_handle_destroy(c);
 }
 
 static int attach(imapclient *c, imc_transport *t)
 {
-    c->t = t;
-    if (imc_reader_init(&c->rd, t, c->opts.max_line, c->opts.max_literal) < 0)
-        return imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory");
-    c->dead = 0;
-    c->state = IMAPCLIENT_STATE_NOT_AUTHENTICATED;
-    return imc_front_greeting(c);
+    int rc = imc_front_attach(c, t);
+    return rc ? rc : imc_front_greeting(c);
 }
 
 int imapclient_connect(const char *host, const imapclient_options *opts, imapclient **out)
@@ -125,7 +42,7 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
     *out = NULL;
     if (!host || (opts && opts->version != IMAPCLIENT_OPTIONS_VERSION))
         return IMAPCLIENT_EINVAL;
-    imapclient *c = handle_new(host, opts);
+    imapclient *c = imc_handle_new(host, opts);
     if (!c)
         return IMAPCLIENT_ENOMEM;
     *out = c;
@@ -166,7 +83,7 @@ int imapclient_connect_scripted(const char *script, const imapclient_options *op
     *out = NULL;
     if (!script || (opts && opts->version != IMAPCLIENT_OPTIONS_VERSION))
         return IMAPCLIENT_EINVAL;
-    imapclient *c = handle_new("scripted", opts);
+    imapclient *c = imc_handle_new("scripted", opts);
     if (!c)
         return IMAPCLIENT_ENOMEM;
     *out = c;

@@ -161,12 +161,12 @@ static int is_macro(const char *s)
     return !strcasecmp(s, "ALL") || !strcasecmp(s, "FAST") || !strcasecmp(s, "FULL");
 }
 
+/* Check the arguments and build the command (the state is checked by the
+ * caller: now for the blocking calls, when it goes out for the others). */
 static int start_fetch(imapclient *c, const char *messages, const char *const *data,
                        const char *const *modifiers, idset *set)
 {
     int rc;
-    if ((rc = imc_require_selected(c, "fetch")))
-        return rc;
     if (!messages || !imapclient_seqset_valid(messages))
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: invalid message set \"%.60s\"",
                         messages ? messages : "(null)");
@@ -333,6 +333,50 @@ static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
     return 1;
 }
 
+/* The plain form as one command object, for both fronts. */
+typedef struct plain_op {
+    imc_request rq; /* first */
+    plain_state st;
+} plain_op;
+
+static void plain_done(imapclient *c, imc_request *rq)
+{
+    plain_op *op = (plain_op *)rq;
+    free(op->st.set.r);
+    op->st.set.r = NULL;
+    if (rq->rc) {
+        imapclient_fetch_result_free(&op->st.f->pub);
+    } else {
+        op->st.f->pub.msgs = op->st.f->msgs;
+        rq->out = &op->st.f->pub;
+    }
+    op->st.f = NULL;
+}
+
+/* Build the command and op's state; 0 or a status (nothing built). */
+static int plain_build(imapclient *c, const char *messages, const char *const *data,
+                       const char *const *modifiers, plain_op *op)
+{
+    fetch_impl *f = calloc(1, sizeof *f);
+    if (!f || !(f->arena = imc_arena_new())) {
+        free(f);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    op->st.f = f;
+    int rc = start_fetch(c, messages, data, modifiers, &op->st.set);
+    if (rc) {
+        free(op->st.set.r);
+        imapclient_fetch_result_free(&f->pub);
+        op->st.f = NULL;
+        return rc;
+    }
+    op->rq.on_untagged = on_fetch_plain;
+    op->rq.ud = &op->st;
+    op->rq.arena = f->arena;
+    op->rq.on_done = plain_done;
+    return 0;
+}
+
 int imapclient_fetch(imapclient *c, const char *messages, const char *const *data,
                      const char *const *modifiers, imapclient_fetch_result **out)
 {
@@ -343,26 +387,65 @@ int imapclient_fetch(imapclient *c, const char *messages, const char *const *dat
         return rc;
     if (!out)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: out is NULL");
-    plain_state st = {0};
-    fetch_impl *f = calloc(1, sizeof *f);
-    if (!f || !(f->arena = imc_arena_new())) {
-        free(f);
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    }
-    st.f = f;
-    rc = start_fetch(c, messages, data, modifiers, &st.set);
-    if (rc == 0) {
-        imc_request rq = {.on_untagged = on_fetch_plain, .ud = &st, .arena = f->arena};
-        rc = imc_run(c, &rq);
-    }
-    free(st.set.r);
-    if (rc) {
-        imapclient_fetch_result_free(&f->pub);
+    if ((rc = imc_require_selected(c, "fetch")))
+        return rc;
+    plain_op op = {0};
+    if ((rc = plain_build(c, messages, data, modifiers, &op)))
+        return rc;
+    if ((rc = imc_run(c, &op.rq))) {
+        if (op.st.f) /* never completed */
+            imapclient_fetch_result_free(&op.st.f->pub);
+        free(op.st.set.r);
         return rc;
     }
-    f->pub.msgs = f->msgs;
-    *out = &f->pub;
+    *out = op.rq.out;
     return 0;
+}
+
+static int fetch_check(imapclient *c, imc_request *rq)
+{
+    return imc_require_selected(c, "fetch");
+}
+
+/* FETCH and STORE: no EXPUNGE while they run; by sequence number only
+ * when nothing in flight may expunge (RFC 3501 5.5). */
+static unsigned fetch_pipe(const imapclient *c)
+{
+    return IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+}
+
+static void plain_op_free(imc_request *rq)
+{
+    plain_op *op = (plain_op *)rq;
+    if (op->st.f)
+        imapclient_fetch_result_free(&op->st.f->pub);
+    free(op->st.set.r);
+    free(op);
+}
+
+static void fetch_result_free(void *r)
+{
+    imapclient_fetch_result_free(r);
+}
+
+int imapclient_start_fetch(imapclient *c, const char *messages, const char *const *data,
+                           const char *const *modifiers, imapclient_done_cb cb, void *user,
+                           uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    plain_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = plain_build(c, messages, data, modifiers, op))) {
+        free(op);
+        return rc;
+    }
+    op->rq.check = fetch_check;
+    op->rq.pipe = fetch_pipe(c);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free, plain_op_free,
+                            cb, user, id);
 }
 
 const imapclient_value *imapclient_message_item(const imapclient_message *m,
@@ -471,6 +554,47 @@ static int sink_data(void *ud, const char *p, size_t n)
     return st->sink(st->payload, st->seq, st->name, p, n);
 }
 
+/* The streaming form as one command object. */
+typedef struct each_op {
+    imc_request rq; /* first */
+    each_state st;
+} each_op;
+
+static void each_done(imapclient *c, imc_request *rq)
+{
+    each_op *op = (each_op *)rq;
+    free(op->st.set.r);
+    op->st.set.r = NULL;
+    if (rq->rc == 0 && rq->lit_failed)
+        rq->rc = imc_fail(c, IMAPCLIENT_ERROR, "fetch: the sink refused data");
+    if (rq->rc == 0 && op->st.stopped)
+        rq->rc = op->st.stopped;
+}
+
+static int each_build(imapclient *c, const char *messages, const char *const *data,
+                      const char *const *modifiers, imapclient_message_cb msg_cb,
+                      imapclient_sink_cb sink, size_t sink_min, void *payload, each_op *op)
+{
+    if (!msg_cb)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
+    op->st = (each_state){
+        .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
+    int rc = start_fetch(c, messages, data, modifiers, &op->st.set);
+    if (rc) {
+        free(op->st.set.r);
+        op->st.set.r = NULL;
+        return rc;
+    }
+    op->rq.on_untagged = on_fetch_each;
+    op->rq.ud = &op->st;
+    op->rq.on_done = each_done;
+    if (sink) {
+        op->rq.lit_divert = divert_literal;
+        op->rq.lit_data = sink_data;
+    }
+    return 0;
+}
+
 int imapclient_fetch_each(imapclient *c, const char *messages, const char *const *data,
                           const char *const *modifiers, imapclient_message_cb msg_cb,
                           imapclient_sink_cb sink, size_t sink_min, void *payload)
@@ -480,21 +604,40 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
         return rc;
     if (!msg_cb)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
-    each_state st = {
-        .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
-    rc = start_fetch(c, messages, data, modifiers, &st.set);
-    if (rc == 0) {
-        imc_request rq = {.on_untagged = on_fetch_each, .ud = &st};
-        if (sink) {
-            rq.lit_divert = divert_literal;
-            rq.lit_data = sink_data;
-        }
-        rc = imc_run(c, &rq);
-        if (rc == 0 && rq.lit_failed)
-            rc = imc_fail(c, IMAPCLIENT_ERROR, "fetch: the sink refused data");
-    }
-    free(st.set.r);
-    if (rc == 0 && st.stopped)
-        return st.stopped;
+    if ((rc = imc_require_selected(c, "fetch")))
+        return rc;
+    each_op op = {0};
+    if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload, &op)))
+        return rc;
+    rc = imc_run(c, &op.rq);
+    free(op.st.set.r);
     return rc;
+}
+
+static void each_op_free(imc_request *rq)
+{
+    free(((each_op *)rq)->st.set.r);
+    free(rq);
+}
+
+int imapclient_start_fetch_each(imapclient *c, const char *messages,
+                                const char *const *data, const char *const *modifiers,
+                                imapclient_message_cb msg_cb, imapclient_sink_cb sink,
+                                size_t sink_min, void *payload, imapclient_done_cb cb,
+                                void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    each_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload, op))) {
+        free(op);
+        return rc;
+    }
+    op->rq.check = fetch_check;
+    op->rq.pipe = fetch_pipe(c);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH_EACH, NULL, each_op_free, cb,
+                            user, id);
 }

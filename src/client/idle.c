@@ -26,6 +26,12 @@ static long long now_ms(void)
 typedef struct idle_run {
     imc_request rq; /* first: c->idle_rq points here */
     int idling;     /* the server sent "+" */
+    /* started without waiting: the completions to deliver */
+    int async;
+    imapclient_done_cb cb, done_cb;
+    void *user, *done_user;
+    uint64_t id, done_id;
+    int done_asked; /* imapclient_start_idle_done() was called */
     /* A malformed response met in the current phase (start, check or
      * done): reported once that phase is over. */
     int malformed;
@@ -37,13 +43,32 @@ static idle_run *run_of(imapclient *c)
     return (idle_run *)c->idle_rq;
 }
 
+static void enter_idle(imapclient *c, idle_run *run)
+{
+    if (c->state != IMAPCLIENT_STATE_IDLE)
+        c->idle_prev = c->state;
+    imc_set_state(c, IMAPCLIENT_STATE_IDLE);
+    c->idle_since_ms = now_ms();
+}
+
 static int on_continue(imapclient *c, const imapclient_response *r, void *ud)
 {
     idle_run *run = ud;
-    if (!run->idling) {
-        run->idling = 1;
+    if (run->idling)
+        return 1;
+    run->idling = 1;
+    if (!run->async) {
         c->stop = 1; /* imapclient_idle() returns */
+        return 1;
     }
+    /* the server is idling: no answer is due until DONE */
+    run->rq.quiet = 1;
+    enter_idle(c, run);
+    int malformed = run->malformed;
+    run->malformed = 0;
+    imc_async_deliver(c, IMAPCLIENT_OP_IDLE, run->id, run->cb, run->user,
+                      malformed ? imc_fail(c, IMAPCLIENT_EPROTOCOL, "%s", run->msg) : 0,
+                      r->text, NULL, NULL);
     return 1; /* nothing to send: DONE comes from idle_done */
 }
 
@@ -66,9 +91,48 @@ static void on_done(imapclient *c, imc_request *rq)
         imc_set_state(c, c->idle_prev);
 }
 
+static void responses_free(void *r)
+{
+    imapclient_responses_free(r);
+}
+
+/* Started without waiting: the IDLE command completed. Before "+" that is
+ * the IDLE completion (refused); after it, the IDLE_DONE one, with every
+ * kept untagged response (also when the server ended IDLE itself). */
+static void async_complete(imapclient *c, imc_request *rq)
+{
+    idle_run *run = (idle_run *)rq;
+    if (c->idle_rq == rq)
+        c->idle_rq = NULL;
+    int rc = rq->rc;
+    if (!run->idling) {
+        if (rc == 0 && imc_done_ok(rq))
+            rc = imc_fail(c, IMAPCLIENT_EPROTOCOL,
+                          "IDLE: completed without a continuation request: OK %s",
+                          rq->done->text);
+        imc_async_deliver(c, IMAPCLIENT_OP_IDLE, run->id, run->cb, run->user, rc,
+                          rq->done ? rq->done->text : "", NULL, NULL);
+        free(run);
+        return;
+    }
+    const char *text = rq->done ? rq->done->text : "";
+    imapclient_responses *res = NULL;
+    if (rc == 0 && run->malformed)
+        rc = imc_fail(c, IMAPCLIENT_EPROTOCOL, "%s", run->msg);
+    if (rc == 0 && !c->dead)
+        rc = imc_take_pending(c, &res, text);
+    imc_async_deliver(c, IMAPCLIENT_OP_IDLE_DONE, run->done_asked ? run->done_id : run->id,
+                      run->done_asked ? run->done_cb : run->cb,
+                      run->done_asked ? run->done_user : run->user, rc, text, res,
+                      responses_free);
+    free(run);
+}
+
 void imc_idle_forget(imapclient *c)
 {
-    free(c->idle_rq);
+    /* an IDLE started without waiting frees itself when it completes */
+    if (c->idle_rq && !((idle_run *)c->idle_rq)->async)
+        free(c->idle_rq);
     c->idle_rq = NULL;
 }
 
@@ -82,6 +146,11 @@ static int idle_call_begin(imapclient *c, const char *call)
         return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
     if (c->state != IMAPCLIENT_STATE_IDLE || !c->idle_rq)
         return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "%s: not in IDLE", call);
+    if (((idle_run *)c->idle_rq)->async)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "%s: IDLE was started without waiting: end it with "
+                        "imapclient_start_idle_done()",
+                        call);
     return 0;
 }
 
@@ -128,6 +197,68 @@ static int start_idle(imapclient *c)
     imc_set_state(c, IMAPCLIENT_STATE_IDLE);
     c->idle_since_ms = now_ms();
     return report(c, run, "");
+}
+
+static int idle_check_async(imapclient *c, imc_request *rq)
+{
+    int rc = imc_require_auth(c, "idle");
+    return rc ? rc : imc_require_cap(c, "IDLE", "idle");
+}
+
+int imapclient_start_idle(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (c->idle_rq)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "idle: IDLE already started");
+    idle_run *run = calloc(1, sizeof *run);
+    if (!run)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    run->async = 1;
+    run->cb = cb;
+    run->user = user;
+    run->id = imc_async_next_id(c);
+    run->rq.on_continue = on_continue;
+    run->rq.on_malformed = on_malformed;
+    run->rq.on_done = on_done;
+    run->rq.check = idle_check_async;
+    run->rq.ud = run;
+    run->rq.complete = async_complete;
+    imc_begin(c, "IDLE");
+    if ((rc = imc_core_submit(c, &run->rq))) {
+        free(run);
+        return rc;
+    }
+    c->idle_rq = &run->rq;
+    if (id)
+        *id = run->id;
+    return 0;
+}
+
+int imapclient_start_idle_done(imapclient *c, imapclient_done_cb cb, void *user,
+                               uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    idle_run *run = run_of(c);
+    if (!run || !run->async || !run->idling || run->done_asked)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "idle_done: no IDLE started with imapclient_start_idle() is "
+                        "running");
+    run->done_asked = 1;
+    run->done_cb = cb;
+    run->done_user = user;
+    run->done_id = imc_async_next_id(c);
+    run->rq.quiet = 0; /* the completion is due now */
+    run->malformed = 0;
+    imc_put_raw(&c->reply, "DONE\r\n");
+    c->reply_sent = 0;
+    imc_log_sent(c, "DONE", 4, 0);
+    if (id)
+        *id = run->done_id;
+    return 0;
 }
 
 /* Send DONE and read to the IDLE completion; untagged responses are kept.

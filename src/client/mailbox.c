@@ -39,6 +39,70 @@ static int on_collect(imapclient *c, const imapclient_response *r, void *ud)
     return 1;
 }
 
+/* EXPUNGE / UID EXPUNGE as one command object, for both fronts. */
+typedef struct expunge_op {
+    imc_request rq; /* first */
+    collect_state st;
+    imapclient_responses *res; /* NULL when not wanted */
+    int uid;                   /* UID EXPUNGE */
+} expunge_op;
+
+static void expunge_done(imapclient *c, imc_request *rq)
+{
+    expunge_op *op = (expunge_op *)rq;
+    collect_state *st = &op->st;
+    imapclient_responses *res = op->res;
+    int rc = rq->rc;
+    if (rc == 0 && res) {
+        res->text = imc_arena_strdup(st->a, imc_msg_done_text(rq));
+        res->items = imc_arena_calloc(st->a, st->n ? st->n : 1, sizeof *res->items);
+        if (!res->text || !res->items) {
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        } else {
+            if (st->n)
+                memcpy(res->items, st->items, st->n * sizeof *res->items);
+            res->count = st->n;
+        }
+    }
+    free(st->items);
+    st->items = NULL;
+    if (rc)
+        imapclient_responses_free(res);
+    else
+        rq->out = res;
+    op->res = NULL;
+    rq->rc = rc;
+}
+
+static int expunge_build(imapclient *c, const char *call, const char *messages, int want,
+                         expunge_op *op)
+{
+    int rc;
+    if (messages && (rc = imc_msg_check_set(c, call, messages)))
+        return rc;
+    if (want) {
+        if (!(op->res = imc_responses_new()))
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        op->st.a = imc_responses_arena(op->res);
+    }
+    if (messages) {
+        imc_begin(c, "UID EXPUNGE ");
+        imc_put_raw(&c->cmd, messages);
+    } else {
+        imc_begin(c, "EXPUNGE");
+    }
+    op->rq.on_untagged = want ? on_collect : NULL;
+    op->rq.ud = &op->st;
+    op->rq.on_done = expunge_done;
+    return 0;
+}
+
+static void expunge_op_clear(expunge_op *op)
+{
+    free(op->st.items);
+    imapclient_responses_free(op->res);
+}
+
 static int do_expunge(imapclient *c, const char *call, const char *messages,
                       imapclient_responses **out)
 {
@@ -52,40 +116,60 @@ static int do_expunge(imapclient *c, const char *call, const char *messages,
             (rc = imc_require_cap(c, "UIDPLUS", call)))
             return rc;
     }
-    imapclient_responses *res = NULL;
-    collect_state st = {0};
-    if (out) {
-        if (!(res = imc_responses_new()))
-            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        st.a = imc_responses_arena(res);
-    }
-    if (messages) {
-        imc_begin(c, "UID EXPUNGE ");
-        imc_put_raw(&c->cmd, messages);
-    } else {
-        imc_begin(c, "EXPUNGE");
-    }
-    imc_request rq = {.on_untagged = out ? on_collect : NULL, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (rc == 0 && res) {
-        res->text = imc_arena_strdup(st.a, imc_msg_done_text(&rq));
-        res->items = imc_arena_calloc(st.a, st.n ? st.n : 1, sizeof *res->items);
-        if (!res->text || !res->items) {
-            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        } else {
-            if (st.n)
-                memcpy(res->items, st.items, st.n * sizeof *res->items);
-            res->count = st.n;
-        }
-    }
-    free(st.items);
-    if (rc) {
-        imapclient_responses_free(res);
+    expunge_op op = {0};
+    if ((rc = expunge_build(c, call, messages, out != NULL, &op)))
+        return rc;
+    if ((rc = imc_run(c, &op.rq))) {
+        expunge_op_clear(&op); /* when it never completed */
         return rc;
     }
     if (out)
-        *out = res;
+        *out = op.rq.out;
     return 0;
+}
+
+static int expunge_check(imapclient *c, imc_request *rq)
+{
+    expunge_op *op = (expunge_op *)rq;
+    int rc = imc_require_writable(c, "expunge");
+    if (!rc && op->uid)
+        rc = imc_require_cap(c, "UIDPLUS", "expunge");
+    return rc;
+}
+
+static void expunge_op_free(imc_request *rq)
+{
+    expunge_op_clear((expunge_op *)rq);
+    free(rq);
+}
+
+static void responses_free(void *p)
+{
+    imapclient_responses_free(p);
+}
+
+int imapclient_start_expunge(imapclient *c, const char *messages, imapclient_done_cb cb,
+                             void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (messages && !c->opts.use_uid)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "expunge: cannot EXPUNGE by id when not using "
+                        "UIDs (use_uid is off)");
+    expunge_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    op->uid = messages != NULL;
+    if ((rc = expunge_build(c, "expunge", messages, 1, op))) {
+        expunge_op_clear(op);
+        free(op);
+        return rc;
+    }
+    op->rq.check = expunge_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_EXPUNGE, responses_free,
+                            expunge_op_free, cb, user, id);
 }
 
 int imapclient_expunge(imapclient *c, const char *messages, imapclient_responses **out)
@@ -178,6 +262,61 @@ void imapclient_copy_result_free(imapclient_copy_result *r)
     imc_msg_result_free(r);
 }
 
+/* COPY / MOVE as one command object, for both fronts. */
+typedef struct copy_op {
+    imc_request rq; /* first */
+    copy_state st;
+    int is_move;
+} copy_op;
+
+static void copy_done(imapclient *c, imc_request *rq)
+{
+    copy_op *op = (copy_op *)rq;
+    copy_state *st = &op->st;
+    int rc = rq->rc;
+    if (rc == 0 && st->res) {
+        imc_arena *a = imc_msg_result_arena(st->res);
+        st->res->text = imc_arena_strdup(a, imc_msg_done_text(rq));
+        if (!st->res->text)
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        else if (rq->done->code && !strcmp(rq->done->code, "COPYUID"))
+            rc = read_copyuid(c, st, rq->done);
+    }
+    if (rc)
+        imc_msg_result_free(st->res);
+    else
+        rq->out = st->res;
+    st->res = NULL;
+    rq->rc = rc;
+}
+
+static int copy_build(imapclient *c, const char *call, const char *verb,
+                      const char *messages, const char *folder, int want, copy_op *op)
+{
+    int rc;
+    if ((rc = imc_msg_check_set(c, call, messages)))
+        return rc;
+    const char *name;
+    if ((rc = imc_msg_folder_name(c, call, folder, &name)))
+        return rc;
+    if (want && !(op->st.res = imc_msg_result_new(sizeof *op->st.res)))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    op->is_move = !strcmp(verb, "MOVE");
+    if (c->opts.use_uid) {
+        imc_begin(c, "UID ");
+        imc_put_raw(&c->cmd, verb);
+    } else {
+        imc_begin(c, verb);
+    }
+    imc_put_sp(&c->cmd);
+    imc_put_raw(&c->cmd, messages);
+    imc_msg_put_folder(c, name);
+    op->rq.on_untagged = on_copy;
+    op->rq.ud = &op->st;
+    op->rq.on_done = copy_done;
+    return 0;
+}
+
 static int copy_or_move(imapclient *c, const char *call, const char *verb,
                         const char *messages, const char *folder,
                         imapclient_copy_result **out)
@@ -190,40 +329,71 @@ static int copy_or_move(imapclient *c, const char *call, const char *verb,
         return rc;
     if (is_move && (rc = imc_require_cap(c, "MOVE", call)))
         return rc;
-    if ((rc = imc_msg_check_set(c, call, messages)))
+    copy_op op = {0};
+    if ((rc = copy_build(c, call, verb, messages, folder, out != NULL, &op)))
         return rc;
-    const char *name;
-    if ((rc = imc_msg_folder_name(c, call, folder, &name)))
-        return rc;
-    copy_state st = {0};
-    if (out && !(st.res = imc_msg_result_new(sizeof *st.res)))
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if (c->opts.use_uid) {
-        imc_begin(c, "UID ");
-        imc_put_raw(&c->cmd, verb);
-    } else {
-        imc_begin(c, verb);
-    }
-    imc_put_sp(&c->cmd);
-    imc_put_raw(&c->cmd, messages);
-    imc_msg_put_folder(c, name);
-    imc_request rq = {.on_untagged = on_copy, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (rc == 0 && st.res) {
-        imc_arena *a = imc_msg_result_arena(st.res);
-        st.res->text = imc_arena_strdup(a, imc_msg_done_text(&rq));
-        if (!st.res->text)
-            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        else if (rq.done->code && !strcmp(rq.done->code, "COPYUID"))
-            rc = read_copyuid(c, &st, rq.done);
-    }
-    if (rc) {
-        imc_msg_result_free(st.res);
+    if ((rc = imc_run(c, &op.rq))) {
+        imc_msg_result_free(op.st.res); /* when it never completed */
         return rc;
     }
     if (out)
-        *out = st.res;
+        *out = op.rq.out;
     return 0;
+}
+
+static int copy_check(imapclient *c, imc_request *rq)
+{
+    copy_op *op = (copy_op *)rq;
+    if (!op->is_move)
+        return imc_require_selected(c, "copy");
+    int rc = imc_require_writable(c, "move");
+    return rc ? rc : imc_require_cap(c, "MOVE", "move");
+}
+
+static void copy_op_free(imc_request *rq)
+{
+    imc_msg_result_free(((copy_op *)rq)->st.res);
+    free(rq);
+}
+
+static void copy_result_free(void *p)
+{
+    imapclient_copy_result_free(p);
+}
+
+static int start_copy(imapclient *c, const char *call, const char *verb,
+                      const char *messages, const char *folder, imapclient_done_cb cb,
+                      void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    copy_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = copy_build(c, call, verb, messages, folder, 1, op))) {
+        copy_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = copy_check;
+    /* COPY may share the wire (by UID, or by number while nothing in
+     * flight expunges); MOVE expunges, so it goes alone. */
+    if (!op->is_move)
+        op->rq.pipe = IMC_PIPE_FREE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_COPY, copy_result_free, copy_op_free,
+                            cb, user, id);
+}
+
+int imapclient_start_copy(imapclient *c, const char *messages, const char *folder,
+                          imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    return start_copy(c, "copy", "COPY", messages, folder, cb, user, id);
+}
+
+int imapclient_start_move(imapclient *c, const char *messages, const char *folder,
+                          imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    return start_copy(c, "move", "MOVE", messages, folder, cb, user, id);
 }
 
 int imapclient_copy(imapclient *c, const char *messages, const char *folder,
@@ -253,8 +423,8 @@ void imapclient_append_result_free(imapclient_append_result *r)
 
 /* resp-code-apnd = "APPENDUID" SP nz-number SP append-uid, where
  * append-uid is a uid-set for MULTIAPPEND (RFC 4315 section 3). */
-static int append_result(imapclient *c, const imc_request *rq,
-                         imapclient_append_result **out)
+int imc_msg_append_result(imapclient *c, const imc_request *rq,
+                          imapclient_append_result **out)
 {
     imapclient_append_result *res = imc_msg_result_new(sizeof *res);
     if (!res)
@@ -302,6 +472,12 @@ static int check_msg(imapclient *c, const char *call, const char *data, size_t l
         return imc_fail(c, IMAPCLIENT_EINVAL,
                         "%s: the message holds a NUL byte, which a literal cannot carry",
                         call);
+    return imc_msg_check_flags_date(c, call, flags, date);
+}
+
+int imc_msg_check_flags_date(imapclient *c, const char *call, const char *const *flags,
+                             const imapclient_datetime *date)
+{
     int rc = imc_msg_check_flags(c, call, flags);
     if (rc)
         return rc;
@@ -367,7 +543,7 @@ int imapclient_append(imapclient *c, const char *folder, const char *msg, size_t
     imc_request rq = {0};
     if ((rc = imc_run(c, &rq)))
         return rc;
-    return out ? append_result(c, &rq, out) : 0;
+    return out ? imc_msg_append_result(c, &rq, out) : 0;
 }
 
 int imapclient_multiappend(imapclient *c, const char *folder,
@@ -405,5 +581,5 @@ int imapclient_multiappend(imapclient *c, const char *folder,
     imc_request rq = {0};
     if ((rc = imc_run(c, &rq)))
         return rc;
-    return out ? append_result(c, &rq, out) : 0;
+    return out ? imc_msg_append_result(c, &rq, out) : 0;
 }

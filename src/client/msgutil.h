@@ -76,4 +76,12 @@ uint32_t *imc_u32vec_copy(const imc_u32vec *v, imc_arena *a);
 /* The text of the tagged completion (in call_arena) or "". */
 const char *imc_msg_done_text(const imc_request *rq);
 
+/* An APPEND's result from its completion (text and APPENDUID). */
+int imc_msg_append_result(imapclient *c, const imc_request *rq,
+                          imapclient_append_result **out);
+
+/* Check one message's flags and date before anything is sent. */
+int imc_msg_check_flags_date(imapclient *c, const char *call, const char *const *flags,
+                             const imapclient_datetime *date);
+
 #endif

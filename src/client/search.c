@@ -230,15 +230,41 @@ static int ids_result(imapclient *c, ids_state *st, imapclient_ids **out)
     return 0;
 }
 
+/* SEARCH or SORT as one command object, for both fronts. */
+typedef struct ids_op {
+    imc_request rq; /* first */
+    ids_state st;
+} ids_op;
+
+static void ids_done(imapclient *c, imc_request *rq)
+{
+    ids_op *op = (ids_op *)rq;
+    int rc = criteria_error(c, rq->rc, rq);
+    imapclient_ids *res = NULL;
+    if (rc == 0)
+        rc = ids_result(c, &op->st, &res);
+    imc_u32vec_free(&op->st.ids);
+    rq->rc = rc;
+    rq->out = res;
+}
+
+static void ids_op_init(ids_op *op, const char *name)
+{
+    op->st = (ids_state){.name = name};
+    op->rq.on_untagged = on_ids;
+    op->rq.ud = &op->st;
+    op->rq.on_done = ids_done;
+}
+
 /* Send the built SEARCH or SORT command and collect its ids. */
 static int run_ids(imapclient *c, const char *name, imapclient_ids **out)
 {
-    ids_state st = {.name = name};
-    imc_request rq = {.on_untagged = on_ids, .ud = &st};
-    int rc = criteria_error(c, imc_run(c, &rq), &rq);
+    ids_op op = {0};
+    ids_op_init(&op, name);
+    int rc = imc_run(c, &op.rq);
+    imc_u32vec_free(&op.st.ids); /* when it never completed */
     if (rc == 0)
-        rc = ids_result(c, &st, out);
-    imc_u32vec_free(&st.ids);
+        *out = op.rq.out;
     return rc;
 }
 
@@ -247,17 +273,13 @@ void imapclient_ids_free(imapclient_ids *ids)
     imc_msg_result_free(ids);
 }
 
-/* The common part of search, search_raw and gmail_search. */
-static int do_search(imapclient *c, const char *call, const char *const *criteria,
-                     const char *raw, const char *charset, imapclient_ids **out)
+/* Check the arguments and build SEARCH into c->cmd. may_wait: the
+ * capabilities may be asked for (to know LITERAL+ before a literal); a
+ * call that does not wait uses what is known. */
+static int search_build(imapclient *c, const char *call, const char *const *criteria,
+                        const char *raw, const char *charset, int may_wait)
 {
-    if (!out)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: out is NULL", call);
-    *out = NULL;
-    int rc = imc_require_selected(c, call);
-    if (rc)
-        return rc;
-    int literal = 0;
+    int rc, literal = 0;
     if (raw) {
         if (!*raw)
             return imc_fail(c, IMAPCLIENT_EINVALID_CRITERIA, "%s: no criteria specified",
@@ -268,7 +290,7 @@ static int do_search(imapclient *c, const char *call, const char *const *criteri
         return rc;
     }
     /* Know LITERAL+ before sending a literal (as the reference asks first). */
-    if ((literal || (charset && imc_astring_form(charset, strlen(charset)) == 2)) &&
+    if (may_wait && (literal || (charset && imc_astring_form(charset, strlen(charset)) == 2)) &&
         (rc = imc_caps_ensure(c)))
         return rc;
     imc_begin(c, c->opts.use_uid ? "UID SEARCH" : "SEARCH");
@@ -282,7 +304,58 @@ static int do_search(imapclient *c, const char *call, const char *const *criteri
     } else {
         criteria_put(c, criteria);
     }
+    return 0;
+}
+
+/* The common part of search, search_raw and gmail_search. */
+static int do_search(imapclient *c, const char *call, const char *const *criteria,
+                     const char *raw, const char *charset, imapclient_ids **out)
+{
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: out is NULL", call);
+    *out = NULL;
+    int rc = imc_require_selected(c, call);
+    if (rc || (rc = search_build(c, call, criteria, raw, charset, 1)))
+        return rc;
     return run_ids(c, "SEARCH", out);
+}
+
+static int search_check(imapclient *c, imc_request *rq)
+{
+    return imc_require_selected(c, "search");
+}
+
+static void ids_op_free(imc_request *rq)
+{
+    imc_u32vec_free(&((ids_op *)rq)->st.ids);
+    free(rq);
+}
+
+static void ids_free(void *p)
+{
+    imapclient_ids_free(p);
+}
+
+int imapclient_start_search(imapclient *c, const char *const *criteria, const char *charset,
+                            imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    ids_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = search_build(c, "search", criteria, NULL, charset, 0))) {
+        free(op);
+        return rc;
+    }
+    ids_op_init(op, "SEARCH");
+    op->rq.check = search_check;
+    /* SEARCH: no EXPUNGE while it runs; by sequence number only when
+     * nothing in flight may expunge (RFC 3501 5.5). */
+    op->rq.pipe = IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_SEARCH, ids_free, ids_op_free, cb, user,
+                            id);
 }
 
 int imapclient_search(imapclient *c, const char *const *criteria, const char *charset,

@@ -155,48 +155,37 @@ static int on_select(imapclient *c, const imapclient_response *r, void *ud)
     return 0;
 }
 
-int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
-                             imapclient_select_info **out)
-{
-    static const char call[] = "select_folder";
-    if (out)
-        *out = NULL;
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
-    if ((rc = imc_require_auth(c, call)))
-        return rc;
-    const char *name;
-    if ((rc = imc_folder_encode(c, call, folder, &name)))
-        return rc;
-    imapclient_select_info *info = imc_result_new(sizeof *info);
-    if (!info)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    select_state st = {.a = imc_result_arena(info), .info = info};
-    imc_begin(c, readonly ? "EXAMINE" : "SELECT");
-    imc_put_sp(&c->cmd);
-    imc_put_astring(&c->cmd, name, strlen(name));
-    imc_request rq = {.on_untagged = on_select, .ud = &st};
-    rc = imc_run(c, &rq);
+/* SELECT / EXAMINE as one command object, for both fronts. */
+typedef struct select_op {
+    imc_request rq; /* first */
+    select_state st;
+    int readonly;
+} select_op;
 
-    /* The server's answer decides the state, whatever happened here: after
-     * OK a folder is selected; a refused SELECT leaves none selected
-     * (RFC 3501 6.3.1). BAD means the command was not run at all. */
-    if (rq.result && !strcmp(rq.result, "OK")) {
+/* The server's answer decides the state, whatever happened here: after OK
+ * a folder is selected; a refused SELECT leaves none selected (RFC 3501
+ * 6.3.1). BAD means the command was not run at all. */
+static void select_done(imapclient *c, imc_request *rq)
+{
+    select_op *op = (select_op *)rq;
+    select_state *st = &op->st;
+    imapclient_select_info *info = st->info;
+    int rc = rq->rc;
+    if (rq->result && !strcmp(rq->result, "OK")) {
         imc_set_state(c, IMAPCLIENT_STATE_SELECTED);
-        const imapclient_response *d = rq.done;
+        const imapclient_response *d = rq->done;
         if (!rc && d->code && strcmp(d->code, "CAPABILITY") && strcmp(d->code, "ALERT") &&
-            record(c, &st, d->code, d->code_args) < 0)
+            record(c, st, d->code, d->code_args) < 0)
             rc = IMAPCLIENT_ENOMEM;
-        if (readonly)
+        if (op->readonly)
             info->read_only = 1;
         c->readonly = info->read_only;
-    } else if (rq.result && !strcmp(rq.result, "NO")) {
+    } else if (rq->result && !strcmp(rq->result, "NO")) {
         imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
     }
     if (!rc) {
-        info->items = imc_arena_calloc(st.a, st.n ? st.n : 1, sizeof *info->items);
-        info->text = imc_arena_strdup(st.a, rq.done->text);
+        info->items = imc_arena_calloc(st->a, st->n ? st->n : 1, sizeof *info->items);
+        info->text = imc_arena_strdup(st->a, rq->done->text);
         static const char *const none[] = {NULL};
         if (!info->flags)
             info->flags = none;
@@ -205,21 +194,102 @@ int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
         if (!info->items || !info->text) {
             rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         } else {
-            if (st.n)
-                memcpy((void *)info->items, st.v, st.n * sizeof *st.v);
-            info->count = st.n;
+            if (st->n)
+                memcpy((void *)info->items, st->v, st->n * sizeof *st->v);
+            info->count = st->n;
         }
     }
-    free(st.v);
+    free(st->v);
+    st->v = NULL;
     if (rc) {
         imc_result_free(info);
+        info = NULL;
+    }
+    st->info = NULL;
+    rq->rc = rc;
+    rq->out = info;
+}
+
+static int select_check(imapclient *c, imc_request *rq)
+{
+    return imc_require_auth(c, "select_folder");
+}
+
+/* Build the command into c->cmd and op; 0 or a status (nothing built). */
+static int select_build(imapclient *c, const char *folder, int readonly, select_op *op)
+{
+    const char *name;
+    int rc = imc_folder_encode(c, "select_folder", folder, &name);
+    if (rc)
+        return rc;
+    imapclient_select_info *info = imc_result_new(sizeof *info);
+    if (!info)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    op->st = (select_state){.a = imc_result_arena(info), .info = info};
+    op->readonly = readonly;
+    op->rq.on_untagged = on_select;
+    op->rq.ud = &op->st;
+    op->rq.on_done = select_done;
+    imc_begin(c, readonly ? "EXAMINE" : "SELECT");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, name, strlen(name));
+    return 0;
+}
+
+int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
+                             imapclient_select_info **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, "select_folder")))
+        return rc;
+    select_op op = {0};
+    if ((rc = select_build(c, folder, readonly, &op)))
+        return rc;
+    if ((rc = imc_run(c, &op.rq))) {
+        imc_result_free(op.st.info); /* when the command never completed */
+        free(op.st.v);
         return rc;
     }
     if (out)
-        *out = info;
+        *out = op.rq.out;
     else
-        imc_result_free(info);
+        imc_result_free(op.rq.out);
     return 0;
+}
+
+static void select_info_free(void *p)
+{
+    imapclient_select_info_free(p);
+}
+
+static void select_op_free(imc_request *rq)
+{
+    select_op *op = (select_op *)rq;
+    imc_result_free(op->st.info);
+    free(op->st.v);
+    free(op);
+}
+
+int imapclient_start_select_folder(imapclient *c, const char *folder, int readonly,
+                                   imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    select_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = select_build(c, folder, readonly, op))) {
+        free(op);
+        return rc;
+    }
+    op->rq.check = select_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_SELECT, select_info_free,
+                            select_op_free, cb, user, id);
 }
 
 const imapclient_value *imapclient_select_info_get(const imapclient_select_info *info,

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Close the connection, keeping the error message already set. */
@@ -51,6 +52,8 @@ int imc_caps_ensure(imapclient *c)
 {
     if (c->caps_valid)
         return 0;
+    if (c->in_check) /* a command started without waiting: asked first */
+        return IMC_NEED_CAPS;
     imc_request rq = {.on_untagged = on_capability};
     imc_begin(c, "CAPABILITY");
     int rc = imc_run(c, &rq);
@@ -115,16 +118,31 @@ void imc_after_auth(imapclient *c, const imc_request *rq)
         imc_caps_set_from_values(c, d->code_args, 0);
 }
 
-int imapclient_login(imapclient *c, const char *username, const char *password,
-                     const char **text)
+static int login_check(imapclient *c, imc_request *rq)
 {
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
-    if (!username || !password)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "login: NULL username or password");
     if (c->state != IMAPCLIENT_STATE_NOT_AUTHENTICATED)
         return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE, "login: already authenticated");
+    return 0;
+}
+
+/* The server's OK decides the state, even when rc reports a malformed
+ * response that came before it. */
+static void login_done(imapclient *c, imc_request *rq)
+{
+    if (rq->rc == IMAPCLIENT_ERROR) {
+        rq->rc = imc_recode(c, IMAPCLIENT_ELOGIN);
+        return;
+    }
+    if (imc_done_ok(rq))
+        imc_after_auth(c, rq);
+}
+
+static int login_build(imapclient *c, const char *username, const char *password,
+                       imc_request *rq)
+{
+    if (!username || !password)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "login: NULL username or password");
+    rq->on_done = login_done;
     imc_begin(c, "LOGIN");
     imc_put_sp(&c->cmd);
     imc_put_astring(&c->cmd, username, strlen(username));
@@ -132,27 +150,53 @@ int imapclient_login(imapclient *c, const char *username, const char *password,
     imc_put_secret_begin(&c->cmd);
     imc_put_astring(&c->cmd, password, strlen(password));
     imc_put_secret_end(&c->cmd);
-    imc_request rq = {0};
-    rc = imc_run(c, &rq);
-    imc_cmdbuf_reset(&c->cmd); /* wipes the password */
-    if (rc == IMAPCLIENT_ERROR)
-        return imc_recode(c, IMAPCLIENT_ELOGIN);
-    /* The server's OK decides the state, even when rc reports a malformed
-     * response that came before it. */
-    if (imc_done_ok(&rq))
-        imc_after_auth(c, &rq);
+    return 0;
+}
+
+int imapclient_login(imapclient *c, const char *username, const char *password,
+                     const char **text)
+{
+    int rc = imc_call_begin(c);
     if (rc)
+        return rc;
+    imc_request rq = {0};
+    if (!username || !password)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "login: NULL username or password");
+    if ((rc = login_check(c, &rq)) || (rc = login_build(c, username, password, &rq)))
+        return rc;
+    if ((rc = imc_run(c, &rq)))
         return rc;
     if (text)
         *text = rq.done->text;
     return 0;
 }
 
-int imapclient_starttls(imapclient *c)
+static void free_request(imc_request *rq)
 {
-    int rc = imc_call_begin(c);
+    free(rq);
+}
+
+int imapclient_start_login(imapclient *c, const char *username, const char *password,
+                           imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
     if (rc)
         return rc;
+    imc_request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = login_build(c, username, password, rq))) {
+        free(rq);
+        return rc;
+    }
+    rq->check = login_check;
+    return imc_async_submit(c, rq, IMAPCLIENT_OP_LOGIN, NULL, free_request, cb, user, id);
+}
+
+/* What must hold before STARTTLS goes out. */
+static int starttls_check(imapclient *c, imc_request *rq)
+{
+    int rc;
     if (c->t->is_tls)
         return imc_fail(c, IMAPCLIENT_EABORT, "starttls: TLS is already active");
     if (imc_is_scripted(c->t))
@@ -164,6 +208,42 @@ int imapclient_starttls(imapclient *c)
         return imc_fail(c, IMAPCLIENT_EABORT,
                         "starttls: server does not offer STARTTLS (refusing to go on "
                         "without TLS)");
+    return 0;
+}
+
+/* Started without waiting: after the OK the front runs the handshake
+ * before anything else is read or sent, and only then completes. */
+static void starttls_done_async(imapclient *c, imc_request *rq)
+{
+    if (rq->rc == 0)
+        c->upgrade = IMC_UPGRADE_TLS;
+    else if (imc_done_ok(rq))
+        /* the server waits for a handshake that cannot follow in step */
+        rq->rc = abort_keeping_error(c, rq->rc);
+}
+
+int imapclient_start_starttls(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    imc_request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    rq->check = starttls_check;
+    rq->on_done = starttls_done_async;
+    imc_begin(c, "STARTTLS");
+    return imc_async_submit(c, rq, IMAPCLIENT_OP_STARTTLS, NULL, free_request, cb, user,
+                            id);
+}
+
+int imapclient_starttls(imapclient *c)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = starttls_check(c, NULL)))
+        return rc;
     imc_request rq = {0};
     if ((rc = imc_simple(c, "STARTTLS", &rq))) {
         /* After its OK the server waits for a handshake: without one the
@@ -231,6 +311,14 @@ int imapclient_is_compressed(const imapclient *c)
     return c && c->t ? c->t->is_compressed : 0;
 }
 
+/* NOOP's result: every untagged response kept so far, with the text. */
+static void noop_done(imapclient *c, imc_request *rq)
+{
+    imapclient_responses *res = NULL;
+    if (rq->rc == 0 && rq->ud && (rq->rc = imc_take_pending(c, &res, rq->done->text)) == 0)
+        rq->out = res;
+}
+
 int imapclient_noop(imapclient *c, imapclient_responses **out)
 {
     if (out)
@@ -238,10 +326,33 @@ int imapclient_noop(imapclient *c, imapclient_responses **out)
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    imc_request rq = {0};
+    imc_request rq = {.on_done = noop_done, .ud = out};
     if ((rc = imc_simple(c, "NOOP", &rq)))
         return rc;
-    return out ? imc_take_pending(c, out, rq.done->text) : 0;
+    if (out)
+        *out = rq.out;
+    return 0;
+}
+
+static void responses_free(void *r)
+{
+    imapclient_responses_free(r);
+}
+
+int imapclient_start_noop(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    imc_request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    rq->on_done = noop_done;
+    rq->ud = rq; /* the result is wanted */
+    rq->pipe = IMC_PIPE_FREE;
+    imc_begin(c, "NOOP");
+    return imc_async_submit(c, rq, IMAPCLIENT_OP_NOOP, responses_free, free_request, cb,
+                            user, id);
 }
 
 int imapclient_take_responses(imapclient *c, imapclient_responses **out)
@@ -259,25 +370,58 @@ static int on_logout(imapclient *c, const imapclient_response *r, void *ud)
     return !strcmp(r->name, "BYE");
 }
 
+/* LOGOUT: the server says BYE, completes, and closes; some servers close
+ * right after BYE, which is a logout all the same. The handle is closed
+ * afterwards either way. */
+static void logout_done(imapclient *c, imc_request *rq)
+{
+    int rc = rq->rc;
+    if (rc == IMAPCLIENT_EABORT && c->bye_text)
+        rc = 0; /* some servers close right after BYE */
+    if (rc && !imc_done_ok(rq)) {
+        rq->rc = rc;
+        return;
+    }
+    rq->out = (void *)(c->bye_text ? c->bye_text : (rq->done ? rq->done->text : ""));
+    if (rc) { /* logged out, but a response on the way was malformed */
+        rq->rc = abort_keeping_error(c, rc);
+        return;
+    }
+    rq->rc = 0;
+    imc_abort(c, 0, "%s", "");
+    c->errmsg[0] = '\0';
+}
+
 int imapclient_logout(imapclient *c, const char **text)
 {
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    imc_request rq = {.on_untagged = on_logout};
+    imc_request rq = {.on_untagged = on_logout, .on_done = logout_done};
     rc = imc_simple(c, "LOGOUT", &rq);
-    const char *t = c->bye_text ? c->bye_text : (rq.done ? rq.done->text : "");
-    if (rc == IMAPCLIENT_EABORT && c->bye_text)
-        rc = 0; /* some servers close right after BYE */
-    if (rc && !imc_done_ok(&rq))
+    if (text && rq.out)
+        *text = rq.out;
+    return rc;
+}
+
+static void logout_done_async(imapclient *c, imc_request *rq)
+{
+    logout_done(c, rq);
+    rq->out = NULL; /* the text is the completion's */
+}
+
+int imapclient_start_logout(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
         return rc;
-    if (text)
-        *text = t;
-    if (rc) /* logged out, but a response on the way was malformed */
-        return abort_keeping_error(c, rc);
-    imc_abort(c, 0, "%s", "");
-    c->errmsg[0] = '\0';
-    return 0;
+    imc_request *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    rq->on_untagged = on_logout;
+    rq->on_done = logout_done_async;
+    imc_begin(c, "LOGOUT");
+    return imc_async_submit(c, rq, IMAPCLIENT_OP_LOGOUT, NULL, free_request, cb, user, id);
 }
 
 int imapclient_shutdown(imapclient *c)

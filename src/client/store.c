@@ -164,26 +164,38 @@ static imapclient_flags_result *empty_result(imapclient *c)
     return res;
 }
 
-/* FETCH or STORE of one item, collecting the FETCH responses.
+/* FETCH or STORE of one item as one command object, for both fronts. */
+typedef struct flags_op {
+    imc_request rq; /* first */
+    flags_state st;
+    imapclient_flags_result *res; /* NULL when not wanted (silent) */
+} flags_op;
+
+static void flags_done(imapclient *c, imc_request *rq)
+{
+    flags_op *fo = (flags_op *)rq;
+    int rc = rq->rc;
+    if (rc == 0 && fo->res)
+        rc = flags_finish(c, &fo->st, fo->res);
+    free(fo->st.e);
+    fo->st.e = NULL;
+    imc_idset_free(&fo->st.set);
+    if (rc)
+        imc_msg_result_free(fo->res);
+    else
+        rq->out = fo->res;
+    fo->res = NULL;
+    rq->rc = rc;
+}
+
+/* Check the arguments and build the command into c->cmd and fo.
  * op is NULL for FETCH, else "FLAGS", "+FLAGS", "-FLAGS" with labels
  * selecting X-GM-LABELS. */
-static int flags_call(imapclient *c, const char *call, const char *messages,
-                      const char *op, int labels, const char *const *values, int silent,
-                      imapclient_flags_result **out)
+static int flags_build(imapclient *c, const char *call, const char *messages,
+                       const char *op, int labels, const char *const *values, int silent,
+                       int want, flags_op *fo)
 {
-    if (out)
-        *out = NULL;
-    int rc = op ? imc_require_writable(c, call) : imc_require_selected(c, call);
-    if (rc)
-        return rc;
-    if (!op && !out)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: out is NULL", call);
-    if (messages && !*messages) { /* the reference's "if not messages: return {}" */
-        if (!out || silent)
-            return 0;
-        *out = empty_result(c);
-        return *out ? 0 : IMAPCLIENT_ENOMEM;
-    }
+    int rc;
     if ((rc = imc_msg_check_set(c, call, messages)))
         return rc;
     if (op && !labels && (rc = imc_msg_check_flags(c, call, values)))
@@ -208,18 +220,17 @@ static int flags_call(imapclient *c, const char *call, const char *messages,
             enc[i] = s;
         }
     }
-    flags_state st = {.key = labels ? "X-GM-LABELS" : "FLAGS",
-                      .labels = labels,
-                      .use_uid = c->opts.use_uid};
-    if ((rc = imc_idset_init(&st.set, messages)))
+    fo->st = (flags_state){.key = labels ? "X-GM-LABELS" : "FLAGS",
+                           .labels = labels,
+                           .use_uid = c->opts.use_uid};
+    if ((rc = imc_idset_init(&fo->st.set, messages)))
         return imc_fail(c, rc, "%s: cannot read the message set", call);
-    imapclient_flags_result *res = NULL;
-    if (out && !silent) {
-        if (!(res = empty_result(c))) {
-            imc_idset_free(&st.set);
+    if (want && !silent) {
+        if (!(fo->res = empty_result(c))) {
+            imc_idset_free(&fo->st.set);
             return IMAPCLIENT_ENOMEM;
         }
-        st.a = imc_msg_result_arena(res);
+        fo->st.a = imc_msg_result_arena(fo->res);
     }
     if (op)
         imc_begin(c, c->opts.use_uid ? "UID STORE " : "STORE ");
@@ -245,19 +256,119 @@ static int flags_call(imapclient *c, const char *call, const char *messages,
             imc_put_raw(&c->cmd, ")");
         }
     }
-    imc_request rq = {.on_untagged = on_fetch, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (rc == 0 && res)
-        rc = flags_finish(c, &st, res);
-    free(st.e);
-    imc_idset_free(&st.set);
-    if (rc) {
-        imc_msg_result_free(res);
+    fo->rq.on_untagged = on_fetch;
+    fo->rq.ud = &fo->st;
+    fo->rq.on_done = flags_done;
+    return 0;
+}
+
+static void flags_op_clear(flags_op *fo)
+{
+    free(fo->st.e);
+    imc_idset_free(&fo->st.set);
+    imc_msg_result_free(fo->res);
+}
+
+/* FETCH or STORE of one item, collecting the FETCH responses. */
+static int flags_call(imapclient *c, const char *call, const char *messages,
+                      const char *op, int labels, const char *const *values, int silent,
+                      imapclient_flags_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = op ? imc_require_writable(c, call) : imc_require_selected(c, call);
+    if (rc)
+        return rc;
+    if (!op && !out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: out is NULL", call);
+    if (messages && !*messages) { /* the reference's "if not messages: return {}" */
+        if (!out || silent)
+            return 0;
+        *out = empty_result(c);
+        return *out ? 0 : IMAPCLIENT_ENOMEM;
+    }
+    flags_op fo = {0};
+    if ((rc = flags_build(c, call, messages, op, labels, values, silent, out != NULL, &fo)))
+        return rc;
+    if ((rc = imc_run(c, &fo.rq))) {
+        flags_op_clear(&fo); /* when it never completed */
         return rc;
     }
     if (out)
-        *out = res;
+        *out = fo.rq.out;
+    else
+        imc_msg_result_free(fo.rq.out);
     return 0;
+}
+
+static int store_check(imapclient *c, imc_request *rq)
+{
+    return imc_require_writable(c, "store");
+}
+
+static void flags_op_free(imc_request *rq)
+{
+    flags_op_clear((flags_op *)rq);
+    free(rq);
+}
+
+static void flags_result_free(void *p)
+{
+    imapclient_flags_result_free(p);
+}
+
+static int start_store(imapclient *c, const char *call, const char *messages,
+                       const char *op, const char *const *flags, int silent,
+                       imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (messages && !*messages) {
+        /* nothing to change: complete at once, as the blocking call returns */
+        imapclient_flags_result *res = silent ? NULL : empty_result(c);
+        if (!silent && !res)
+            return IMAPCLIENT_ENOMEM;
+        uint64_t n = imc_async_next_id(c);
+        if (id)
+            *id = n;
+        imc_async_deliver(c, IMAPCLIENT_OP_STORE, n, cb, user, 0, "", res,
+                          flags_result_free);
+        return 0;
+    }
+    flags_op *fo = calloc(1, sizeof *fo);
+    if (!fo)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = flags_build(c, call, messages, op, 0, flags, silent, 1, fo))) {
+        free(fo);
+        return rc;
+    }
+    fo->rq.check = store_check;
+    /* STORE: no EXPUNGE while it runs; by sequence number only when
+     * nothing in flight may expunge (RFC 3501 5.5). */
+    fo->rq.pipe =
+        IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+    return imc_async_submit(c, &fo->rq, IMAPCLIENT_OP_STORE, flags_result_free,
+                            flags_op_free, cb, user, id);
+}
+
+int imapclient_start_add_flags(imapclient *c, const char *messages, const char *const *flags,
+                               int silent, imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    return start_store(c, "add_flags", messages, "+FLAGS", flags, silent, cb, user, id);
+}
+
+int imapclient_start_remove_flags(imapclient *c, const char *messages,
+                                  const char *const *flags, int silent,
+                                  imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    return start_store(c, "remove_flags", messages, "-FLAGS", flags, silent, cb, user, id);
+}
+
+int imapclient_start_set_flags(imapclient *c, const char *messages, const char *const *flags,
+                               int silent, imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    return start_store(c, "set_flags", messages, "FLAGS", flags, silent, cb, user, id);
 }
 
 #define CALL_BEGIN                                                                       \

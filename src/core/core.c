@@ -19,6 +19,92 @@
 #define MAX_PENDING 100000
 #define LOG_CUT     4096
 
+/* ---- the handle ----------------------------------------------------------- */
+
+#define DEFAULT_MAX_LINE    (8u * 1024 * 1024)
+#define DEFAULT_MAX_LITERAL (1024ull * 1024 * 1024)
+
+void imapclient_options_init(imapclient_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->version = IMAPCLIENT_OPTIONS_VERSION;
+    o->ssl = 1;
+    o->verify_peer = 1;
+    o->check_hostname = 1;
+    o->use_uid = 1;
+    o->normalise_times = 1;
+    o->folder_encode = 1;
+    o->max_line = DEFAULT_MAX_LINE;
+    o->max_literal = DEFAULT_MAX_LITERAL;
+    o->max_depth = 100;
+}
+
+/* ---- handle ---------------------------------------------------------- */
+
+static char *copy_opt(imapclient *c, const char *s)
+{
+    return s ? imc_arena_strdup(c->conn_arena, s) : NULL;
+}
+
+imapclient *imc_handle_new(const char *host, const imapclient_options *opts)
+{
+    imapclient *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    if (opts)
+        c->opts = *opts;
+    else
+        imapclient_options_init(&c->opts);
+    if (!c->opts.max_line)
+        c->opts.max_line = DEFAULT_MAX_LINE;
+    if (!c->opts.max_literal)
+        c->opts.max_literal = DEFAULT_MAX_LITERAL;
+    c->conn_arena = imc_arena_new();
+    c->scratch = imc_arena_new();
+    c->call_arena = imc_arena_new();
+    c->pend_arena = imc_arena_new();
+    c->caps_arena = imc_arena_new();
+    if (!c->conn_arena || !c->scratch || !c->call_arena || !c->pend_arena ||
+        !c->caps_arena)
+        goto nomem;
+    c->host = imc_arena_strdup(c->conn_arena, host ? host : "");
+    if (!c->host)
+        goto nomem;
+    /* The caller may free its strings once connected: keep copies. */
+    const char **strs[] = {&c->opts.ca_file, &c->opts.ca_path, &c->opts.tls_hostname,
+                           &c->opts.cert_file, &c->opts.key_file};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        if (*strs[i] && !(*strs[i] = copy_opt(c, *strs[i])))
+            goto nomem;
+    imc_parser_init(&c->parser, c->opts.max_depth);
+    imc_cmdbuf_init(&c->cmd);
+    imc_cmdbuf_init(&c->reply);
+    c->dead = 1; /* until a transport is attached */
+    c->state = IMAPCLIENT_STATE_LOGOUT;
+    return c;
+nomem:
+    imc_handle_destroy(c);
+    return NULL;
+}
+
+void imc_handle_destroy(imapclient *c)
+{
+    if (!c)
+        return;
+    imc_reader_free(&c->rd);
+    imc_parser_free(&c->parser);
+    imc_cmdbuf_free(&c->cmd);
+    imc_cmdbuf_free(&c->reply);
+    imc_arena_free(c->conn_arena);
+    imc_arena_free(c->scratch);
+    imc_arena_free(c->call_arena);
+    imc_arena_free(c->pend_arena);
+    imc_arena_free(c->caps_arena);
+    free(c->pend);
+    free(c);
+}
+
+
 /* ---- errors ------------------------------------------------------------- */
 
 static int vfail(imapclient *c, int code, const char *fmt, va_list ap)
@@ -536,6 +622,82 @@ static imc_cmd *next_queued(const imapclient *c)
     return k;
 }
 
+static int capability_untagged(imapclient *c, const imapclient_response *r, void *ud)
+{
+    return !strcmp(r->name, "CAPABILITY"); /* stored by generic_untagged */
+}
+
+static void capability_done(imapclient *c, imc_request *rq)
+{
+    if (rq->rc == 0 && !c->caps_valid)
+        imc_fail(c, IMAPCLIENT_EPROTOCOL, "CAPABILITY: no capability list in reply");
+}
+
+static void free_request(imapclient *c, imc_request *rq)
+{
+    free(rq);
+}
+
+/* Queue CAPABILITY right before k (a check hook needs the list). */
+static int ask_capabilities(imapclient *c, imc_cmd *k)
+{
+    imc_request *rq = calloc(1, sizeof *rq);
+    imc_cmd *q = calloc(1, sizeof *q);
+    if (!rq || !q) {
+        free(rq);
+        free(q);
+        return IMAPCLIENT_ENOMEM;
+    }
+    rq->on_untagged = capability_untagged;
+    rq->on_done = capability_done;
+    rq->complete = free_request;
+    imc_cmdbuf_init(&q->out);
+    snprintf(q->tag, sizeof q->tag, "A%03u", ++c->tagnum);
+    imc_put_raw(&q->out, q->tag);
+    imc_put_raw(&q->out, " CAPABILITY\r\n");
+    if (q->out.err) {
+        imc_cmdbuf_free(&q->out);
+        free(q);
+        free(rq);
+        return IMAPCLIENT_ENOMEM;
+    }
+    snprintf(q->what, sizeof q->what, "CAPABILITY");
+    q->rq = rq;
+    rq->cmd = q;
+    imc_cmd **pp = &c->q_head;
+    while (*pp != k)
+        pp = &(*pp)->next;
+    q->next = k;
+    *pp = q;
+    return 0;
+}
+
+/* Run k's check hook: 0 to send it, 1 when something else goes first
+ * (CAPABILITY), or -1 when k completed unsent. */
+static int run_check(imapclient *c, imc_cmd *k)
+{
+    imc_request *rq = k->rq;
+    if (!rq->check)
+        return 0;
+    imc_cmd *was = c->cur;
+    c->cur = k;
+    c->in_check = 1;
+    int rc = rq->check(c, rq);
+    c->in_check = 0;
+    c->cur = was;
+    if (rc == 0) {
+        rq->check = NULL; /* checked once */
+        return 0;
+    }
+    if (rc == IMC_NEED_CAPS) {
+        if ((rc = ask_capabilities(c, k)) == 0)
+            return 1;
+        imc_fail(c, rc, "out of memory");
+    }
+    finish_cmd(c, k, rc);
+    return -1;
+}
+
 int imc_core_output(imapclient *c, const char **p, size_t *n)
 {
     if (c->dead || !c->greeted || c->upgrade)
@@ -551,6 +713,8 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
             k = next_queued(c);
             if (!k || !may_start(c, k))
                 return 0;
+            if (run_check(c, k))
+                continue; /* completed unsent, or CAPABILITY goes first */
             k->phase = CMD_SENDING;
             c->out_cmd = k;
         }
@@ -618,6 +782,27 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
         k->phase = CMD_SENT;
         c->out_cmd = NULL;
     }
+}
+
+int imc_core_wants_write(const imapclient *c)
+{
+    if (c->dead || !c->greeted || c->upgrade)
+        return 0;
+    if (c->reply_sent < c->reply.buf.len)
+        return 1;
+    const imc_cmd *k = c->out_cmd;
+    if (k)
+        return k->phase != CMD_WAIT_LIT;
+    k = next_queued(c);
+    return k && may_start(c, k);
+}
+
+int imc_core_awaiting(const imapclient *c)
+{
+    for (const imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
+        if (!k->rq->quiet)
+            return 1;
+    return 0;
 }
 
 void imc_core_written(imapclient *c, size_t n)

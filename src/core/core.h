@@ -78,6 +78,14 @@ struct imc_request {
      * flight: by default the command fails with EPROTOCOL once it
      * completes (the stream stays in step); a hook takes it instead. */
     void (*on_malformed)(imapclient *c, imc_request *rq);
+    /* Checks made when the command is about to go out (state and
+     * capabilities, for commands started without waiting): 0 to send it,
+     * else the command completes with that status, unsent. May return
+     * IMC_NEED_CAPS (from imc_caps_ensure) to have CAPABILITY asked first. */
+    int (*check)(imapclient *c, imc_request *rq);
+    /* In flight but allowed to stay silent for ever (IDLE once idling):
+     * the non-blocking front's silence timeout ignores it. */
+    int quiet;
 
     /* filled by the core */
     int rc;             /* the outcome: 0, or the failure to report */
@@ -114,6 +122,9 @@ struct imc_cmd {
 
 #define IMC_ERRMSG_SIZE 2048
 
+/* A check hook's answer: the capabilities are not known yet. */
+#define IMC_NEED_CAPS (-1001)
+
 /* What the core asks of the fronts once the current response is handled. */
 enum imc_upgrade { IMC_UPGRADE_NONE, IMC_UPGRADE_TLS, IMC_UPGRADE_DEFLATE };
 
@@ -144,6 +155,7 @@ struct imapclient {
     imc_cmd *cur;           /* the command whose handler runs now */
     int upgrade;            /* enum imc_upgrade: stop and let the front switch */
     int stop;               /* a handler asked imc_core_process() to return (3) */
+    int in_check; /* a check hook runs: imc_caps_ensure() must not wait */
     imc_request *divert_to; /* the request whose body sink takes this literal */
     char src_buf[16384];    /* staging for streamed literals */
     size_t src_len, src_off;
@@ -184,6 +196,15 @@ struct imapclient {
     char errmsg[IMC_ERRMSG_SIZE];
 };
 
+/* ---- the handle ---------------------------------------------------------------- */
+
+/* A new handle with options (NULL: defaults) and strings copied; dead
+ * until a front attaches a transport. NULL when out of memory. */
+imapclient *imc_handle_new(const char *host, const imapclient_options *opts);
+/* Free what imc_handle_new made (the transport and the fronts' state are
+ * theirs to free first). */
+void imc_handle_destroy(imapclient *c);
+
 /* ---- errors ---------------------------------------------------------------- */
 
 /* Set the error and return code. */
@@ -219,6 +240,11 @@ const char *imc_core_cur_tag(const imapclient *c);
 int imc_core_output(imapclient *c, const char **p, size_t *n);
 /* n bytes of what imc_core_output() gave were sent. */
 void imc_core_written(imapclient *c, size_t n);
+/* Whether imc_core_output() would have bytes (no side effects; a command
+ * whose check hook will refuse it still counts). */
+int imc_core_wants_write(const imapclient *c);
+/* Whether a command in flight expects an answer (not a quiet one). */
+int imc_core_awaiting(const imapclient *c);
 
 /* ---- bytes in ------------------------------------------------------------------ */
 

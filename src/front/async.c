@@ -1,12 +1,570 @@
 /*
- * The non-blocking front (include/imapclient/async.h).
+ * The non-blocking front (include/imapclient/async.h): the same core as
+ * the blocking calls, driven from the caller's event loop. It moves bytes
+ * only as far as the transport allows without waiting, keeps the clock
+ * for the timeouts, runs the connect and STARTTLS handshakes step by
+ * step, and delivers each command's completion to its callback or to the
+ * completion queue.
  */
 #include "front.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum phase { PH_NONE, PH_TCP, PH_TLS, PH_GREETING, PH_STARTTLS };
+
+/* A completion waiting in the queue. */
+typedef struct qentry {
+    imapclient_completion pub; /* first: the caller's pointer is this */
+    struct qentry *next;
+    void (*free_result)(void *);
+} qentry;
+
+typedef struct async_state {
+    uint64_t next_id;
+    qentry *qhead, *qtail;
+    enum phase phase;
+    /* the connect's completion */
+    imapclient_done_cb connect_cb;
+    void *connect_user;
+    uint64_t connect_id;
+    long long connect_deadline; /* 0: none */
+    /* STARTTLS: its completion waits for the handshake */
+    imc_request *tls_rq;
+    /* the silence timeout */
+    int awaiting;         /* a command expects an answer */
+    long long progress_ms; /* last time bytes moved (or the wait began) */
+    int read_wants;        /* what the transport wanted after a read would block */
+} async_state;
+
+/* A started command's record (rq->front_ud). */
+typedef struct async_op {
+    imapclient_op op;
+    uint64_t id;
+    imapclient_done_cb cb;
+    void *user;
+    void (*free_result)(void *);
+    void (*free_op)(imc_request *rq);
+    imc_arena *arena; /* the completion response's home */
+} async_op;
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static async_state *state(imapclient *c)
+{
+    if (!c->front)
+        c->front = calloc(1, sizeof(async_state));
+    return c->front;
+}
+
+uint64_t imc_async_next_id(imapclient *c)
+{
+    async_state *a = state(c);
+    return a ? ++a->next_id : 0;
+}
+
+/* ---- completions ---------------------------------------------------------- */
+
+void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id, imapclient_done_cb cb,
+                       void *user, int status, const char *text, void *result,
+                       void (*free_result)(void *))
+{
+    const char *errmsg = status ? c->errmsg : "";
+    if (!text)
+        text = "";
+    if (cb) {
+        imapclient_completion d = {op, id, status, errmsg, text, result, user};
+        cb(c, &d);
+        if (d.result && free_result)
+            free_result(d.result);
+        return;
+    }
+    async_state *a = state(c);
+    size_t el = strlen(errmsg) + 1, tl = strlen(text) + 1;
+    qentry *e = a ? malloc(sizeof *e + el + tl) : NULL;
+    if (!e) {
+        /* Nowhere to put it: the result must not leak. */
+        if (result && free_result)
+            free_result(result);
+        imc_log_info(c, "out of memory: a completion was lost");
+        return;
+    }
+    char *strs = (char *)(e + 1);
+    memcpy(strs, errmsg, el);
+    memcpy(strs + el, text, tl);
+    e->pub = (imapclient_completion){op, id, status, strs, strs + el, result, user};
+    e->free_result = free_result;
+    e->next = NULL;
+    if (a->qtail)
+        a->qtail->next = e;
+    else
+        a->qhead = e;
+    a->qtail = e;
+}
+
+int imapclient_next_completion(imapclient *c, imapclient_completion **out)
+{
+    if (!out)
+        return 0;
+    *out = NULL;
+    async_state *a = c ? c->front : NULL;
+    if (!a || !a->qhead)
+        return 0;
+    qentry *e = a->qhead;
+    a->qhead = e->next;
+    if (!a->qhead)
+        a->qtail = NULL;
+    *out = &e->pub;
+    return 1;
+}
+
+void imapclient_completion_free(imapclient_completion *done)
+{
+    if (!done)
+        return;
+    qentry *e = (qentry *)done;
+    if (done->result && e->free_result)
+        e->free_result(done->result);
+    free(e);
+}
+
+static void op_complete(imapclient *c, imc_request *rq)
+{
+    async_op *o = rq->front_ud;
+    async_state *a = c->front;
+    if (o->op == IMAPCLIENT_OP_STARTTLS && rq->rc == 0 && c->upgrade == IMC_UPGRADE_TLS &&
+        a) {
+        /* TLS is not up yet: the completion comes after the handshake */
+        a->tls_rq = rq;
+        return;
+    }
+    void *result = rq->rc == 0 ? rq->out : NULL;
+    if (rq->rc && rq->out && o->free_result)
+        o->free_result(rq->out);
+    rq->out = NULL;
+    imc_async_deliver(c, o->op, o->id, o->cb, o->user, rq->rc,
+                      rq->done ? rq->done->text : "", result, o->free_result);
+    imc_arena_free(o->arena);
+    void (*free_op)(imc_request *) = o->free_op;
+    free(o);
+    if (free_op)
+        free_op(rq);
+}
+
+int imc_async_begin(imapclient *c)
+{
+    if (!c)
+        return IMAPCLIENT_EINVAL;
+    c->errcode = 0;
+    c->errmsg[0] = '\0';
+    if (c->dead)
+        return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
+    if (!state(c))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    return 0;
+}
+
+int imc_async_submit(imapclient *c, imc_request *rq, imapclient_op op,
+                     void (*free_result)(void *), void (*free_op)(imc_request *rq),
+                     imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    async_op *o = calloc(1, sizeof *o);
+    imc_arena *arena = imc_arena_new();
+    if (!o || !arena || !state(c)) {
+        free(o);
+        imc_arena_free(arena);
+        imc_cmdbuf_reset(&c->cmd);
+        if (free_op)
+            free_op(rq);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    o->op = op;
+    o->id = imc_async_next_id(c);
+    o->cb = cb;
+    o->user = user;
+    o->free_result = free_result;
+    o->free_op = free_op;
+    o->arena = arena;
+    rq->front_ud = o;
+    rq->complete = op_complete;
+    rq->done_arena = arena;
+    int rc = imc_core_submit(c, rq);
+    if (rc) {
+        imc_arena_free(arena);
+        free(o);
+        if (free_op)
+            free_op(rq);
+        return rc;
+    }
+    if (id)
+        *id = o->id;
+    return 0;
+}
 
 void imc_async_free(imapclient *c)
 {
-    free(c->front);
+    async_state *a = c->front;
+    if (!a)
+        return;
+    while (a->qhead) {
+        qentry *e = a->qhead;
+        a->qhead = e->next;
+        imapclient_completion_free(&e->pub);
+    }
+    free(a);
     c->front = NULL;
+}
+
+size_t imapclient_pending_commands(const imapclient *c)
+{
+    return c ? imc_core_inflight(c) : 0;
+}
+
+void imapclient_cancel_all(imapclient *c)
+{
+    if (c && !c->dead)
+        imc_abort(c, IMAPCLIENT_EINTERRUPTED, "cancelled by the caller");
+}
+
+void imapclient_set_unsolicited_cb(imapclient *c,
+                                   void (*fn)(void *payload, imapclient *c,
+                                              const imapclient_response *r),
+                                   void *payload)
+{
+    if (!c)
+        return;
+    c->unsolicited = fn;
+    c->unsolicited_payload = payload;
+}
+
+/* ---- connecting ------------------------------------------------------------ */
+
+static void connect_done(imapclient *c, async_state *a, int status)
+{
+    a->phase = PH_NONE;
+    a->connect_deadline = 0;
+    imc_async_deliver(c, IMAPCLIENT_OP_CONNECT, a->connect_id, a->connect_cb,
+                      a->connect_user, status, "", NULL, NULL);
+}
+
+static void connect_failed(imapclient *c, async_state *a, int rc, const char *err)
+{
+    imc_abort(c, rc, "%s", err);
+    connect_done(c, a, rc);
+}
+
+int imapclient_connect_start(const char *host, const imapclient_options *opts,
+                             imapclient_done_cb cb, void *user, imapclient **out)
+{
+    if (!out)
+        return IMAPCLIENT_EINVAL;
+    *out = NULL;
+    if (!host || (opts && opts->version != IMAPCLIENT_OPTIONS_VERSION))
+        return IMAPCLIENT_EINVAL;
+    imapclient *c = imc_handle_new(host, opts);
+    if (!c)
+        return IMAPCLIENT_ENOMEM;
+    *out = c;
+    async_state *a = state(c);
+    if (!a)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    a->connect_cb = cb;
+    a->connect_user = user;
+    a->connect_id = imc_async_next_id(c);
+    char err[256] = "";
+    imc_transport *t = NULL;
+    int rc;
+    if (c->opts.stream) {
+        rc = imc_cmdstream_start(c->host, &t, err);
+        a->phase = PH_GREETING;
+    } else {
+        int port = c->opts.port ? c->opts.port : (c->opts.ssl ? 993 : 143);
+        if (port <= 0 || port > 65535)
+            return imc_fail(c, IMAPCLIENT_EINVAL, "port %d out of range", port);
+        rc = imc_tcp_connect_start(c->host, port, &t, err);
+        a->phase = PH_TCP;
+    }
+    if (rc) {
+        a->phase = PH_NONE;
+        return imc_fail(c, rc, "%s", err);
+    }
+    t->interrupt = c->opts.interrupt;
+    t->interrupt_payload = c->opts.interrupt_payload;
+    if ((rc = imc_front_attach(c, t)))
+        return rc;
+    if (c->opts.connect_timeout_ms > 0)
+        a->connect_deadline = now_ms() + c->opts.connect_timeout_ms;
+    return 0;
+}
+
+/* Move the connect on; 1 while it still waits on the fd. */
+static int step_connect(imapclient *c, async_state *a)
+{
+    char err[256] = "";
+    int rc;
+    if (a->phase == PH_TCP) {
+        rc = imc_tcp_connect_step(c->t, err);
+        if (rc == IMC_AGAIN)
+            return 1;
+        if (rc) {
+            connect_failed(c, a, rc, err);
+            return 0;
+        }
+        if (!c->opts.ssl) {
+            a->phase = PH_GREETING;
+            return 0;
+        }
+        imc_transport *t = c->t;
+        c->t = c->rd.t = NULL; /* imc_tls_start owns it now, also on failure */
+        if ((rc = imc_tls_start(t, c->host, &c->opts, &t, err))) {
+            connect_failed(c, a, rc, err);
+            return 0;
+        }
+        c->t = c->rd.t = t;
+        a->phase = PH_TLS;
+    }
+    if (a->phase == PH_TLS) {
+        rc = imc_tls_handshake(c->t, err);
+        if (rc == IMC_AGAIN)
+            return 1;
+        if (rc) {
+            connect_failed(c, a, rc, err);
+            return 0;
+        }
+        imc_log_info(c, "TLS established");
+        a->phase = PH_GREETING;
+    }
+    return 0;
+}
+
+/* ---- STARTTLS ----------------------------------------------------------------- */
+
+static void starttls_done(imapclient *c, async_state *a, int status)
+{
+    imc_request *rq = a->tls_rq;
+    a->tls_rq = NULL;
+    a->phase = PH_NONE;
+    if (!rq)
+        return;
+    async_op *o = rq->front_ud;
+    imc_async_deliver(c, o->op, o->id, o->cb, o->user, status,
+                      rq->done ? rq->done->text : "", NULL, NULL);
+    imc_arena_free(o->arena);
+    void (*free_op)(imc_request *) = o->free_op;
+    free(o);
+    if (free_op)
+        free_op(rq);
+}
+
+/* After STARTTLS's OK: the handshake, step by step. 1 while waiting. */
+static int step_starttls(imapclient *c, async_state *a)
+{
+    char err[256] = "";
+    int rc;
+    if (a->phase != PH_STARTTLS) {
+        /* Bytes after the OK would have been injected before TLS
+         * (CVE-2011-0411 class): refuse them. */
+        if (imc_reader_buffered(&c->rd)) {
+            imc_abort(c, IMAPCLIENT_EPROTOCOL,
+                      "starttls: server sent data before the TLS handshake");
+            starttls_done(c, a, IMAPCLIENT_EPROTOCOL);
+            return 0;
+        }
+        imc_transport *t = c->t;
+        c->t = c->rd.t = NULL;
+        if ((rc = imc_tls_start(t, c->host, &c->opts, &t, err))) {
+            imc_abort(c, rc, "starttls: %s", err);
+            starttls_done(c, a, rc);
+            return 0;
+        }
+        c->t = c->rd.t = t;
+        a->phase = PH_STARTTLS;
+    }
+    rc = imc_tls_handshake(c->t, err);
+    if (rc == IMC_AGAIN)
+        return 1;
+    if (rc) {
+        imc_abort(c, rc, "starttls: %s", err);
+        starttls_done(c, a, rc);
+        return 0;
+    }
+    /* RFC 2595 3.1 / RFC 3501 6.2.1: nothing learnt before TLS is kept */
+    imc_caps_forget(c);
+    imc_drop_pending(c);
+    c->upgrade = IMC_UPGRADE_NONE;
+    imc_log_info(c, "TLS established");
+    starttls_done(c, a, 0);
+    return 0;
+}
+
+/* ---- driving ----------------------------------------------------------------- */
+
+/* Send what may go out; 1 when bytes moved. */
+static int pump_out(imapclient *c)
+{
+    int moved = 0;
+    while (!c->dead) {
+        const char *p;
+        size_t n;
+        int have = imc_core_output(c, &p, &n);
+        if (have <= 0) {
+            if (have == 0 && c->t->ops->unsent && c->t->ops->unsent(c->t)) {
+                ssize_t w = c->t->ops->try_write(c->t, NULL, 0);
+                if (w < 0 && w != IMC_AGAIN)
+                    imc_abort(c, (int)w, "sending: %s", c->t->err);
+            }
+            break;
+        }
+        ssize_t w = c->t->ops->try_write(c->t, p, n);
+        if (w == IMC_AGAIN)
+            break;
+        if (w < 0) {
+            imc_abort(c, (int)w, "sending: %s", c->t->err);
+            break;
+        }
+        imc_core_written(c, (size_t)w);
+        moved = 1;
+        if ((size_t)w < n)
+            break; /* the socket is full */
+    }
+    return moved;
+}
+
+/* Take in what arrived and handle it; 1 when bytes moved. */
+static int pump_in(imapclient *c, async_state *a)
+{
+    int moved = 0;
+    while (!c->dead) {
+        int rc = imc_core_process(c, NULL);
+        if (rc < 0 || rc == 2)
+            break;
+        if (rc == 3)
+            continue;
+        char *p;
+        size_t n;
+        imc_core_space(c, &p, &n);
+        if (!n) {
+            imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory reading a response");
+            break;
+        }
+        ssize_t got = c->t->ops->try_read(c->t, p, n);
+        if (got > 0) {
+            imc_core_commit(c, (size_t)got);
+            moved = 1;
+            continue;
+        }
+        imc_core_commit(c, 0);
+        if (got == 0) {
+            imc_core_eof(c);
+            continue; /* the core reports the end of stream */
+        }
+        if (got == IMC_AGAIN) {
+            a->read_wants = c->t->wants;
+            break;
+        }
+        imc_abort(c, (int)got, "%s", c->t->err);
+    }
+    return moved;
+}
+
+int imapclient_drive(imapclient *c)
+{
+    if (!c)
+        return IMAPCLIENT_EINVAL;
+    async_state *a = state(c);
+    if (!a)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    long long now = now_ms();
+    if (!c->dead && (a->phase == PH_TCP || a->phase == PH_TLS) && step_connect(c, a)) {
+        if (a->connect_deadline && now >= a->connect_deadline)
+            connect_failed(c, a, IMAPCLIENT_ETIMEOUT, "connect timed out");
+        return c->dead ? c->errcode : 0;
+    }
+    for (int round = 0; round < 64 && !c->dead; round++) {
+        if (c->upgrade == IMC_UPGRADE_TLS && a->tls_rq && step_starttls(c, a))
+            break;
+        int moved = pump_out(c);
+        moved |= pump_in(c, a);
+        if (a->phase == PH_GREETING && (c->greeted || c->dead)) {
+            if (c->dead)
+                imc_front_greeting_failed(c);
+            connect_done(c, a, c->dead ? c->errcode : 0);
+        }
+        if (moved)
+            a->progress_ms = now;
+        if (!moved && !(c->upgrade == IMC_UPGRADE_TLS && a->tls_rq))
+            break;
+    }
+    if (c->dead) {
+        if (a->phase == PH_GREETING)
+            connect_done(c, a, c->errcode);
+        if (a->tls_rq)
+            starttls_done(c, a, c->errcode);
+        return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+    }
+    /* timeouts */
+    if (a->phase != PH_NONE && a->connect_deadline && now >= a->connect_deadline) {
+        imc_abort(c, IMAPCLIENT_ETIMEOUT, "connect timed out after %d ms",
+                  c->opts.connect_timeout_ms);
+        connect_done(c, a, IMAPCLIENT_ETIMEOUT);
+        return IMAPCLIENT_ETIMEOUT;
+    }
+    int awaiting = imc_core_awaiting(c);
+    if (awaiting && !a->awaiting)
+        a->progress_ms = now;
+    a->awaiting = awaiting;
+    if (awaiting && c->opts.timeout_ms > 0 && now - a->progress_ms >= c->opts.timeout_ms)
+        return imc_abort(c, IMAPCLIENT_ETIMEOUT, "no answer from the server for %d ms",
+                         c->opts.timeout_ms);
+    return 0;
+}
+
+int imapclient_want(const imapclient *cc, imapclient_wants *w)
+{
+    if (!w)
+        return IMAPCLIENT_EINVAL;
+    w->fd = w->write_fd = -1;
+    w->events = 0;
+    w->timeout_ms = -1;
+    if (!cc)
+        return IMAPCLIENT_EINVAL;
+    if (cc->dead || !cc->t)
+        return cc->errcode ? cc->errcode : IMAPCLIENT_EABORT;
+    const async_state *a = cc->front;
+    const imc_transport *t = cc->t;
+    w->fd = t->rfd;
+    w->write_fd = t->wfd;
+    long long now = now_ms(), due = -1;
+    enum phase ph = a ? a->phase : PH_NONE;
+    if (ph == PH_TCP) {
+        w->events = IMAPCLIENT_WANT_WRITE;
+    } else if (ph == PH_TLS || ph == PH_STARTTLS) {
+        w->events = t->wants == IMC_WANT_WRITE ? IMAPCLIENT_WANT_WRITE : IMAPCLIENT_WANT_READ;
+    } else {
+        w->events = IMAPCLIENT_WANT_READ;
+        if (imc_core_wants_write(cc) || (t->ops->unsent && t->ops->unsent(cc->t)) ||
+            (a && a->read_wants == IMC_WANT_WRITE))
+            w->events |= IMAPCLIENT_WANT_WRITE;
+        /* bytes already in: handle them now */
+        if (imc_reader_buffered(&cc->rd) || t->ops->pending(cc->t) ||
+            (cc->upgrade == IMC_UPGRADE_TLS && a && a->tls_rq))
+            due = now;
+    }
+    if (a && ph != PH_NONE && a->connect_deadline && (due < 0 || a->connect_deadline < due))
+        due = a->connect_deadline;
+    if (cc->opts.timeout_ms > 0 && imc_core_awaiting(cc)) {
+        long long d = (a && a->awaiting ? a->progress_ms : now) + cc->opts.timeout_ms;
+        if (due < 0 || d < due)
+            due = d;
+    }
+    if (due >= 0)
+        w->timeout_ms = due <= now ? 0 : (int)(due - now > 2000000000 ? 2000000000 : due - now);
+    return 0;
 }

@@ -14,6 +14,17 @@ void imc_front_close(imapclient *c)
     c->rd.t = NULL;
 }
 
+int imc_front_attach(imapclient *c, imc_transport *t)
+{
+    c->t = t;
+    c->on_dead = imc_front_close;
+    if (imc_reader_init(&c->rd, t, c->opts.max_line, c->opts.max_literal) < 0)
+        return imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory");
+    c->dead = 0;
+    c->state = IMAPCLIENT_STATE_NOT_AUTHENTICATED;
+    return 0;
+}
+
 /* Read once from the transport into the core, waiting up to timeout_ms. */
 static int fill(imapclient *c, int timeout_ms)
 {
@@ -91,6 +102,18 @@ int imc_run(imapclient *c, imc_request *rq)
     return imc_front_wait(c, rq);
 }
 
+int imc_front_greeting_failed(imapclient *c)
+{
+    if (c->errcode == IMAPCLIENT_EABORT && !strstr(c->errmsg, "BYE"))
+        return imc_abort(c, IMAPCLIENT_EABORT, "server closed the connection %s",
+                         c->rd.resp.len ? "during the greeting" : "before the greeting");
+    if (c->errcode == IMAPCLIENT_EPROTOCOL &&
+        strncmp(c->errmsg, "not an IMAP greeting", 20) != 0)
+        return imc_abort(c, IMAPCLIENT_EPROTOCOL, "not an IMAP greeting: %.200s",
+                         c->rd.resp.data ? c->rd.resp.data : "");
+    return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+}
+
 int imc_front_greeting(imapclient *c)
 {
     while (!c->greeted) {
@@ -99,17 +122,8 @@ int imc_front_greeting(imapclient *c)
             if (c->greeted)
                 break;
         }
-        if (c->dead) {
-            if (c->errcode == IMAPCLIENT_EABORT && !strstr(c->errmsg, "BYE"))
-                return imc_abort(c, IMAPCLIENT_EABORT, "server closed the connection %s",
-                                 c->rd.resp.len ? "during the greeting"
-                                                : "before the greeting");
-            if (c->errcode == IMAPCLIENT_EPROTOCOL &&
-                strncmp(c->errmsg, "not an IMAP greeting", 20) != 0)
-                return imc_abort(c, IMAPCLIENT_EPROTOCOL, "not an IMAP greeting: %.200s",
-                                 c->rd.resp.data ? c->rd.resp.data : "");
-            return c->errcode;
-        }
+        if (c->dead)
+            return imc_front_greeting_failed(c);
         fill(c, c->opts.connect_timeout_ms);
     }
     return 0;

@@ -26,8 +26,15 @@ int imc_front_wait(imapclient *c, imc_request *rq);
 /* Send everything the core has to send now (blocking, with the timeout). */
 int imc_front_flush(imapclient *c);
 
+/* Give the handle its transport (reader set up, alive, no greeting yet).
+ * 0 or ENOMEM (the transport is then closed). */
+int imc_front_attach(imapclient *c, imc_transport *t);
+
 /* Read the greeting (connect timeout). 0 or the abort status. */
 int imc_front_greeting(imapclient *c);
+/* The connection died before its greeting: say so in the words of the
+ * greeting; returns the status. */
+int imc_front_greeting_failed(imapclient *c);
 
 /* Wait up to timeout_ms (0: for ever, <0: do not wait) for the server to
  * send something, then take in all it sent (a response it started is
@@ -40,6 +47,31 @@ int imc_front_poll(imapclient *c, int timeout_ms);
 
 /* The transport closed and detached (the core's on_dead hook). */
 void imc_front_close(imapclient *c);
+
+/* ---- the non-blocking front (async.c) -------------------------------------- */
+
+#include <imapclient/async.h>
+
+/* The prologue of every start call: 0, or EINVAL / EABORT (dead handle)
+ * with the error set. */
+int imc_async_begin(imapclient *c);
+
+/* Queue rq (built in c->cmd) as a command started without waiting. Its
+ * completion goes to cb (or the completion queue) with rq->out as the
+ * result, freed with free_result unless the receiver took it; then
+ * free_op(rq) releases the area's state that holds rq. On failure
+ * nothing is queued, free_op(rq) was called, and the error is set. */
+int imc_async_submit(imapclient *c, imc_request *rq, imapclient_op op,
+                     void (*free_result)(void *), void (*free_op)(imc_request *rq),
+                     imapclient_done_cb cb, void *user, uint64_t *id);
+
+/* Deliver a completion that no queued command carries (IDLE's "+"). */
+void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id, imapclient_done_cb cb,
+                       void *user, int status, const char *text, void *result,
+                       void (*free_result)(void *));
+
+/* A fresh completion id. */
+uint64_t imc_async_next_id(imapclient *c);
 
 /* Release the non-blocking front's state (imapclient_free). */
 void imc_async_free(imapclient *c);

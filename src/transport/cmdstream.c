@@ -57,6 +57,8 @@ static const struct imc_transport_ops cmd_ops = {
     .name = "command",
     .read = imc_fd_read,
     .write = imc_fd_write,
+    .try_read = imc_fd_try_read,
+    .try_write = imc_fd_try_write,
     .pending = cmd_pending,
     .close = cmd_close,
 };

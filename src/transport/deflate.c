@@ -3,6 +3,8 @@
  * sees whole commands at once. */
 #include "transport.h"
 
+#include "../util/buf.h"
+
 #include <imapclient/errors.h>
 
 #include <stdio.h>
@@ -19,6 +21,8 @@ typedef struct deflate_transport {
     int zin_ok, zout_ok;
     unsigned char in[ZBUF];  /* compressed bytes read, not yet inflated */
     unsigned char out[ZBUF]; /* compressed bytes to write */
+    imc_buf pend;            /* non-blocking: compressed, not yet written */
+    size_t pend_off;
 } deflate_transport;
 
 static ssize_t dfl_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
@@ -83,6 +87,100 @@ static int dfl_write(imc_transport *t, const void *buf, size_t len, int timeout_
     return 0;
 }
 
+/* ---- non-blocking forms --------------------------------------------------- */
+
+static ssize_t dfl_try_read(imc_transport *t, void *buf, size_t len)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    if (len > UINT32_MAX)
+        len = UINT32_MAX;
+    for (;;) {
+        if (d->zin.avail_in > 0) {
+            d->zin.next_out = buf;
+            d->zin.avail_out = (uInt)len;
+            int rc = inflate(&d->zin, Z_SYNC_FLUSH);
+            size_t got = len - d->zin.avail_out;
+            if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
+                snprintf(t->err, sizeof t->err, "inflate: %s",
+                         d->zin.msg ? d->zin.msg : "corrupt compressed data");
+                return IMAPCLIENT_EPROTOCOL;
+            }
+            if (got)
+                return (ssize_t)got;
+            if (rc == Z_STREAM_END)
+                return 0;
+        }
+        ssize_t n = d->inner->ops->try_read(d->inner, d->in, sizeof d->in);
+        if (n == IMC_AGAIN) {
+            t->wants = d->inner->wants;
+            return n;
+        }
+        if (n <= 0) {
+            if (n < 0)
+                snprintf(t->err, sizeof t->err, "%s", d->inner->err);
+            return n;
+        }
+        d->zin.next_in = d->in;
+        d->zin.avail_in = (uInt)n;
+    }
+}
+
+/* Write what is compressed already; 0 when all is out. */
+static ssize_t dfl_flush(deflate_transport *d)
+{
+    while (d->pend_off < d->pend.len) {
+        ssize_t n = d->inner->ops->try_write(d->inner, d->pend.data + d->pend_off,
+                                             d->pend.len - d->pend_off);
+        if (n == IMC_AGAIN) {
+            d->base.wants = d->inner->wants;
+            return n;
+        }
+        if (n < 0) {
+            snprintf(d->base.err, sizeof d->base.err, "%s", d->inner->err);
+            return n;
+        }
+        d->pend_off += (size_t)n;
+    }
+    imc_buf_clear(&d->pend);
+    d->pend_off = 0;
+    return 0;
+}
+
+static ssize_t dfl_try_write(imc_transport *t, const void *buf, size_t len)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    ssize_t rc = dfl_flush(d);
+    if (rc || !len)
+        return rc;
+    if (len > UINT32_MAX)
+        len = UINT32_MAX;
+    d->zout.next_in = (unsigned char *)buf;
+    d->zout.avail_in = (uInt)len;
+    do {
+        d->zout.next_out = d->out;
+        d->zout.avail_out = sizeof d->out;
+        if (deflate(&d->zout, Z_SYNC_FLUSH) == Z_STREAM_ERROR) {
+            snprintf(t->err, sizeof t->err, "deflate failed");
+            return IMAPCLIENT_EIO;
+        }
+        size_t n = sizeof d->out - d->zout.avail_out;
+        if (n && imc_buf_add(&d->pend, d->out, n) < 0) {
+            snprintf(t->err, sizeof t->err, "out of memory compressing");
+            return IMAPCLIENT_ENOMEM;
+        }
+    } while (d->zout.avail_out == 0);
+    rc = dfl_flush(d);
+    if (rc < 0 && rc != IMC_AGAIN)
+        return rc;
+    return (ssize_t)len; /* taken; what is left goes out with the next call */
+}
+
+static size_t dfl_unsent(imc_transport *t)
+{
+    deflate_transport *d = (deflate_transport *)t;
+    return d->pend.len - d->pend_off;
+}
+
 static size_t dfl_pending(imc_transport *t)
 {
     deflate_transport *d = (deflate_transport *)t;
@@ -97,6 +195,7 @@ static void dfl_close(imc_transport *t)
     if (d->zout_ok)
         deflateEnd(&d->zout);
     imc_transport_close(d->inner);
+    imc_buf_free(&d->pend);
     free(d);
 }
 
@@ -106,6 +205,9 @@ static const struct imc_transport_ops dfl_ops = {
     .write = dfl_write,
     .pending = dfl_pending,
     .close = dfl_close,
+    .try_read = dfl_try_read,
+    .try_write = dfl_try_write,
+    .unsent = dfl_unsent,
 };
 
 int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err)
@@ -127,6 +229,7 @@ int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err)
         return IMAPCLIENT_ENOMEM;
     }
     d->inner = inner;
+    imc_buf_init(&d->pend, 0);
     d->base.ops = &dfl_ops;
     d->base.rfd = inner->rfd;
     d->base.wfd = inner->wfd;

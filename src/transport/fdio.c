@@ -116,3 +116,42 @@ int imc_fd_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
     }
     return 0;
 }
+
+ssize_t imc_fd_try_read(imc_transport *t, void *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = read(t->rfd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            t->wants = IMC_WANT_READ;
+            return IMC_AGAIN;
+        }
+        snprintf(t->err, sizeof t->err, "read: %s", strerror(errno));
+        return IMAPCLIENT_EIO;
+    }
+}
+
+ssize_t imc_fd_try_write(imc_transport *t, const void *buf, size_t len)
+{
+    if (!len)
+        return 0;
+    for (;;) {
+        ssize_t n =
+            t->wfd == t->rfd ? send(t->wfd, buf, len, MSG_NOSIGNAL) : write(t->wfd, buf, len);
+        if (n < 0 && errno == ENOTSOCK)
+            n = write(t->wfd, buf, len);
+        if (n > 0)
+            return n;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+            t->wants = IMC_WANT_WRITE;
+            return IMC_AGAIN;
+        }
+        snprintf(t->err, sizeof t->err, "write: %s", strerror(errno));
+        return IMAPCLIENT_EIO;
+    }
+}

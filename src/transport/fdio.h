@@ -8,4 +8,8 @@ int imc_set_nonblock(int fd);
 ssize_t imc_fd_read(imc_transport *t, void *buf, size_t len, int timeout_ms);
 int imc_fd_write(imc_transport *t, const void *buf, size_t len, int timeout_ms);
 
+/* Non-blocking forms (transport.h try_read/try_write). */
+ssize_t imc_fd_try_read(imc_transport *t, void *buf, size_t len);
+ssize_t imc_fd_try_write(imc_transport *t, const void *buf, size_t len);
+
 #endif

@@ -142,6 +142,27 @@ static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeou
     return (ssize_t)n;
 }
 
+/* Non-blocking: a script waiting for the client's bytes, or at a
+ * !TIMEOUT, has nothing to read yet. */
+static ssize_t scripted_try_read(imc_transport *t, void *buf, size_t len)
+{
+    scripted *s = (scripted *)t;
+    if (s->cur < s->nsteps &&
+        (s->steps[s->cur].kind == STEP_CLIENT || s->steps[s->cur].kind == STEP_TIMEOUT)) {
+        t->wants = IMC_WANT_READ;
+        return IMC_AGAIN;
+    }
+    return scripted_read(t, buf, len, -1);
+}
+
+static int scripted_write(imc_transport *t, const void *buf, size_t len, int timeout_ms);
+
+static ssize_t scripted_try_write(imc_transport *t, const void *buf, size_t len)
+{
+    int rc = scripted_write(t, buf, len, 0);
+    return rc ? rc : (ssize_t)len;
+}
+
 static int scripted_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
 {
     scripted *s = (scripted *)t;
@@ -199,6 +220,8 @@ static const struct imc_transport_ops scripted_ops = {
     .write = scripted_write,
     .pending = scripted_pending,
     .close = scripted_close,
+    .try_read = scripted_try_read,
+    .try_write = scripted_try_write,
 };
 
 int imc_scripted_new(const char *script, imc_transport **out, char *err)

@@ -15,6 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The transport; while a non-blocking connect is under way it also holds
+ * the addresses still to try. */
+typedef struct tcp_transport {
+    imc_transport base;
+    struct addrinfo *res, *next; /* getaddrinfo's list and the next to try */
+    char host[256];
+    int port;
+    int err_no; /* the last address's failure */
+} tcp_transport;
+
 static size_t tcp_pending(imc_transport *t)
 {
     return 0;
@@ -22,9 +32,12 @@ static size_t tcp_pending(imc_transport *t)
 
 static void tcp_close(imc_transport *t)
 {
+    tcp_transport *tt = (tcp_transport *)t;
     if (t->rfd >= 0)
         close(t->rfd);
-    free(t);
+    if (tt->res)
+        freeaddrinfo(tt->res);
+    free(tt);
 }
 
 static const struct imc_transport_ops tcp_ops = {
@@ -33,6 +46,8 @@ static const struct imc_transport_ops tcp_ops = {
     .write = imc_fd_write,
     .pending = tcp_pending,
     .close = tcp_close,
+    .try_read = imc_fd_try_read,
+    .try_write = imc_fd_try_write,
 };
 
 static long long now_ms(void)
@@ -117,14 +132,105 @@ int imc_tcp_connect(const char *host, int port, int timeout_ms, imc_transport **
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    imc_transport *t = calloc(1, sizeof *t);
+    tcp_transport *t = calloc(1, sizeof *t);
     if (!t) {
         close(fd);
         snprintf(err, 256, "out of memory");
         return IMAPCLIENT_ENOMEM;
     }
-    t->ops = &tcp_ops;
-    t->rfd = t->wfd = fd;
-    *out = t;
+    t->base.ops = &tcp_ops;
+    t->base.rfd = t->base.wfd = fd;
+    *out = &t->base;
     return 0;
+}
+
+/* ---- non-blocking connect ------------------------------------------------ */
+
+/* Start connecting to the next address; 0 (in progress or connected),
+ * or ECONNECT when none is left. */
+static int start_next(tcp_transport *t)
+{
+    while (t->next) {
+        struct addrinfo *ai = t->next;
+        t->next = ai->ai_next;
+        int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            t->err_no = errno;
+            continue;
+        }
+        if (imc_set_nonblock(fd) < 0) {
+            t->err_no = errno;
+            close(fd);
+            continue;
+        }
+        if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 || errno == EINPROGRESS) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            t->base.rfd = t->base.wfd = fd;
+            t->base.wants = IMC_WANT_WRITE;
+            return 0;
+        }
+        t->err_no = errno;
+        close(fd);
+    }
+    return IMAPCLIENT_ECONNECT;
+}
+
+int imc_tcp_connect_start(const char *host, int port, imc_transport **out, char *err)
+{
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    struct addrinfo hints = {
+        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+    struct addrinfo *res = NULL;
+    int gai = getaddrinfo(host, portstr, &hints, &res);
+    if (gai != 0) {
+        snprintf(err, 256, "cannot resolve %s: %s", host, gai_strerror(gai));
+        return IMAPCLIENT_ERESOLVE;
+    }
+    tcp_transport *t = calloc(1, sizeof *t);
+    if (!t) {
+        freeaddrinfo(res);
+        snprintf(err, 256, "out of memory");
+        return IMAPCLIENT_ENOMEM;
+    }
+    t->base.ops = &tcp_ops;
+    t->base.rfd = t->base.wfd = -1;
+    t->res = t->next = res;
+    snprintf(t->host, sizeof t->host, "%s", host);
+    t->port = port;
+    if (start_next(t)) {
+        snprintf(err, 256, "cannot connect to %s port %d: %s", host, port,
+                 strerror(t->err_no));
+        tcp_close(&t->base);
+        return IMAPCLIENT_ECONNECT;
+    }
+    *out = &t->base;
+    return 0;
+}
+
+int imc_tcp_connect_step(imc_transport *bt, char *err)
+{
+    tcp_transport *t = (tcp_transport *)bt;
+    for (;;) {
+        if (imc_wait_fd(NULL, bt->wfd, 1, -1) != 1) {
+            bt->wants = IMC_WANT_WRITE;
+            return IMC_AGAIN;
+        }
+        int soerr = 0;
+        socklen_t sl = sizeof soerr;
+        if (getsockopt(bt->wfd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 && !soerr) {
+            freeaddrinfo(t->res);
+            t->res = t->next = NULL;
+            return 0;
+        }
+        t->err_no = soerr ? soerr : errno;
+        close(bt->rfd);
+        bt->rfd = bt->wfd = -1;
+        if (start_next(t)) {
+            snprintf(err, 256, "cannot connect to %.160s port %d: %s", t->host, t->port,
+                     strerror(t->err_no));
+            return IMAPCLIENT_ECONNECT;
+        }
+    }
 }

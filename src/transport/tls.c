@@ -21,6 +21,7 @@ typedef struct tls_transport {
     imc_transport *inner;
     SSL_CTX *ctx;
     SSL *ssl;
+    char name[256]; /* the name verified, for messages */
 } tls_transport;
 
 /* OpenSSL writes to the socket with write(), which raises SIGPIPE once the
@@ -168,12 +169,70 @@ static void tls_close(imc_transport *bt)
     free(t);
 }
 
+/* What OpenSSL waits for after a call that could not finish; 1 when it
+ * waits for the socket, 0 for anything else. */
+static int tls_wants(tls_transport *t, int sslrc)
+{
+    int e = SSL_get_error(t->ssl, sslrc);
+    if (e == SSL_ERROR_WANT_READ) {
+        t->base.wants = IMC_WANT_READ;
+        return 1;
+    }
+    if (e == SSL_ERROR_WANT_WRITE) {
+        t->base.wants = IMC_WANT_WRITE;
+        return 1;
+    }
+    return 0;
+}
+
+static ssize_t tls_try_read(imc_transport *bt, void *buf, size_t len)
+{
+    tls_transport *t = (tls_transport *)bt;
+    size_t got = 0;
+    sigpipe_guard g;
+    sigpipe_block(&g);
+    int rc = SSL_read_ex(t->ssl, buf, len, &got);
+    sigpipe_restore(&g);
+    if (rc == 1)
+        return (ssize_t)got;
+    if (tls_wants(t, rc))
+        return IMC_AGAIN; /* a write wanted here is a renegotiation or key update */
+    int w = tls_wait(t, rc, -1, "TLS read");
+    if (w == 1 || (w == IMAPCLIENT_EIO && strstr(t->base.err, "closed by peer")))
+        return 0;
+    return w < 0 ? w : IMAPCLIENT_ETLS;
+}
+
+static ssize_t tls_try_write(imc_transport *bt, const void *buf, size_t len)
+{
+    tls_transport *t = (tls_transport *)bt;
+    if (!len)
+        return 0;
+    size_t put = 0;
+    sigpipe_guard g;
+    sigpipe_block(&g);
+    int rc = SSL_write_ex(t->ssl, buf, len, &put);
+    sigpipe_restore(&g);
+    if (rc == 1)
+        return (ssize_t)put;
+    if (tls_wants(t, rc))
+        return IMC_AGAIN;
+    int w = tls_wait(t, rc, -1, "TLS write");
+    if (w == 1) {
+        snprintf(t->base.err, sizeof t->base.err, "TLS write: connection closed");
+        return IMAPCLIENT_EIO;
+    }
+    return w < 0 ? w : IMAPCLIENT_ETLS;
+}
+
 static const struct imc_transport_ops tls_ops = {
     .name = "tls",
     .read = tls_read,
     .write = tls_write,
     .pending = tls_pending,
     .close = tls_close,
+    .try_read = tls_try_read,
+    .try_write = tls_try_write,
 };
 
 static int is_ip_literal(const char *host)
@@ -215,8 +274,8 @@ static SSL_CTX *make_ctx(const imapclient_options *o, char *err)
     return ctx;
 }
 
-int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *o,
-                 int timeout_ms, imc_transport **out, char *err)
+int imc_tls_start(imc_transport *inner, const char *host, const imapclient_options *o,
+                  imc_transport **out, char *err)
 {
     tls_transport *t = calloc(1, sizeof *t);
     if (!t) {
@@ -231,7 +290,6 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
     t->base.is_tls = 1;
     t->base.interrupt = inner->interrupt;
     t->base.interrupt_payload = inner->interrupt_payload;
-    int rc = IMAPCLIENT_ETLS;
     if (o->ssl_ctx) {
         t->ctx = o->ssl_ctx;
         SSL_CTX_up_ref(t->ctx);
@@ -242,9 +300,13 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
         ssl_err_text(err, "SSL_new");
         goto fail;
     }
+    /* The non-blocking front may hand a write back with more bytes, or in
+     * another buffer, after OpenSSL asked to wait. */
+    SSL_set_mode(t->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_set_rfd(t->ssl, inner->rfd);
     SSL_set_wfd(t->ssl, inner->wfd);
     const char *name = o->tls_hostname ? o->tls_hostname : host;
+    snprintf(t->name, sizeof t->name, "%s", name);
     if (!is_ip_literal(name))
         SSL_set_tlsext_host_name(t->ssl, name);
     if (o->check_hostname) {
@@ -257,34 +319,71 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
             goto fail;
         }
     }
-    for (;;) {
-        sigpipe_guard g;
-        sigpipe_block(&g);
-        int r = SSL_connect(t->ssl);
-        sigpipe_restore(&g);
-        if (r == 1)
-            break;
-        long vr = SSL_get_verify_result(t->ssl);
-        if (vr != X509_V_OK) {
-            snprintf(err, 256, "certificate verification failed for %s: %s", name,
-                     X509_verify_cert_error_string(vr));
-            ERR_clear_error();
-            rc = IMAPCLIENT_ECERTIFICATE;
-            goto fail;
-        }
-        int w = tls_wait(t, r, timeout_ms, "TLS handshake");
-        if (w != 0) {
-            snprintf(err, 256, "%s",
-                     w == 1 ? "TLS handshake: connection closed" : t->base.err);
-            rc = w == 1 ? IMAPCLIENT_ETLS : w;
-            if (rc == IMAPCLIENT_EIO)
-                rc = IMAPCLIENT_ETLS;
-            goto fail;
-        }
-    }
     *out = &t->base;
     return 0;
 fail:
     tls_close(&t->base);
-    return rc;
+    return IMAPCLIENT_ETLS;
+}
+
+/* One step of the handshake: 0 done, 1 wait (t->base.wants), or a
+ * failure status with err set. */
+static int handshake_step(tls_transport *t, char *err)
+{
+    sigpipe_guard g;
+    sigpipe_block(&g);
+    int r = SSL_connect(t->ssl);
+    sigpipe_restore(&g);
+    if (r == 1)
+        return 0;
+    long vr = SSL_get_verify_result(t->ssl);
+    if (vr != X509_V_OK) {
+        snprintf(err, 256, "certificate verification failed for %.120s: %s", t->name,
+                 X509_verify_cert_error_string(vr));
+        ERR_clear_error();
+        return IMAPCLIENT_ECERTIFICATE;
+    }
+    if (tls_wants(t, r))
+        return 1;
+    int w = tls_wait(t, r, -1, "TLS handshake");
+    snprintf(err, 256, "%s", w == 1 ? "TLS handshake: connection closed" : t->base.err);
+    return w == 1 || w == IMAPCLIENT_EIO || w >= 0 ? IMAPCLIENT_ETLS : w;
+}
+
+int imc_tls_handshake(imc_transport *bt, char *err)
+{
+    int rc = handshake_step((tls_transport *)bt, err);
+    return rc == 1 ? IMC_AGAIN : rc;
+}
+
+int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *o,
+                 int timeout_ms, imc_transport **out, char *err)
+{
+    imc_transport *bt = NULL;
+    int rc = imc_tls_start(inner, host, o, &bt, err);
+    if (rc)
+        return rc;
+    tls_transport *t = (tls_transport *)bt;
+    while ((rc = handshake_step(t, err)) == 1) {
+        int w = imc_wait_fd(bt, bt->wants == IMC_WANT_READ ? bt->rfd : bt->wfd,
+                            bt->wants == IMC_WANT_WRITE, timeout_ms);
+        if (w == 1)
+            continue;
+        if (w == 0) {
+            snprintf(err, 256, "TLS handshake timed out after %d ms", timeout_ms);
+            rc = IMAPCLIENT_ETIMEOUT;
+        } else {
+            snprintf(err, 256, "%s",
+                     w == IMAPCLIENT_EINTERRUPTED ? "TLS handshake interrupted"
+                                                  : "TLS handshake: poll failed");
+            rc = w;
+        }
+        break;
+    }
+    if (rc) {
+        tls_close(bt);
+        return rc;
+    }
+    *out = bt;
+    return 0;
 }

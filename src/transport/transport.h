@@ -13,6 +13,11 @@
 
 typedef struct imc_transport imc_transport;
 
+/* Non-blocking forms: "would block" (not a public status), and what to
+ * wait for then (t->wants). */
+#define IMC_AGAIN (-1000)
+enum { IMC_WANT_READ = 1, IMC_WANT_WRITE = 2 };
+
 struct imc_transport_ops {
     const char *name;
     /* >0 bytes read, 0 at end of stream, or a negative status (ETIMEOUT,
@@ -24,6 +29,16 @@ struct imc_transport_ops {
     size_t (*pending)(imc_transport *t);
     /* Release everything; closes fds it owns. */
     void (*close)(imc_transport *t);
+    /* Non-blocking forms, for the non-blocking front: move what can move
+     * now. try_read: >0 bytes, 0 at end of stream, IMC_AGAIN (t->wants
+     * says what to wait for), or a negative status. try_write: bytes taken
+     * (>0), IMC_AGAIN, or a negative status; len 0 only pushes out what
+     * the transport still holds (see unsent). */
+    ssize_t (*try_read)(imc_transport *t, void *buf, size_t len);
+    ssize_t (*try_write)(imc_transport *t, const void *buf, size_t len);
+    /* Bytes taken by try_write but still held inside (compression);
+     * NULL: never any. */
+    size_t (*unsent)(imc_transport *t);
 };
 
 struct imc_transport {
@@ -31,6 +46,7 @@ struct imc_transport {
     int rfd, wfd; /* fds to poll (-1 for none) */
     int is_tls;
     int is_compressed;
+    int wants; /* IMC_WANT_* after IMC_AGAIN */
     /* the caller's interrupt hook (imapclient_options.interrupt) */
     int (*interrupt)(void *payload);
     void *interrupt_payload;
@@ -52,6 +68,20 @@ int imc_cmdstream_start(const char *command, imc_transport **out, char *err);
  * ECERTIFICATE, ETIMEOUT, ENOMEM. */
 int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *opts,
                  int timeout_ms, imc_transport **out, char *err);
+/* The same in steps, for the non-blocking front: imc_tls_start sets up
+ * the TLS transport (no I/O; same ownership and errors), then
+ * imc_tls_handshake moves the handshake on: 0 when done, IMC_AGAIN (wait
+ * as t->wants says), or a failure status with err set. */
+int imc_tls_start(imc_transport *inner, const char *host, const imapclient_options *opts,
+                  imc_transport **out, char *err);
+int imc_tls_handshake(imc_transport *t, char *err);
+
+/* Plain TCP, non-blocking: resolves host (getaddrinfo, which may block
+ * unless host is a numeric address) and starts connecting to the first
+ * address; imc_tcp_connect_step moves on when the fd is writable (0
+ * connected, IMC_AGAIN, or a failure after every address was tried). */
+int imc_tcp_connect_start(const char *host, int port, imc_transport **out, char *err);
+int imc_tcp_connect_step(imc_transport *t, char *err);
 
 /* COMPRESS=DEFLATE (RFC 4978) over inner; on success the new transport
  * owns inner, on failure inner is untouched. */

@@ -1,0 +1,529 @@
+/*
+ * Streaming APPEND and MULTIAPPEND (imapclient_source), in bounded memory,
+ * and the non-blocking append calls.
+ *
+ * A message is a literal whose bytes are pulled from the caller's fd or
+ * callback while the command goes out (imc_source, see writer.h), with the
+ * line ends normalised on the way. The literal's size must be announced
+ * first, so normalising needs a counting pass over the source; that pass
+ * also finds NUL bytes before anything is sent.
+ *
+ * RFC 3501 section 6.3.11 (APPEND), RFC 3502 (MULTIAPPEND), RFC 7888
+ * (LITERAL+), RFC 4315 (APPENDUID).
+ */
+#include "msgutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RAW_CHUNK 8192
+
+/* ---- the source: raw bytes, then normalised ---------------------------------- */
+
+typedef struct norm_source {
+    imc_source base; /* first: the core sees this */
+    imapclient_source src;
+    off_t fd_off;      /* pread from here (fd sources that allow it) */
+    int use_pread;     /* 0: read() (a pipe, crlf 1) */
+    int normalise;     /* line ends to CRLF */
+    int pending_cr;    /* the last raw byte was a CR: an LF after it is dropped */
+    uint64_t raw_done; /* raw bytes taken so far */
+    char *raw;         /* RAW_CHUNK bytes */
+    size_t raw_len, raw_pos;
+    char *copy; /* the message, for sources made from memory (owned) */
+    size_t copy_len, copy_pos;
+} norm_source;
+
+/* Read the next raw bytes into s->raw; 0, or a negative status (err set). */
+static int fill_raw(norm_source *s)
+{
+    uint64_t left = s->src.size - s->raw_done;
+    size_t want = left < RAW_CHUNK ? (size_t)left : RAW_CHUNK;
+    s->raw_len = s->raw_pos = 0;
+    if (!want)
+        return 0;
+    long long got;
+    if (s->src.fd >= 0 && s->use_pread) {
+        do
+            got = pread(s->src.fd, s->raw, want, s->fd_off + (off_t)s->raw_done);
+        while (got < 0 && errno == EINTR);
+    } else if (s->src.fd >= 0) {
+        do
+            got = read(s->src.fd, s->raw, want);
+        while (got < 0 && errno == EINTR);
+    } else {
+        got = s->src.read(s->src.payload, s->raw, want);
+    }
+    if (got < 0) {
+        snprintf(s->base.err, sizeof s->base.err, "reading the message: %s",
+                 s->src.fd >= 0 ? strerror(errno) : "the read callback failed");
+        return IMAPCLIENT_EIO;
+    }
+    if (got == 0 || (size_t)got > want) {
+        snprintf(s->base.err, sizeof s->base.err,
+                 "the message ended after %llu of %llu bytes",
+                 (unsigned long long)s->raw_done, (unsigned long long)s->src.size);
+        return IMAPCLIENT_EIO;
+    }
+    s->raw_len = (size_t)got;
+    return 0;
+}
+
+/* Turn raw bytes into at most room output bytes (out NULL: only count).
+ * Returns the output count; *nul set at a NUL byte. */
+static size_t transform(norm_source *s, char *out, size_t room, int *nul)
+{
+    size_t k = 0;
+    while (s->raw_pos < s->raw_len && k < room) {
+        const char *p = s->raw + s->raw_pos;
+        size_t avail = s->raw_len - s->raw_pos;
+        if (!s->normalise) {
+            size_t take = avail < room - k ? avail : room - k;
+            if (memchr(p, '\0', take)) {
+                *nul = 1;
+                return k;
+            }
+            if (out)
+                memcpy(out + k, p, take);
+            k += take;
+            s->raw_pos += take;
+            s->raw_done += take;
+            continue;
+        }
+        /* a run of ordinary bytes, then one CR, LF or NUL */
+        size_t run = 0;
+        while (run < avail && run < room - k && p[run] != '\r' && p[run] != '\n' &&
+               p[run] != '\0')
+            run++;
+        if (run) {
+            if (out)
+                memcpy(out + k, p, run);
+            k += run;
+            s->raw_pos += run;
+            s->raw_done += run;
+            s->pending_cr = 0;
+            continue;
+        }
+        if (k >= room)
+            break;
+        char ch = p[0];
+        if (ch == '\0') {
+            *nul = 1;
+            return k;
+        }
+        if (ch == '\n' && s->pending_cr) { /* the LF of a CRLF already sent */
+            s->pending_cr = 0;
+            s->raw_pos++;
+            s->raw_done++;
+            continue;
+        }
+        if (room - k < 2)
+            break;
+        if (out) {
+            out[k] = '\r';
+            out[k + 1] = '\n';
+        }
+        k += 2;
+        s->pending_cr = ch == '\r';
+        s->raw_pos++;
+        s->raw_done++;
+    }
+    return k;
+}
+
+static long long norm_read(imc_source *base, char *p, size_t n)
+{
+    norm_source *s = (norm_source *)base;
+    for (;;) {
+        if (s->raw_pos == s->raw_len) {
+            if (s->raw_done == s->src.size)
+                return 0;
+            int rc = fill_raw(s);
+            if (rc)
+                return rc;
+        }
+        int nul = 0;
+        size_t k = transform(s, p, n, &nul);
+        if (nul) {
+            snprintf(base->err, sizeof base->err,
+                     "the message holds a NUL byte at offset %llu, which a literal "
+                     "cannot carry",
+                     (unsigned long long)s->raw_done);
+            return IMAPCLIENT_EINVAL;
+        }
+        if (k)
+            return (long long)k;
+    }
+}
+
+static void norm_free(imc_source *base)
+{
+    norm_source *s = (norm_source *)base;
+    free(s->raw);
+    free(s->copy);
+    free(s);
+}
+
+/* Go back to the first byte (after a counting pass). */
+static int norm_rewind(norm_source *s)
+{
+    s->raw_done = 0;
+    s->raw_len = s->raw_pos = 0;
+    s->pending_cr = 0;
+    if (s->src.fd >= 0)
+        return s->use_pread ? 0 : -1;
+    return s->src.rewind ? s->src.rewind(s->src.payload) : -1;
+}
+
+/* A source ready to go out: the literal's size is known. */
+typedef struct prepared {
+    norm_source *s;
+    uint64_t size;
+} prepared;
+
+static norm_source *source_alloc(const imapclient_source *src)
+{
+    norm_source *s = calloc(1, sizeof *s);
+    if (!s || !(s->raw = malloc(RAW_CHUNK))) {
+        free(s);
+        return NULL;
+    }
+    s->base.read = norm_read;
+    s->base.free = norm_free;
+    s->src = *src;
+    s->normalise = !src->crlf;
+    if (src->fd >= 0) {
+        off_t off = lseek(src->fd, 0, SEEK_CUR);
+        s->use_pread = off >= 0;
+        s->fd_off = off >= 0 ? off : 0;
+    }
+    return s;
+}
+
+/* Find the literal's size: a counting pass when normalising (which also
+ * finds NUL bytes), then back to the start. 0 or a status with errmsg
+ * set; s is freed on failure. */
+static int measure(imapclient *c, const char *call, norm_source *s, prepared *out)
+{
+    if (!s->normalise) {
+        out->s = s;
+        out->size = s->src.size;
+        return 0;
+    }
+    if ((s->src.fd >= 0 && !s->use_pread) || (s->src.fd < 0 && !s->src.rewind)) {
+        norm_free(&s->base);
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: normalising line ends reads the message twice: give a "
+                        "file (not a pipe), a rewind callback, or set crlf",
+                        call);
+    }
+    uint64_t total = 0;
+    for (;;) {
+        if (s->raw_pos == s->raw_len) {
+            if (s->raw_done == s->src.size)
+                break;
+            int rc = fill_raw(s);
+            if (rc) {
+                rc = imc_fail(c, rc, "%s: %s", call, s->base.err);
+                norm_free(&s->base);
+                return rc;
+            }
+        }
+        int nul = 0;
+        total += transform(s, NULL, SIZE_MAX, &nul);
+        if (nul) {
+            int rc = imc_fail(c, IMAPCLIENT_EINVAL,
+                              "%s: the message holds a NUL byte at offset %llu, which a "
+                              "literal cannot carry",
+                              call, (unsigned long long)s->raw_done);
+            norm_free(&s->base);
+            return rc;
+        }
+    }
+    if (norm_rewind(s)) {
+        norm_free(&s->base);
+        return imc_fail(c, IMAPCLIENT_EIO, "%s: cannot read the message again", call);
+    }
+    out->s = s;
+    out->size = total;
+    return 0;
+}
+
+static int prepare(imapclient *c, const char *call, const imapclient_source *src,
+                   prepared *out)
+{
+    if (!src || (src->fd < 0 && !src->read))
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: a source needs an fd or a read callback",
+                        call);
+    if (!src->size)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: an empty message", call);
+    norm_source *s = source_alloc(src);
+    if (!s)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    return measure(c, call, s, out);
+}
+
+static long long copy_read(void *payload, char *buf, size_t n)
+{
+    norm_source *s = payload;
+    size_t k = s->copy_len - s->copy_pos < n ? s->copy_len - s->copy_pos : n;
+    memcpy(buf, s->copy + s->copy_pos, k);
+    s->copy_pos += k;
+    return (long long)k;
+}
+
+static int copy_rewind(void *payload)
+{
+    ((norm_source *)payload)->copy_pos = 0;
+    return 0;
+}
+
+/* A source over a copy of msg (appends started without waiting), line
+ * ends normalised as imapclient_append() does. */
+static int prepare_copy(imapclient *c, const char *call, const char *msg, size_t len,
+                        prepared *out)
+{
+    if (!len)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: an empty message", call);
+    imapclient_source src = {.fd = -1, .read = copy_read, .rewind = copy_rewind, .size = len};
+    norm_source *s = source_alloc(&src);
+    char *copy = malloc(len);
+    if (!s || !copy) {
+        if (s)
+            norm_free(&s->base);
+        free(copy);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    memcpy(copy, msg, len);
+    s->copy = copy;
+    s->copy_len = len;
+    s->src.payload = s;
+    return measure(c, call, s, out);
+}
+
+static void free_prepared(prepared *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++)
+        if (p[i].s)
+            norm_free(&p[i].s->base);
+    free(p);
+}
+
+/* Prepare the sources of msgs (nothing sent yet). */
+static int prepare_all(imapclient *c, const char *call, const imapclient_append_source *msgs,
+                       size_t n, prepared **out)
+{
+    prepared *p = calloc(n, sizeof *p);
+    if (!p)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        int rc = prepare(c, call, &msgs[i].src, &p[i]);
+        if (rc) {
+            free_prepared(p, n);
+            return rc;
+        }
+    }
+    *out = p;
+    return 0;
+}
+
+/* ---- building the command -------------------------------------------------------- */
+
+typedef struct append_op {
+    imc_request rq; /* first */
+    const char *call;
+    int multi;
+} append_op;
+
+static int append_check(imapclient *c, imc_request *rq)
+{
+    append_op *op = (append_op *)rq;
+    int rc = imc_require_auth(c, op->call);
+    if (!rc && op->multi)
+        rc = imc_require_cap(c, "MULTIAPPEND", op->call);
+    return rc;
+}
+
+static void append_done(imapclient *c, imc_request *rq)
+{
+    if (rq->rc)
+        return;
+    imapclient_append_result *res = NULL;
+    rq->rc = imc_msg_append_result(c, rq, &res);
+    rq->out = res;
+}
+
+static void append_result_free(void *r)
+{
+    imapclient_append_result_free(r);
+}
+
+/* APPEND "<folder>" [(<flags>)] ["<date>"] {n} ..., each literal one of
+ * the prepared sources (all of which build takes, also on failure). */
+static int build(imapclient *c, const char *call, const char *folder,
+                 const imapclient_append_source *msgs, prepared *p, size_t n, int multi)
+{
+    const char *name;
+    int rc = imc_msg_folder_name(c, call, folder, &name);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = imc_msg_check_flags_date(c, call, msgs[i].flags, msgs[i].date);
+    if (rc) {
+        free_prepared(p, n);
+        return rc;
+    }
+    imc_begin(c, "APPEND");
+    imc_msg_put_folder(c, name);
+    for (size_t i = 0; i < n; i++) {
+        /* the reference's chunks(): with MULTIAPPEND, flags only when given */
+        if (msgs[i].flags || !multi)
+            imc_msg_put_flags(c, msgs[i].flags);
+        if (msgs[i].date)
+            imc_msg_put_date(c, call, msgs[i].date);
+        imc_put_sp(&c->cmd);
+        imc_put_literal_source(&c->cmd, p[i].size, 0, &p[i].s->base);
+        p[i].s = NULL;
+    }
+    free(p);
+    return 0;
+}
+
+static int run_blocking(imapclient *c, append_op *op, imapclient_append_result **out)
+{
+    op->rq.on_done = append_done;
+    int rc = imc_run(c, &op->rq);
+    if (rc == 0 && out)
+        *out = op->rq.out;
+    else
+        imapclient_append_result_free(op->rq.out);
+    return rc;
+}
+
+int imapclient_append_stream(imapclient *c, const char *folder,
+                             const imapclient_source *src, const char *const *flags,
+                             const imapclient_datetime *internal_date,
+                             imapclient_append_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!src)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "append_stream: source is NULL");
+    /* LITERAL+ must be known before the literal is written. */
+    if ((rc = imc_require_auth(c, "append_stream")) || (rc = imc_caps_ensure(c)))
+        return rc;
+    imapclient_append_source m = {*src, flags, internal_date};
+    prepared *p;
+    if ((rc = prepare_all(c, "append_stream", &m, 1, &p)) ||
+        (rc = build(c, "append_stream", folder, &m, p, 1, 0)))
+        return rc;
+    append_op op = {.call = "append_stream"};
+    return run_blocking(c, &op, out);
+}
+
+int imapclient_multiappend_stream(imapclient *c, const char *folder,
+                                  const imapclient_append_source *msgs, size_t n,
+                                  imapclient_append_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, "multiappend_stream")) ||
+        (rc = imc_require_cap(c, "MULTIAPPEND", "multiappend_stream")))
+        return rc;
+    if (!msgs || !n)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend_stream: no messages");
+    prepared *p;
+    if ((rc = prepare_all(c, "multiappend_stream", msgs, n, &p)) ||
+        (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1)))
+        return rc;
+    append_op op = {.call = "multiappend_stream"};
+    return run_blocking(c, &op, out);
+}
+
+/* ---- without waiting --------------------------------------------------------------- */
+
+static void free_append_op(imc_request *rq)
+{
+    free(rq);
+}
+
+static int submit(imapclient *c, const char *call, int multi, imapclient_done_cb cb,
+                  void *user, uint64_t *id)
+{
+    append_op *op = calloc(1, sizeof *op);
+    if (!op) {
+        imc_cmdbuf_reset(&c->cmd);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    op->call = call;
+    op->multi = multi;
+    op->rq.check = append_check;
+    op->rq.on_done = append_done;
+    op->rq.pipe = IMC_PIPE_FREE;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_APPEND, append_result_free,
+                            free_append_op, cb, user, id);
+}
+
+int imapclient_start_append(imapclient *c, const char *folder, const char *msg,
+                            size_t msg_len, const char *const *flags,
+                            const imapclient_datetime *internal_date, imapclient_done_cb cb,
+                            void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!msg)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "append: message is NULL");
+    prepared *p = calloc(1, sizeof *p);
+    if (!p)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = prepare_copy(c, "append", msg, msg_len, p))) {
+        free(p);
+        return rc;
+    }
+    imapclient_append_source m = {.flags = flags, .date = internal_date};
+    if ((rc = build(c, "append", folder, &m, p, 1, 0)))
+        return rc;
+    return submit(c, "append", 0, cb, user, id);
+}
+
+int imapclient_start_append_stream(imapclient *c, const char *folder,
+                                   const imapclient_source *src, const char *const *flags,
+                                   const imapclient_datetime *internal_date,
+                                   imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!src)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "append_stream: source is NULL");
+    imapclient_append_source m = {*src, flags, internal_date};
+    prepared *p;
+    if ((rc = prepare_all(c, "append_stream", &m, 1, &p)) ||
+        (rc = build(c, "append_stream", folder, &m, p, 1, 0)))
+        return rc;
+    return submit(c, "append_stream", 0, cb, user, id);
+}
+
+int imapclient_start_multiappend_stream(imapclient *c, const char *folder,
+                                        const imapclient_append_source *msgs, size_t n,
+                                        imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!msgs || !n)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend_stream: no messages");
+    prepared *p;
+    if ((rc = prepare_all(c, "multiappend_stream", msgs, n, &p)) ||
+        (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1)))
+        return rc;
+    return submit(c, "multiappend_stream", 1, cb, user, id);
+}
