@@ -1017,6 +1017,8 @@ static void untagged(imapclient *c, parse_state *ps, imapclient_response *r)
         return;
     }
     int rc = imc_keep(c, r);
+    if (c->dead)
+        return; /* the unsolicited callback gave up: the arena may be gone */
     release(ps);
     if (rc)
         imc_abort(c, rc, "out of memory keeping a response");
@@ -1027,7 +1029,7 @@ static void untagged(imapclient *c, parse_state *ps, imapclient_response *r)
  * stray tags need. With pipelined commands in flight the server and the
  * client no longer agree on the command stream (it may be reading a
  * literal's bytes as commands): every command fails, the handle dies. */
-static void foreign(imapclient *c, const imapclient_response *r)
+static void foreign(imapclient *c, const char *tag)
 {
     size_t n = 0;
     for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
@@ -1039,7 +1041,7 @@ static void foreign(imapclient *c, const imapclient_response *r)
     imc_abort(c, IMAPCLIENT_EPROTOCOL,
               "server completed tag %.40s, which no command in flight has (%zu "
               "pipelined): the server and the client disagree on the command stream",
-              r->tag, n);
+              tag, n);
 }
 
 /* One complete response is in c->rd.resp. */
@@ -1096,8 +1098,11 @@ static void handle_response(imapclient *c)
     while (k && in_flight(k) && strcmp(k->tag, r.tag) != 0)
         k = k->next;
     if (!k || !in_flight(k)) {
+        /* (the tag is copied: the abort may free the arena it is in) */
+        char tag[64];
+        snprintf(tag, sizeof tag, "%s", r.tag);
         release(&ps);
-        foreign(c, &r);
+        foreign(c, tag);
         return;
     }
     complete_tagged(c, k, &r, &ps);

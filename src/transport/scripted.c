@@ -142,12 +142,12 @@ static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeou
     return (ssize_t)n;
 }
 
-/* Non-blocking: a script waiting for the client's bytes, or at a
- * !TIMEOUT, has nothing to read yet. */
+/* Non-blocking: a script waiting for the client's bytes, at a !TIMEOUT,
+ * or played to its end (only !EOF hangs up here) has nothing to read yet. */
 static ssize_t scripted_try_read(imc_transport *t, void *buf, size_t len)
 {
     scripted *s = (scripted *)t;
-    if (s->cur < s->nsteps &&
+    if (s->cur >= s->nsteps ||
         (s->steps[s->cur].kind == STEP_CLIENT || s->steps[s->cur].kind == STEP_TIMEOUT)) {
         t->wants = IMC_WANT_READ;
         return IMC_AGAIN;
