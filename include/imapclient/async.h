@@ -35,11 +35,9 @@
  *         imapclient_wants w;
  *         if (imapclient_want(c, &w) < 0)
  *             break;
- *         struct pollfd p = {w.fd, (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
- *                                          (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
- *         poll(&p, 1, w.timeout_ms);
- *         if (imapclient_drive(c) < 0)
- *             break;
+ *         struct pollfd p = {w.fd, (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0)
+ * | (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))}; poll(&p, 1, w.timeout_ms); if
+ * (imapclient_drive(c) < 0) break;
  *     }
  */
 #ifndef IMAPCLIENT_ASYNC_H
@@ -55,21 +53,21 @@ IMAPCLIENT_BEGIN_DECLS
 
 /** Which command a completion is for. */
 typedef enum imapclient_op {
-    IMAPCLIENT_OP_CONNECT = 1,  /**< imapclient_connect_start(); result NULL */
-    IMAPCLIENT_OP_STARTTLS,     /**< result NULL */
-    IMAPCLIENT_OP_LOGIN,        /**< every login form; result NULL */
-    IMAPCLIENT_OP_SELECT,       /**< select/examine; imapclient_select_info * */
-    IMAPCLIENT_OP_SEARCH,       /**< imapclient_ids * */
-    IMAPCLIENT_OP_FETCH,        /**< imapclient_fetch_result * */
-    IMAPCLIENT_OP_FETCH_EACH,   /**< result NULL (messages went to the callback) */
-    IMAPCLIENT_OP_STORE,        /**< add/remove/set flags; imapclient_flags_result * */
-    IMAPCLIENT_OP_APPEND,       /**< append, multiappend; imapclient_append_result * */
-    IMAPCLIENT_OP_COPY,         /**< copy and move; imapclient_copy_result * */
-    IMAPCLIENT_OP_EXPUNGE,      /**< imapclient_responses * */
-    IMAPCLIENT_OP_IDLE,         /**< the server accepted IDLE; result NULL */
-    IMAPCLIENT_OP_IDLE_DONE,    /**< IDLE ended; imapclient_responses * */
-    IMAPCLIENT_OP_NOOP,         /**< imapclient_responses * (the kept responses) */
-    IMAPCLIENT_OP_LOGOUT        /**< result NULL */
+    IMAPCLIENT_OP_CONNECT = 1, /**< imapclient_connect_start(); result NULL */
+    IMAPCLIENT_OP_STARTTLS,    /**< result NULL */
+    IMAPCLIENT_OP_LOGIN,       /**< every login form; result NULL */
+    IMAPCLIENT_OP_SELECT,      /**< select/examine; imapclient_select_info * */
+    IMAPCLIENT_OP_SEARCH,      /**< imapclient_ids * */
+    IMAPCLIENT_OP_FETCH,       /**< imapclient_fetch_result * */
+    IMAPCLIENT_OP_FETCH_EACH,  /**< result NULL (messages went to the callback) */
+    IMAPCLIENT_OP_STORE,       /**< add/remove/set flags; imapclient_flags_result * */
+    IMAPCLIENT_OP_APPEND,      /**< append, multiappend; imapclient_append_result * */
+    IMAPCLIENT_OP_COPY,        /**< copy and move; imapclient_copy_result * */
+    IMAPCLIENT_OP_EXPUNGE,     /**< imapclient_responses * */
+    IMAPCLIENT_OP_IDLE,        /**< the server accepted IDLE; result NULL */
+    IMAPCLIENT_OP_IDLE_DONE,   /**< IDLE ended; imapclient_responses * */
+    IMAPCLIENT_OP_NOOP,        /**< imapclient_responses * (the kept responses) */
+    IMAPCLIENT_OP_LOGOUT       /**< result NULL */
 } imapclient_op;
 
 /**
@@ -226,10 +224,11 @@ IMAPCLIENT_EXTERN int imapclient_start_oauth2_login(imapclient *c, const char *u
                                                     uint64_t *id);
 
 /** imapclient_oauthbearer_login() without waiting. */
-IMAPCLIENT_EXTERN int imapclient_start_oauthbearer_login(imapclient *c, const char *identity,
+IMAPCLIENT_EXTERN int imapclient_start_oauthbearer_login(imapclient *c,
+                                                         const char *identity,
                                                          const char *access_token,
-                                                         imapclient_done_cb cb, void *user,
-                                                         uint64_t *id);
+                                                         imapclient_done_cb cb,
+                                                         void *user, uint64_t *id);
 
 /** imapclient_scram_login() without waiting. */
 IMAPCLIENT_EXTERN int imapclient_start_scram_login(imapclient *c, const char *mech,
@@ -272,12 +271,14 @@ IMAPCLIENT_EXTERN int imapclient_start_fetch(imapclient *c, const char *messages
  * imapclient_drive() as the messages arrive; the completion's status is
  * what fetch_each would return (msg_cb's non-zero value included).
  */
-IMAPCLIENT_EXTERN int imapclient_start_fetch_each(
-    imapclient *c, const char *messages, const char *const *data,
-    const char *const *modifiers, imapclient_message_cb msg_cb, imapclient_sink_cb sink,
-    size_t sink_min, void *payload, imapclient_done_cb cb, void *user, uint64_t *id);
+IMAPCLIENT_EXTERN int
+imapclient_start_fetch_each(imapclient *c, const char *messages, const char *const *data,
+                            const char *const *modifiers, imapclient_message_cb msg_cb,
+                            imapclient_sink_cb sink, size_t sink_min, void *payload,
+                            imapclient_done_cb cb, void *user, uint64_t *id);
 
-/** imapclient_add_flags() without waiting; result imapclient_flags_result * (or NULL with silent). */
+/** imapclient_add_flags() without waiting; result imapclient_flags_result * (or NULL with
+ * silent). */
 IMAPCLIENT_EXTERN int imapclient_start_add_flags(imapclient *c, const char *messages,
                                                  const char *const *flags, int silent,
                                                  imapclient_done_cb cb, void *user,
@@ -311,15 +312,17 @@ IMAPCLIENT_EXTERN int imapclient_start_append(imapclient *c, const char *folder,
  * command goes out (from imapclient_drive()); it must stay valid until the
  * completion. Result imapclient_append_result *.
  */
-IMAPCLIENT_EXTERN int imapclient_start_append_stream(
-    imapclient *c, const char *folder, const imapclient_source *src,
-    const char *const *flags, const imapclient_datetime *internal_date,
-    imapclient_done_cb cb, void *user, uint64_t *id);
+IMAPCLIENT_EXTERN int
+imapclient_start_append_stream(imapclient *c, const char *folder,
+                               const imapclient_source *src, const char *const *flags,
+                               const imapclient_datetime *internal_date,
+                               imapclient_done_cb cb, void *user, uint64_t *id);
 
 /** imapclient_multiappend_stream() without waiting; sources as above. */
-IMAPCLIENT_EXTERN int imapclient_start_multiappend_stream(
-    imapclient *c, const char *folder, const imapclient_append_source *msgs, size_t n,
-    imapclient_done_cb cb, void *user, uint64_t *id);
+IMAPCLIENT_EXTERN int
+imapclient_start_multiappend_stream(imapclient *c, const char *folder,
+                                    const imapclient_append_source *msgs, size_t n,
+                                    imapclient_done_cb cb, void *user, uint64_t *id);
 
 /** imapclient_copy() without waiting; result imapclient_copy_result *. */
 IMAPCLIENT_EXTERN int imapclient_start_copy(imapclient *c, const char *messages,

@@ -469,7 +469,6 @@ IMAPCLIENT_EXTERN int imapclient_multiappend(imapclient *c, const char *folder,
                                              const imapclient_append_msg *msgs, size_t n,
                                              imapclient_append_result **out);
 
-
 /* ------------------------------------------------------------------ */
 /* Streaming append (beyond the reference)                              */
 /* ------------------------------------------------------------------ */
@@ -495,9 +494,9 @@ typedef struct imapclient_source {
     long long (*read)(void *payload, char *buf, size_t n);
     /** Start again from the first byte (0 ok, -1 error); may be NULL. */
     int (*rewind)(void *payload);
-    void *payload;  /**< passed to read and rewind */
-    uint64_t size;  /**< bytes the source holds: exactly this many are read */
-    int crlf;       /**< 1: send as they are; 0: normalise line ends */
+    void *payload; /**< passed to read and rewind */
+    uint64_t size; /**< bytes the source holds: exactly this many are read */
+    int crlf;      /**< 1: send as they are; 0: normalise line ends */
 } imapclient_source;
 
 /**
@@ -538,6 +537,5 @@ IMAPCLIENT_EXTERN int imapclient_multiappend_stream(imapclient *c, const char *f
                                                     imapclient_append_result **out);
 
 IMAPCLIENT_END_DECLS
-
 
 #endif

@@ -256,8 +256,8 @@ static int prepare(imapclient *c, const char *call, const imapclient_source *src
                    prepared *out)
 {
     if (!src || (src->fd < 0 && !src->read))
-        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: a source needs an fd or a read callback",
-                        call);
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: a source needs an fd or a read callback", call);
     if (!src->size)
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: an empty message", call);
     norm_source *s = source_alloc(src);
@@ -288,7 +288,8 @@ static int prepare_copy(imapclient *c, const char *call, const char *msg, size_t
 {
     if (!len)
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: an empty message", call);
-    imapclient_source src = {.fd = -1, .read = copy_read, .rewind = copy_rewind, .size = len};
+    imapclient_source src = {
+        .fd = -1, .read = copy_read, .rewind = copy_rewind, .size = len};
     norm_source *s = source_alloc(&src);
     char *copy = malloc(len);
     if (!s || !copy) {
@@ -313,8 +314,8 @@ static void free_prepared(prepared *p, size_t n)
 }
 
 /* Prepare the sources of msgs (nothing sent yet). */
-static int prepare_all(imapclient *c, const char *call, const imapclient_append_source *msgs,
-                       size_t n, prepared **out)
+static int prepare_all(imapclient *c, const char *call,
+                       const imapclient_append_source *msgs, size_t n, prepared **out)
 {
     prepared *p = calloc(n, sizeof *p);
     if (!p)
@@ -473,8 +474,8 @@ static int submit(imapclient *c, const char *call, int multi, imapclient_done_cb
 
 int imapclient_start_append(imapclient *c, const char *folder, const char *msg,
                             size_t msg_len, const char *const *flags,
-                            const imapclient_datetime *internal_date, imapclient_done_cb cb,
-                            void *user, uint64_t *id)
+                            const imapclient_datetime *internal_date,
+                            imapclient_done_cb cb, void *user, uint64_t *id)
 {
     int rc = imc_async_begin(c);
     if (rc)

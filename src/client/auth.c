@@ -116,11 +116,12 @@ static void auth_done(imapclient *c, imc_request *rq)
     if (rc == IMAPCLIENT_ERROR) {
         const char *said = rq->done ? rq->done->text : "";
         if (a->cancelled && a->cancel_code) {
-            rq->rc = imc_fail(c,
-                              a->cancel_code == IMAPCLIENT_EPROTOCOL ? IMAPCLIENT_EPROTOCOL
-                                                                     : IMAPCLIENT_ELOGIN,
-                              "AUTHENTICATE %s: %s (exchange cancelled; server: %s %s)",
-                              s->mech, a->cancel_msg, rq->result ? rq->result : "", said);
+            rq->rc =
+                imc_fail(c,
+                         a->cancel_code == IMAPCLIENT_EPROTOCOL ? IMAPCLIENT_EPROTOCOL
+                                                                : IMAPCLIENT_ELOGIN,
+                         "AUTHENTICATE %s: %s (exchange cancelled; server: %s %s)",
+                         s->mech, a->cancel_msg, rq->result ? rq->result : "", said);
             return;
         }
         if (s->server_error[0]) {
@@ -148,7 +149,8 @@ static void auth_done(imapclient *c, imc_request *rq)
         return;
     }
     if (s->finish && (rc = s->finish(s))) {
-        rq->rc = imc_abort(c, rc, "AUTHENTICATE %s: %s; connection closed", s->mech, s->err);
+        rq->rc =
+            imc_abort(c, rc, "AUTHENTICATE %s: %s; connection closed", s->mech, s->err);
         return;
     }
     imc_after_auth(c, rq);
@@ -398,16 +400,16 @@ static auth_op *op_new(imapclient *c)
     }                                                                                    \
     return authenticate_async(c, op, cb, user, id)
 
-int imapclient_start_plain_login(imapclient *c, const char *identity, const char *password,
-                                 const char *authorization_identity, imapclient_done_cb cb,
-                                 void *user, uint64_t *id)
+int imapclient_start_plain_login(imapclient *c, const char *identity,
+                                 const char *password, const char *authorization_identity,
+                                 imapclient_done_cb cb, void *user, uint64_t *id)
 {
     START_LOGIN(plain_setup(c, &op->s, identity, password, authorization_identity));
 }
 
-int imapclient_start_sasl_login(imapclient *c, const char *mech_name, imapclient_sasl_fn fn,
-                                void *payload, imapclient_done_cb cb, void *user,
-                                uint64_t *id)
+int imapclient_start_sasl_login(imapclient *c, const char *mech_name,
+                                imapclient_sasl_fn fn, void *payload,
+                                imapclient_done_cb cb, void *user, uint64_t *id)
 {
     START_LOGIN(sasl_setup(c, &op->s, mech_name, fn, payload));
 }
@@ -435,8 +437,8 @@ int imapclient_start_scram_login(imapclient *c, const char *mech, const char *us
 }
 
 int imapclient_start_cram_md5_login(imapclient *c, const char *username,
-                                    const char *password, imapclient_done_cb cb, void *user,
-                                    uint64_t *id)
+                                    const char *password, imapclient_done_cb cb,
+                                    void *user, uint64_t *id)
 {
     START_LOGIN(cram_md5_setup(c, &op->s, username, password));
 }

@@ -429,8 +429,8 @@ static void fetch_result_free(void *r)
 }
 
 int imapclient_start_fetch(imapclient *c, const char *messages, const char *const *data,
-                           const char *const *modifiers, imapclient_done_cb cb, void *user,
-                           uint64_t *id)
+                           const char *const *modifiers, imapclient_done_cb cb,
+                           void *user, uint64_t *id)
 {
     int rc = imc_async_begin(c);
     if (rc)
@@ -444,8 +444,8 @@ int imapclient_start_fetch(imapclient *c, const char *messages, const char *cons
     }
     op->rq.check = fetch_check;
     op->rq.pipe = fetch_pipe(c);
-    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free, plain_op_free,
-                            cb, user, id);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free,
+                            plain_op_free, cb, user, id);
 }
 
 const imapclient_value *imapclient_message_item(const imapclient_message *m,
@@ -573,7 +573,8 @@ static void each_done(imapclient *c, imc_request *rq)
 
 static int each_build(imapclient *c, const char *messages, const char *const *data,
                       const char *const *modifiers, imapclient_message_cb msg_cb,
-                      imapclient_sink_cb sink, size_t sink_min, void *payload, each_op *op)
+                      imapclient_sink_cb sink, size_t sink_min, void *payload,
+                      each_op *op)
 {
     if (!msg_cb)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
@@ -607,7 +608,8 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
     if ((rc = imc_require_selected(c, "fetch")))
         return rc;
     each_op op = {0};
-    if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload, &op)))
+    if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload,
+                         &op)))
         return rc;
     rc = imc_run(c, &op.rq);
     free(op.st.set.r);
@@ -632,7 +634,8 @@ int imapclient_start_fetch_each(imapclient *c, const char *messages,
     each_op *op = calloc(1, sizeof *op);
     if (!op)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload, op))) {
+    if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload,
+                         op))) {
         free(op);
         return rc;
     }

@@ -121,10 +121,10 @@ static void async_complete(imapclient *c, imc_request *rq)
         rc = imc_fail(c, IMAPCLIENT_EPROTOCOL, "%s", run->msg);
     if (rc == 0 && !c->dead)
         rc = imc_take_pending(c, &res, text);
-    imc_async_deliver(c, IMAPCLIENT_OP_IDLE_DONE, run->done_asked ? run->done_id : run->id,
-                      run->done_asked ? run->done_cb : run->cb,
-                      run->done_asked ? run->done_user : run->user, rc, text, res,
-                      responses_free);
+    imc_async_deliver(
+        c, IMAPCLIENT_OP_IDLE_DONE, run->done_asked ? run->done_id : run->id,
+        run->done_asked ? run->done_cb : run->cb,
+        run->done_asked ? run->done_user : run->user, rc, text, res, responses_free);
     free(run);
 }
 

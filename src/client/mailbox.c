@@ -380,8 +380,8 @@ static int start_copy(imapclient *c, const char *call, const char *verb,
      * flight expunges); MOVE expunges, so it goes alone. */
     if (!op->is_move)
         op->rq.pipe = IMC_PIPE_FREE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
-    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_COPY, copy_result_free, copy_op_free,
-                            cb, user, id);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_COPY, copy_result_free,
+                            copy_op_free, cb, user, id);
 }
 
 int imapclient_start_copy(imapclient *c, const char *messages, const char *folder,

@@ -290,7 +290,8 @@ static int search_build(imapclient *c, const char *call, const char *const *crit
         return rc;
     }
     /* Know LITERAL+ before sending a literal (as the reference asks first). */
-    if (may_wait && (literal || (charset && imc_astring_form(charset, strlen(charset)) == 2)) &&
+    if (may_wait &&
+        (literal || (charset && imc_astring_form(charset, strlen(charset)) == 2)) &&
         (rc = imc_caps_ensure(c)))
         return rc;
     imc_begin(c, c->opts.use_uid ? "UID SEARCH" : "SEARCH");
@@ -336,8 +337,9 @@ static void ids_free(void *p)
     imapclient_ids_free(p);
 }
 
-int imapclient_start_search(imapclient *c, const char *const *criteria, const char *charset,
-                            imapclient_done_cb cb, void *user, uint64_t *id)
+int imapclient_start_search(imapclient *c, const char *const *criteria,
+                            const char *charset, imapclient_done_cb cb, void *user,
+                            uint64_t *id)
 {
     int rc = imc_async_begin(c);
     if (rc)
@@ -353,9 +355,10 @@ int imapclient_start_search(imapclient *c, const char *const *criteria, const ch
     op->rq.check = search_check;
     /* SEARCH: no EXPUNGE while it runs; by sequence number only when
      * nothing in flight may expunge (RFC 3501 5.5). */
-    op->rq.pipe = IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
-    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_SEARCH, ids_free, ids_op_free, cb, user,
-                            id);
+    op->rq.pipe =
+        IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_SEARCH, ids_free, ids_op_free, cb,
+                            user, id);
 }
 
 int imapclient_search(imapclient *c, const char *const *criteria, const char *charset,

@@ -222,7 +222,8 @@ static void starttls_done_async(imapclient *c, imc_request *rq)
         rq->rc = abort_keeping_error(c, rq->rc);
 }
 
-int imapclient_start_starttls(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
+int imapclient_start_starttls(imapclient *c, imapclient_done_cb cb, void *user,
+                              uint64_t *id)
 {
     int rc = imc_async_begin(c);
     if (rc)
@@ -315,7 +316,8 @@ int imapclient_is_compressed(const imapclient *c)
 static void noop_done(imapclient *c, imc_request *rq)
 {
     imapclient_responses *res = NULL;
-    if (rq->rc == 0 && rq->ud && (rq->rc = imc_take_pending(c, &res, rq->done->text)) == 0)
+    if (rq->rc == 0 && rq->ud &&
+        (rq->rc = imc_take_pending(c, &res, rq->done->text)) == 0)
         rq->out = res;
 }
 
@@ -410,7 +412,8 @@ static void logout_done_async(imapclient *c, imc_request *rq)
     rq->out = NULL; /* the text is the completion's */
 }
 
-int imapclient_start_logout(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
+int imapclient_start_logout(imapclient *c, imapclient_done_cb cb, void *user,
+                            uint64_t *id)
 {
     int rc = imc_async_begin(c);
     if (rc)
@@ -421,7 +424,8 @@ int imapclient_start_logout(imapclient *c, imapclient_done_cb cb, void *user, ui
     rq->on_untagged = on_logout;
     rq->on_done = logout_done_async;
     imc_begin(c, "LOGOUT");
-    return imc_async_submit(c, rq, IMAPCLIENT_OP_LOGOUT, NULL, free_request, cb, user, id);
+    return imc_async_submit(c, rq, IMAPCLIENT_OP_LOGOUT, NULL, free_request, cb, user,
+                            id);
 }
 
 int imapclient_shutdown(imapclient *c)

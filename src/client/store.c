@@ -288,7 +288,8 @@ static int flags_call(imapclient *c, const char *call, const char *messages,
         return *out ? 0 : IMAPCLIENT_ENOMEM;
     }
     flags_op fo = {0};
-    if ((rc = flags_build(c, call, messages, op, labels, values, silent, out != NULL, &fo)))
+    if ((rc = flags_build(c, call, messages, op, labels, values, silent, out != NULL,
+                          &fo)))
         return rc;
     if ((rc = imc_run(c, &fo.rq))) {
         flags_op_clear(&fo); /* when it never completed */
@@ -352,8 +353,9 @@ static int start_store(imapclient *c, const char *call, const char *messages,
                             flags_op_free, cb, user, id);
 }
 
-int imapclient_start_add_flags(imapclient *c, const char *messages, const char *const *flags,
-                               int silent, imapclient_done_cb cb, void *user, uint64_t *id)
+int imapclient_start_add_flags(imapclient *c, const char *messages,
+                               const char *const *flags, int silent,
+                               imapclient_done_cb cb, void *user, uint64_t *id)
 {
     return start_store(c, "add_flags", messages, "+FLAGS", flags, silent, cb, user, id);
 }
@@ -362,11 +364,13 @@ int imapclient_start_remove_flags(imapclient *c, const char *messages,
                                   const char *const *flags, int silent,
                                   imapclient_done_cb cb, void *user, uint64_t *id)
 {
-    return start_store(c, "remove_flags", messages, "-FLAGS", flags, silent, cb, user, id);
+    return start_store(c, "remove_flags", messages, "-FLAGS", flags, silent, cb, user,
+                       id);
 }
 
-int imapclient_start_set_flags(imapclient *c, const char *messages, const char *const *flags,
-                               int silent, imapclient_done_cb cb, void *user, uint64_t *id)
+int imapclient_start_set_flags(imapclient *c, const char *messages,
+                               const char *const *flags, int silent,
+                               imapclient_done_cb cb, void *user, uint64_t *id)
 {
     return start_store(c, "set_flags", messages, "FLAGS", flags, silent, cb, user, id);
 }

@@ -104,7 +104,6 @@ void imc_handle_destroy(imapclient *c)
     free(c);
 }
 
-
 /* ---- errors ------------------------------------------------------------- */
 
 static int vfail(imapclient *c, int code, const char *fmt, va_list ap)

@@ -34,7 +34,7 @@ typedef struct async_state {
     /* STARTTLS: its completion waits for the handshake */
     imc_request *tls_rq;
     /* the silence timeout */
-    int awaiting;         /* a command expects an answer */
+    int awaiting;          /* a command expects an answer */
     long long progress_ms; /* last time bytes moved (or the wait began) */
     int read_wants;        /* what the transport wanted after a read would block */
 } async_state;
@@ -72,9 +72,9 @@ uint64_t imc_async_next_id(imapclient *c)
 
 /* ---- completions ---------------------------------------------------------- */
 
-void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id, imapclient_done_cb cb,
-                       void *user, int status, const char *text, void *result,
-                       void (*free_result)(void *))
+void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
+                       imapclient_done_cb cb, void *user, int status, const char *text,
+                       void *result, void (*free_result)(void *))
 {
     const char *errmsg = status ? c->errmsg : "";
     if (!text)
@@ -546,7 +546,8 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
     if (ph == PH_TCP) {
         w->events = IMAPCLIENT_WANT_WRITE;
     } else if (ph == PH_TLS || ph == PH_STARTTLS) {
-        w->events = t->wants == IMC_WANT_WRITE ? IMAPCLIENT_WANT_WRITE : IMAPCLIENT_WANT_READ;
+        w->events =
+            t->wants == IMC_WANT_WRITE ? IMAPCLIENT_WANT_WRITE : IMAPCLIENT_WANT_READ;
     } else {
         w->events = IMAPCLIENT_WANT_READ;
         if (imc_core_wants_write(cc) || (t->ops->unsent && t->ops->unsent(cc->t)) ||
@@ -557,7 +558,8 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
             (cc->upgrade == IMC_UPGRADE_TLS && a && a->tls_rq))
             due = now;
     }
-    if (a && ph != PH_NONE && a->connect_deadline && (due < 0 || a->connect_deadline < due))
+    if (a && ph != PH_NONE && a->connect_deadline &&
+        (due < 0 || a->connect_deadline < due))
         due = a->connect_deadline;
     if (cc->opts.timeout_ms > 0 && imc_core_awaiting(cc)) {
         long long d = (a && a->awaiting ? a->progress_ms : now) + cc->opts.timeout_ms;
@@ -565,6 +567,7 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
             due = d;
     }
     if (due >= 0)
-        w->timeout_ms = due <= now ? 0 : (int)(due - now > 2000000000 ? 2000000000 : due - now);
+        w->timeout_ms =
+            due <= now ? 0 : (int)(due - now > 2000000000 ? 2000000000 : due - now);
     return 0;
 }

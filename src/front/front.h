@@ -66,9 +66,9 @@ int imc_async_submit(imapclient *c, imc_request *rq, imapclient_op op,
                      imapclient_done_cb cb, void *user, uint64_t *id);
 
 /* Deliver a completion that no queued command carries (IDLE's "+"). */
-void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id, imapclient_done_cb cb,
-                       void *user, int status, const char *text, void *result,
-                       void (*free_result)(void *));
+void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
+                       imapclient_done_cb cb, void *user, int status, const char *text,
+                       void *result, void (*free_result)(void *));
 
 /* A fresh completion id. */
 uint64_t imc_async_next_id(imapclient *c);

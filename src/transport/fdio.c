@@ -139,8 +139,8 @@ ssize_t imc_fd_try_write(imc_transport *t, const void *buf, size_t len)
     if (!len)
         return 0;
     for (;;) {
-        ssize_t n =
-            t->wfd == t->rfd ? send(t->wfd, buf, len, MSG_NOSIGNAL) : write(t->wfd, buf, len);
+        ssize_t n = t->wfd == t->rfd ? send(t->wfd, buf, len, MSG_NOSIGNAL)
+                                     : write(t->wfd, buf, len);
         if (n < 0 && errno == ENOTSOCK)
             n = write(t->wfd, buf, len);
         if (n > 0)

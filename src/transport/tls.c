@@ -302,7 +302,8 @@ int imc_tls_start(imc_transport *inner, const char *host, const imapclient_optio
     }
     /* The non-blocking front may hand a write back with more bytes, or in
      * another buffer, after OpenSSL asked to wait. */
-    SSL_set_mode(t->ssl, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_set_mode(t->ssl,
+                 SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_set_rfd(t->ssl, inner->rfd);
     SSL_set_wfd(t->ssl, inner->wfd);
     const char *name = o->tls_hostname ? o->tls_hostname : host;

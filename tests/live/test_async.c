@@ -34,7 +34,7 @@ typedef struct log {
     imapclient_op op[512];
     int status[512];
     char err[256];
-    long count;    /* messages or ids of the last result */
+    long count; /* messages or ids of the last result */
     uint32_t uids[512];
     int nuids;
 } log;
@@ -104,10 +104,12 @@ static void test_async__whole_session_pipelined(void **state)
     log l = {0};
     imapclient *c = NULL;
     assert_int_equal(imapclient_connect_start(e->host, &o, record, &l, &c), 0);
-    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL), 0);
+    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL),
+                     0);
     assert_int_equal(imapclient_start_select_folder(c, "INBOX", 1, record, &l, NULL), 0);
     assert_int_equal(
-        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, record, &l, NULL), 0);
+        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, record, &l, NULL),
+        0);
     assert_int_equal(imapclient_start_fetch(c, "1:*", (const char *[]){"ENVELOPE", NULL},
                                             NULL, record, &l, NULL),
                      0);
@@ -132,7 +134,8 @@ static void test_async__tls_connect(void **state)
     log l = {0};
     imapclient *c = NULL;
     assert_int_equal(imapclient_connect_start(e->host, &o, record, &l, &c), 0);
-    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL), 0);
+    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL),
+                     0);
     assert_int_equal(pump(c, &l.n, 2, 10000), 0);
     expect_ok(&l, 2);
     assert_true(imapclient_is_tls(c));
@@ -161,7 +164,8 @@ static void test_async__starttls(void **state)
     imapclient *c = NULL;
     assert_int_equal(imapclient_connect_start(e->host, &o, record, &l, &c), 0);
     assert_int_equal(imapclient_start_starttls(c, record, &l, NULL), 0);
-    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL), 0);
+    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL),
+                     0);
     assert_int_equal(imapclient_start_noop(c, record, &l, NULL), 0);
     assert_int_equal(pump(c, &l.n, 4, 10000), 0);
     expect_ok(&l, 4);
@@ -226,7 +230,8 @@ static void test_async__idle_sees_other_connection(void **state)
     imapclient *c = NULL;
     assert_int_equal(imapclient_connect_start(e->host, &o, record, &l, &c), 0);
     imapclient_set_unsolicited_cb(c, count_exists, &exists);
-    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL), 0);
+    assert_int_equal(imapclient_start_login(c, e->user, e->password, record, &l, NULL),
+                     0);
     assert_int_equal(imapclient_start_select_folder(c, folder, 0, record, &l, NULL), 0);
     assert_int_equal(imapclient_start_idle(c, record, &l, NULL), 0);
     assert_int_equal(pump(c, &l.n, 4, 10000), 0);
@@ -235,8 +240,8 @@ static void test_async__idle_sees_other_connection(void **state)
     assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_IDLE);
 
     static const char msg[] = "From: a@example.com\r\nSubject: new\r\n\r\nhi\r\n";
-    assert_int_equal(imapclient_append(other, folder, msg, sizeof msg - 1, NULL, NULL, NULL),
-                     0);
+    assert_int_equal(
+        imapclient_append(other, folder, msg, sizeof msg - 1, NULL, NULL, NULL), 0);
     long long end = now_ms() + 10000;
     while (exists < 1 && now_ms() < end) {
         int zero = 0;
@@ -280,10 +285,10 @@ static void test_async__fetch_each_with_sink(void **state)
     assert_int_equal(imapclient_select_folder(c, "INBOX", 1, NULL), 0);
     sunk s = {0};
     log l = {0};
-    assert_int_equal(imapclient_start_fetch_each(c, "1:*", (const char *[]){"BODY.PEEK[]", NULL},
-                                                 NULL, on_msg, on_sink, 0, &s, record, &l,
-                                                 NULL),
-                     0);
+    assert_int_equal(
+        imapclient_start_fetch_each(c, "1:*", (const char *[]){"BODY.PEEK[]", NULL}, NULL,
+                                    on_msg, on_sink, 0, &s, record, &l, NULL),
+        0);
     assert_int_equal(pump(c, &l.n, 1, 10000), 0);
     expect_ok(&l, 1);
     assert_int_equal(s.messages, e->inbox_count);
@@ -296,7 +301,8 @@ static void test_async__fetch_each_with_sink(void **state)
 static void test_async__connect_timeout(void **state)
 {
     int ls = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     assert_int_equal(bind(ls, (struct sockaddr *)&a, sizeof a), 0);
     assert_int_equal(listen(ls, 4), 0);
     socklen_t al = sizeof a;
@@ -348,8 +354,8 @@ static void test_async__append_stream_from_files(void **state)
     char set[16];
     snprintf(set, sizeof set, "%u", uid);
     imapclient_fetch_result *fr;
-    assert_int_equal(imapclient_fetch(c, set, (const char *[]){"RFC822.SIZE", NULL}, NULL, &fr),
-                     0);
+    assert_int_equal(
+        imapclient_fetch(c, set, (const char *[]){"RFC822.SIZE", NULL}, NULL, &fr), 0);
     assert_int_equal(fr->count, 1);
     /* every one of the 2003 LFs became CRLF */
     assert_int_equal(fr->msgs[0].size, (uint64_t)raw + 2003);

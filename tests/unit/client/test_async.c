@@ -95,7 +95,8 @@ static int run(imapclient *c)
 }
 
 #define GREET "S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ IDLE UIDPLUS MOVE] ready\n"
-#define SELECTED GREET "C: A001 SELECT INBOX\nS: * 3 EXISTS\nS: A001 OK [READ-WRITE] done\n"
+#define SELECTED                                                                         \
+    GREET "C: A001 SELECT INBOX\nS: * 3 EXISTS\nS: A001 OK [READ-WRITE] done\n"
 
 static imapclient *selected(const char *rest)
 {
@@ -126,9 +127,12 @@ static void test_async__pipelined_fetches_out_of_order(void **state)
                              "S: A002 OK first\n");
     seen s = {0};
     uint64_t id[3];
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, &id[0]), 0);
-    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, &id[1]), 0);
-    assert_int_equal(imapclient_start_fetch(c, "3", flags_item, NULL, record, &s, &id[2]), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, &id[0]),
+                     0);
+    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, &id[1]),
+                     0);
+    assert_int_equal(imapclient_start_fetch(c, "3", flags_item, NULL, record, &s, &id[2]),
+                     0);
     assert_int_equal(imapclient_pending_commands(c), 3);
     assert_int_equal(run(c), 0);
     assert_int_equal(s.n, 3);
@@ -158,10 +162,13 @@ static void test_async__barrier_waits_both_ways(void **state)
                              "S: * SEARCH 4 5\n"
                              "S: A004 OK q\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
-    assert_int_equal(imapclient_start_select_folder(c, "Archive", 0, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
+    assert_int_equal(imapclient_start_select_folder(c, "Archive", 0, record, &s, NULL),
+                     0);
     assert_int_equal(
-        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, record, &s, NULL), 0);
+        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, record, &s, NULL),
+        0);
     assert_int_equal(run(c), 0);
     assert_int_equal(s.n, 3);
     assert_int_equal(s.op[1], IMAPCLIENT_OP_SELECT);
@@ -187,8 +194,10 @@ static void test_async__sequence_numbers_wait_for_expunge_risk(void **state)
     imapclient_set_use_uid(c, 0);
     seen s = {0};
     assert_int_equal(imapclient_start_noop(c, record, &s, NULL), 0);
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
-    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
+    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL),
+                     0);
     assert_int_equal(run(c), 0);
     assert_int_equal(s.n, 3);
     assert_int_equal(s.op[0], IMAPCLIENT_OP_NOOP);
@@ -210,9 +219,8 @@ static void test_async__synchronising_literal_holds_the_pipe(void **state)
                          "S: A001 OK [APPENDUID 9 44] a\n"
                          "S: A002 OK n\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_append(c, "INBOX", "hello", 5, NULL, NULL, record, &s,
-                                             NULL),
-                     0);
+    assert_int_equal(
+        imapclient_start_append(c, "INBOX", "hello", 5, NULL, NULL, record, &s, NULL), 0);
     assert_int_equal(imapclient_start_noop(c, record, &s, NULL), 0);
     assert_int_equal(run(c), 0);
     assert_int_equal(s.n, 2);
@@ -243,8 +251,8 @@ static void test_async__drop_with_ten_in_flight(void **state)
     char set[8];
     for (int i = 1; i <= 10; i++) {
         snprintf(set, sizeof set, "%d", i);
-        assert_int_equal(imapclient_start_fetch(c, set, flags_item, NULL, record, &s, NULL),
-                         0);
+        assert_int_equal(
+            imapclient_start_fetch(c, set, flags_item, NULL, record, &s, NULL), 0);
     }
     assert_int_equal(run(c), IMAPCLIENT_EABORT);
     assert_int_equal(s.n, 10);
@@ -274,8 +282,10 @@ static void test_async__foreign_tag_with_pipelined_commands(void **state)
                              "S: A777 OK whose?\n"
                              "S: A002 OK late\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
-    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
+    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL),
+                     0);
     assert_int_equal(run(c), IMAPCLIENT_EPROTOCOL);
     assert_int_equal(s.n, 2);
     for (int i = 0; i < 2; i++) {
@@ -290,7 +300,8 @@ static void test_async__foreign_tag_with_pipelined_commands(void **state)
                  "S: * 1 FETCH (UID 1 FLAGS ())\n"
                  "S: A002 OK mine\n");
     seen t = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &t, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &t, NULL),
+                     0);
     assert_int_equal(run(c), 0);
     assert_int_equal(t.n, 1);
     assert_int_equal(t.status[0], 0);
@@ -308,7 +319,8 @@ static void test_async__unexpected_continuation(void **state)
                              "S: + again\n"
                              "S: A003 OK n\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
     assert_int_equal(imapclient_start_noop(c, record, &s, NULL), 0);
     assert_int_equal(run(c), 0);
     assert_int_equal(s.n, 2);
@@ -335,7 +347,8 @@ static void test_async__checks_when_the_command_goes_out(void **state)
     seen s = {0};
     /* a fetch queued first fails when its turn comes: nothing selected
      * (its tag, A001, is never sent) */
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
     assert_int_equal(imapclient_start_login(c, "me", "secret", record, &s, NULL), 0);
     assert_int_equal(imapclient_start_select_folder(c, "INBOX", 0, record, &s, NULL), 0);
     assert_int_equal(imapclient_start_fetch(c, "1:2", flags_item, NULL, record, &s, NULL),
@@ -392,7 +405,8 @@ static void test_async__completion_queue(void **state)
                              "S: A003 OK n\n");
     uint64_t id1, id2;
     assert_int_equal(
-        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, NULL, NULL, &id1), 0);
+        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, NULL, NULL, &id1),
+        0);
     assert_int_equal(imapclient_start_noop(c, NULL, NULL, &id2), 0);
     assert_int_equal(run(c), 0);
     imapclient_completion *d;
@@ -419,8 +433,10 @@ static void test_async__free_with_commands_in_flight(void **state)
     imapclient *c = selected("C: A002 UID FETCH 1 (FLAGS)\n"
                              "C: A003 UID FETCH 2 (FLAGS)\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
-    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
+    assert_int_equal(imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL),
+                     0);
     /* a SELECT waits for the fetches; its completion goes to the queue */
     assert_int_equal(imapclient_start_select_folder(c, "X", 0, NULL, NULL, NULL), 0);
     assert_int_equal(imapclient_start_noop(c, record, &s, NULL), 0);
@@ -439,7 +455,8 @@ static void test_async__cancel_all(void **state)
 {
     imapclient *c = selected("C: A002 UID FETCH 1 (FLAGS)\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
     assert_int_equal(imapclient_start_select_folder(c, "X", 0, record, &s, NULL), 0);
     assert_int_equal(imapclient_drive(c), 0);
     imapclient_cancel_all(c);
@@ -502,7 +519,8 @@ static void test_async__blocking_call_behind_queued_commands(void **state)
                              "C: A003 NOOP\n"
                              "S: A003 OK n\n");
     seen s = {0};
-    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL),
+                     0);
     /* (a blocking call goes out alone, after what is in flight) */
     assert_int_equal(imapclient_noop(c, NULL), 0);
     assert_int_equal(s.n, 1);
@@ -519,9 +537,9 @@ static void test_async__bad_arguments_queue_nothing(void **state)
                      IMAPCLIENT_EINVAL);
     assert_int_equal(imapclient_start_copy(c, "1", NULL, record, &s, NULL),
                      IMAPCLIENT_EINVAL);
-    assert_int_equal(imapclient_start_append_stream(c, "INBOX", NULL, NULL, NULL, record, &s,
-                                                    NULL),
-                     IMAPCLIENT_EINVAL);
+    assert_int_equal(
+        imapclient_start_append_stream(c, "INBOX", NULL, NULL, NULL, record, &s, NULL),
+        IMAPCLIENT_EINVAL);
     assert_int_equal(imapclient_start_login(c, NULL, "x", record, &s, NULL),
                      IMAPCLIENT_EINVAL);
     assert_int_equal(imapclient_pending_commands(c), 0);

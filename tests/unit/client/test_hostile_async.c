@@ -1,0 +1,241 @@
+/* Hostile servers against pipelined commands, at the core (no transport:
+ * the server's bytes are pushed in, what the client sends is taken).
+ *
+ * - The whole answer to eleven pipelined commands cut at every byte (the
+ *   connection then drops): every command completes exactly once, the ones
+ *   answered before the cut with their result, the others with EABORT.
+ * - The same answer fed one byte at a time gives the same results as fed
+ *   whole.
+ * - Out-of-order completions, a completion repeated, foreign tags, stray
+ *   continuations, garbage lines and a lying literal among them.
+ * Memory and double completions are watched by the suite's valgrind and
+ * ASan runs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/core.h"
+#include "front/front.h"
+
+#include <imapclient.h>
+
+#define NCMDS 8
+
+typedef struct tally {
+    int done[NCMDS + 1];
+    int status[NCMDS + 1];
+    long count[NCMDS + 1];
+} tally;
+
+static void on_done(imapclient *c, imapclient_completion *d)
+{
+    tally *t = d->user;
+    assert_true(d->id >= 1 && d->id <= NCMDS);
+    t->done[d->id]++;
+    t->status[d->id] = d->status;
+    t->count[d->id] = -1;
+    if (d->result && d->op == IMAPCLIENT_OP_FETCH)
+        t->count[d->id] = (long)((imapclient_fetch_result *)d->result)->count;
+    if (d->result && d->op == IMAPCLIENT_OP_SEARCH)
+        t->count[d->id] = (long)((imapclient_ids *)d->result)->count;
+}
+
+/* A handle as after a greeting and SELECT, with eight commands started:
+ * three UID FETCHes, a SEARCH, a STORE, an APPEND (LITERAL+), a NOOP, then
+ * a SELECT (A001..A008). */
+static imapclient *session(tally *t)
+{
+    imapclient_options o;
+    imapclient_options_init(&o);
+    imapclient *c = imc_handle_new("hostile", &o);
+    assert_non_null(c);
+    assert_int_equal(imc_reader_init(&c->rd, NULL, o.max_line, 1 << 20), 0);
+    c->dead = 0;
+    c->greeted = 1;
+    imc_set_state(c, IMAPCLIENT_STATE_SELECTED);
+    static const imapclient_value items[] = {
+        {.type = IMAPCLIENT_VALUE_ATOM, .str = "IMAP4rev1", .len = 9},
+        {.type = IMAPCLIENT_VALUE_ATOM, .str = "LITERAL+", .len = 8},
+    };
+    static const imapclient_value caps = {
+        .type = IMAPCLIENT_VALUE_LIST, .items = (imapclient_value *)items, .count = 2};
+    assert_int_equal(imc_caps_set_from_values(c, &caps, 0), 0);
+    static const char *const fl[] = {"FLAGS", NULL};
+    static const char *const seen[] = {"\\Seen", NULL};
+    assert_int_equal(imapclient_start_fetch(c, "1", fl, NULL, on_done, t, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "2", fl, NULL, on_done, t, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "3", fl, NULL, on_done, t, NULL), 0);
+    assert_int_equal(
+        imapclient_start_search(c, (const char *[]){"ALL", NULL}, NULL, on_done, t, NULL),
+        0);
+    assert_int_equal(imapclient_start_add_flags(c, "1", seen, 1, on_done, t, NULL), 0);
+    assert_int_equal(
+        imapclient_start_append(c, "INBOX", "a\r\n", 3, NULL, NULL, on_done, t, NULL), 0);
+    assert_int_equal(imapclient_start_noop(c, on_done, t, NULL), 0);
+    assert_int_equal(imapclient_start_select_folder(c, "X", 0, on_done, t, NULL), 0);
+    return c;
+}
+
+static void drain(imapclient *c)
+{
+    const char *p;
+    size_t n;
+    while (imc_core_output(c, &p, &n) > 0)
+        imc_core_written(c, n);
+}
+
+/* Feed bytes [0, len) in pieces of step, then (if eof) the end of stream;
+ * free the handle; every command must have completed exactly once. A
+ * piece never runs past the end of "A007 OK ...\r\n": as a real server,
+ * the script answers the SELECT only once it could have been sent. */
+static void play(const char *bytes, size_t len, size_t step, int eof, tally *t)
+{
+    imapclient *c = session(t);
+    drain(c);
+    const char *a7 = strstr(bytes, "A007 OK");
+    size_t split = a7 ? (size_t)(strstr(a7, "\r\n") + 2 - bytes) : len;
+    for (size_t off = 0; off < len && !c->dead;) {
+        size_t k = len - off < step ? len - off : step;
+        if (off < split && off + k > split)
+            k = split - off;
+        assert_int_equal(imc_reader_push(&c->rd, bytes + off, k), 0);
+        off += k;
+        imc_core_process(c, NULL);
+        drain(c);
+    }
+    if (eof && !c->dead) {
+        imc_core_eof(c);
+        imc_core_process(c, NULL);
+    }
+    if (eof)
+        assert_true(c->dead);
+    imapclient_free(c);
+    for (int i = 1; i <= NCMDS; i++)
+        if (t->done[i] != 1)
+            fail_msg("command %d completed %d times", i, t->done[i]);
+}
+
+static const char ANSWER[] = "* 1 FETCH (UID 1 FLAGS (\\Seen))\r\n"
+                             "A001 OK a\r\n"
+                             "* 2 FETCH (UID 2 BODY[] {5}\r\nhello)\r\n"
+                             "* 2 FETCH (UID 2 FLAGS ())\r\n"
+                             "A002 OK b\r\n"
+                             "* 3 FETCH (UID 3 FLAGS ())\r\n"
+                             "A003 OK c\r\n"
+                             "* SEARCH 1 2 3\r\n"
+                             "A004 OK d\r\n"
+                             "A005 OK e\r\n"
+                             "A006 OK [APPENDUID 7 9] f\r\n"
+                             "* 9 EXISTS\r\n"
+                             "A007 OK g\r\n"
+                             "* 4 EXISTS\r\n"
+                             "A008 OK [READ-WRITE] h\r\n";
+
+static void test_hostile_async__cut_at_every_byte(void **state)
+{
+    size_t len = sizeof ANSWER - 1;
+    for (size_t cut = 0; cut <= len; cut++) {
+        tally t = {0};
+        play(ANSWER, cut, cut ? cut : 1, 1, &t);
+        /* answered before the cut: success; the rest: the drop */
+        const char *end = ANSWER + cut;
+        for (int i = 1; i <= NCMDS; i++) {
+            char tag[16];
+            snprintf(tag, sizeof tag, "A%03d OK", i);
+            const char *at = strstr(ANSWER, tag);
+            const char *eol = at ? strstr(at, "\r\n") : NULL;
+            int answered = eol && eol + 2 <= end;
+            if (answered)
+                assert_int_equal(t.status[i], 0);
+            else if (t.status[i] != IMAPCLIENT_EABORT)
+                fail_msg("cut %zu: command %d got %d", cut, i, t.status[i]);
+        }
+    }
+}
+
+static void test_hostile_async__one_byte_at_a_time(void **state)
+{
+    tally whole = {0}, drip = {0};
+    play(ANSWER, sizeof ANSWER - 1, sizeof ANSWER, 0, &whole);
+    play(ANSWER, sizeof ANSWER - 1, 1, 0, &drip);
+    for (int i = 1; i <= NCMDS; i++) {
+        assert_int_equal(whole.status[i], 0);
+        assert_int_equal(drip.status[i], whole.status[i]);
+        assert_int_equal(drip.count[i], whole.count[i]);
+    }
+    assert_int_equal(whole.count[2], 1); /* two responses, one message */
+    assert_int_equal(whole.count[4], 3);
+}
+
+/* A completion for a command not sent yet (the SELECT waits behind the
+ * pipelined ones) while seven are in flight: the server is not reading
+ * our stream as we wrote it; all fail with EPROTOCOL, once. A stray "+"
+ * before it is ignored. */
+static void test_hostile_async__completion_for_an_unsent_command(void **state)
+{
+    static const char s[] = "+ stray\r\n"
+                            "A008 OK sel\r\n" /* a barrier not even sent yet: foreign */
+                            "* 3 FETCH (UID 3 FLAGS ())\r\n";
+    tally t = {0};
+    play(s, sizeof s - 1, sizeof s, 0, &t);
+    for (int i = 1; i <= NCMDS; i++)
+        assert_int_equal(t.status[i], IMAPCLIENT_EPROTOCOL);
+}
+
+static void test_hostile_async__out_of_order_completions(void **state)
+{
+    static const char s[] = "* 3 FETCH (UID 3 FLAGS ())\r\n"
+                            "A003 OK c\r\n"
+                            "A007 OK g\r\n"
+                            "* 1 FETCH (UID 1 FLAGS ())\r\n"
+                            "A001 OK a\r\n"
+                            "A006 NO [TRYCREATE] f\r\n"
+                            "A005 OK e\r\n"
+                            "* SEARCH 2\r\n"
+                            "A004 OK d\r\n"
+                            "A002 BAD b\r\n"
+                            "A008 OK h\r\n";
+    tally t = {0};
+    play(s, sizeof s - 1, 7, 0, &t);
+    assert_int_equal(t.status[1], 0);
+    assert_int_equal(t.count[1], 1);
+    assert_int_equal(t.status[2], IMAPCLIENT_ERROR);
+    assert_int_equal(t.status[3], 0);
+    assert_int_equal(t.count[3], 1);
+    assert_int_equal(t.count[4], 1);
+    assert_int_equal(t.status[6], IMAPCLIENT_ERROR);
+    assert_int_equal(t.status[8], 0);
+}
+
+/* A literal that lies about its size swallows what follows; the drop
+ * then ends everything once. */
+static void test_hostile_async__lying_literal(void **state)
+{
+    static const char s[] = "* 1 FETCH (UID 1 FLAGS ())\r\n"
+                            "A001 OK a\r\n"
+                            "* 2 FETCH (UID 2 BODY[] {999999}\r\nshort)\r\n"
+                            "A002 OK b\r\n";
+    tally t = {0};
+    play(s, sizeof s - 1, 64, 1, &t);
+    assert_int_equal(t.status[1], 0);
+    for (int i = 2; i <= NCMDS; i++)
+        assert_int_equal(t.status[i], IMAPCLIENT_EABORT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hostile_async__cut_at_every_byte),
+        cmocka_unit_test(test_hostile_async__one_byte_at_a_time),
+        cmocka_unit_test(test_hostile_async__completion_for_an_unsent_command),
+        cmocka_unit_test(test_hostile_async__out_of_order_completions),
+        cmocka_unit_test(test_hostile_async__lying_literal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
