@@ -424,8 +424,13 @@ static void memt_close(imc_transport *t)
     (void)t;
 }
 
-static const struct imc_transport_ops memt_ops = {"memory", memt_read, memt_write,
-                                                  memt_pending, memt_close};
+/* Blocking reads only: the parser benchmark never drives the non-blocking
+ * front, so try_read/try_write stay NULL. */
+static const struct imc_transport_ops memt_ops = {.name = "memory",
+                                                  .read = memt_read,
+                                                  .write = memt_write,
+                                                  .pending = memt_pending,
+                                                  .close = memt_close};
 
 static int run_ours(const workload *w, int typed, int keep_raw, tally *t)
 {
