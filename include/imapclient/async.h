@@ -92,8 +92,9 @@ typedef struct imapclient_completion {
  * Called once per started command, from imapclient_drive() (or from a
  * blocking call that waits behind it, or from imapclient_free() with
  * IMAPCLIENT_EABORT). done is valid during the call only. The callback
- * may start new commands on the handle; it must not free the handle
- * (free it after imapclient_drive() returned).
+ * may start new commands on the handle; a blocking call on the same
+ * handle fails there with IMAPCLIENT_EILLEGAL_STATE, and it must not free
+ * the handle (free it after imapclient_drive() returned).
  */
 typedef void (*imapclient_done_cb)(imapclient *c, imapclient_completion *done);
 

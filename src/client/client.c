@@ -169,6 +169,11 @@ int imc_call_begin(imapclient *c)
 {
     if (!c)
         return IMAPCLIENT_EINVAL;
+    if (c->in_callback)
+        /* the engine is in the middle of handling a response */
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "a blocking call from inside a completion or unsolicited "
+                        "callback: start the command without waiting instead");
     imc_call_reset(c);
     if (c->dead)
         return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");

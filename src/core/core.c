@@ -311,7 +311,9 @@ static int generic_untagged(imapclient *c, const imapclient_response *r)
 int imc_keep(imapclient *c, const imapclient_response *r)
 {
     if (c->unsolicited) {
+        c->in_callback++;
         c->unsolicited(c->unsolicited_payload, c, r);
+        c->in_callback--;
         return 0;
     }
     if (c->npend >= MAX_PENDING)
@@ -515,8 +517,11 @@ static void finish_cmd(imapclient *c, imc_cmd *k, int rc)
     imc_cmdbuf_free(&k->out);
     free(k);
     rq->finished = 1;
-    if (rq->complete)
+    if (rq->complete) {
+        c->in_callback++;
         rq->complete(c, rq);
+        c->in_callback--;
+    }
 }
 
 /* Where the current response is parsed, and how far to roll back. */

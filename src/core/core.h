@@ -156,6 +156,7 @@ struct imapclient {
     int upgrade;            /* enum imc_upgrade: stop and let the front switch */
     int stop;               /* a handler asked imc_core_process() to return (3) */
     int in_check;           /* a check hook runs: imc_caps_ensure() must not wait */
+    int in_callback;        /* a caller's callback runs: no blocking call may start */
     imc_request *divert_to; /* the request whose body sink takes this literal */
     char src_buf[16384];    /* staging for streamed literals */
     size_t src_len, src_off;

@@ -528,6 +528,29 @@ static void test_async__blocking_call_behind_queued_commands(void **state)
     done(c);
 }
 
+static void blocking_inside(imapclient *c, imapclient_completion *d)
+{
+    seen *s = d->user;
+    s->status[s->n++] = imapclient_noop(c, NULL);
+}
+
+/* A blocking call from inside a callback of the same handle is refused
+ * (the engine is in the middle of a response); the handle goes on. */
+static void test_async__no_blocking_call_inside_a_callback(void **state)
+{
+    imapclient *c = selected("C: A002 NOOP\n"
+                             "S: A002 OK n\n"
+                             "C: A003 NOOP\n"
+                             "S: A003 OK again\n");
+    seen s = {0};
+    assert_int_equal(imapclient_start_noop(c, blocking_inside, &s, NULL), 0);
+    assert_int_equal(run(c), 0);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.status[0], IMAPCLIENT_EILLEGAL_STATE);
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    done(c);
+}
+
 /* Argument errors are reported at once and queue nothing. */
 static void test_async__bad_arguments_queue_nothing(void **state)
 {
@@ -564,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_async__cancel_all),
         cmocka_unit_test(test_async__idle),
         cmocka_unit_test(test_async__blocking_call_behind_queued_commands),
+        cmocka_unit_test(test_async__no_blocking_call_inside_a_callback),
         cmocka_unit_test(test_async__bad_arguments_queue_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
