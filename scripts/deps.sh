@@ -6,6 +6,13 @@
 # is installed; the tests run private instances (tests/live/dovecot.sh), so
 # service start-up is blocked during the install and the service is stopped
 # and disabled afterwards.
+#
+# The second live-test server, Cyrus IMAP 3.6 (tests/live/cyrus.sh), cannot
+# be installed as a package next to Dovecot: cyrus-imapd and dovecot-imapd
+# both provide imap-server and conflict. So cyrus-common (master, libraries)
+# and sasl2-bin are installed without their recommends (cyrus-common
+# recommends cyrus-imapd), and cyrus-imapd's .deb of the same version is
+# only unpacked under CYRUS_ROOT, from where tests/live/cyrus.sh runs imapd.
 set -euo pipefail
 
 PACKAGES=(
@@ -19,6 +26,9 @@ PACKAGES=(
     # the Python package (python/): Debian's Python 3.11 toolchain, no PyPI
     python3-dev python3-pip python3-setuptools python3-venv python3-pytest
 )
+# Installed with --no-install-recommends (see above).
+NORECOMMENDS=(cyrus-common sasl2-bin)
+CYRUS_ROOT=${CYRUS_ROOT:-/opt/libimapclient/cyrus-imapd}
 
 installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q '^install ok installed$'
@@ -28,6 +38,35 @@ missing=()
 for p in "${PACKAGES[@]}"; do
     installed "$p" || missing+=("$p")
 done
+missing_nr=()
+for p in "${NORECOMMENDS[@]}"; do
+    installed "$p" || missing_nr+=("$p")
+done
+
+# The unpacked imapd must match cyrus-common's version (it links against
+# its libraries).
+cyrus_unpacked() {
+    local want
+    want=$(dpkg-query -W -f='${Version}' cyrus-common 2>/dev/null) || return 1
+    [ -x "$CYRUS_ROOT/usr/lib/cyrus/bin/imapd" ] &&
+        [ "$(cat "$CYRUS_ROOT/VERSION" 2>/dev/null)" = "$want" ]
+}
+
+unpack_cyrus_imapd() {
+    local ver tmp deb
+    ver=$(dpkg-query -W -f='${Version}' cyrus-common)
+    tmp=$(mktemp -d)
+    # apt-get download runs as _apt when it can: let it write there.
+    chmod 0777 "$tmp"
+    (cd "$tmp" && run apt-get "${apt_opts[@]}" download "cyrus-imapd=$ver")
+    deb=$(ls "$tmp"/cyrus-imapd_*.deb)
+    rm -rf "$CYRUS_ROOT.new"
+    mkdir -p "$CYRUS_ROOT.new"
+    run dpkg-deb -x "$deb" "$CYRUS_ROOT.new"
+    printf '%s\n' "$ver" >"$CYRUS_ROOT.new/VERSION"
+    rm -rf "$CYRUS_ROOT" "$tmp"
+    mv "$CYRUS_ROOT.new" "$CYRUS_ROOT"
+}
 
 stop_system_dovecot() {
     # Only the system instance (the one started from /etc/dovecot, pid file
@@ -45,13 +84,27 @@ stop_system_dovecot() {
     fi
 }
 
+# cyrus-common ships a cyrus-imapd service and pulls in exim4 as the MTA:
+# neither may run (policy-rc.d kept them from starting during the install;
+# with systemd they would start at the next boot).
+disable_cyrus_services() {
+    local s
+    for s in cyrus-imapd exim4; do
+        if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+            systemctl disable --now "$s.service" >/dev/null 2>&1 || true
+        elif command -v update-rc.d >/dev/null 2>&1 && [ -e "/etc/init.d/$s" ]; then
+            update-rc.d "$s" disable >/dev/null 2>&1 || true
+        fi
+    done
+}
+
 system_dovecot_running() {
     local pid
     pid=$(cat /run/dovecot/master.pid 2>/dev/null) || return 1
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && [ ${#missing_nr[@]} -eq 0 ] && cyrus_unpacked; then
     # Nothing to install; still make sure an earlier install did not leave
     # the system instance running.
     if [ "$(id -u)" -eq 0 ] && system_dovecot_running; then
@@ -61,7 +114,8 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-    echo "deps.sh: missing packages: ${missing[*]}" >&2
+    echo "deps.sh: missing packages: ${missing[*]} ${missing_nr[*]}" \
+        "(and/or Cyrus imapd unpacked in $CYRUS_ROOT)" >&2
     echo "deps.sh: not root; install them with: sudo $0" >&2
     exit 1
 fi
@@ -95,7 +149,14 @@ run() {
 # Another apt/dpkg run (e.g. unattended upgrades) may hold the lock: wait.
 apt_opts=(-o DPkg::Lock::Timeout=600 -q)
 run apt-get "${apt_opts[@]}" update
-run apt-get "${apt_opts[@]}" install -y "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+    run apt-get "${apt_opts[@]}" install -y "${missing[@]}"
+fi
+if [ ${#missing_nr[@]} -gt 0 ]; then
+    run apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing_nr[@]}"
+    disable_cyrus_services
+fi
+cyrus_unpacked || unpack_cyrus_imapd
 rm -f "$log"
 
 case " ${missing[*]} " in
@@ -103,9 +164,18 @@ case " ${missing[*]} " in
 *) if system_dovecot_running; then stop_system_dovecot; fi ;;
 esac
 
-for p in "${missing[@]}"; do
+for p in "${missing[@]}" "${missing_nr[@]}"; do
     installed "$p" || {
         echo "deps.sh: $p is still not installed" >&2
         exit 1
     }
 done
+# Dovecot must have survived the Cyrus packages (they must never replace it).
+installed dovecot-imapd || {
+    echo "deps.sh: dovecot-imapd is gone; cyrus-imapd must never be installed" >&2
+    exit 1
+}
+cyrus_unpacked || {
+    echo "deps.sh: imapd not unpacked in $CYRUS_ROOT" >&2
+    exit 1
+}

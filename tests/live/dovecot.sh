@@ -251,6 +251,8 @@ userdb {
 
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
+# METADATA (RFC 5464): entries kept in a file dict in each user's home.
+mail_attribute_dict = file:%h/dovecot-attributes
 mail_plugins = quota acl
 
 namespace inbox {
@@ -288,6 +290,7 @@ plugin {
 protocol imap {
   mail_plugins = \$mail_plugins imap_quota imap_acl imap_zlib
   mail_max_userip_connections = 100
+  imap_metadata = yes
   imap_idle_notify_interval = 10 mins
 }
 

@@ -9,25 +9,24 @@
 
 #include <cmocka.h>
 
-static live_env env;
-static int loaded;
-static char store[32][512];
+static live_env env, cyrus_env;
+static int loaded, cyrus_loaded;
+static char store[2][32][512];
 
-static const char *keep(int i, const char *s)
+static const char *keep(int which, int i, const char *s)
 {
-    snprintf(store[i], sizeof store[i], "%s", s);
-    return store[i];
+    snprintf(store[which][i], sizeof store[which][i], "%s", s);
+    return store[which][i];
 }
 
-const live_env *live_get(void)
+/* Read the KEY=VALUE file that the environment variable var names into *e;
+ * 1 when it names a usable server. which picks the string store. */
+static int load(const char *var, int which, live_env *e)
 {
-    if (loaded)
-        return loaded > 0 ? &env : NULL;
-    loaded = -1;
-    const char *path = getenv("IMAPTEST_ENV");
+    const char *path = getenv(var);
     FILE *f = path ? fopen(path, "r") : NULL;
     if (!f)
-        return NULL;
+        return 0;
     char line[1024];
     int i = 0;
     while (fgets(line, sizeof line, f) && i < 30) {
@@ -38,33 +37,74 @@ const live_env *live_get(void)
         *eq = '\0';
         const char *k = line, *v = eq + 1;
         if (!strcmp(k, "IMAPTEST_HOST"))
-            env.host = keep(i++, v);
+            e->host = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_PORT"))
-            env.port = atoi(v);
+            e->port = atoi(v);
         else if (!strcmp(k, "IMAPTEST_TLS_PORT"))
-            env.tls_port = atoi(v);
+            e->tls_port = atoi(v);
         else if (!strcmp(k, "IMAPTEST_USER"))
-            env.user = keep(i++, v);
+            e->user = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_PASSWORD"))
-            env.password = keep(i++, v);
+            e->password = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_USER2"))
-            env.user2 = keep(i++, v);
+            e->user2 = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_PASSWORD2"))
-            env.password2 = keep(i++, v);
+            e->password2 = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_CA"))
-            env.ca = keep(i++, v);
+            e->ca = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_CERT_NAME"))
-            env.cert_name = keep(i++, v);
+            e->cert_name = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_DIR"))
-            env.dir = keep(i++, v);
+            e->dir = keep(which, i++, v);
         else if (!strcmp(k, "IMAPTEST_INBOX_COUNT"))
-            env.inbox_count = atoi(v);
+            e->inbox_count = atoi(v);
+        else if (!strcmp(k, "IMAPTEST_APPENDLIMIT"))
+            e->appendlimit = strtoull(v, NULL, 10);
     }
     fclose(f);
-    if (!env.host || !env.port || !env.user)
-        return NULL;
-    loaded = 1;
-    return &env;
+    return e->host && e->port && e->user;
+}
+
+const live_env *live_get(void)
+{
+    if (!loaded)
+        loaded = load("IMAPTEST_ENV", 0, &env) ? 1 : -1;
+    return loaded > 0 ? &env : NULL;
+}
+
+const live_env *live_cyrus_get(void)
+{
+    if (!cyrus_loaded)
+        cyrus_loaded = load("CYRUSTEST_ENV", 1, &cyrus_env) ? 1 : -1;
+    return cyrus_loaded > 0 ? &cyrus_env : NULL;
+}
+
+const live_env *live_cyrus_require(void)
+{
+    const live_env *e = live_cyrus_get();
+    if (!e) {
+        fprintf(stderr, "SKIPPED: no live Cyrus (CYRUSTEST_ENV not set or unreadable)\n");
+        exit(77);
+    }
+    return e;
+}
+
+imapclient *live_login_to(const live_env *e)
+{
+    imapclient_options o;
+    imapclient_options_init(&o);
+    o.ssl = 0;
+    o.port = e->port;
+    o.connect_timeout_ms = 10000;
+    o.timeout_ms = 10000;
+    imapclient *c = NULL;
+    int rc = imapclient_connect(e->host, &o, &c);
+    if (rc)
+        fail_msg("connect to %s:%d: %s", e->host, e->port, imapclient_errmsg(c));
+    rc = imapclient_login(c, e->user, e->password, NULL);
+    if (rc)
+        fail_msg("login as %s: %s", e->user, imapclient_errmsg(c));
+    return c;
 }
 
 const live_env *live_require(void)

@@ -1,5 +1,6 @@
 /* Live tests: where the private Dovecot is (tests/live/dovecot.sh writes the
- * env file that IMAPTEST_ENV names). */
+ * env file that IMAPTEST_ENV names) and the private Cyrus (tests/live/cyrus.sh,
+ * CYRUSTEST_ENV; the same keys). */
 #ifndef LIVE_H
 #define LIVE_H
 
@@ -11,6 +12,7 @@ typedef struct live_env {
     const char *user, *password, *user2, *password2;
     const char *ca, *cert_name, *dir;
     int inbox_count;
+    unsigned long long appendlimit; /* Cyrus: its APPENDLIMIT */
 } live_env;
 
 /* The server's coordinates, or NULL when no server was started (the test
@@ -25,5 +27,13 @@ void live_tls_opts(imapclient_options *o);
 /* Connect on the plain port and log in as the first user; fails the test
  * (cmocka) on error. */
 imapclient *live_login(void);
+
+/* The private Cyrus, or NULL when it was not started. */
+const live_env *live_cyrus_get(void);
+/* live_cyrus_get() or exit(77). */
+const live_env *live_cyrus_require(void);
+/* Connect on e's plain port and log in as its first user; fails the test
+ * (cmocka) on error. */
+imapclient *live_login_to(const live_env *e);
 
 #endif
