@@ -1,7 +1,10 @@
 /*
  * libimapclient: ID (RFC 2971), ENABLE (RFC 5161), QUOTA (RFC 2087 /
  * RFC 9208) and ACL (RFC 4314), as IMAPClient's id_(), enable(),
- * get_quota(), get_quota_root(), set_quota(), getacl() and setacl().
+ * get_quota(), get_quota_root(), set_quota(), getacl() and setacl();
+ * beyond the reference: UTF8=ACCEPT (RFC 6855) and IMAP4rev2 (RFC 9051)
+ * through ENABLE, UNAUTHENTICATE (RFC 8437), METADATA (RFC 5464) and
+ * NOTIFY (RFC 5465).
  *
  * Each call first checks that the server announced its capability (ID,
  * ENABLE, QUOTA, ACL) and fails with IMAPCLIENT_ECAPABILITY without sending
@@ -81,6 +84,322 @@ IMAPCLIENT_EXTERN int imapclient_enable(imapclient *c, const char *const *capabi
 
 /** Release an ENABLE result; NULL is a no-op. */
 IMAPCLIENT_EXTERN void imapclient_enabled_free(imapclient_enabled *r);
+
+/**
+ * Whether an extension that changes the protocol was turned on with
+ * imapclient_enable() on this connection: CONDSTORE, QRESYNC (RFC 7162;
+ * QRESYNC turns CONDSTORE on too), UTF8=ACCEPT (RFC 6855) or IMAP4rev2
+ * (RFC 9051). Only what was asked for and named in the server's ENABLED
+ * response counts; imapclient_unauthenticate() turns them all off.
+ * Case-insensitive. Never fails.
+ *
+ * @return 1 or 0 (also for names the library does not track)
+ */
+IMAPCLIENT_EXTERN int imapclient_is_enabled(const imapclient *c, const char *capability);
+
+/**
+ * Whether IMAP4rev2 (RFC 9051) rules are in effect: the server enabled
+ * IMAP4rev2 after `imapclient_enable(c, {"IMAP4rev2", NULL}, ...)`, or it
+ * offers IMAP4rev2 without IMAP4rev1 (judged from the capabilities cached
+ * so far). A server offering only IMAP4rev2 is used like any other; this
+ * getter tells which rules apply. Then, as with UTF8=ACCEPT, mailbox names
+ * travel as UTF-8 (imapclient_is_utf8()) and non-synchronising literals of
+ * up to 4096 bytes are used (IMAP4rev2 includes LITERAL-).
+ *
+ * @return 1 or 0
+ */
+IMAPCLIENT_EXTERN int imapclient_is_imap4rev2(const imapclient *c);
+
+/**
+ * Whether mailbox names and quoted strings travel as UTF-8: after
+ * UTF8=ACCEPT was enabled (RFC 6855, `imapclient_enable(c,
+ * {"UTF8=ACCEPT", NULL}, ...)`) or while IMAP4rev2 rules apply. Folder
+ * names are then sent as UTF-8 (not modified UTF-7) and names in
+ * responses are taken as UTF-8, with folder_encode on; text with 8-bit
+ * bytes goes in quoted strings instead of literals.
+ *
+ * @return 1 or 0
+ */
+IMAPCLIENT_EXTERN int imapclient_is_utf8(const imapclient *c);
+
+/* ---- UNAUTHENTICATE ----------------------------------------------------- */
+
+/**
+ * End the authenticated session without closing the connection
+ * (UNAUTHENTICATE, RFC 8437), to log in again, perhaps as someone else.
+ * Afterwards the handle is as freshly connected (TLS and COMPRESS stay):
+ * state IMAPCLIENT_STATE_NOT_AUTHENTICATED, no folder selected, every
+ * ENABLEd extension off, capabilities asked again when next needed
+ * (unless the completion carried them).
+ *
+ * @param c          an authenticated handle
+ * @param[out] text  if not NULL, the completion text (valid until the next
+ *                   call)
+ * @return 0, IMAPCLIENT_ECAPABILITY (no UNAUTHENTICATE; nothing sent),
+ *         IMAPCLIENT_EILLEGAL_STATE (not logged in), IMAPCLIENT_ERROR
+ *         (NO/BAD: still authenticated), IMAPCLIENT_EABORT or another code
+ */
+IMAPCLIENT_EXTERN int imapclient_unauthenticate(imapclient *c, const char **text);
+
+/* ---- METADATA (RFC 5464) ------------------------------------------------- */
+
+/** depth for imapclient_get_metadata(): the entries and everything below. */
+#define IMAPCLIENT_METADATA_DEPTH_INFINITY (-1)
+
+/** One metadata entry (an annotation of a mailbox or of the server). */
+typedef struct imapclient_metadata_entry {
+    const char *name;  /**< entry name, e.g. "/private/comment" or "/shared/admin" */
+    const char *value; /**< its value, NUL-terminated but it may hold NUL bytes (see
+                            len); NULL for NIL: the entry does not exist, or (for
+                            imapclient_set_metadata()) remove it */
+    size_t len;        /**< bytes in value */
+} imapclient_metadata_entry;
+
+/** The entries GETMETADATA returned for one mailbox or for the server. */
+typedef struct imapclient_metadata {
+    const char *mailbox; /**< the mailbox, decoded; "" for server entries */
+    size_t count;        /**< number of entries */
+    const imapclient_metadata_entry *entries; /**< in the server's order */
+    int has_longentries;  /**< the server left out values larger than maxsize */
+    uint64_t longentries; /**< then: the size of the largest one left out
+                               ([METADATA LONGENTRIES n]) */
+} imapclient_metadata;
+
+/**
+ * Read metadata entries with GETMETADATA (RFC 5464 section 4.2). Entries
+ * the server does not have come back with a NULL value (NIL), or not at
+ * all, as the server chooses.
+ *
+ * Values arrive as literals, so each is bounded by the options'
+ * max_literal (a bigger one ends the connection with IMAPCLIENT_ETOOBIG);
+ * when max_literal was set below its default, it is also sent as MAXSIZE
+ * (lowering a larger maxsize), so that an honest server leaves such values
+ * out and reports them in longentries instead.
+ *
+ * @param c        an authenticated handle
+ * @param mailbox  UTF-8 mailbox name, or "" (or NULL) for the server's
+ *                 own entries
+ * @param entries  NULL-terminated entry names, e.g. {"/private/comment",
+ *                 NULL}: "/"-separated, without "*", "%" or "//"
+ * @param maxsize  MAXSIZE: values larger than this many bytes are left
+ *                 out (see longentries); 0 sends none
+ * @param depth    DEPTH: 0 (the entries only, sent as no option), 1 (and
+ *                 their children) or IMAPCLIENT_METADATA_DEPTH_INFINITY
+ *                 (everything below them)
+ * @param[out] out the entries, free with imapclient_metadata_free()
+ * @return 0, IMAPCLIENT_ECAPABILITY (no METADATA; for mailbox "" also
+ *         METADATA-SERVER suffices), IMAPCLIENT_EILLEGAL_STATE,
+ *         IMAPCLIENT_EINVAL (bad entry name or depth, out NULL),
+ *         IMAPCLIENT_ERROR (NO/BAD), IMAPCLIENT_EPROTOCOL (malformed
+ *         METADATA response), IMAPCLIENT_ETOOBIG, IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_get_metadata(imapclient *c, const char *mailbox,
+                                              const char *const *entries,
+                                              uint32_t maxsize, int depth,
+                                              imapclient_metadata **out);
+
+/** The entry called name (case-insensitive), or NULL when absent. */
+IMAPCLIENT_EXTERN const imapclient_metadata_entry *
+imapclient_metadata_get(const imapclient_metadata *m, const char *name);
+
+/** Release a METADATA result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_metadata_free(imapclient_metadata *m);
+
+/**
+ * Set or remove metadata entries with SETMETADATA (RFC 5464 section 4.3),
+ * all of them or none. A value is sent as a string (a literal when it has
+ * 8-bit bytes or line ends) or, when it holds NUL bytes, as a literal8
+ * (`~{n}`, which not every server accepts); a NULL value (NIL) removes
+ * the entry. Refusals come as IMAPCLIENT_ERROR with the server's code in
+ * imapclient_errmsg(), e.g. `NO [METADATA MAXSIZE 1024]`,
+ * `[METADATA TOOMANY]`, `[METADATA NOPRIVATE]`.
+ *
+ * @param mailbox    UTF-8 mailbox name, or "" (or NULL) for server entries
+ * @param entries    n entries: name, value (or NULL) and len
+ * @param n          at least 1
+ * @param[out] text  if not NULL, the completion text (valid until the
+ *                   next call)
+ * @return as imapclient_get_metadata()
+ */
+IMAPCLIENT_EXTERN int imapclient_set_metadata(imapclient *c, const char *mailbox,
+                                              const imapclient_metadata_entry *entries,
+                                              size_t n, const char **text);
+
+/* ---- NOTIFY (RFC 5465) --------------------------------------------------- */
+
+/** Which mailboxes an event group of NOTIFY SET watches (RFC 5465 6). */
+typedef enum imapclient_notify_filter {
+    IMAPCLIENT_NOTIFY_SELECTED = 0,     /**< the selected mailbox */
+    IMAPCLIENT_NOTIFY_SELECTED_DELAYED, /**< the same, expunges held back while
+                                             message numbers are in use */
+    IMAPCLIENT_NOTIFY_INBOXES,          /**< every mailbox mail is delivered to */
+    IMAPCLIENT_NOTIFY_PERSONAL,         /**< every mailbox of the personal namespaces */
+    IMAPCLIENT_NOTIFY_SUBSCRIBED,       /**< every subscribed mailbox */
+    IMAPCLIENT_NOTIFY_SUBTREE,          /**< the named mailboxes and all below them */
+    IMAPCLIENT_NOTIFY_MAILBOXES         /**< the named mailboxes */
+} imapclient_notify_filter;
+
+/* Events of an imapclient_notify_group (RFC 5465 section 5), OR-ed. */
+#define IMAPCLIENT_EVENT_MESSAGE_NEW             0x01u /**< MessageNew */
+#define IMAPCLIENT_EVENT_MESSAGE_EXPUNGE         0x02u /**< MessageExpunge */
+#define IMAPCLIENT_EVENT_FLAG_CHANGE             0x04u /**< FlagChange */
+#define IMAPCLIENT_EVENT_ANNOTATION_CHANGE       0x08u /**< AnnotationChange */
+#define IMAPCLIENT_EVENT_MAILBOX_NAME            0x10u /**< MailboxName */
+#define IMAPCLIENT_EVENT_SUBSCRIPTION_CHANGE     0x20u /**< SubscriptionChange */
+#define IMAPCLIENT_EVENT_MAILBOX_METADATA_CHANGE 0x40u /**< MailboxMetadataChange */
+#define IMAPCLIENT_EVENT_SERVER_METADATA_CHANGE  0x80u /**< ServerMetadataChange */
+/** MessageNew, MessageExpunge and FlagChange: what a mail view needs. */
+#define IMAPCLIENT_EVENT_MESSAGES                                                        \
+    (IMAPCLIENT_EVENT_MESSAGE_NEW | IMAPCLIENT_EVENT_MESSAGE_EXPUNGE |                   \
+     IMAPCLIENT_EVENT_FLAG_CHANGE)
+
+/** One event group of NOTIFY SET: "(filter events)". */
+typedef struct imapclient_notify_group {
+    imapclient_notify_filter filter;
+    const char *const *mailboxes;   /**< SUBTREE and MAILBOXES: NULL-terminated
+                                         UTF-8 names (at least one); else NULL */
+    unsigned events;                /**< IMAPCLIENT_EVENT_* bits; 0 sends NONE
+                                         (no events for these mailboxes) */
+    const char *const *fetch_attrs; /**< SELECTED groups with MessageNew:
+                                         NULL-terminated fetch attributes sent
+                                         for each new message, e.g. {"UID",
+                                         "FLAGS", NULL}; NULL for none */
+} imapclient_notify_group;
+
+/**
+ * Ask for notifications with NOTIFY SET (RFC 5465): the server then sends
+ * the events of the groups as untagged responses at any time, read like
+ * any unsolicited response through imapclient_noop(),
+ * imapclient_idle_check() or imapclient_take_responses() and decoded by
+ * imapclient_notify_event_from_response(). Each SET replaces the one
+ * before.
+ *
+ * Checked before sending (RFC 5465 section 5): for the selected mailbox,
+ * MessageNew and MessageExpunge go together and FlagChange and
+ * AnnotationChange need both; fetch attributes need MessageNew and a
+ * SELECTED or SELECTED_DELAYED group; SUBTREE and MAILBOXES need mailboxes
+ * (and only they take them). A server that cannot deliver an event
+ * refuses with `NO [BADEVENT ...]` (IMAPCLIENT_ERROR, the code in
+ * imapclient_errmsg()).
+ *
+ * @param c       an authenticated handle
+ * @param groups  n event groups
+ * @param n       at least 1
+ * @param status  non-zero sends "SET STATUS": the server first reports a
+ *                STATUS of every watched mailbox (not the selected one)
+ * @return 0, IMAPCLIENT_ECAPABILITY (no NOTIFY; nothing sent),
+ *         IMAPCLIENT_EILLEGAL_STATE, IMAPCLIENT_EINVAL, IMAPCLIENT_ERROR
+ *         (NO/BAD), IMAPCLIENT_EABORT or another code
+ */
+IMAPCLIENT_EXTERN int imapclient_notify_set(imapclient *c,
+                                            const imapclient_notify_group *groups,
+                                            size_t n, int status);
+
+/**
+ * Stop all notifications with NOTIFY NONE (RFC 5465 section 3.1).
+ *
+ * @return as imapclient_notify_set()
+ */
+IMAPCLIENT_EXTERN int imapclient_notify_none(imapclient *c);
+
+/** What a notification tells (the kind of response it came as). */
+typedef enum imapclient_notify_kind {
+    IMAPCLIENT_NOTIFY_EXISTS = 1, /**< selected mailbox: `* n EXISTS`, new messages
+                                       (MessageNew); number is the new count */
+    IMAPCLIENT_NOTIFY_EXPUNGE,    /**< selected mailbox: `* n EXPUNGE` (MessageExpunge);
+                                       number is the message number */
+    IMAPCLIENT_NOTIFY_VANISHED,   /**< selected mailbox: `* VANISHED [(EARLIER)] set`
+                                       (MessageExpunge with QRESYNC); uid_set */
+    IMAPCLIENT_NOTIFY_FETCH,      /**< selected mailbox: `* n FETCH (...)`: flags
+                                       changed (FlagChange), or the attributes of a
+                                       new message (MessageNew) */
+    IMAPCLIENT_NOTIFY_STATUS,     /**< another mailbox changed: `* STATUS` (MessageNew,
+                                       MessageExpunge, FlagChange) */
+    IMAPCLIENT_NOTIFY_MAILBOX,    /**< `* LIST`: a mailbox was created, deleted
+                                       (nonexistent), renamed (old_mailbox), or
+                                       (un)subscribed (subscribed) */
+    IMAPCLIENT_NOTIFY_METADATA,   /**< `* METADATA mailbox entry ...`: entries changed
+                                       (mailbox "" for the server's) */
+    IMAPCLIENT_NOTIFY_OVERFLOW    /**< `* OK [NOTIFICATIONOVERFLOW]`: the server gave up
+                                       and sends no more events (as after NOTIFY NONE) */
+} imapclient_notify_kind;
+
+/* imapclient_notify_event.status_items: which STATUS values came. */
+#define IMAPCLIENT_NOTIFY_HAS_MESSAGES      0x01u
+#define IMAPCLIENT_NOTIFY_HAS_UIDNEXT       0x02u
+#define IMAPCLIENT_NOTIFY_HAS_UIDVALIDITY   0x04u
+#define IMAPCLIENT_NOTIFY_HAS_UNSEEN        0x08u
+#define IMAPCLIENT_NOTIFY_HAS_HIGHESTMODSEQ 0x10u
+#define IMAPCLIENT_NOTIFY_HAS_RECENT        0x20u
+
+/** A notification decoded from an untagged response. */
+typedef struct imapclient_notify_event {
+    imapclient_notify_kind kind;
+    uint32_t number; /**< EXISTS: the message count; EXPUNGE, FETCH: the
+                          message number */
+
+    /* FETCH */
+    int has_uid;
+    uint32_t uid; /**< the UID, when the FETCH carried one */
+    int has_flags;
+    const char *const *flags; /**< the flags, NULL-terminated, when it carried them */
+    size_t flag_count;
+    int has_modseq;
+    uint64_t modseq; /**< MODSEQ, when it carried one (CONDSTORE) */
+
+    /* VANISHED */
+    const char *uid_set; /**< the UIDs as sent ("3:5,9"; never expanded) */
+    int earlier;         /**< VANISHED (EARLIER) */
+
+    /* STATUS, MAILBOX, METADATA */
+    const char *mailbox; /**< the mailbox, decoded; "" for server metadata */
+
+    /* STATUS */
+    unsigned status_items; /**< IMAPCLIENT_NOTIFY_HAS_* of the values below */
+    uint64_t messages, uidnext, uidvalidity, unseen, highestmodseq, recent;
+
+    /* MAILBOX */
+    const char *delimiter;         /**< hierarchy delimiter, or NULL (NIL) */
+    const char *const *attributes; /**< LIST attributes, NULL-terminated */
+    size_t attribute_count;
+    int nonexistent;         /**< \NonExistent: deleted (or renamed away) */
+    int subscribed;          /**< \Subscribed */
+    const char *old_mailbox; /**< renamed: the old name (OLDNAME), decoded; else NULL */
+
+    /* METADATA */
+    const char *const *entries; /**< the entries that changed, NULL-terminated */
+    size_t entry_count;
+
+    /** The attributes (FETCH) or items (STATUS) as sent, every one of them;
+     *  the empty list for other kinds. */
+    const imapclient_value *items;
+} imapclient_notify_event;
+
+/**
+ * Decode a response that carries a notification: one returned by
+ * imapclient_noop(), imapclient_idle_check(), imapclient_idle_done() or
+ * imapclient_take_responses() after imapclient_notify_set() (the same
+ * responses also come without NOTIFY, for the selected mailbox). Folder
+ * names are decoded as the handle's folder_encode and UTF-8 settings say;
+ * a mailbox the client never heard of is reported like any other.
+ *
+ * @param c        the handle the response came from (its settings are
+ *                 read; its error state is not touched)
+ * @param r        the response
+ * @param[out] out the event, free with imapclient_notify_event_free();
+ *                 NULL when r is not a notification (a tagged response,
+ *                 FLAGS, SEARCH, an OK without NOTIFICATIONOVERFLOW, ...)
+ * @return 0 (whether or not r was an event), IMAPCLIENT_EPROTOCOL (a
+ *         response of a notification's kind that is malformed, e.g. a
+ *         STATUS without its list), IMAPCLIENT_EINVAL (NULL argument),
+ *         IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int
+imapclient_notify_event_from_response(const imapclient *c, const imapclient_response *r,
+                                      imapclient_notify_event **out);
+
+/** Release an event; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_notify_event_free(imapclient_notify_event *e);
 
 /* ---- QUOTA -------------------------------------------------------------- */
 

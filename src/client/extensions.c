@@ -1,7 +1,9 @@
 /*
- * ID, ENABLE, QUOTA and ACL.
- * RFC 2971 (ID), RFC 5161 (ENABLE), RFC 2087 and RFC 9208 (QUOTA),
- * RFC 4314 (ACL).
+ * ID, ENABLE (and what it changes for the session: UTF8=ACCEPT, IMAP4rev2),
+ * UNAUTHENTICATE, QUOTA and ACL.
+ * RFC 2971 (ID), RFC 5161 (ENABLE), RFC 6855 (UTF8=ACCEPT), RFC 9051
+ * (IMAP4rev2), RFC 8437 (UNAUTHENTICATE), RFC 7888 (LITERAL+, LITERAL-),
+ * RFC 2087 and RFC 9208 (QUOTA), RFC 4314 (ACL).
  */
 #include "folders_priv.h"
 
@@ -186,8 +188,48 @@ void imapclient_id_result_free(imapclient_id_result *r)
 typedef struct enable_state {
     imc_arena *a;
     vec caps;
+    unsigned enabled; /* IMC_ENABLED_* bits seen */
     int nomem;
 } enable_state;
+
+/* The extensions whose ENABLE changes how the library speaks. */
+static const struct {
+    const char *name;
+    unsigned bits;
+} enable_bits[] = {
+    {"CONDSTORE", IMC_ENABLED_CONDSTORE},
+    /* RFC 7162 section 3.2.3: enabling QRESYNC enables CONDSTORE too */
+    {"QRESYNC", IMC_ENABLED_QRESYNC | IMC_ENABLED_CONDSTORE},
+    {"UTF8=ACCEPT", IMC_ENABLED_UTF8_ACCEPT},
+    {"IMAP4REV2", IMC_ENABLED_IMAP4REV2},
+};
+
+static unsigned bits_of(const char *cap)
+{
+    for (size_t i = 0; i < sizeof enable_bits / sizeof enable_bits[0]; i++)
+        if (!strcasecmp(cap, enable_bits[i].name))
+            return enable_bits[i].bits;
+    return 0;
+}
+
+int imapclient_is_enabled(const imapclient *c, const char *capability)
+{
+    unsigned b = c && capability ? bits_of(capability) : 0;
+    /* QRESYNC's bits include CONDSTORE's: ask for the name's own bit */
+    if (b & IMC_ENABLED_QRESYNC)
+        b = IMC_ENABLED_QRESYNC;
+    return b && (c->enabled & b) ? 1 : 0;
+}
+
+int imapclient_is_imap4rev2(const imapclient *c)
+{
+    return c ? imc_rev2(c) : 0;
+}
+
+int imapclient_is_utf8(const imapclient *c)
+{
+    return c ? imc_utf8_names(c) : 0;
+}
 
 static int on_enabled(imapclient *c, const imapclient_response *r, void *ud)
 {
@@ -201,6 +243,7 @@ static int on_enabled(imapclient *c, const imapclient_response *r, void *ud)
         for (char *p = (char *)s; *p; p++)
             if (*p >= 'a' && *p <= 'z')
                 *p = (char)(*p - 'a' + 'A');
+        st->enabled |= bits_of(s);
         if (vec_push(&st->caps, &s))
             st->nomem = 1;
     }
@@ -241,6 +284,16 @@ int imapclient_enable(imapclient *c, const char *const *capabilities,
     }
     imc_request rq = {.on_untagged = on_enabled, .ud = &st};
     rc = imc_run(c, &rq);
+    /* What the server enabled is on, whatever else went wrong (RFC 5161
+     * 3.1: the ENABLED response names it); only what was asked for counts,
+     * an extension is never on unasked. */
+    if (imc_done_ok(&rq)) {
+        unsigned asked = 0;
+        for (size_t i = 0; capabilities[i]; i++)
+            asked |= bits_of(capabilities[i]);
+        c->enabled |= st.enabled & asked;
+        imc_ext_sync(c);
+    }
     if (!rc && st.nomem)
         rc = oom(c);
     if (!rc) {
@@ -261,6 +314,38 @@ int imapclient_enable(imapclient *c, const char *const *capabilities,
 void imapclient_enabled_free(imapclient_enabled *r)
 {
     imc_result_free(r);
+}
+
+/* ---- UNAUTHENTICATE --------------------------------------------------------- */
+
+int imapclient_unauthenticate(imapclient *c, const char **text)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, "unauthenticate")) ||
+        (rc = imc_require_cap(c, "UNAUTHENTICATE", "unauthenticate")))
+        return rc;
+    imc_request rq = {0};
+    rc = imc_simple(c, "UNAUTHENTICATE", &rq);
+    /* RFC 8437 section 3: after the OK the session is as freshly connected
+     * (TLS and COMPRESS stay): not authenticated, nothing selected, every
+     * ENABLEd extension off, capabilities to be learnt again (those of the
+     * completion's [CAPABILITY] code are kept; generic processing stored
+     * them). A malformed response on the way does not undo the OK. */
+    if (imc_done_ok(&rq)) {
+        imc_set_state(c, IMAPCLIENT_STATE_NOT_AUTHENTICATED);
+        c->enabled = 0;
+        const imapclient_response *d = rq.done;
+        if (!(d && d->code && !strcmp(d->code, "CAPABILITY") && d->code_args->count))
+            imc_caps_forget(c);
+        imc_ext_sync(c);
+    }
+    if (rc)
+        return rc;
+    if (text)
+        *text = rq.done->text;
+    return 0;
 }
 
 /* ---- QUOTA ------------------------------------------------------------------ */

@@ -61,6 +61,14 @@ int imc_folder_encode(imapclient *c, const char *call, const char *name, const c
         *out = name;
         return 0;
     }
+    if (imc_utf8_names(c)) {
+        /* UTF8=ACCEPT / IMAP4rev2: names go as UTF-8 (RFC 6855 section 3) */
+        if (!imc_utf8_valid(name, strlen(name)))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: folder name is not valid UTF-8",
+                            call);
+        *out = name;
+        return 0;
+    }
     char *enc = NULL;
     int rc = imc_utf7_encode(c->call_arena, name, strlen(name), &enc);
     if (rc == IMAPCLIENT_EINVAL)
@@ -88,7 +96,8 @@ const char *imc_mailbox_text(const imapclient_value *v, size_t *len)
 int imc_folder_decode(imapclient *c, imc_arena *a, const char *raw, size_t len,
                       const char **out, size_t *out_len)
 {
-    if (c->opts.folder_encode) {
+    /* (with UTF8=ACCEPT / IMAP4rev2 the server sends UTF-8: kept as is) */
+    if (c->opts.folder_encode && !imc_utf8_names(c)) {
         imc_buf b;
         imc_buf_init(&b, 0);
         int rc = imc_utf7_decode_buf(&b, raw, len);

@@ -17,7 +17,8 @@ imc_arena *imc_result_arena(void *result);
 void imc_result_free(void *result);
 
 /* The name to send for a caller's folder name: modified UTF-7 (in
- * call_arena) when folder_encode is on, else name itself. Fails with
+ * call_arena) when folder_encode is on, else name itself; UTF-8 as is once
+ * UTF8=ACCEPT or IMAP4rev2 is on (imc_utf8_names()). Fails with
  * EINVAL (NULL, invalid UTF-8) or ENOMEM, errmsg naming call. Call before
  * imc_begin() so a refused name costs no tag. */
 int imc_folder_encode(imapclient *c, const char *call, const char *name,
@@ -29,7 +30,8 @@ int imc_folder_encode(imapclient *c, const char *call, const char *name,
 const char *imc_mailbox_text(const imapclient_value *v, size_t *len);
 
 /* A name from a response for the caller: decoded from modified UTF-7 into
- * a when folder_encode is on and it decodes, else a copy of the raw bytes.
+ * a when folder_encode is on and it decodes (and names are not UTF-8, see
+ * imc_utf8_names()), else a copy of the raw bytes.
  * 0 or ENOMEM. */
 int imc_folder_decode(imapclient *c, imc_arena *a, const char *raw, size_t len,
                       const char **out, size_t *out_len);

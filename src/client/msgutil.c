@@ -56,7 +56,12 @@ int imc_msg_folder_name(imapclient *c, const char *call, const char *folder,
     if (!folder)
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: folder is NULL", call);
     const char *name = folder;
-    if (c->opts.folder_encode) {
+    if (c->opts.folder_encode && imc_utf8_names(c)) {
+        /* UTF8=ACCEPT / IMAP4rev2: the name goes as UTF-8 (RFC 6855 3) */
+        if (!imc_utf8_valid(folder, strlen(folder)))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: folder name is not valid UTF-8",
+                            call);
+    } else if (c->opts.folder_encode) {
         char *enc;
         int rc = imc_utf7_encode(c->call_arena, folder, strlen(folder), &enc);
         if (rc == IMAPCLIENT_ENOMEM)

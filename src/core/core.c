@@ -245,6 +245,7 @@ void imc_caps_forget(imapclient *c)
     c->caps = NULL;
     c->ncaps = 0;
     c->caps_valid = 0;
+    imc_ext_sync(c);
 }
 
 int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t first)
@@ -270,10 +271,30 @@ int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t
     c->caps = caps;
     c->ncaps = k;
     c->caps_valid = 1;
-    /* The writer may use non-synchronising literals when offered. */
-    c->cmd.literal_plus = imc_has_cap(c, "LITERAL+");
-    c->cmd.literal_minus = imc_has_cap(c, "LITERAL-");
+    /* what the writer may use (non-synchronising literals, ...) */
+    imc_ext_sync(c);
     return 0;
+}
+
+int imc_rev2(const imapclient *c)
+{
+    return (c->enabled & IMC_ENABLED_IMAP4REV2) ||
+           (imc_has_cap(c, "IMAP4rev2") && !imc_has_cap(c, "IMAP4rev1"));
+}
+
+int imc_utf8_names(const imapclient *c)
+{
+    return (c->enabled & IMC_ENABLED_UTF8_ACCEPT) || imc_rev2(c);
+}
+
+void imc_ext_sync(imapclient *c)
+{
+    /* Non-synchronising literals when offered; IMAP4rev2 includes LITERAL-
+     * (RFC 9051 section 4.3). UTF-8 in quoted strings once UTF8=ACCEPT or
+     * IMAP4rev2 is on (RFC 6855 section 3, RFC 9051 section 9). */
+    c->cmd.literal_plus = imc_has_cap(c, "LITERAL+");
+    c->cmd.literal_minus = imc_has_cap(c, "LITERAL-") || imc_has_cap(c, "IMAP4rev2");
+    c->cmd.utf8 = imc_utf8_names(c);
 }
 
 int imc_has_cap(const imapclient *c, const char *cap)
@@ -453,6 +474,7 @@ int imc_core_submit(imapclient *c, imc_request *rq)
     imc_cmdbuf_init(&c->cmd);
     c->cmd.literal_plus = k->out.literal_plus;
     c->cmd.literal_minus = k->out.literal_minus;
+    c->cmd.utf8 = k->out.utf8;
     describe(k, k->what, sizeof k->what);
     snprintf(c->what, sizeof c->what, "%s", k->what);
     rq->cmd = k;
@@ -989,6 +1011,7 @@ static void continuation(imapclient *c, const imapclient_response *r)
         imc_cmdbuf_reset(&c->cmd);
         c->cmd.literal_plus = c->reply.literal_plus;
         c->cmd.literal_minus = c->reply.literal_minus;
+        c->cmd.utf8 = c->reply.utf8;
     } else {
         imc_cmdbuf_reset(&c->cmd);
     }

@@ -170,6 +170,10 @@ struct imapclient {
     /* selected folder */
     int readonly;
 
+    /* ENABLE results that change the protocol (extensions.c): IMC_ENABLED_*
+     * bits, cleared by UNAUTHENTICATE */
+    unsigned enabled;
+
     /* IDLE (idle.c): the state to return to after DONE, when the current
      * IDLE command began (monotonic ms, from the front) for
      * imapclient_idle_renew(), and the IDLE command while it runs */
@@ -286,6 +290,24 @@ void imc_caps_forget(imapclient *c);
 int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t first);
 /* State changes go through here (one place to log and check). */
 void imc_set_state(imapclient *c, imapclient_state s);
+
+/* Extensions that change the protocol for the rest of the session, once
+ * enabled (extensions.c sets them in c->enabled). */
+#define IMC_ENABLED_CONDSTORE   0x1u
+#define IMC_ENABLED_QRESYNC     0x2u
+#define IMC_ENABLED_UTF8_ACCEPT 0x4u
+#define IMC_ENABLED_IMAP4REV2   0x8u
+/* Recompute what the writer may use from the cached capabilities and the
+ * enabled extensions (LITERAL+, LITERAL-, UTF-8 in quoted strings); called
+ * whenever either changes. */
+void imc_ext_sync(imapclient *c);
+/* 1 when IMAP4rev2 rules apply: ENABLE IMAP4rev2 succeeded, or the server
+ * offers IMAP4rev2 and not IMAP4rev1 (cached capabilities). */
+int imc_rev2(const imapclient *c);
+/* 1 when mailbox names travel as UTF-8 instead of modified UTF-7
+ * (UTF8=ACCEPT enabled, or IMAP4rev2 in effect; RFC 6855 section 3,
+ * RFC 9051 section 5.1). */
+int imc_utf8_names(const imapclient *c);
 
 /* ---- logging --------------------------------------------------------------------- */
 

@@ -126,6 +126,51 @@ int imc_astring_form(const char *s, size_t n)
     return atom ? 0 : 1;
 }
 
+int imc_utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        unsigned ch = p[i];
+        if (ch < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len;
+        unsigned cp, min;
+        if (ch >= 0xc2 && ch <= 0xdf)
+            len = 2, cp = ch & 0x1f, min = 0x80;
+        else if (ch >= 0xe0 && ch <= 0xef)
+            len = 3, cp = ch & 0x0f, min = 0x800;
+        else if (ch >= 0xf0 && ch <= 0xf4)
+            len = 4, cp = ch & 0x07, min = 0x10000;
+        else
+            return 0;
+        if (n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* The form to use in this command: as imc_astring_form(), but UTF-8 text
+ * (no CR, LF or NUL) goes quoted once UTF-8 is allowed there. */
+static int form(const imc_cmdbuf *cb, const char *s, size_t n)
+{
+    int f = imc_astring_form(s, n);
+    if (f != 2 || !cb->utf8 || memchr(s, '\r', n) || memchr(s, '\n', n) ||
+        memchr(s, '\0', n) || !imc_utf8_valid(s, n))
+        return f;
+    return 1;
+}
+
 static void put_quoted(imc_cmdbuf *cb, const char *s, size_t n)
 {
     add(cb, "\"", 1);
@@ -144,7 +189,10 @@ static void put_quoted(imc_cmdbuf *cb, const char *s, size_t n)
 /* "{n}\r\n" (or "~{n}", "{n+}"), and a split for a synchronising one. */
 static void announce(imc_cmdbuf *cb, uint64_t n, int literal8)
 {
-    int nowait = cb->literal_plus || (cb->literal_minus && n <= 4096);
+    /* RFC 7888 section 8: a literal8 may be non-synchronising only with
+     * LITERAL+ (and BINARY); LITERAL- covers plain literals of at most 4096
+     * bytes. */
+    int nowait = cb->literal_plus || (!literal8 && cb->literal_minus && n <= 4096);
     char tmp[48];
     int k = snprintf(tmp, sizeof tmp, "%s{%llu%s}\r\n", literal8 ? "~" : "",
                      (unsigned long long)n, nowait ? "+" : "");
@@ -200,7 +248,7 @@ void imc_put_literal_source(imc_cmdbuf *cb, uint64_t size, int literal8, imc_sou
 
 void imc_put_string(imc_cmdbuf *cb, const char *s, size_t n)
 {
-    if (imc_astring_form(s, n) == 2)
+    if (form(cb, s, n) == 2)
         imc_put_literal(cb, s, n, 0);
     else
         put_quoted(cb, s, n);
@@ -208,7 +256,7 @@ void imc_put_string(imc_cmdbuf *cb, const char *s, size_t n)
 
 void imc_put_astring(imc_cmdbuf *cb, const char *s, size_t n)
 {
-    switch (imc_astring_form(s, n)) {
+    switch (form(cb, s, n)) {
     case 0:
         add(cb, s, n);
         break;

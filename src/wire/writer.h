@@ -43,7 +43,8 @@ typedef struct imc_cmdbuf {
     imc_source_at *sources; /* streamed literals, in order (owned) */
     size_t nsources, sources_cap;
     int literal_plus;  /* LITERAL+ : never wait */
-    int literal_minus; /* LITERAL- : no wait up to 4096 bytes */
+    int literal_minus; /* LITERAL- : no wait up to 4096 bytes (not literal8) */
+    int utf8;          /* UTF-8 may go in quoted strings (RFC 6855, RFC 9051) */
     int err;           /* sticky: first failure (EINVAL / ENOMEM) */
     const char *errtext;
 } imc_cmdbuf;
@@ -75,7 +76,11 @@ void imc_put_secret_end(imc_cmdbuf *cb);
 /* Terminate the command with CRLF. */
 void imc_put_crlf(imc_cmdbuf *cb);
 
-/* Which form imc_put_astring() would choose: 0 atom, 1 quoted, 2 literal. */
+/* Which form imc_put_astring() would choose without UTF-8 in quoted
+ * strings: 0 atom, 1 quoted, 2 literal. */
 int imc_astring_form(const char *s, size_t n);
+/* 1 when s[0..n) is well-formed UTF-8 (RFC 3629: no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+int imc_utf8_valid(const char *s, size_t n);
 
 #endif

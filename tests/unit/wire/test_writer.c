@@ -201,6 +201,64 @@ static void test_writer__literal_minus_4096_rule(void **state)
     free(s);
 }
 
+static void test_writer__literal8_not_under_literal_minus(void **state)
+{
+    /* RFC 7888 section 8: "+" in a literal8 needs LITERAL+; LITERAL- only
+     * covers plain literals */
+    imc_cmdbuf cb;
+    imc_cmdbuf_init(&cb);
+    cb.literal_minus = 1;
+    imc_put_literal(&cb, "a\0b", 3, 1);
+    assert_memory_equal(cb.buf.data, "~{3}\r\na\0b", 9);
+    assert_int_equal(cb.nsplits, 1);
+    imc_cmdbuf_reset(&cb);
+    imc_put_literal(&cb, "abc", 3, 0);
+    assert_string_equal(cb.buf.data, "{3+}\r\nabc");
+    imc_cmdbuf_free(&cb);
+}
+
+static void test_writer__utf8_quoted(void **state)
+{
+    /* with UTF8=ACCEPT / IMAP4rev2 on, UTF-8 text goes quoted; what is not
+     * UTF-8, or holds CR, LF or NUL, still needs a literal */
+    imc_cmdbuf cb;
+    imc_cmdbuf_init(&cb);
+    cb.utf8 = 1;
+    imc_put_astring(&cb, "caf\xc3\xa9", 5);
+    assert_string_equal(cb.buf.data, "\"caf\xc3\xa9\"");
+    imc_cmdbuf_reset(&cb);
+    imc_put_string(&cb, "\xe2\x98\xba \"q\"", 7);
+    assert_string_equal(cb.buf.data, "\"\xe2\x98\xba \\\"q\\\"\"");
+    imc_cmdbuf_reset(&cb);
+    imc_put_astring(&cb, "a\xff", 2);
+    assert_string_equal(cb.buf.data, "{2}\r\na\xff");
+    imc_cmdbuf_reset(&cb);
+    imc_put_astring(&cb, "\xc3\xa9\r\n", 4);
+    assert_string_equal(cb.buf.data, "{4}\r\n\xc3\xa9\r\n");
+    imc_cmdbuf_reset(&cb);
+    imc_put_astring(&cb, "plain", 5);
+    assert_string_equal(cb.buf.data, "plain");
+    imc_cmdbuf_free(&cb);
+}
+
+static void test_writer__utf8_valid(void **state)
+{
+    assert_true(imc_utf8_valid("", 0));
+    assert_true(imc_utf8_valid("abc", 3));
+    assert_true(imc_utf8_valid("\xc3\xa9", 2));
+    assert_true(imc_utf8_valid("\xe2\x98\xba", 3));
+    assert_true(imc_utf8_valid("\xf0\x9f\x98\x80", 4));
+    assert_true(imc_utf8_valid("\xf4\x8f\xbf\xbf", 4));  /* U+10FFFF */
+    assert_false(imc_utf8_valid("\xc3", 1));             /* cut */
+    assert_false(imc_utf8_valid("\xc0\xaf", 2));         /* overlong "/" */
+    assert_false(imc_utf8_valid("\xe0\x80\xaf", 3));     /* overlong */
+    assert_false(imc_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(imc_utf8_valid("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(imc_utf8_valid("\xff", 1));
+    assert_false(imc_utf8_valid("\xc3\x28", 2));
+    assert_false(imc_utf8_valid("\x80", 1));
+}
+
 static void test_writer__literal8(void **state)
 {
     imc_cmdbuf cb;
@@ -400,6 +458,9 @@ int main(void)
         cmocka_unit_test(test_writer__error_is_sticky),
         cmocka_unit_test(test_writer__secret_ranges),
         cmocka_unit_test(test_writer__many_secret_ranges),
+        cmocka_unit_test(test_writer__literal8_not_under_literal_minus),
+        cmocka_unit_test(test_writer__utf8_quoted),
+        cmocka_unit_test(test_writer__utf8_valid),
         cmocka_unit_test(test_writer__numbers),
         cmocka_unit_test(test_writer__raw_pieces),
         cmocka_unit_test(test_writer__long_quoted_with_escapes),
