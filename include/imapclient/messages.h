@@ -420,14 +420,24 @@ IMAPCLIENT_EXTERN void imapclient_append_result_free(imapclient_append_result *r
 /**
  * Append a message to a folder (IMAPClient.append): sends
  * `APPEND "<folder>" (<flags>) ["<date>"] {n}` and the message. The
- * literal is sent at once with LITERAL+, else after the server's "+".
- * As the reference (through imaplib) does, line ends are normalised:
- * every CR, LF or CRLF is sent as CRLF.
+ * literal is sent at once with LITERAL+ (or LITERAL- up to 4096 bytes),
+ * else after the server's "+". As the reference (through imaplib) does,
+ * line ends are normalised: every CR, LF or CRLF is sent as CRLF.
+ *
+ * Beyond the reference: when the server offers BINARY (RFC 3516), a
+ * message with NUL or other 8-bit bytes goes as a literal8 (`~{n}`), and a
+ * message with NUL bytes is binary data, sent as given (no line-end
+ * change). When the server announces APPENDLIMIT=n (RFC 7889), a bigger
+ * message is refused before anything is sent (IMAPCLIENT_ETOOBIG); with
+ * per-mailbox limits (a bare APPENDLIMIT), the folder's limit is asked
+ * with STATUS first for messages of 64 KiB or more.
  *
  * @param folder         UTF-8; modified UTF-7 when folder_encode is on
- * @param msg            the whole message, headers included; any bytes but
- *                       NUL (NUL gives IMAPCLIENT_EINVAL: a plain literal
- *                       cannot carry it)
+ *                       (UTF-8 once imapclient_is_utf8())
+ * @param msg            the whole message, headers included; NUL bytes only
+ *                       when the server offers BINARY (else
+ *                       IMAPCLIENT_EINVAL: a plain literal cannot carry
+ *                       them)
  * @param msg_len        bytes in msg
  * @param flags          NULL-terminated flags, or NULL: "()" is sent
  * @param internal_date  the INTERNALDATE to set, or NULL for the server's
@@ -436,8 +446,10 @@ IMAPCLIENT_EXTERN void imapclient_append_result_free(imapclient_append_result *r
  * @param[out] out       if not NULL, the text and APPENDUID; free with
  *                       imapclient_append_result_free()
  * @return 0; IMAPCLIENT_EILLEGAL_STATE (not logged in); IMAPCLIENT_EINVAL
- *         (NULL folder or msg, NUL byte, bad flag or date);
- *         IMAPCLIENT_ERROR (NO/BAD, e.g. [TRYCREATE]); IMAPCLIENT_EABORT...
+ *         (NULL folder or msg, NUL byte without BINARY, bad flag or date);
+ *         IMAPCLIENT_ETOOBIG (over the server's APPENDLIMIT; nothing sent);
+ *         IMAPCLIENT_ERROR (NO/BAD, e.g. [TRYCREATE], [TOOBIG]);
+ *         IMAPCLIENT_EABORT...
  */
 IMAPCLIENT_EXTERN int imapclient_append(imapclient *c, const char *folder,
                                         const char *msg, size_t msg_len,
@@ -447,7 +459,8 @@ IMAPCLIENT_EXTERN int imapclient_append(imapclient *c, const char *folder,
 
 /** One message for imapclient_multiappend(). */
 typedef struct imapclient_append_msg {
-    const char *data;                /**< the whole message (no NUL bytes) */
+    const char *data;                /**< the whole message (NUL bytes only
+                                          with BINARY) */
     size_t len;                      /**< bytes in data */
     const char *const *flags;        /**< NULL-terminated flags, or NULL: none sent */
     const imapclient_datetime *date; /**< INTERNALDATE, or NULL: none sent */
@@ -457,7 +470,8 @@ typedef struct imapclient_append_msg {
  * Append several messages in one command (IMAPClient.multiappend,
  * RFC 3502): `APPEND "<folder>" [(<flags>)] ["<date>"] {n} ... {n}`. The
  * message bytes are sent as given (no line-end change, as the reference).
- * The server adds all of them or none.
+ * The server adds all of them or none. BINARY and APPENDLIMIT apply to
+ * each message as in imapclient_append().
  *
  * @param msgs  n messages
  * @param n     at least 1
@@ -535,6 +549,56 @@ IMAPCLIENT_EXTERN int imapclient_multiappend_stream(imapclient *c, const char *f
                                                     const imapclient_append_source *msgs,
                                                     size_t n,
                                                     imapclient_append_result **out);
+
+/**
+ * Replace a message of the selected folder with a new one, in one atomic
+ * step (REPLACE, RFC 8508): the new message is appended to folder (the
+ * selected one or another) and the old one expunged. The id is a UID
+ * (UID REPLACE) while use_uid is on, else a message number. The message
+ * is sent as by imapclient_append() (line ends, BINARY, APPENDLIMIT). The
+ * EXISTS and EXPUNGE responses are kept for imapclient_noop().
+ *
+ * @param id         the message to replace
+ * @param folder     where the new message goes, UTF-8
+ * @param msg        the new message
+ * @param msg_len    bytes in msg
+ * @param flags      NULL-terminated flags of the new message, or NULL
+ * @param internal_date  its INTERNALDATE, or NULL
+ * @param[out] out   if not NULL, the text and APPENDUID of the new
+ *                   message (from the untagged OK or the completion); free
+ *                   with imapclient_append_result_free()
+ * @return as imapclient_append(); IMAPCLIENT_ECAPABILITY without REPLACE;
+ *         IMAPCLIENT_EILLEGAL_STATE (no folder selected);
+ *         IMAPCLIENT_EREADONLY (selected with EXAMINE); IMAPCLIENT_EINVAL
+ *         (id 0)
+ */
+IMAPCLIENT_EXTERN int imapclient_replace(imapclient *c, uint32_t id, const char *folder,
+                                         const char *msg, size_t msg_len,
+                                         const char *const *flags,
+                                         const imapclient_datetime *internal_date,
+                                         imapclient_append_result **out);
+
+/** imapclient_get_appendlimit(): the folder has no limit (NIL). */
+#define IMAPCLIENT_APPENDLIMIT_NONE UINT64_MAX
+
+/**
+ * The largest message the server accepts in a folder (APPENDLIMIT, RFC
+ * 7889): the limit of the capability `APPENDLIMIT=n`, which applies to
+ * every folder (nothing is sent), or, when the server announces a bare
+ * APPENDLIMIT (limits per folder), the folder's, asked with
+ * `STATUS folder (APPENDLIMIT)`.
+ *
+ * @param c         an authenticated handle
+ * @param folder    UTF-8 folder name; only used for per-folder limits
+ * @param[out] out  the limit in bytes, or IMAPCLIENT_APPENDLIMIT_NONE
+ * @return 0, IMAPCLIENT_ECAPABILITY (no APPENDLIMIT; nothing sent),
+ *         IMAPCLIENT_EILLEGAL_STATE, IMAPCLIENT_EINVAL (NULL folder when
+ *         one is needed, out NULL), IMAPCLIENT_ERROR (STATUS refused),
+ *         IMAPCLIENT_EPROTOCOL (no APPENDLIMIT in the STATUS reply),
+ *         IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_get_appendlimit(imapclient *c, const char *folder,
+                                                 uint64_t *out);
 
 IMAPCLIENT_END_DECLS
 

@@ -1,8 +1,11 @@
 /*
- * APPEND, MULTIAPPEND, COPY, MOVE, EXPUNGE and UID EXPUNGE.
+ * APPEND, MULTIAPPEND, REPLACE, COPY, MOVE, EXPUNGE and UID EXPUNGE, and
+ * the append limit.
  * RFC 3501 sections 6.3.11 (APPEND), 6.4.3 (EXPUNGE), 6.4.7 (COPY);
  * RFC 3502 (MULTIAPPEND); RFC 4315 (UIDPLUS: UID EXPUNGE, APPENDUID,
- * COPYUID); RFC 6851 (MOVE); RFC 7888 (LITERAL+).
+ * COPYUID); RFC 6851 (MOVE); RFC 7888 (LITERAL+); RFC 3516 section 4.4
+ * (APPEND of a literal8 with BINARY); RFC 7889 (APPENDLIMIT); RFC 8508
+ * (REPLACE).
  */
 #include "msgutil.h"
 
@@ -422,9 +425,11 @@ void imapclient_append_result_free(imapclient_append_result *r)
 }
 
 /* resp-code-apnd = "APPENDUID" SP nz-number SP append-uid, where
- * append-uid is a uid-set for MULTIAPPEND (RFC 4315 section 3). */
-int imc_msg_append_result(imapclient *c, const imc_request *rq,
-                          imapclient_append_result **out)
+ * append-uid is a uid-set for MULTIAPPEND (RFC 4315 section 3). coded is
+ * the response whose code may be APPENDUID (the completion, or for REPLACE
+ * an untagged OK before it). */
+static int append_result(imapclient *c, const imc_request *rq,
+                         const imapclient_response *coded, imapclient_append_result **out)
 {
     imapclient_append_result *res = imc_msg_result_new(sizeof *res);
     if (!res)
@@ -435,7 +440,7 @@ int imc_msg_append_result(imapclient *c, const imc_request *rq,
     res->text = imc_arena_strdup(a, imc_msg_done_text(rq));
     if (!res->text)
         goto nomem;
-    const imapclient_response *d = rq->done;
+    const imapclient_response *d = coded ? coded : rq->done;
     const imapclient_value *v = d->code_args;
     uint32_t validity;
     if (d->code && !strcmp(d->code, "APPENDUID") && v->count == 2 &&
@@ -462,17 +467,169 @@ nomem:
     return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
 }
 
-/* Check the parts of one message before anything is sent. */
-static int check_msg(imapclient *c, const char *call, const char *data, size_t len,
-                     const char *const *flags, const imapclient_datetime *date)
+/* ---- APPENDLIMIT ------------------------------------------------------------ */
+
+/* Per-mailbox limits are looked up before appending messages at least this
+ * big: below it, a wasted upload costs less than the STATUS round trip. */
+#define LIMIT_LOOKUP_MIN (64 * 1024)
+
+/* The capability: 1 with *limit for "APPENDLIMIT=n" (one limit for every
+ * mailbox), 2 for a bare "APPENDLIMIT" (limits per mailbox, from STATUS),
+ * 0 without (RFC 7889 section 2). Cached capabilities only. */
+static int appendlimit_cap(const imapclient *c, uint64_t *limit)
 {
-    if (!data)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: message is NULL", call);
-    if (memchr(data, '\0', len))
-        return imc_fail(c, IMAPCLIENT_EINVAL,
-                        "%s: the message holds a NUL byte, which a literal cannot carry",
-                        call);
-    return imc_msg_check_flags_date(c, call, flags, date);
+    for (size_t i = 0; i < c->ncaps; i++) {
+        const char *s = c->caps[i];
+        if (strncmp(s, "APPENDLIMIT", 11) != 0)
+            continue;
+        if (!s[11])
+            return 2;
+        if (s[11] != '=' || !s[12])
+            continue;
+        uint64_t n = 0;
+        const char *p = s + 12;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            unsigned d = (unsigned)(*p - '0');
+            if (n > (UINT64_MAX - d) / 10)
+                break;
+            n = n * 10 + d;
+        }
+        if (*p)
+            continue; /* not a number: ignored */
+        *limit = n;
+        return 1;
+    }
+    return 0;
+}
+
+typedef struct limit_state {
+    const char *name; /* the mailbox as sent */
+    int seen, bad;
+    uint64_t limit;
+} limit_state;
+
+/* `* STATUS mailbox (... APPENDLIMIT (number / NIL) ...)` (RFC 7889 3) */
+static int on_limit_status(imapclient *c, const imapclient_response *r, void *ud)
+{
+    limit_state *st = ud;
+    if (r->has_number || strcmp(r->name, "STATUS") != 0 || r->args->count != 2)
+        return 0;
+    const imapclient_value *mb = &r->args->items[0], *l = &r->args->items[1];
+    if (!mb->str || mb->len != strlen(st->name) || memcmp(mb->str, st->name, mb->len))
+        return 0;
+    if (l->type != IMAPCLIENT_VALUE_LIST || l->count % 2) {
+        st->bad = 1;
+        return 1;
+    }
+    for (size_t i = 0; i < l->count; i += 2) {
+        if (!imapclient_value_is(&l->items[i], "APPENDLIMIT"))
+            continue;
+        const imapclient_value *v = &l->items[i + 1];
+        if (v->type == IMAPCLIENT_VALUE_NIL) {
+            st->limit = IMAPCLIENT_APPENDLIMIT_NONE;
+            st->seen = 1;
+        } else if (!imc_msg_value_u64(v, &st->limit)) {
+            st->seen = 1;
+        } else {
+            st->bad = 1;
+        }
+    }
+    return 1;
+}
+
+/* STATUS name (APPENDLIMIT): 0 with *limit, or a failure (NO = ERROR). */
+static int status_limit(imapclient *c, const char *name, uint64_t *limit)
+{
+    limit_state st = {.name = name};
+    imc_begin(c, "STATUS");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, name, strlen(name));
+    imc_put_raw(&c->cmd, " (APPENDLIMIT)");
+    imc_request rq = {.on_untagged = on_limit_status, .ud = &st};
+    int rc = imc_run(c, &rq);
+    if (rc)
+        return rc;
+    if (st.bad || !st.seen)
+        return imc_fail(c, IMAPCLIENT_EPROTOCOL,
+                        "STATUS: no APPENDLIMIT in the reply, or a malformed one");
+    *limit = st.limit;
+    return 0;
+}
+
+int imapclient_get_appendlimit(imapclient *c, const char *folder, uint64_t *out)
+{
+    if (out)
+        *out = 0;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "get_appendlimit: out is NULL");
+    if ((rc = imc_require_auth(c, "get_appendlimit")) || (rc = imc_caps_ensure(c)))
+        return rc;
+    uint64_t limit = 0;
+    int kind = appendlimit_cap(c, &limit);
+    if (!kind)
+        return imc_fail(c, IMAPCLIENT_ECAPABILITY,
+                        "get_appendlimit: server does not support APPENDLIMIT");
+    if (kind == 1) {
+        *out = limit;
+        return 0;
+    }
+    const char *name;
+    if ((rc = imc_msg_folder_name(c, "get_appendlimit", folder, &name)) ||
+        (rc = status_limit(c, name, &limit)))
+        return rc;
+    *out = limit;
+    return 0;
+}
+
+/* Refuse, before anything is sent, a message over the server's limit
+ * (RFC 7889): the one of the capability, or for messages big enough to
+ * be worth a round trip, the target mailbox's (STATUS APPENDLIMIT; a
+ * refused STATUS is ignored: APPEND itself will tell what is wrong). */
+static int check_limit(imapclient *c, const char *call, const char *name, size_t size)
+{
+    uint64_t limit = 0;
+    int kind = appendlimit_cap(c, &limit);
+    if (kind == 2 && size >= LIMIT_LOOKUP_MIN) {
+        int rc = status_limit(c, name, &limit);
+        if (rc == IMAPCLIENT_ERROR) {
+            c->errcode = 0; /* (call_arena keeps the name: no imc_call_reset) */
+            c->errmsg[0] = '\0';
+            return 0;
+        }
+        if (rc)
+            return rc;
+        kind = limit != IMAPCLIENT_APPENDLIMIT_NONE;
+    }
+    if (kind == 1 && size > limit)
+        return imc_fail(c, IMAPCLIENT_ETOOBIG,
+                        "%s: the message has %zu bytes, over the server's APPENDLIMIT of "
+                        "%llu bytes (RFC 7889); nothing was sent",
+                        call, size, (unsigned long long)limit);
+    return 0;
+}
+
+/* ---- BINARY ------------------------------------------------------------------- */
+
+/* A message goes as a literal8 (RFC 3516 section 4.4) when it has NUL
+ * bytes (a plain literal cannot carry them) or 8-bit bytes, and the
+ * server offers BINARY. */
+static int wants_literal8(const imapclient *c, const char *data, size_t len)
+{
+    if (!imc_has_cap(c, "BINARY"))
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (data[i] == '\0' || (unsigned char)data[i] >= 0x80)
+            return 1;
+    return 0;
+}
+
+int imc_msg_append_result(imapclient *c, const imc_request *rq,
+                          imapclient_append_result **out)
+{
+    return append_result(c, rq, NULL, out);
 }
 
 int imc_msg_check_flags_date(imapclient *c, const char *call, const char *const *flags,
@@ -485,6 +642,15 @@ int imc_msg_check_flags_date(imapclient *c, const char *call, const char *const 
     if (date && imapclient_datetime_format_internaldate(date, tmp))
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid internal date", call);
     return 0;
+}
+
+/* Check the parts of one message before anything is sent. */
+static int check_msg(imapclient *c, const char *call, const char *data, size_t len,
+                     const char *const *flags, const imapclient_datetime *date)
+{
+    if (!data)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: message is NULL", call);
+    return imc_msg_check_flags_date(c, call, flags, date);
 }
 
 /* imaplib's append sends MapCRLF.sub(CRLF, message): CR, LF and CRLF all
@@ -508,6 +674,61 @@ static int crlf_normalise(const char *s, size_t n, imc_buf *out)
     return imc_buf_add(out, s + run, n - run);
 }
 
+/* With the capabilities known: a NUL byte needs a literal8, so BINARY. */
+static int check_nul(imapclient *c, const char *call, const char *data, size_t len)
+{
+    if (len && memchr(data, '\0', len) && !imc_has_cap(c, "BINARY"))
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: the message holds a NUL byte, which only a literal8 can "
+                        "carry, and the server lacks BINARY (RFC 3516)",
+                        call);
+    return 0;
+}
+
+/* One message as APPEND and REPLACE send it (append-message of RFC 3502
+ * and 8508): " [(flags)] ["date"] literal"; the caller checked it.
+ * Text is sent with its line ends made CRLF (as the reference does);
+ * a message with NUL bytes is binary data and goes as given. */
+static int put_message(imapclient *c, const char *call, const char *msg, size_t len,
+                       const char *const *flags, int always_flags,
+                       const imapclient_datetime *date, int normalise)
+{
+    imc_buf body;
+    imc_buf_init(&body, 0);
+    if (normalise && !memchr(msg, '\0', len)) {
+        if (crlf_normalise(msg, len, &body) < 0) {
+            imc_buf_free(&body);
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        }
+        msg = body.data ? body.data : "";
+        len = body.len;
+    }
+    int rc = 0;
+    if (always_flags || flags)
+        imc_msg_put_flags(c, flags);
+    if (date)
+        rc = imc_msg_put_date(c, call, date);
+    imc_put_sp(&c->cmd);
+    imc_put_literal(&c->cmd, msg, len, wants_literal8(c, msg, len));
+    imc_buf_free(&body);
+    return rc;
+}
+
+/* The size a message will have on the wire (line ends made CRLF). */
+static size_t wire_size(const char *msg, size_t len, int normalise)
+{
+    if (!normalise || memchr(msg, '\0', len))
+        return len;
+    size_t n = len;
+    for (size_t i = 0; i < len; i++) {
+        if (msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n')
+            i++;
+        else if (msg[i] == '\r' || msg[i] == '\n')
+            n++;
+    }
+    return n;
+}
+
 int imapclient_append(imapclient *c, const char *folder, const char *msg, size_t msg_len,
                       const char *const *flags, const imapclient_datetime *internal_date,
                       imapclient_append_result **out)
@@ -523,27 +744,18 @@ int imapclient_append(imapclient *c, const char *folder, const char *msg, size_t
     if ((rc = imc_msg_folder_name(c, "append", folder, &name)) ||
         (rc = check_msg(c, "append", msg, msg_len, flags, internal_date)))
         return rc;
-    /* LITERAL+ must be known before the literal is written. */
-    if ((rc = imc_caps_ensure(c)))
+    /* LITERAL+ and BINARY must be known before the literal is written. */
+    if ((rc = imc_caps_ensure(c)) || (rc = check_nul(c, "append", msg, msg_len)) ||
+        (rc = check_limit(c, "append", name, wire_size(msg, msg_len, 1))))
         return rc;
-    imc_buf body;
-    imc_buf_init(&body, 0);
-    if (crlf_normalise(msg, msg_len, &body) < 0) {
-        imc_buf_free(&body);
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    }
     imc_begin(c, "APPEND");
     imc_msg_put_folder(c, name);
-    imc_msg_put_flags(c, flags);
-    if (internal_date)
-        imc_msg_put_date(c, "append", internal_date);
-    imc_put_sp(&c->cmd);
-    imc_put_literal(&c->cmd, body.data ? body.data : "", body.len, 0);
-    imc_buf_free(&body);
+    if ((rc = put_message(c, "append", msg, msg_len, flags, 1, internal_date, 1)))
+        return rc;
     imc_request rq = {0};
     if ((rc = imc_run(c, &rq)))
         return rc;
-    return out ? imc_msg_append_result(c, &rq, out) : 0;
+    return out ? append_result(c, &rq, NULL, out) : 0;
 }
 
 int imapclient_multiappend(imapclient *c, const char *folder,
@@ -565,21 +777,87 @@ int imapclient_multiappend(imapclient *c, const char *folder,
         return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend: no messages");
     for (size_t i = 0; i < n; i++)
         if ((rc = check_msg(c, "multiappend", msgs[i].data, msgs[i].len, msgs[i].flags,
-                            msgs[i].date)))
+                            msgs[i].date)) ||
+            (rc = check_nul(c, "multiappend", msgs[i].data, msgs[i].len)))
             return rc;
+    /* the limit is per message (RFC 7889 section 1): the biggest decides */
+    size_t biggest = 0;
+    for (size_t i = 0; i < n; i++)
+        if (msgs[i].len > biggest)
+            biggest = msgs[i].len;
+    if ((rc = check_limit(c, "multiappend", name, biggest)))
+        return rc;
     imc_begin(c, "APPEND");
     imc_msg_put_folder(c, name);
-    for (size_t i = 0; i < n; i++) {
-        /* the reference's chunks(): flags and date only when given */
-        if (msgs[i].flags)
-            imc_msg_put_flags(c, msgs[i].flags);
-        if (msgs[i].date)
-            imc_msg_put_date(c, "multiappend", msgs[i].date);
-        imc_put_sp(&c->cmd);
-        imc_put_literal(&c->cmd, msgs[i].data, msgs[i].len, 0);
-    }
+    for (size_t i = 0; i < n; i++)
+        /* the reference's chunks(): flags and date only when given, the
+         * bytes as given */
+        if ((rc = put_message(c, "multiappend", msgs[i].data, msgs[i].len, msgs[i].flags,
+                              0, msgs[i].date, 0)))
+            return rc;
     imc_request rq = {0};
     if ((rc = imc_run(c, &rq)))
         return rc;
-    return out ? imc_msg_append_result(c, &rq, out) : 0;
+    return out ? append_result(c, &rq, NULL, out) : 0;
+}
+
+/* ---- REPLACE -------------------------------------------------------------------- */
+
+typedef struct replace_state {
+    imc_arena *a;
+    imapclient_response *appenduid; /* the untagged OK [APPENDUID ...], copied */
+    int nomem;
+} replace_state;
+
+/* RFC 8508 section 3.3: the APPENDUID comes in an untagged OK before the
+ * EXPUNGE of the old message (or in the completion). */
+static int on_replace(imapclient *c, const imapclient_response *r, void *ud)
+{
+    replace_state *st = ud;
+    if (strcmp(r->name, "OK") != 0 || !r->code || strcmp(r->code, "APPENDUID") != 0)
+        return 0;
+    imapclient_response *copy = imc_arena_alloc(st->a, sizeof *copy);
+    if (!copy || imc_response_copy(st->a, r, copy)) {
+        st->nomem = 1;
+        return 1;
+    }
+    st->appenduid = copy;
+    return 1;
+}
+
+int imapclient_replace(imapclient *c, uint32_t id, const char *folder, const char *msg,
+                       size_t msg_len, const char *const *flags,
+                       const imapclient_datetime *internal_date,
+                       imapclient_append_result **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (out)
+        *out = NULL;
+    if (id == 0)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "replace: message id 0");
+    if ((rc = imc_require_writable(c, "replace")) ||
+        (rc = imc_require_cap(c, "REPLACE", "replace")))
+        return rc;
+    const char *name;
+    if ((rc = imc_msg_folder_name(c, "replace", folder, &name)) ||
+        (rc = check_msg(c, "replace", msg, msg_len, flags, internal_date)) ||
+        (rc = check_nul(c, "replace", msg, msg_len)) ||
+        (rc = check_limit(c, "replace", name, wire_size(msg, msg_len, 1))))
+        return rc;
+    /* replace = "REPLACE" SP seq-number SP mailbox SP append-message;
+     * "UID REPLACE" with a UID (RFC 8508 section 6) */
+    imc_begin(c, c->opts.use_uid ? "UID REPLACE " : "REPLACE ");
+    imc_put_number(&c->cmd, id);
+    imc_msg_put_folder(c, name);
+    if ((rc = put_message(c, "replace", msg, msg_len, flags, 1, internal_date, 1)))
+        return rc;
+    replace_state st = {.a = c->call_arena};
+    imc_request rq = {.on_untagged = on_replace, .ud = &st};
+    if ((rc = imc_run(c, &rq)))
+        return rc;
+    if (st.nomem)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    return out ? append_result(c, &rq, st.appenduid, out) : 0;
 }
