@@ -196,6 +196,10 @@ conversations: yes
 allowplaintext: yes
 failedloginpause: 0
 maxmessagesize: $APPENDLIMIT
+# 8-bit header bytes kept as sent (the default turns them into "X")
+munge8bit: no
+# METADATA: any entry name, not only the ones Cyrus defines (RFC 5464 3.2)
+annotation_allow_undefined: yes
 sasl_pwcheck_method: auxprop
 sasl_auxprop_plugin: sasldb
 sasl_sasldb_path: $dir/sasldb2
