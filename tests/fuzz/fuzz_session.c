@@ -46,7 +46,7 @@
 #define ALL_CAPS                                                                         \
     "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE SORT THREAD=REFERENCES "     \
     "NAMESPACE UIDPLUS CHILDREN UNSELECT CONDSTORE ESEARCH MOVE SPECIAL-USE QUOTA "      \
-    "ACL X-GM-EXT-1\r\n"
+    "ACL X-GM-EXT-1 METADATA NOTIFY APPENDLIMIT UNAUTHENTICATE\r\n"
 
 enum {
     C_LOGIN,
@@ -68,6 +68,10 @@ enum {
     C_IDLE_CHECK,
     C_IDLE_DONE,
     C_EXPUNGE,
+    C_METADATA,
+    C_NOTIFY,
+    C_APPENDLIMIT,
+    C_UNAUTH,
     C_LOGOUT,
     NCALLS
 };
@@ -99,6 +103,16 @@ static const struct {
     [C_IDLE_CHECK] = {NULL, 0, 0},
     [C_IDLE_DONE] = {"DONE", 0, 1},
     [C_EXPUNGE] = {"EXPUNGE", 1, 1},
+    /* (MAXSIZE: max_literal is lowered below, so it is sent as MAXSIZE) */
+    [C_METADATA] = {"GETMETADATA (MAXSIZE 16384 DEPTH infinity) INBOX "
+                    "(/private/comment /shared)",
+                    1, 1},
+    [C_NOTIFY] = {"NOTIFY SET STATUS (selected (MessageNew (UID FLAGS) MessageExpunge "
+                  "FlagChange)) (personal (MessageNew MessageExpunge MailboxName "
+                  "SubscriptionChange MailboxMetadataChange))",
+                  1, 1},
+    [C_APPENDLIMIT] = {"STATUS INBOX (APPENDLIMIT)", 1, 1},
+    [C_UNAUTH] = {"UNAUTHENTICATE", 1, 1},
     [C_LOGOUT] = {"LOGOUT", 1, 1},
 };
 
@@ -449,6 +463,32 @@ static size_t walk_responses(const imapclient_responses *r)
     return t;
 }
 
+/* Each response typed as a NOTIFY event (most are none). */
+static size_t walk_events(imapclient *c, const imapclient_responses *r)
+{
+    size_t t = 0;
+    for (size_t i = 0; r && i < r->count; i++) {
+        imapclient_notify_event *e = NULL;
+        int rc = imapclient_notify_event_from_response(c, &r->items[i], &e);
+        FUZZ_CHECK(rc == 0 || (rc == IMAPCLIENT_EPROTOCOL && e == NULL));
+        if (!e)
+            continue;
+        FUZZ_CHECK(e->items != NULL);
+        fuzz_check_value(e->items);
+        t += e->kind + e->number + e->uid + fuzz_touch(e->uid_set) +
+             fuzz_touch(e->mailbox) + fuzz_touch(e->old_mailbox) +
+             fuzz_touch(e->delimiter) + (size_t)e->messages;
+        if (e->flags)
+            t += walk_strings(e->flags, e->flag_count);
+        if (e->attributes)
+            t += walk_strings(e->attributes, e->attribute_count);
+        if (e->entries)
+            t += walk_strings(e->entries, e->entry_count);
+        imapclient_notify_event_free(e);
+    }
+    return t;
+}
+
 static size_t walk_message(const imapclient_message *m)
 {
     size_t t = 0;
@@ -509,7 +549,7 @@ static int do_idle_check(imapclient *c)
         rc = imapclient_idle_check(c, 1000, &r);
         check_rc(c, rc);
         FUZZ_CHECK(rc == 0 || r == NULL);
-        sink += walk_responses(r);
+        sink += walk_responses(r) + walk_events(c, r);
         int none = rc == 0 && r && r->count == 0;
         imapclient_responses_free(r);
         if (rc < 0 || timed_out)
@@ -697,7 +737,7 @@ static int call(imapclient *c, size_t i)
     case C_EXPUNGE: {
         imapclient_responses *r = NULL;
         rc = i == C_NOOP ? imapclient_noop(c, &r) : imapclient_expunge(c, NULL, &r);
-        t += walk_responses(r);
+        t += walk_responses(r) + walk_events(c, r);
         imapclient_responses_free(r);
         break;
     }
@@ -710,8 +750,58 @@ static int call(imapclient *c, size_t i)
         const char *text = NULL;
         imapclient_responses *r = NULL;
         rc = imapclient_idle_done(c, &text, &r);
-        t += fuzz_touch(text) + walk_responses(r);
+        t += fuzz_touch(text) + walk_responses(r) + walk_events(c, r);
         imapclient_responses_free(r);
+        break;
+    }
+    case C_METADATA: {
+        imapclient_metadata *m = NULL;
+        static const char *const entries[] = {"/private/comment", "/shared", NULL};
+        rc = imapclient_get_metadata(c, "INBOX", entries, 0,
+                                     IMAPCLIENT_METADATA_DEPTH_INFINITY, &m);
+        FUZZ_CHECK(rc == 0 || m == NULL);
+        for (size_t k = 0; m && k < m->count; k++) {
+            t += fuzz_touch(m->entries[k].name);
+            if (m->entries[k].value) {
+                FUZZ_CHECK(m->entries[k].value[m->entries[k].len] == '\0');
+                t += fuzz_touch(m->entries[k].value);
+            }
+        }
+        if (m)
+            t += fuzz_touch(m->mailbox) + (size_t)m->longentries;
+        imapclient_metadata_free(m);
+        break;
+    }
+    case C_NOTIFY: {
+        static const char *const attrs[] = {"UID", "FLAGS", NULL};
+        const imapclient_notify_group g[2] = {
+            {.filter = IMAPCLIENT_NOTIFY_SELECTED,
+             .events = IMAPCLIENT_EVENT_MESSAGES,
+             .fetch_attrs = attrs},
+            {.filter = IMAPCLIENT_NOTIFY_PERSONAL,
+             .events = IMAPCLIENT_EVENT_MESSAGE_NEW | IMAPCLIENT_EVENT_MESSAGE_EXPUNGE |
+                       IMAPCLIENT_EVENT_MAILBOX_NAME |
+                       IMAPCLIENT_EVENT_SUBSCRIPTION_CHANGE |
+                       IMAPCLIENT_EVENT_MAILBOX_METADATA_CHANGE}};
+        rc = imapclient_notify_set(c, g, 2, 1);
+        /* the STATUS burst is kept: type it (take_responses() clears the
+         * error, so only after a success) */
+        imapclient_responses *r = NULL;
+        if (rc == 0 && imapclient_take_responses(c, &r) == 0)
+            t += walk_responses(r) + walk_events(c, r);
+        imapclient_responses_free(r);
+        break;
+    }
+    case C_APPENDLIMIT: {
+        uint64_t limit = 0;
+        rc = imapclient_get_appendlimit(c, "INBOX", &limit);
+        t += (size_t)limit;
+        break;
+    }
+    case C_UNAUTH: {
+        const char *text = NULL;
+        rc = imapclient_unauthenticate(c, &text);
+        t += fuzz_touch(text) + (size_t)imapclient_is_utf8(c);
         break;
     }
     case C_LOGOUT: {
@@ -726,12 +816,18 @@ static int call(imapclient *c, size_t i)
     return rc;
 }
 
-static const char *const call_names[NCALLS] = {
-    "login",          "capabilities", "select_folder", "fetch",
-    "search",         "sort",         "thread",        "list_folders",
-    "folder_status",  "get_flags",    "namespace",     "getacl",
-    "get_quota_root", "id",           "noop",          "idle",
-    "idle_check",     "idle_done",    "expunge",       "logout"};
+static const char *const call_names[NCALLS] = {"login",          "capabilities",
+                                               "select_folder",  "fetch",
+                                               "search",         "sort",
+                                               "thread",         "list_folders",
+                                               "folder_status",  "get_flags",
+                                               "namespace",      "getacl",
+                                               "get_quota_root", "id",
+                                               "noop",           "idle",
+                                               "idle_check",     "idle_done",
+                                               "expunge",        "get_metadata",
+                                               "notify_set",     "get_appendlimit",
+                                               "unauthenticate", "logout"};
 
 /* One session over the script of the current plans: 0 when it ran to its
  * end, 1 when the plans were corrected and it must be replayed. */
