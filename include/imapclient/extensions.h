@@ -86,8 +86,10 @@ IMAPCLIENT_EXTERN int imapclient_enable(imapclient *c, const char *const *capabi
 IMAPCLIENT_EXTERN void imapclient_enabled_free(imapclient_enabled *r);
 
 /**
- * Whether an extension that changes the protocol was turned on with
- * imapclient_enable() on this connection: CONDSTORE, QRESYNC (RFC 7162;
+ * Whether ENABLE turned on an extension that changes the protocol.
+ *
+ * Tracked are those turned on with imapclient_enable() on this
+ * connection: CONDSTORE, QRESYNC (RFC 7162;
  * QRESYNC turns CONDSTORE on too), UTF8=ACCEPT (RFC 6855) or IMAP4rev2
  * (RFC 9051). Only what was asked for and named in the server's ENABLED
  * response counts; imapclient_unauthenticate() turns them all off.
@@ -98,21 +100,23 @@ IMAPCLIENT_EXTERN void imapclient_enabled_free(imapclient_enabled *r);
 IMAPCLIENT_EXTERN int imapclient_is_enabled(const imapclient *c, const char *capability);
 
 /**
- * Whether IMAP4rev2 (RFC 9051) rules are in effect: the server enabled
- * IMAP4rev2 after `imapclient_enable(c, {"IMAP4rev2", NULL}, ...)`, or it
- * offers IMAP4rev2 without IMAP4rev1 (judged from the capabilities cached
- * so far). A server offering only IMAP4rev2 is used like any other; this
- * getter tells which rules apply. Then, as with UTF8=ACCEPT, mailbox names
- * travel as UTF-8 (imapclient_is_utf8()) and non-synchronising literals of
- * up to 4096 bytes are used (IMAP4rev2 includes LITERAL-).
+ * Whether IMAP4rev2 (RFC 9051) rules are in effect.
+ *
+ * They are when the server enabled IMAP4rev2 after `imapclient_enable(c, {"IMAP4rev2",
+ * NULL}, ...)`, or it offers IMAP4rev2 without IMAP4rev1 (judged from the capabilities
+ * cached so far). A server offering only IMAP4rev2 is used like any other; this getter
+ * tells which rules apply. Then, as with UTF8=ACCEPT, mailbox names travel as UTF-8
+ * (imapclient_is_utf8()) and non-synchronising literals of up to 4096 bytes are used
+ * (IMAP4rev2 includes LITERAL-).
  *
  * @return 1 or 0
  */
 IMAPCLIENT_EXTERN int imapclient_is_imap4rev2(const imapclient *c);
 
 /**
- * Whether mailbox names and quoted strings travel as UTF-8: after
- * UTF8=ACCEPT was enabled (RFC 6855, `imapclient_enable(c,
+ * Whether mailbox names and quoted strings travel as UTF-8.
+ *
+ * They do after UTF8=ACCEPT was enabled (RFC 6855, `imapclient_enable(c,
  * {"UTF8=ACCEPT", NULL}, ...)`) or while IMAP4rev2 rules apply. Folder
  * names are then sent as UTF-8 (not modified UTF-7) and names in
  * responses are taken as UTF-8, with folder_encode on; text with 8-bit
@@ -125,8 +129,9 @@ IMAPCLIENT_EXTERN int imapclient_is_utf8(const imapclient *c);
 /* ---- UNAUTHENTICATE ----------------------------------------------------- */
 
 /**
- * End the authenticated session without closing the connection
- * (UNAUTHENTICATE, RFC 8437), to log in again, perhaps as someone else.
+ * End the authenticated session but keep the connection (RFC 8437).
+ *
+ * Sends UNAUTHENTICATE, to log in again, perhaps as someone else.
  * Afterwards the handle is as freshly connected (TLS and COMPRESS stay):
  * state IMAPCLIENT_STATE_NOT_AUTHENTICATED, no folder selected, every
  * ENABLEd extension off, capabilities asked again when next needed
@@ -166,8 +171,9 @@ typedef struct imapclient_metadata {
 } imapclient_metadata;
 
 /**
- * Read metadata entries with GETMETADATA (RFC 5464 section 4.2). Entries
- * the server does not have come back with a NULL value (NIL), or not at
+ * Read metadata entries with GETMETADATA (RFC 5464 section 4.2).
+ *
+ * Entries the server does not have come back with a NULL value (NIL), or not at
  * all, as the server chooses.
  *
  * Values arrive as literals, so each is bounded by the options'
@@ -206,8 +212,9 @@ imapclient_metadata_get(const imapclient_metadata *m, const char *name);
 IMAPCLIENT_EXTERN void imapclient_metadata_free(imapclient_metadata *m);
 
 /**
- * Set or remove metadata entries with SETMETADATA (RFC 5464 section 4.3),
- * all of them or none. A value is sent as a string (a literal when it has
+ * Set or remove metadata entries with SETMETADATA (RFC 5464 section 4.3).
+ *
+ * All of them or none are changed. A value is sent as a string (a literal when it has
  * 8-bit bytes or line ends) or, when it holds NUL bytes, as a literal8
  * (`~{n}`, which not every server accepts); a NULL value (NIL) removes
  * the entry. Refusals come as IMAPCLIENT_ERROR with the server's code in
@@ -267,12 +274,12 @@ typedef struct imapclient_notify_group {
 } imapclient_notify_group;
 
 /**
- * Ask for notifications with NOTIFY SET (RFC 5465): the server then sends
- * the events of the groups as untagged responses at any time, read like
- * any unsolicited response through imapclient_noop(),
- * imapclient_idle_check() or imapclient_take_responses() and decoded by
- * imapclient_notify_event_from_response(). Each SET replaces the one
- * before.
+ * Ask for notifications with NOTIFY SET (RFC 5465).
+ *
+ * The server then sends the events of the groups as untagged responses at any time, read
+ * like any unsolicited response through imapclient_noop(), imapclient_idle_check() or
+ * imapclient_take_responses() and decoded by imapclient_notify_event_from_response().
+ * Each SET replaces the one before.
  *
  * Checked before sending (RFC 5465 section 5): for the selected mailbox,
  * MessageNew and MessageExpunge go together and FlagChange and
@@ -376,12 +383,13 @@ typedef struct imapclient_notify_event {
 } imapclient_notify_event;
 
 /**
- * Decode a response that carries a notification: one returned by
- * imapclient_noop(), imapclient_idle_check(), imapclient_idle_done() or
- * imapclient_take_responses() after imapclient_notify_set() (the same
- * responses also come without NOTIFY, for the selected mailbox). Folder
- * names are decoded as the handle's folder_encode and UTF-8 settings say;
- * a mailbox the client never heard of is reported like any other.
+ * Decode a response that carries a NOTIFY event.
+ *
+ * The response is one returned by imapclient_noop(), imapclient_idle_check(),
+ * imapclient_idle_done() or imapclient_take_responses() after imapclient_notify_set()
+ * (the same responses also come without NOTIFY, for the selected mailbox). Folder names
+ * are decoded as the handle's folder_encode and UTF-8 settings say; a mailbox the client
+ * never heard of is reported like any other.
  *
  * @param c        the handle the response came from (its settings are
  *                 read; its error state is not touched)

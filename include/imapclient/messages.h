@@ -551,8 +551,9 @@ IMAPCLIENT_EXTERN int imapclient_multiappend_stream(imapclient *c, const char *f
                                                     imapclient_append_result **out);
 
 /**
- * Replace a message of the selected folder with a new one, in one atomic
- * step (REPLACE, RFC 8508): the new message is appended to folder (the
+ * Replace a message with a new one in one atomic step (REPLACE, RFC 8508).
+ *
+ * The new message is appended to folder (the
  * selected one or another) and the old one expunged. The id is a UID
  * (UID REPLACE) while use_uid is on, else a message number. The message
  * is sent as by imapclient_append() (line ends, BINARY, APPENDLIMIT). The
@@ -582,8 +583,9 @@ IMAPCLIENT_EXTERN int imapclient_replace(imapclient *c, uint32_t id, const char 
 #define IMAPCLIENT_APPENDLIMIT_NONE UINT64_MAX
 
 /**
- * The largest message the server accepts in a folder (APPENDLIMIT, RFC
- * 7889): the limit of the capability `APPENDLIMIT=n`, which applies to
+ * The largest message the server accepts in a folder (RFC 7889).
+ *
+ * This is the limit of the capability `APPENDLIMIT=n`, which applies to
  * every folder (nothing is sent), or, when the server announces a bare
  * APPENDLIMIT (limits per folder), the folder's, asked with
  * `STATUS folder (APPENDLIMIT)`.
