@@ -68,7 +68,10 @@ typedef struct imapclient_enabled {
 /**
  * Enable server extensions such as CONDSTORE or UTF8=ACCEPT
  * (IMAPClient.enable()). Once enabled they stay on until the connection
- * closes.
+ * closes (or imapclient_unauthenticate()). The library follows what the
+ * server enabled of UTF8=ACCEPT and IMAP4rev2 (UTF-8 folder names, see
+ * imapclient_is_utf8()) and records CONDSTORE and QRESYNC
+ * (imapclient_is_enabled()).
  *
  * @param c            a handle in the authenticated state (RFC 5161: not
  *                     with a folder selected)
