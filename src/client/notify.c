@@ -457,8 +457,8 @@ static int decode(ev_ctx *x, const imapclient_response *r)
         if (!strcmp(name, "EXISTS") || !strcmp(name, "EXPUNGE")) {
             if (r->args->count)
                 return IMAPCLIENT_EPROTOCOL;
-            x->e->kind =
-                name[2] == 'I' ? IMAPCLIENT_NOTIFY_EXISTS : IMAPCLIENT_NOTIFY_EXPUNGE;
+            x->e->kind = !strcmp(name, "EXISTS") ? IMAPCLIENT_NOTIFY_EXISTS
+                                                 : IMAPCLIENT_NOTIFY_EXPUNGE;
             x->e->number = r->number;
             return 0;
         }
