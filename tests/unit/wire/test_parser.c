@@ -342,8 +342,9 @@ static const pcase cases[] = {
     {FILE_("cyrus_metadata_longentries"), .tag = "d", .kw = "OK", .code = "METADATA",
      .code_args = "LONGENTRIES 26", .text = "Completed"},
     {FILE_("dovecot_notify_status_utf8"), .kw = "STATUS",
-     .args = "{8}'Donn\\xc3\\xa9es' (MESSAGES 0 UIDNEXT 1 UIDVALIDITY 1796204010 UNSEEN 0 "
-             "HIGHESTMODSEQ 1)"},
+     .args =
+         "{8}'Donn\\xc3\\xa9es' (MESSAGES 0 UIDNEXT 1 UIDVALIDITY 1796204010 UNSEEN 0 "
+         "HIGHESTMODSEQ 1)"},
     {FILE_("dovecot_badevent"), .tag = "l", .kw = "NO", .code = "BADEVENT",
      .code_args = "MailboxMetadataChange ServerMetadataChange",
      .text = "Unsupported NOTIFY events (0.001 + 0.000 secs)."},
