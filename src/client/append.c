@@ -365,12 +365,16 @@ static void append_result_free(void *r)
 /* APPEND "<folder>" [(<flags>)] ["<date>"] {n} ..., each literal one of
  * the prepared sources (all of which build takes, also on failure). */
 static int build(imapclient *c, const char *call, const char *folder,
-                 const imapclient_append_source *msgs, prepared *p, size_t n, int multi)
+                 const imapclient_append_source *msgs, prepared *p, size_t n, int multi,
+                 int may_wait)
 {
     const char *name;
     int rc = imc_msg_folder_name(c, call, folder, &name);
     for (size_t i = 0; !rc && i < n; i++)
         rc = imc_msg_check_flags_date(c, call, msgs[i].flags, msgs[i].date);
+    /* APPENDLIMIT (RFC 7889), with the sizes as they will be sent */
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = imc_msg_check_limit(c, call, name, p[i].size, may_wait);
     if (rc) {
         free_prepared(p, n);
         return rc;
@@ -420,7 +424,7 @@ int imapclient_append_stream(imapclient *c, const char *folder,
     imapclient_append_source m = {*src, flags, internal_date};
     prepared *p;
     if ((rc = prepare_all(c, "append_stream", &m, 1, &p)) ||
-        (rc = build(c, "append_stream", folder, &m, p, 1, 0)))
+        (rc = build(c, "append_stream", folder, &m, p, 1, 0, 1)))
         return rc;
     append_op op = {.call = "append_stream"};
     return run_blocking(c, &op, out);
@@ -442,7 +446,7 @@ int imapclient_multiappend_stream(imapclient *c, const char *folder,
         return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend_stream: no messages");
     prepared *p;
     if ((rc = prepare_all(c, "multiappend_stream", msgs, n, &p)) ||
-        (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1)))
+        (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1, 1)))
         return rc;
     append_op op = {.call = "multiappend_stream"};
     return run_blocking(c, &op, out);
@@ -490,7 +494,7 @@ int imapclient_start_append(imapclient *c, const char *folder, const char *msg,
         return rc;
     }
     imapclient_append_source m = {.flags = flags, .date = internal_date};
-    if ((rc = build(c, "append", folder, &m, p, 1, 0)))
+    if ((rc = build(c, "append", folder, &m, p, 1, 0, 0)))
         return rc;
     return submit(c, "append", 0, cb, user, id);
 }
@@ -508,7 +512,7 @@ int imapclient_start_append_stream(imapclient *c, const char *folder,
     imapclient_append_source m = {*src, flags, internal_date};
     prepared *p;
     if ((rc = prepare_all(c, "append_stream", &m, 1, &p)) ||
-        (rc = build(c, "append_stream", folder, &m, p, 1, 0)))
+        (rc = build(c, "append_stream", folder, &m, p, 1, 0, 0)))
         return rc;
     return submit(c, "append_stream", 0, cb, user, id);
 }
@@ -524,7 +528,7 @@ int imapclient_start_multiappend_stream(imapclient *c, const char *folder,
         return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend_stream: no messages");
     prepared *p;
     if ((rc = prepare_all(c, "multiappend_stream", msgs, n, &p)) ||
-        (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1)))
+        (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1, 0)))
         return rc;
     return submit(c, "multiappend_stream", 1, cb, user, id);
 }

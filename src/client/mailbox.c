@@ -587,12 +587,14 @@ int imapclient_get_appendlimit(imapclient *c, const char *folder, uint64_t *out)
 /* Refuse, before anything is sent, a message over the server's limit
  * (RFC 7889): the one of the capability, or for messages big enough to
  * be worth a round trip, the target mailbox's (STATUS APPENDLIMIT; a
- * refused STATUS is ignored: APPEND itself will tell what is wrong). */
-static int check_limit(imapclient *c, const char *call, const char *name, size_t size)
+ * refused STATUS is ignored: APPEND itself will tell what is wrong). A
+ * call that does not wait (may_wait 0) checks the capability's only. */
+int imc_msg_check_limit(imapclient *c, const char *call, const char *name, uint64_t size,
+                        int may_wait)
 {
     uint64_t limit = 0;
     int kind = appendlimit_cap(c, &limit);
-    if (kind == 2 && size >= LIMIT_LOOKUP_MIN) {
+    if (kind == 2 && size >= LIMIT_LOOKUP_MIN && may_wait) {
         int rc = status_limit(c, name, &limit);
         if (rc == IMAPCLIENT_ERROR) {
             c->errcode = 0; /* (call_arena keeps the name: no imc_call_reset) */
@@ -604,10 +606,11 @@ static int check_limit(imapclient *c, const char *call, const char *name, size_t
         kind = limit != IMAPCLIENT_APPENDLIMIT_NONE;
     }
     if (kind == 1 && size > limit)
-        return imc_fail(c, IMAPCLIENT_ETOOBIG,
-                        "%s: the message has %zu bytes, over the server's APPENDLIMIT of "
-                        "%llu bytes (RFC 7889); nothing was sent",
-                        call, size, (unsigned long long)limit);
+        return imc_fail(
+            c, IMAPCLIENT_ETOOBIG,
+            "%s: the message has %llu bytes, over the server's APPENDLIMIT of "
+            "%llu bytes (RFC 7889); nothing was sent",
+            call, (unsigned long long)size, (unsigned long long)limit);
     return 0;
 }
 
@@ -746,7 +749,7 @@ int imapclient_append(imapclient *c, const char *folder, const char *msg, size_t
         return rc;
     /* LITERAL+ and BINARY must be known before the literal is written. */
     if ((rc = imc_caps_ensure(c)) || (rc = check_nul(c, "append", msg, msg_len)) ||
-        (rc = check_limit(c, "append", name, wire_size(msg, msg_len, 1))))
+        (rc = imc_msg_check_limit(c, "append", name, wire_size(msg, msg_len, 1), 1)))
         return rc;
     imc_begin(c, "APPEND");
     imc_msg_put_folder(c, name);
@@ -785,7 +788,7 @@ int imapclient_multiappend(imapclient *c, const char *folder,
     for (size_t i = 0; i < n; i++)
         if (msgs[i].len > biggest)
             biggest = msgs[i].len;
-    if ((rc = check_limit(c, "multiappend", name, biggest)))
+    if ((rc = imc_msg_check_limit(c, "multiappend", name, biggest, 1)))
         return rc;
     imc_begin(c, "APPEND");
     imc_msg_put_folder(c, name);
@@ -844,7 +847,7 @@ int imapclient_replace(imapclient *c, uint32_t id, const char *folder, const cha
     if ((rc = imc_msg_folder_name(c, "replace", folder, &name)) ||
         (rc = check_msg(c, "replace", msg, msg_len, flags, internal_date)) ||
         (rc = check_nul(c, "replace", msg, msg_len)) ||
-        (rc = check_limit(c, "replace", name, wire_size(msg, msg_len, 1))))
+        (rc = imc_msg_check_limit(c, "replace", name, wire_size(msg, msg_len, 1), 1)))
         return rc;
     /* replace = "REPLACE" SP seq-number SP mailbox SP append-message;
      * "UID REPLACE" with a UID (RFC 8508 section 6) */

@@ -80,6 +80,12 @@ const char *imc_msg_done_text(const imc_request *rq);
 int imc_msg_append_result(imapclient *c, const imc_request *rq,
                           imapclient_append_result **out);
 
+/* Refuse a message of size bytes over the server's APPENDLIMIT (RFC 7889)
+ * for folder name (as sent) before anything is sent: ETOOBIG. may_wait: a
+ * per-folder limit may be asked with STATUS (blocking calls only). */
+int imc_msg_check_limit(imapclient *c, const char *call, const char *name, uint64_t size,
+                        int may_wait);
+
 /* Check one message's flags and date before anything is sent. */
 int imc_msg_check_flags_date(imapclient *c, const char *call, const char *const *flags,
                              const imapclient_datetime *date);
