@@ -176,6 +176,23 @@ static void free_request(imc_request *rq)
     free(rq);
 }
 
+/* A command without arguments started without waiting, with the handlers
+ * of tmpl. */
+static int start_simple(imapclient *c, const char *verb, const imc_request *tmpl,
+                        imapclient_op op, void (*free_result)(void *),
+                        imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    imc_request *rq = malloc(sizeof *rq);
+    if (!rq)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    *rq = *tmpl;
+    imc_begin(c, verb);
+    return imc_async_submit(c, rq, op, free_result, free_request, cb, user, id);
+}
+
 int imapclient_start_login(imapclient *c, const char *username, const char *password,
                            imapclient_done_cb cb, void *user, uint64_t *id)
 {
@@ -225,17 +242,9 @@ static void starttls_done_async(imapclient *c, imc_request *rq)
 int imapclient_start_starttls(imapclient *c, imapclient_done_cb cb, void *user,
                               uint64_t *id)
 {
-    int rc = imc_async_begin(c);
-    if (rc)
-        return rc;
-    imc_request *rq = calloc(1, sizeof *rq);
-    if (!rq)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    rq->check = starttls_check;
-    rq->on_done = starttls_done_async;
-    imc_begin(c, "STARTTLS");
-    return imc_async_submit(c, rq, IMAPCLIENT_OP_STARTTLS, NULL, free_request, cb, user,
-                            id);
+    static const imc_request tmpl = {.check = starttls_check,
+                                     .on_done = starttls_done_async};
+    return start_simple(c, "STARTTLS", &tmpl, IMAPCLIENT_OP_STARTTLS, NULL, cb, user, id);
 }
 
 int imapclient_starttls(imapclient *c)
@@ -328,7 +337,7 @@ int imapclient_noop(imapclient *c, imapclient_responses **out)
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    imc_request rq = {.on_done = noop_done, .ud = out};
+    imc_request rq = {.on_done = noop_done, .ud = out}; /* ud: is a result wanted */
     if ((rc = imc_simple(c, "NOOP", &rq)))
         return rc;
     if (out)
@@ -343,18 +352,11 @@ static void responses_free(void *r)
 
 int imapclient_start_noop(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
 {
-    int rc = imc_async_begin(c);
-    if (rc)
-        return rc;
-    imc_request *rq = calloc(1, sizeof *rq);
-    if (!rq)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    rq->on_done = noop_done;
-    rq->ud = rq; /* the result is wanted */
-    rq->pipe = IMC_PIPE_FREE;
-    imc_begin(c, "NOOP");
-    return imc_async_submit(c, rq, IMAPCLIENT_OP_NOOP, responses_free, free_request, cb,
-                            user, id);
+    static const int wanted = 1;
+    static const imc_request tmpl = {
+        .on_done = noop_done, .ud = (void *)&wanted, .pipe = IMC_PIPE_FREE};
+    return start_simple(c, "NOOP", &tmpl, IMAPCLIENT_OP_NOOP, responses_free, cb, user,
+                        id);
 }
 
 int imapclient_take_responses(imapclient *c, imapclient_responses **out)
@@ -415,17 +417,9 @@ static void logout_done_async(imapclient *c, imc_request *rq)
 int imapclient_start_logout(imapclient *c, imapclient_done_cb cb, void *user,
                             uint64_t *id)
 {
-    int rc = imc_async_begin(c);
-    if (rc)
-        return rc;
-    imc_request *rq = calloc(1, sizeof *rq);
-    if (!rq)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    rq->on_untagged = on_logout;
-    rq->on_done = logout_done_async;
-    imc_begin(c, "LOGOUT");
-    return imc_async_submit(c, rq, IMAPCLIENT_OP_LOGOUT, NULL, free_request, cb, user,
-                            id);
+    static const imc_request tmpl = {.on_untagged = on_logout,
+                                     .on_done = logout_done_async};
+    return start_simple(c, "LOGOUT", &tmpl, IMAPCLIENT_OP_LOGOUT, NULL, cb, user, id);
 }
 
 int imapclient_shutdown(imapclient *c)

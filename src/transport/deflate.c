@@ -25,36 +25,66 @@ typedef struct deflate_transport {
     size_t pend_off;
 } deflate_transport;
 
-static ssize_t dfl_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
+/* Inflate what is buffered into buf: >0 bytes, 0 when more input is
+ * needed, DFL_END at the end of the stream, or EPROTOCOL. */
+#define DFL_END (-1)
+static ssize_t inflate_some(deflate_transport *d, void *buf, size_t len)
+{
+    if (!d->zin.avail_in)
+        return 0;
+    d->zin.next_out = buf;
+    d->zin.avail_out = (uInt)len;
+    int rc = inflate(&d->zin, Z_SYNC_FLUSH);
+    size_t got = len - d->zin.avail_out;
+    if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
+        snprintf(d->base.err, sizeof d->base.err, "inflate: %s",
+                 d->zin.msg ? d->zin.msg : "corrupt compressed data");
+        return IMAPCLIENT_EPROTOCOL;
+    }
+    if (got)
+        return (ssize_t)got;
+    return rc == Z_STREAM_END ? DFL_END : 0;
+}
+
+/* Read compressed bytes with rd (the inner transport's blocking or
+ * non-blocking read) until something inflates. */
+static ssize_t dfl_get(imc_transport *t, void *buf, size_t len,
+                       ssize_t (*rd)(deflate_transport *d, int timeout_ms),
+                       int timeout_ms)
 {
     deflate_transport *d = (deflate_transport *)t;
     if (len > UINT32_MAX)
         len = UINT32_MAX;
     for (;;) {
-        if (d->zin.avail_in > 0) {
-            d->zin.next_out = buf;
-            d->zin.avail_out = (uInt)len;
-            int rc = inflate(&d->zin, Z_SYNC_FLUSH);
-            size_t got = len - d->zin.avail_out;
-            if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
-                snprintf(t->err, sizeof t->err, "inflate: %s",
-                         d->zin.msg ? d->zin.msg : "corrupt compressed data");
-                return IMAPCLIENT_EPROTOCOL;
-            }
-            if (got)
-                return (ssize_t)got;
-            if (rc == Z_STREAM_END)
-                return 0;
-        }
-        ssize_t n = d->inner->ops->read(d->inner, d->in, sizeof d->in, timeout_ms);
+        ssize_t got = inflate_some(d, buf, len);
+        if (got)
+            return got == DFL_END ? 0 : got;
+        ssize_t n = rd(d, timeout_ms);
         if (n <= 0) {
-            if (n < 0)
+            if (n == IMC_AGAIN)
+                t->wants = d->inner->wants;
+            else if (n < 0)
                 snprintf(t->err, sizeof t->err, "%s", d->inner->err);
             return n;
         }
         d->zin.next_in = d->in;
         d->zin.avail_in = (uInt)n;
     }
+}
+
+static ssize_t inner_read(deflate_transport *d, int timeout_ms)
+{
+    return d->inner->ops->read(d->inner, d->in, sizeof d->in, timeout_ms);
+}
+
+static ssize_t inner_try_read(deflate_transport *d, int timeout_ms)
+{
+    return d->inner->ops->try_read(d->inner, d->in, sizeof d->in);
+}
+
+static ssize_t dfl_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
+{
+    return dfl_get(t, buf, len, inner_read, timeout_ms);
 }
 
 static int dfl_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
@@ -91,38 +121,7 @@ static int dfl_write(imc_transport *t, const void *buf, size_t len, int timeout_
 
 static ssize_t dfl_try_read(imc_transport *t, void *buf, size_t len)
 {
-    deflate_transport *d = (deflate_transport *)t;
-    if (len > UINT32_MAX)
-        len = UINT32_MAX;
-    for (;;) {
-        if (d->zin.avail_in > 0) {
-            d->zin.next_out = buf;
-            d->zin.avail_out = (uInt)len;
-            int rc = inflate(&d->zin, Z_SYNC_FLUSH);
-            size_t got = len - d->zin.avail_out;
-            if (rc != Z_OK && rc != Z_BUF_ERROR && rc != Z_STREAM_END) {
-                snprintf(t->err, sizeof t->err, "inflate: %s",
-                         d->zin.msg ? d->zin.msg : "corrupt compressed data");
-                return IMAPCLIENT_EPROTOCOL;
-            }
-            if (got)
-                return (ssize_t)got;
-            if (rc == Z_STREAM_END)
-                return 0;
-        }
-        ssize_t n = d->inner->ops->try_read(d->inner, d->in, sizeof d->in);
-        if (n == IMC_AGAIN) {
-            t->wants = d->inner->wants;
-            return n;
-        }
-        if (n <= 0) {
-            if (n < 0)
-                snprintf(t->err, sizeof t->err, "%s", d->inner->err);
-            return n;
-        }
-        d->zin.next_in = d->in;
-        d->zin.avail_in = (uInt)n;
-    }
+    return dfl_get(t, buf, len, inner_try_read, 0);
 }
 
 /* Write what is compressed already; 0 when all is out. */
