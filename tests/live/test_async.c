@@ -123,6 +123,28 @@ static void test_async__whole_session_pipelined(void **state)
     imapclient_free(c);
 }
 
+/* Commands without waiting over COMPRESS=DEFLATE (switched on by the
+ * blocking call): the compressed transport's non-blocking forms. */
+static void test_async__over_compress(void **state)
+{
+    const live_env *e = live_require();
+    imapclient *c = live_login();
+    assert_int_equal(imapclient_compress(c), 0);
+    log l = {0};
+    assert_int_equal(imapclient_start_select_folder(c, "INBOX", 1, record, &l, NULL), 0);
+    assert_int_equal(imapclient_start_fetch(c, "1:*",
+                                            (const char *[]){"BODY.PEEK[]", NULL}, NULL,
+                                            record, &l, NULL),
+                     0);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(imapclient_start_noop(c, record, &l, NULL), 0);
+    assert_int_equal(pump(c, &l.n, 52, 10000), 0);
+    expect_ok(&l, 52);
+    assert_int_equal(l.count, e->inbox_count);
+    assert_true(imapclient_is_compressed(c));
+    imapclient_free(c);
+}
+
 /* Implicit TLS, verified against the test CA, handshake step by step; the
  * wrong name fails with ECERTIFICATE in the connect completion. */
 static void test_async__tls_connect(void **state)
@@ -384,6 +406,7 @@ int main(void)
     live_require();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_async__whole_session_pipelined),
+        cmocka_unit_test(test_async__over_compress),
         cmocka_unit_test(test_async__tls_connect),
         cmocka_unit_test(test_async__starttls),
         cmocka_unit_test(test_async__two_hundred_appends_in_flight),
