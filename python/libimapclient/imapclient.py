@@ -5,6 +5,8 @@ ids as int, str, bytes or sequences of them; criteria as lists or one
 string; flags as str or bytes, alone or in a sequence); the I/O, the
 parsing and the result conversion happen in C (_imapclient).
 """
+import io
+import os
 import collections
 import dataclasses
 import datetime as _dt
@@ -738,12 +740,38 @@ class IMAPClient:
     # ---- append, copy, move, expunge -------------------------------------------
 
     def append(self, folder, msg, flags=(), msg_time=None):
-        """APPEND *msg* (str or bytes, the whole message) to *folder*."""
+        """APPEND *msg* (str or bytes, the whole message) to *folder*. A
+        binary file object is streamed (see append_stream())."""
+        if hasattr(msg, "read") and not isinstance(msg, (str, bytes, bytearray, memoryview)):
+            return self.append_stream(folder, msg, flags, msg_time)
         if not isinstance(msg, (str, bytes, bytearray, memoryview)):
             raise TypeError("msg must be str or bytes, not %s" % type(msg).__name__)
         data = msg.encode("ascii") if isinstance(msg, str) else msg
         return self._conn.append(self._normalise_folder(folder), data, _flag_list(flags),
                                  msg_time or None)
+
+    def append_stream(self, folder, fileobj, flags=(), msg_time=None, size=None, crlf=False):
+        """APPEND a message read from a binary file object, a piece at a
+        time while the command goes out: a message of any size costs no
+        memory of its size (beyond the reference). It is read from the
+        file's current position; *size* defaults to the bytes left in it.
+        Line ends are made CRLF as append() does, which reads the file
+        twice (it must be seekable); with crlf=True it is sent as it is,
+        in one pass (you vouch for CRLF line ends and no NUL byte)."""
+        if not hasattr(fileobj, "read") or isinstance(fileobj, io.TextIOBase):
+            raise TypeError("fileobj must be a binary file object, not %s"
+                            % type(fileobj).__name__)
+        start = fileobj.tell() if hasattr(fileobj, "tell") else 0
+        if size is None:
+            try:
+                size = os.fstat(fileobj.fileno()).st_size - start
+            except (AttributeError, OSError, io.UnsupportedOperation):
+                fileobj.seek(0, io.SEEK_END)
+                size = fileobj.tell() - start
+                fileobj.seek(start)
+        return self._conn.append_stream(self._normalise_folder(folder), fileobj, start,
+                                        int(size), _flag_list(flags), msg_time or None,
+                                        bool(crlf))
 
     def multiappend(self, folder, msgs):
         """APPEND several messages in one command (RFC 3502). Each is str/

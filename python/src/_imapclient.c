@@ -1988,6 +1988,96 @@ static PyObject *conn_append(ConnObject *self, PyObject *args)
     return append_text(ar);
 }
 
+/* A file object as an imapclient_source: read() and seek() with the GIL
+ * taken back for each piece, so the message never sits whole in memory. */
+typedef struct py_source {
+    ConnObject *conn;
+    PyObject *file;
+    long long start; /* its tell() when the call began */
+} py_source;
+
+static long long cb_source_read(void *payload, char *buf, size_t n)
+{
+    py_source *ps = payload;
+    long long got = -1;
+    CB_ENTER(ps->conn);
+    PyObject *r = PyObject_CallMethod(ps->file, "read", "n", (Py_ssize_t)n);
+    if (r) {
+        Py_buffer b;
+        if (PyObject_GetBuffer(r, &b, PyBUF_SIMPLE) == 0) {
+            if ((size_t)b.len <= n) {
+                memcpy(buf, b.buf, (size_t)b.len);
+                got = b.len;
+            } else {
+                PyErr_SetString(PyExc_ValueError, "read() returned more than asked");
+            }
+            PyBuffer_Release(&b);
+        } else {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_TypeError, "the file must be opened in binary mode");
+        }
+        Py_DECREF(r);
+    }
+    CB_LEAVE(ps->conn);
+    return got;
+}
+
+static int cb_source_rewind(void *payload)
+{
+    py_source *ps = payload;
+    CB_ENTER(ps->conn);
+    PyObject *r = PyObject_CallMethod(ps->file, "seek", "L", ps->start);
+    int rc = r ? 0 : -1;
+    Py_XDECREF(r);
+    CB_LEAVE(ps->conn);
+    return rc;
+}
+
+/* append_stream(folder, file, start, size, flags, date, crlf): the message
+ * read from a binary file object while the command goes out. */
+static PyObject *conn_append_stream(ConnObject *self, PyObject *args)
+{
+    const char *folder;
+    PyObject *file, *flags, *date;
+    long long start, size;
+    int crlf;
+    if (!PyArg_ParseTuple(args, "yOLLOOp", &folder, &file, &start, &size, &flags, &date,
+                          &crlf))
+        return NULL;
+    CHECK(self);
+    if (size <= 0) {
+        PyErr_SetString(PyExc_ValueError, "the message is empty");
+        return NULL;
+    }
+    imapclient_datetime dt, *dtp = NULL;
+    if (date != Py_None) {
+        if (datetime_from_py(date, &dt) < 0)
+            return NULL;
+        dtp = &dt;
+    }
+    strlist f;
+    if (strlist_from(flags, &f, "flag") < 0)
+        return NULL;
+    py_source ps = {self, file, start};
+    imapclient_source src = {.fd = -1,
+                             .read = cb_source_read,
+                             .rewind = cb_source_rewind,
+                             .payload = &ps,
+                             .size = (uint64_t)size,
+                             .crlf = crlf};
+    imapclient_append_result *ar = NULL;
+    int rc;
+    RUN(self, rc, imapclient_append_stream(self->c, folder, &src, f.v, dtp, &ar));
+    strlist_free(&f);
+    if (PyErr_Occurred()) {
+        imapclient_append_result_free(ar);
+        return NULL;
+    }
+    if (rc)
+        return raise_rc(self, rc);
+    return append_text(ar);
+}
+
 static PyObject *conn_multiappend(ConnObject *self, PyObject *args)
 {
     const char *folder;
@@ -2373,6 +2463,7 @@ static PyMethodDef conn_methods[] = {M(login, METH_VARARGS),
                                      M(copy, METH_VARARGS),
                                      M(append, METH_VARARGS),
                                      M(multiappend, METH_VARARGS),
+                                     M(append_stream, METH_VARARGS),
                                      M(id, METH_VARARGS),
                                      M(enable, METH_VARARGS),
                                      M(get_quota_root, METH_VARARGS),

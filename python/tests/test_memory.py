@@ -164,3 +164,33 @@ def test_100mb_body_streamed_to_file(dovecot, big_folder, tmp_path):
     with open(out, "rb") as f:
         assert f.read(19) == b"From: a@example.com"
     c.logout()
+
+
+def test_60mb_message_appended_from_a_file(dovecot, tmp_path):
+    """append_stream() reads the file a piece at a time: a 60 MB message
+    (the test account's quota is 100 MB) costs no 60 MB of memory."""
+    import libimapclient
+
+    path = tmp_path / "big.eml"
+    line = b"x" * 76 + b"\n"
+    with open(path, "wb") as f:
+        f.write(b"From: a@example.com\nSubject: big\n\n")
+        for _ in range(60 * 1024 * 1024 // len(line)):
+            f.write(line)
+    c = libimapclient.IMAPClient(dovecot.host, port=dovecot.port, ssl=False)
+    c.login(dovecot.user, dovecot.password)
+    folder = "stream-append-py-%d" % os.getpid()
+    c.create_folder(folder)
+    try:
+        gc.collect()
+        reset_peak()
+        base = rss()
+        with open(path, "rb") as f:
+            r = c.append_stream(folder, f)
+        assert b"APPENDUID" in r
+        assert peak() - base < 32 * 1024 * 1024
+        st = c.folder_status(folder, ["MESSAGES"])
+        assert st[b"MESSAGES"] == 1
+    finally:
+        c.delete_folder(folder)
+        c.logout()

@@ -719,6 +719,31 @@ def test_append_forms():
     played(c)
 
 
+def test_append_stream_from_file_objects():
+    body = (
+        "C: A002 APPEND \"INBOX\" () {17+}\n"
+        "C% Subject: x%0D%0A%0D%0Ab%0D%0A\n"
+        "C: \n"
+        "S: A002 OK [APPENDUID 7 5] Append completed.\n"
+        "C: A003 APPEND \"INBOX\" (\\Seen) {4+}\n"
+        "C% ab%0D%0A\n"
+        "C: \n"
+        "S: A003 OK Append completed.\n"
+    )
+    c = scripted_client(GREETING + LOGIN + body)
+    c.login("user", "pass")
+    f = io.BytesIO(b"junkSubject: x\n\nb\n")
+    f.seek(4)  # from the current position on
+    assert c.append("INBOX", f) == b"[APPENDUID 7 5] Append completed."
+    g = io.BytesIO(b"ab\r\n")
+    assert c.append_stream("INBOX", g, [libimapclient.SEEN], crlf=True) == b"Append completed."
+    with pytest.raises(TypeError):
+        c.append_stream("INBOX", b"not a file")
+    with pytest.raises(TypeError):  # text mode: read() gives str
+        c.append_stream("INBOX", io.StringIO("abc\n"), size=4, crlf=True)
+    played(c)
+
+
 def test_multiappend():
     body = (
         "C: A002 APPEND \"INBOX\" {1+}\nC% a\nC:  (\\Seen) {1+}\nC% b\nC: \n"
