@@ -283,82 +283,26 @@ static int decode_b(imc_buf *out, const char *t, size_t n)
 /* Charsets                                                             */
 /* ------------------------------------------------------------------ */
 
-#define CHARSET_MAX 64
-
-/* Names glibc does not know under the spelling mail uses: Python's
- * email.charset ALIASES (latin-N), Outlook's Korean, the RFC 1556 Hebrew
- * and Arabic variants (same bytes), Python's codec name for Mac Icelandic,
- * and RFC 1428's unknown-8bit (ASCII; other bytes become U+FFFD, as
- * Python's make_header() gives). '_' matches '-'. */
-static const struct {
-    const char *name, *iconv;
-} aliases[] = {
-    {"latin-1", "ISO-8859-1"},      {"latin-2", "ISO-8859-2"},
-    {"latin-3", "ISO-8859-3"},      {"latin-4", "ISO-8859-4"},
-    {"latin-5", "ISO-8859-9"},      {"latin-6", "ISO-8859-10"},
-    {"latin-7", "ISO-8859-13"},     {"latin-8", "ISO-8859-14"},
-    {"latin-9", "ISO-8859-15"},     {"latin-10", "ISO-8859-16"},
-    {"ks-c-5601-1987", "CP949"},    {"iso-8859-8-i", "ISO-8859-8"},
-    {"iso-8859-8-e", "ISO-8859-8"}, {"iso-8859-6-i", "ISO-8859-6"},
-    {"iso-8859-6-e", "ISO-8859-6"}, {"mac-iceland", "MAC-IS"},
-    {"unknown-8bit", "US-ASCII"},
-};
-
-static int name_is(const char *cs, const char *want)
-{
-    for (; *cs && *want; cs++, want++) {
-        int a = lower((unsigned char)*cs), b = *want;
-        if (a == '_')
-            a = '-';
-        if (a != b)
-            return 0;
-    }
-    return *cs == *want;
-}
-
-/* Copy a charset name to name[], or 0 when it cannot be one: empty, too
- * long, or with bytes no charset name has (iconv would read "//" as
- * options and "" as the locale's charset). */
-static int charset_name(const char *cs, size_t n, char name[CHARSET_MAX + 1])
-{
-    if (n == 0 || n > CHARSET_MAX)
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)cs[i];
-        int alnum =
-            (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        if (!alnum && (i == 0 || !strchr("-_.:+()", c) || c == '\0'))
-            return 0;
-        name[i] = (char)c;
-    }
-    name[n] = '\0';
-    return 1;
-}
-
 /* A run of adjacent words in one charset: their bytes, decoded at once. */
 typedef struct run {
-    int active;               /* a decoded word came last */
-    char cs[CHARSET_MAX + 1]; /* its charset, as the first word spelt it */
-    int utf8;                 /* decoded here rather than by iconv */
-    iconv_t cd;               /* open while active (unless utf8) */
-    imc_buf bytes;            /* the words' decoded bytes */
+    int active;                   /* a decoded word came last */
+    char cs[IMC_CHARSET_MAX + 1]; /* its charset, as the first word spelt it */
+    int utf8;                     /* decoded here rather than by iconv */
+    iconv_t cd;                   /* open while active (unless utf8) */
+    imc_buf bytes;                /* the words' decoded bytes */
 } run;
 
 /* Open a conversion from name to UTF-8 into r; 0 when iconv does not know
  * the charset. */
 static int run_open(run *r, const char *name)
 {
-    if (name_is(name, "utf-8") || name_is(name, "utf8")) {
+    if (imc_charset_is_utf8(name)) {
         r->utf8 = 1;
         r->cd = (iconv_t)-1;
         return 1;
     }
-    const char *use = name;
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (name_is(name, aliases[i].name))
-            use = aliases[i].iconv;
     r->utf8 = 0;
-    r->cd = iconv_open("UTF-8", use);
+    r->cd = iconv_open("UTF-8", imc_charset_iconv(name));
     return r->cd != (iconv_t)-1;
 }
 
@@ -460,9 +404,9 @@ int imc_header_decode_buf(imc_buf *b, const char *s, size_t len)
         i = w.end;
 
         /* Decode the text; a word that cannot be read is plain text. */
-        char name[CHARSET_MAX + 1];
+        char name[IMC_CHARSET_MAX + 1];
         bytes.len = 0;
-        int ok = charset_name(w.cs, w.cs_len, name);
+        int ok = imc_charset_name(w.cs, w.cs_len, name);
         if (ok && w.enc == 'q')
             ok = decode_q(&bytes, w.txt, w.txt_len) == 0 ? 1 : IMAPCLIENT_ENOMEM;
         else if (ok)

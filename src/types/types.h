@@ -81,4 +81,26 @@ int imc_seqset_valid_n(const char *s, size_t len);
  * imapclient_decode_header()). 0 or ENOMEM; on failure b is as it was. */
 int imc_header_decode_buf(imc_buf *b, const char *s, size_t len);
 
+/* charset.c: charset names as mail and servers spell them, and UTF-8 text
+ * encoded in another charset (iconv). */
+#define IMC_CHARSET_MAX 64
+/* Copy cs[0..n) to name[], or 0 when it cannot be a charset name: empty,
+ * longer than IMC_CHARSET_MAX, or with bytes no charset name has (iconv
+ * would read "//" as options and "" as the locale's charset). */
+int imc_charset_name(const char *cs, size_t n, char name[IMC_CHARSET_MAX + 1]);
+/* The name to give iconv for a valid name (aliases glibc lacks), or name. */
+const char *imc_charset_iconv(const char *name);
+/* 1 when cs spells want (lower case, '-'), ignoring case, '_' for '-'. */
+int imc_charset_is(const char *cs, const char *want);
+/* 1 for "UTF-8" and "UTF8" in any case. */
+int imc_charset_is_utf8(const char *cs);
+/* in[0..len), UTF-8, encoded exactly in charset cs into *out (in a,
+ * NUL-terminated; *out_len its length when out_len is not NULL). 0;
+ * EINVAL when cs is not a valid name, iconv does not know it, it does
+ * not keep ASCII as it is (UTF-16, UTF-7, EBCDIC: criteria keywords next
+ * to the text would change), it cannot hold a character of the text, or
+ * the result holds a NUL; ENOMEM. */
+int imc_charset_encode(imc_arena *a, const char *cs, const char *in, size_t len,
+                       char **out, size_t *out_len);
+
 #endif
