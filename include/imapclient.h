@@ -20,6 +20,7 @@
 #include "imapclient/auth.h"
 #include "imapclient/idle.h"
 #include "imapclient/extensions.h"
+#include "imapclient/quirks.h"
 #include "imapclient/async.h"
 #include "imapclient/testing.h"
 

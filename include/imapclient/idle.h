@@ -120,8 +120,9 @@ IMAPCLIENT_EXTERN int imapclient_idle_done(imapclient *c, const char **text,
  *
  * @param c           a handle in IDLE
  * @param max_age_ms  renew when IDLE is at least this old (ms); 0 renews
- *                    now; IMAPCLIENT_IDLE_RENEW_MS is a good value, and
- *                    values above IMAPCLIENT_IDLE_MAX_MS defeat the purpose
+ *                    now; IMAPCLIENT_IDLE_RENEW_MS is a good value. Ages
+ *                    above the server's limit (imapclient_quirks.idle_max_ms,
+ *                    by default IMAPCLIENT_IDLE_MAX_MS) are cut to it
  * @return 1 renewed, 0 not due yet; IMAPCLIENT_EILLEGAL_STATE when not in
  *         IDLE; IMAPCLIENT_ERROR when the server refuses the new IDLE (the
  *         handle is then out of IDLE, in its previous state);

@@ -84,6 +84,14 @@ typedef struct imapclient_options {
      */
     int (*interrupt)(void *payload);
     void *interrupt_payload; /**< passed to interrupt */
+
+    /**
+     * Server quirks to use instead of detecting them (imapclient/quirks.h):
+     * copied by imapclient_connect(), and detection then leaves them
+     * alone, as after imapclient_set_quirks(). NULL (the default): detected
+     * from the greeting, the capabilities and the ID response.
+     */
+    const struct imapclient_quirks *quirks;
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

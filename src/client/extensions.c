@@ -7,6 +7,7 @@
  */
 #include "folders_priv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,11 +82,32 @@ typedef struct id_state {
     int seen, nil, bad, nomem;
 } id_state;
 
+/* The server's name and vendor from an ID response's list, for the quirks
+ * detection (src/core/quirks.c). */
+static void note_server_id(imapclient *c, const imapclient_value *v)
+{
+    const char *name = NULL, *vendor = NULL;
+    char nbuf[64], vbuf[64];
+    for (size_t i = 0; v && v->type == IMAPCLIENT_VALUE_LIST && i + 1 < v->count;
+         i += 2) {
+        const imapclient_value *k = &v->items[i], *x = &v->items[i + 1];
+        if (!IMAPCLIENT_VALUE_IS_TEXT(x) || !x->str)
+            continue;
+        if (imapclient_value_is(k, "name"))
+            name = nbuf, snprintf(nbuf, sizeof nbuf, "%.*s", (int)x->len, x->str);
+        else if (imapclient_value_is(k, "vendor"))
+            vendor = vbuf, snprintf(vbuf, sizeof vbuf, "%.*s", (int)x->len, x->str);
+    }
+    if (name || vendor)
+        imc_quirks_note_id(c, name, vendor);
+}
+
 static int on_id(imapclient *c, const imapclient_response *r, void *ud)
 {
     id_state *st = ud;
     if (strcmp(r->name, "ID") != 0 || r->has_number)
         return 0;
+    note_server_id(c, r->args->count ? &r->args->items[0] : NULL);
     st->seen = 1;
     st->fields.n = 0;
     const imapclient_value *v = r->args->count ? &r->args->items[0] : NULL;
@@ -149,6 +171,8 @@ int imapclient_id(imapclient *c, const char *const *params, imapclient_id_result
     }
     imc_request rq = {.on_untagged = on_id, .ud = &st};
     rc = imc_run(c, &rq);
+    if (n && imc_done_ok(&rq))
+        c->id_sent = 1; /* the client identified itself (quirks.h: id_before_select) */
     if (!rc && st.nomem)
         rc = oom(c);
     if (!rc && st.bad)
@@ -166,6 +190,64 @@ int imapclient_id(imapclient *c, const char *const *params, imapclient_id_result
     }
     *out = res;
     return 0;
+}
+
+/* The library's own ID, for servers that want one before SELECT
+ * (imapclient_quirks.id_before_select): the library's name and version,
+ * nothing about the caller. */
+static int on_auto_id(imapclient *c, const imapclient_response *r, void *ud)
+{
+    if (strcmp(r->name, "ID") != 0 || r->has_number)
+        return 0;
+    note_server_id(c, r->args->count ? &r->args->items[0] : NULL);
+    return 1;
+}
+
+static void auto_id_done(imapclient *c, imc_request *rq)
+{
+    if (imc_done_ok(rq))
+        c->id_sent = 1;
+}
+
+static void auto_id_free(imapclient *c, imc_request *rq)
+{
+    free(rq);
+}
+
+int imc_auto_id(imapclient *c, int wait)
+{
+    if (!c->quirks.id_before_select || c->id_sent)
+        return 0;
+    int rc = wait ? imc_caps_ensure(c) : 0;
+    if (rc)
+        return rc;
+    if (!imc_has_cap(c, "ID"))
+        return 0;
+    imc_begin(c,
+              "ID (\"name\" \"libimapclient\" \"version\" \"" IMAPCLIENT_VERSION "\")");
+    if (wait) {
+        imc_request rq = {.on_untagged = on_auto_id, .on_done = auto_id_done};
+        rc = imc_run(c, &rq);
+        if (rc == IMAPCLIENT_ERROR) {
+            /* refused: the SELECT that follows says what the server wants */
+            c->errcode = 0;
+            c->errmsg[0] = '\0';
+            rc = 0;
+        }
+        return rc;
+    }
+    imc_request *rq = calloc(1, sizeof *rq);
+    if (!rq) {
+        imc_cmdbuf_reset(&c->cmd);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    rq->on_untagged = on_auto_id;
+    rq->on_done = auto_id_done;
+    rq->complete = auto_id_free;
+    rc = imc_core_submit(c, rq);
+    if (rc)
+        free(rq);
+    return rc;
 }
 
 const char *imapclient_id_result_get(const imapclient_id_result *r, const char *key)

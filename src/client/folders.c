@@ -392,8 +392,11 @@ static int special_by_flag(imapclient *c, const char *folder_flag, char **out)
     rc = IMAPCLIENT_ERROR;
     if (imc_has_cap(c, "SPECIAL-USE"))
         rc = do_list(c, "LIST", "(SPECIAL-USE)", call, "", "*", &l);
+    else if (!c->quirks.list_flags_special_use)
+        return 0; /* the server does not flag them: save listing every folder */
     /* Without SPECIAL-USE, or when the server refuses the selection option
-     * it announced, the flags of a plain LIST may still say it. */
+     * it announced, the flags of a plain LIST may still say it (Exchange
+     * flags them without announcing SPECIAL-USE). */
     if (rc == IMAPCLIENT_ERROR) {
         c->errcode = 0;
         c->errmsg[0] = '\0';

@@ -365,6 +365,11 @@ int imapclient_idle_renew(imapclient *c, int max_age_ms)
         return rc;
     if (max_age_ms < 0)
         return imc_fail(c, IMAPCLIENT_EINVAL, "idle_renew: negative age");
+    /* never later than the server is known to end an IDLE (quirks.h) */
+    int server_max =
+        c->quirks.idle_max_ms > 0 ? c->quirks.idle_max_ms : IMAPCLIENT_IDLE_MAX_MS;
+    if (max_age_ms > server_max)
+        max_age_ms = server_max;
     if (now_ms() - c->idle_since_ms < max_age_ms)
         return 0;
     if ((rc = stop_idle(c, NULL)) || (rc = start_idle(c)))

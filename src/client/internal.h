@@ -45,6 +45,12 @@ int imc_require_writable(imapclient *c, const char *call);
  * the completion's [CAPABILITY] code or forgotten (asked again later). */
 void imc_after_auth(imapclient *c, const imc_request *rq);
 
+/* Identify the library with ID before the first SELECT/EXAMINE when the
+ * server wants it (imapclient_quirks.id_before_select; extensions.c):
+ * waits for the answer when wait is set (a refusal is ignored), else
+ * queues the command ahead of what follows. 0 or a failure status. */
+int imc_auto_id(imapclient *c, int wait);
+
 /* Free the IDLE command's state (idle.c; imapclient_free). */
 void imc_idle_forget(imapclient *c);
 

@@ -244,7 +244,7 @@ int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    if ((rc = imc_require_auth(c, "select_folder")))
+    if ((rc = imc_require_auth(c, "select_folder")) || (rc = imc_auto_id(c, 1)))
         return rc;
     select_op op = {0};
     if ((rc = select_build(c, folder, readonly, &op)))
@@ -283,7 +283,7 @@ int imapclient_start_select_folder(imapclient *c, const char *folder, int readon
     select_op *op = calloc(1, sizeof *op);
     if (!op)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if ((rc = select_build(c, folder, readonly, op))) {
+    if ((rc = imc_auto_id(c, 0)) || (rc = select_build(c, folder, readonly, op))) {
         free(op);
         return rc;
     }

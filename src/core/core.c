@@ -76,6 +76,7 @@ imapclient *imc_handle_new(const char *host, const imapclient_options *opts)
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         if (*strs[i] && !(*strs[i] = copy_opt(c, *strs[i])))
             goto nomem;
+    imc_quirks_init(c);
     imc_parser_init(&c->parser, c->opts.max_depth);
     imc_cmdbuf_init(&c->cmd);
     imc_cmdbuf_init(&c->reply);
@@ -273,6 +274,7 @@ int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t
     c->caps_valid = 1;
     /* what the writer may use (non-synchronising literals, ...) */
     imc_ext_sync(c);
+    imc_quirks_detect(c);
     return 0;
 }
 
@@ -491,6 +493,14 @@ int imc_core_submit(imapclient *c, imc_request *rq)
     return 0;
 }
 
+int imc_core_followup(imapclient *c, imc_request *rq)
+{
+    if (rq->cmd || rq->finished)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "a follow-up command outside its completion handler");
+    return imc_core_submit(c, rq);
+}
+
 int imc_core_done(const imc_request *rq)
 {
     return rq->finished;
@@ -538,6 +548,8 @@ static void finish_cmd(imapclient *c, imc_cmd *k, int rc)
     free(k->errsave);
     imc_cmdbuf_free(&k->out);
     free(k);
+    if (rq->cmd)
+        return; /* on_done queued a follow-up (imc_core_followup) */
     rq->finished = 1;
     if (rq->complete) {
         c->in_callback++;
@@ -1182,5 +1194,6 @@ int imc_core_greeting(imapclient *c, const imapclient_response *r)
     imc_set_state(c, !strcmp(r->name, "PREAUTH") ? IMAPCLIENT_STATE_AUTHENTICATED
                                                  : IMAPCLIENT_STATE_NOT_AUTHENTICATED);
     c->greeted = 1;
+    imc_quirks_detect(c);
     return 0;
 }

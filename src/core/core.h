@@ -174,6 +174,17 @@ struct imapclient {
      * bits, cleared by UNAUTHENTICATE */
     unsigned enabled;
 
+    /* server quirks (quirks.c): the switches in effect; whether the caller
+     * set them (detection then leaves them alone); the strength of the
+     * evidence they were detected from (enum in quirks.c); the server's
+     * ID name and vendor once known; whether the client identified itself
+     * with ID on this connection */
+    imapclient_quirks quirks;
+    int quirks_pinned;
+    int quirks_evidence;
+    char server_id_name[64], server_id_vendor[64];
+    int id_sent;
+
     /* IDLE (idle.c): the state to return to after DONE, when the current
      * IDLE command began (monotonic ms, from the front) for
      * imapclient_idle_renew(), and the IDLE command while it runs */
@@ -230,6 +241,14 @@ void imc_begin(imapclient *c, const char *verb);
  * for the next. Returns 0, or the writer's failure (EINVAL for caller text
  * that may not be sent, ENOMEM) with nothing queued. */
 int imc_core_submit(imapclient *c, imc_request *rq);
+/* From rq's completion handler (on_done): queue the command built in
+ * c->cmd (imc_begin, imc_put_*) as a follow-up of rq, e.g. the same search
+ * with another charset. rq is then not finished: its handlers stay, and
+ * the follow-up's completion runs on_done again (so a handler must bound
+ * how often it follows up). The fronts wait for it as for rq. 0, or the
+ * failure of imc_core_submit() (nothing queued: rq finishes as it is, so
+ * on_done must then report the failure in rq->rc). */
+int imc_core_followup(imapclient *c, imc_request *rq);
 /* 1 once rq completed (its complete hook ran). */
 int imc_core_done(const imc_request *rq);
 /* Commands queued or in flight. */
@@ -308,6 +327,18 @@ int imc_rev2(const imapclient *c);
  * (UTF8=ACCEPT enabled, or IMAP4rev2 in effect; RFC 6855 section 3,
  * RFC 9051 section 5.1). */
 int imc_utf8_names(const imapclient *c);
+
+/* ---- server quirks (quirks.c) ----------------------------------------------------- */
+
+/* The switches at handle creation: options.quirks pinned, else the default
+ * profile, to be detected. */
+void imc_quirks_init(imapclient *c);
+/* Detect the profile again from what the server said so far (greeting,
+ * capabilities, ID); called when any of them changes. Leaves switches
+ * the caller set alone. */
+void imc_quirks_detect(imapclient *c);
+/* The server's ID response named it so (name and vendor, either NULL). */
+void imc_quirks_note_id(imapclient *c, const char *name, const char *vendor);
 
 /* ---- logging --------------------------------------------------------------------- */
 
