@@ -3,9 +3,10 @@
  * their detection from what the server says about itself: the ID response
  * (RFC 2971), the greeting (RFC 3501 section 7.1) and the capabilities.
  *
- * Where the evidence comes from: greetings and capability lists captured
- * from the servers (tests/data/quirks/), MailKit's quirks detection and the
- * public bug reports cited in tests/unit/core/test_quirks.c.
+ * Where the evidence comes from: greetings, capability lists and ID
+ * responses captured from the servers (tests/data/quirks/, each file names
+ * its source), MailKit's quirks detection, and the public bug reports
+ * cited with each switch.
  */
 #include "core.h"
 
