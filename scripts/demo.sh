@@ -37,6 +37,9 @@ say "examples/folders.c: folders with their special use and counts"
 say "examples/search.c: INBOX, NOT SEEN"
 IMAP_PORT=$IMAPTEST_TLS_PORT IMAP_CA_FILE=$IMAPTEST_CA IMAP_TLS_NAME=$IMAPTEST_CERT_NAME \
     "$build/examples/example_search" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" INBOX NOT SEEN
+say "examples/search_any.c: INBOX, TEXT Grüße (the library chooses the charset)"
+IMAP_PORT=$IMAPTEST_TLS_PORT IMAP_CA_FILE=$IMAPTEST_CA IMAP_TLS_NAME=$IMAPTEST_CERT_NAME \
+    "$build/examples/example_search_any" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" INBOX TEXT "Grüße"
 say "examples/fetch_stream.c: INBOX to files through the body sink"
 mkdir -p "$dv/export"
 "$build/examples/example_fetch_stream" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" INBOX "$dv/export"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <poll.h>
 
 #include "live/live.h"
 #include "live/mail-samples.h"
@@ -97,12 +98,69 @@ static void test_search__utf8_literal(void **state)
                   (uint32_t[]){6, 0});
     expect_search(c, (const char *[]){"TEXT", "K\xc3\xb6ln", "DRAFT", NULL}, "utf-8",
                   (uint32_t[]){6, 0});
+    /* no charset given: the library chooses (CHARSET UTF-8 here) */
+    expect_search(c, (const char *[]){"BODY", "Caf\xc3\xa9", NULL}, NULL,
+                  (uint32_t[]){6, 0});
+    /* what a BADCHARSET retry sends: the text in a charset the server
+     * lists (Dovecot takes ISO-8859-1) finds the same message */
+    expect_search(c, (const char *[]){"BODY", "Caf\xe9", NULL}, "ISO-8859-1",
+                  (uint32_t[]){6, 0});
     /* 8-bit text that US-ASCII cannot carry fails before sending */
     imapclient_ids *ids = NULL;
-    assert_int_equal(
-        imapclient_search(c, (const char *[]){"BODY", "Caf\xc3\xa9", NULL}, NULL, &ids),
-        IMAPCLIENT_EINVAL);
+    assert_int_equal(imapclient_search(c, (const char *[]){"BODY", "Caf\xc3\xa9", NULL},
+                                       "US-ASCII", &ids),
+                     IMAPCLIENT_EINVAL);
     assert_null(ids);
+    /* the same search without waiting */
+    uint64_t id = 0;
+    assert_int_equal(
+        imapclient_start_search(c, (const char *[]){"BODY", "Caf\xc3\xa9", NULL}, NULL,
+                                NULL, NULL, &id),
+        0);
+    for (int i = 0; i < 1000 && imapclient_pending_commands(c); i++) {
+        imapclient_wants w;
+        assert_int_equal(imapclient_want(c, &w), 0);
+        struct pollfd p = {.fd = w.fd,
+                           .events =
+                               (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
+                                       (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
+        poll(&p, 1, 100);
+        assert_true(imapclient_drive(c) >= 0);
+    }
+    imapclient_completion *d = NULL;
+    assert_int_equal(imapclient_next_completion(c, &d), 1);
+    assert_int_equal(d->status, 0);
+    ids = d->result;
+    assert_int_equal(ids->count, 1);
+    assert_int_equal(ids->ids[0], 6);
+    imapclient_completion_free(d);
+}
+
+/* The quirk profiles of the private servers, and a search of non-ASCII
+ * text on Cyrus, which answers an unknown charset with BAD. */
+static void test_search__quirks_and_cyrus(void **state)
+{
+    imapclient *c = ((sample_ctx *)*state)->c;
+    assert_string_equal(imapclient_get_quirks(c)->name, "dovecot");
+    const live_env *e = live_cyrus_require();
+    imapclient *cy = live_login_to(e);
+    assert_string_equal(imapclient_get_quirks(cy)->name, "cyrus");
+    assert_int_equal(imapclient_select_folder(cy, "INBOX", 1, NULL), 0);
+    imapclient_ids *ids = NULL;
+    assert_int_equal(imapclient_search(cy,
+                                       (const char *[]){"TEXT",
+                                                        "Gr\xc3\xbc\xc3\x9f"
+                                                        "e",
+                                                        NULL},
+                                       NULL, &ids),
+                     0);
+    imapclient_ids_free(ids);
+    assert_int_equal(
+        imapclient_search(cy, (const char *[]){"ALL", NULL}, "X-NO-SUCH", &ids),
+        IMAPCLIENT_EINVALID_CRITERIA);
+    assert_non_null(strstr(imapclient_errmsg(cy), "BAD"));
+    imapclient_logout(cy, NULL);
+    imapclient_free(cy);
 }
 
 static void test_search__internaldate_zone(void **state)
@@ -327,6 +385,7 @@ int main(void)
         T(test_search__criteria),
         T(test_search__nested_or_not),
         T(test_search__utf8_literal),
+        T(test_search__quirks_and_cyrus),
         T(test_search__internaldate_zone),
         T(test_search__raw_and_bad_criteria),
         T(test_search__use_uid_off),
