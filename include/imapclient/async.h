@@ -255,7 +255,13 @@ IMAPCLIENT_EXTERN int imapclient_start_select_folder(imapclient *c, const char *
                                                      int readonly, imapclient_done_cb cb,
                                                      void *user, uint64_t *id);
 
-/** imapclient_search() without waiting; result imapclient_ids *. */
+/**
+ * imapclient_search() without waiting; result imapclient_ids *. The
+ * charset is negotiated as by imapclient_search(): a retry after BADCHARSET
+ * or BAD is queued from the completion of the refused attempt (the
+ * criteria are copied, so they need not outlive this call), and the one
+ * completion reports the last attempt.
+ */
 IMAPCLIENT_EXTERN int imapclient_start_search(imapclient *c, const char *const *criteria,
                                               const char *charset, imapclient_done_cb cb,
                                               void *user, uint64_t *id);

@@ -74,22 +74,44 @@ IMAPCLIENT_EXTERN void imapclient_ids_free(imapclient_ids *ids);
  * Format dates with imapclient_datetime_format_date() ("03-Apr-2005", the
  * time part ignored, as the reference's format_criteria_date()).
  *
- * Items are text in charset: with charset NULL or "US-ASCII" an item with
- * 8-bit bytes cannot be encoded and fails (the reference's encode error);
- * with "UTF-8" items must be valid UTF-8; other charsets are not checked
- * (the bytes are sent as given, as the reference does for bytes items).
+ * Items are text in charset. With charset NULL or "UTF-8" they are UTF-8
+ * (checked: invalid UTF-8 fails) and the library chooses how to send
+ * them, so that any text works on any server without the caller knowing
+ * it:
+ *  - ASCII items go as the reference sends them: no CHARSET for NULL,
+ *    `CHARSET UTF-8` (as spelt) for "UTF-8";
+ *  - 8-bit items go as literals with `CHARSET UTF-8`; with no CHARSET at
+ *    all once UTF-8 is switched on (UTF8=ACCEPT enabled, or IMAP4rev2:
+ *    RFC 6855 forbids it then), and for servers known to refuse the
+ *    argument (imapclient_quirks.search_no_charset: Yahoo);
+ *  - when the server answers `NO [BADCHARSET (<charsets>)]`, the search
+ *    is sent again in the first charset of its list that holds the text
+ *    exactly (converted with iconv; charsets that do not keep ASCII as it
+ *    is, such as UTF-16, are passed over); ASCII text again in US-ASCII,
+ *    which every server takes. When none can, the call fails with
+ *    IMAPCLIENT_EINVALID_CRITERIA and an errmsg naming the server's
+ *    charsets and quoting its answer;
+ *  - when the server answers BAD to a CHARSET the library added (NULL
+ *    given, 8-bit text), the search is sent again without it.
+ * At most three commands go out for one call; the protocol log says why
+ * each retry was made. With "US-ASCII" an item with 8-bit bytes cannot be
+ * encoded and fails (the reference's encode error); other charsets are
+ * sent as given and not checked (the bytes go as they are, as the
+ * reference does for bytes items), and not negotiated.
  *
  * @param c         a handle with a folder selected
  * @param criteria  NULL-terminated items; NULL means {"ALL", NULL} (the
  *                  reference's default); an empty list fails
- * @param charset   sent as `CHARSET <charset>` before the criteria; NULL
- *                  sends none (the server assumes US-ASCII)
+ * @param charset   NULL or "UTF-8": chosen by the library (above);
+ *                  otherwise sent as `CHARSET <charset>` before the
+ *                  criteria
  * @param[out] out  the matching ids; free with imapclient_ids_free(); NULL
  *                  on failure
  * @return 0; IMAPCLIENT_EINVALID_CRITERIA when the list is empty, a group
- *         is empty or unbalanced (nothing sent), or the server answers NO
- *         or BAD (imapclient_errmsg() has its words); IMAPCLIENT_EINVAL for
- *         NULL out or an item that cannot be encoded (nothing sent);
+ *         is empty or unbalanced (nothing sent), the server answers NO
+ *         or BAD (imapclient_errmsg() has its words), or no charset the
+ *         server takes can hold the text; IMAPCLIENT_EINVAL for NULL out
+ *         or an item that cannot be encoded (nothing sent);
  *         IMAPCLIENT_EILLEGAL_STATE with no folder selected;
  *         IMAPCLIENT_EPROTOCOL for a malformed SEARCH response;
  *         IMAPCLIENT_EABORT, IMAPCLIENT_EIO, IMAPCLIENT_ETIMEOUT or
@@ -105,7 +127,8 @@ IMAPCLIENT_EXTERN int imapclient_search(imapclient *c, const char *const *criter
  * imapclient_search(), which sends them as literals).
  *
  * @param criteria  the criteria text; NULL means "ALL"; "" fails
- * @param charset   as imapclient_search()
+ * @param charset   sent as `CHARSET <charset>` when not NULL; never
+ *                  negotiated (the text is the caller's IMAP syntax)
  * @return as imapclient_search(); IMAPCLIENT_EINVAL when criteria holds CR,
  *         LF (nothing sent)
  */
@@ -118,7 +141,8 @@ IMAPCLIENT_EXTERN int imapclient_search_raw(imapclient *c, const char *criteria,
  * literal when it holds 8-bit text.
  *
  * @param query    a Gmail query ("has:attachment in:unread"), UTF-8
- * @param charset  NULL means "UTF-8" (the reference's default)
+ * @param charset  NULL means "UTF-8" (the reference's default); UTF-8 is
+ *                 negotiated as by imapclient_search()
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY when the server
  *         lacks X-GM-EXT-1 (nothing sent)
  */
@@ -171,7 +195,11 @@ IMAPCLIENT_EXTERN int imapclient_esearch(imapclient *c, const char *const *crite
  *                       {"REVERSE SIZE", NULL}; each is upper-cased and
  *                       sent as it is; at least one is needed
  * @param criteria       as imapclient_search(); NULL means ALL
- * @param charset        NULL means "UTF-8" (the reference's default)
+ * @param charset        NULL means "UTF-8" (the reference's default); UTF-8
+ *                       is negotiated as by imapclient_search(), except
+ *                       that SORT always names a charset (UTF-8 once
+ *                       UTF-8 is on; US-ASCII for ASCII text refused in
+ *                       UTF-8)
  * @param[out] out       the ids in sorted order; has_modseq is 0
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without SORT;
  *         IMAPCLIENT_EINVAL for empty sort criteria or one holding CR, LF
@@ -211,7 +239,7 @@ IMAPCLIENT_EXTERN void imapclient_threads_free(imapclient_threads *t);
  *
  * @param algorithm  "REFERENCES" (when NULL), "ORDEREDSUBJECT", "REFS"...
  * @param criteria   as imapclient_search(); NULL means ALL
- * @param charset    NULL means "UTF-8"
+ * @param charset    NULL means "UTF-8"; negotiated as for imapclient_sort()
  * @param[out] out   free with imapclient_threads_free()
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY when the server
  *         lacks THREAD=<algorithm>; IMAPCLIENT_EINVAL for an algorithm that
