@@ -471,6 +471,19 @@ typedef struct crit_op {
     void (*finish)(imapclient *c, struct crit_op *op);
 } crit_op;
 
+static void crit_done(imapclient *c, imc_request *rq);
+
+static void crit_op_init(crit_op *op, imc_untagged_fn on_untagged, void *ud,
+                         void (*reset)(crit_op *op),
+                         void (*finish)(imapclient *c, crit_op *op))
+{
+    op->rq.on_untagged = on_untagged;
+    op->rq.ud = ud;
+    op->rq.on_done = crit_done;
+    op->reset = reset;
+    op->finish = finish;
+}
+
 static void crit_done(imapclient *c, imc_request *rq)
 {
     crit_op *op = (crit_op *)rq;
@@ -574,11 +587,7 @@ static void ids_finish(imapclient *c, crit_op *op)
 static void ids_op_init(crit_op *op, const char *name)
 {
     op->ids = (ids_state){.name = name};
-    op->rq.on_untagged = on_ids;
-    op->rq.ud = &op->ids;
-    op->rq.on_done = crit_done;
-    op->reset = ids_reset;
-    op->finish = ids_finish;
+    crit_op_init(op, on_ids, &op->ids, ids_reset, ids_finish);
 }
 
 void imapclient_ids_free(imapclient_ids *ids)
@@ -877,11 +886,7 @@ int imapclient_esearch(imapclient *c, const char *const *criteria, const char *c
         return rc;
     }
     op.es.a = imc_msg_result_arena(op.es.res);
-    op.rq.on_untagged = on_esearch;
-    op.rq.ud = &op.es;
-    op.rq.on_done = crit_done;
-    op.reset = es_reset;
-    op.finish = es_finish;
+    crit_op_init(&op, on_esearch, &op.es, es_reset, es_finish);
     return crit_run(c, &op, (void **)out);
 }
 
@@ -1001,10 +1006,6 @@ int imapclient_thread(imapclient *c, const char *algorithm, const char *const *c
         return rc;
     }
     op.th.a = imc_msg_result_arena(op.th.res);
-    op.rq.on_untagged = on_thread;
-    op.rq.ud = &op.th;
-    op.rq.on_done = crit_done;
-    op.reset = th_reset;
-    op.finish = th_finish;
+    crit_op_init(&op, on_thread, &op.th, th_reset, th_finish);
     return crit_run(c, &op, (void **)out);
 }
