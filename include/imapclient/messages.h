@@ -83,7 +83,10 @@ IMAPCLIENT_EXTERN void imapclient_ids_free(imapclient_ids *ids);
  *  - 8-bit items go as literals with `CHARSET UTF-8`; with no CHARSET at
  *    all once UTF-8 is switched on (UTF8=ACCEPT enabled, or IMAP4rev2:
  *    RFC 6855 forbids it then), and for servers known to refuse the
- *    argument (imapclient_quirks.search_no_charset: Yahoo);
+ *    argument (imapclient_quirks.search_no_charset: Yahoo). A search does
+ *    not switch UTF8=ACCEPT on itself: ENABLE is only allowed before a
+ *    folder is selected (RFC 5161), so call imapclient_enable() after
+ *    login for that;
  *  - when the server answers `NO [BADCHARSET (<charsets>)]`, the search
  *    is sent again in the first charset of its list that holds the text
  *    exactly (converted with iconv; charsets that do not keep ASCII as it
