@@ -137,11 +137,18 @@ int imc_abort(imapclient *c, int code, const char *fmt, ...)
     imc_set_state(c, IMAPCLIENT_STATE_LOGOUT);
     if (c->on_dead)
         c->on_dead(c);
-    /* Every command queued or in flight ends here, with this error. */
+    /* Every command queued or in flight ends here, with this error. A
+     * clean close (code 0: LOGOUT, shutdown) still fails those: they were
+     * never done. */
     char msg[sizeof c->errmsg];
     memcpy(msg, c->errmsg, sizeof msg);
+    int fail = code ? code : IMAPCLIENT_EABORT;
     while (c->q_head) {
-        finish_cmd(c, c->q_head, code);
+        if (!code)
+            imc_fail(c, fail,
+                     "the connection was closed (logout or shutdown) before "
+                     "this command completed");
+        finish_cmd(c, c->q_head, fail);
         /* a completion handler may have set another message */
         memcpy(c->errmsg, msg, sizeof msg);
         c->errcode = code;

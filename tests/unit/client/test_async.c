@@ -450,6 +450,41 @@ static void test_async__free_with_commands_in_flight(void **state)
     }
 }
 
+/* A command started after LOGOUT is never sent (LOGOUT is a barrier and
+ * the connection closes after it): it must complete with EABORT, not
+ * with success (it crashed: NOOP's result built from no completion),
+ * while LOGOUT itself succeeds. Likewise after imapclient_shutdown(). */
+static void test_async__command_after_logout_fails(void **state)
+{
+    imapclient *c = selected("C: A002 LOGOUT\n"
+                             "S: * BYE bye\n"
+                             "S: A002 OK done\n");
+    seen s = {0};
+    assert_int_equal(imapclient_start_logout(c, record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_noop(c, record, &s, NULL), 0);
+    run(c);
+    assert_int_equal(s.n, 2);
+    /* (the NOOP fails while LOGOUT completes: its completion may come first) */
+    int lo = s.op[0] == IMAPCLIENT_OP_LOGOUT ? 0 : 1, no = 1 - lo;
+    assert_int_equal(s.op[lo], IMAPCLIENT_OP_LOGOUT);
+    assert_int_equal(s.status[lo], 0);
+    assert_int_equal(s.op[no], IMAPCLIENT_OP_NOOP);
+    assert_int_equal(s.status[no], IMAPCLIENT_EABORT);
+    assert_non_null(strstr(s.err[no], "closed (logout or shutdown)"));
+    assert_int_equal(s.count[no], -1);
+    assert_int_equal(imapclient_pending_commands(c), 0);
+    imapclient_free(c); /* (logged out: the script is closed with the connection) */
+
+    /* the same for imapclient_shutdown() with a command queued */
+    c = selected("");
+    seen t = {0};
+    assert_int_equal(imapclient_start_noop(c, record, &t, NULL), 0);
+    assert_int_equal(imapclient_shutdown(c), 0);
+    assert_int_equal(t.n, 1);
+    assert_int_equal(t.status[0], IMAPCLIENT_EABORT);
+    imapclient_free(c);
+}
+
 /* cancel_all: everything completes with EINTERRUPTED, the handle dies. */
 static void test_async__cancel_all(void **state)
 {
@@ -586,6 +621,7 @@ int main(void)
         cmocka_unit_test(test_async__free_with_commands_in_flight),
         cmocka_unit_test(test_async__cancel_all),
         cmocka_unit_test(test_async__idle),
+        cmocka_unit_test(test_async__command_after_logout_fails),
         cmocka_unit_test(test_async__blocking_call_behind_queued_commands),
         cmocka_unit_test(test_async__no_blocking_call_inside_a_callback),
         cmocka_unit_test(test_async__bad_arguments_queue_nothing),
