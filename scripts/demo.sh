@@ -43,6 +43,27 @@ IMAP_PORT=$IMAPTEST_TLS_PORT IMAP_CA_FILE=$IMAPTEST_CA IMAP_TLS_NAME=$IMAPTEST_C
 say "examples/fetch_stream.c: INBOX to files through the body sink"
 mkdir -p "$dv/export"
 "$build/examples/example_fetch_stream" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" INBOX "$dv/export"
+say "examples/import_pipelined.c: the sample messages into a new folder, APPENDs pipelined"
+"$build/examples/example_import_pipelined" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" \
+    Imported "$root/tests/live/mail"
+say "examples/watch_poll.c: three connections idle in one thread while two messages arrive"
+mkdir -p "$dv/two"
+cp "$root"/tests/live/mail/archive-0*.eml "$dv/two/"
+"$build/examples/example_watch_poll" -n 6 -t 30 "$IMAPTEST_HOST" \
+    "$IMAPTEST_USER:$IMAPTEST_PASSWORD" "$IMAPTEST_USER:$IMAPTEST_PASSWORD" \
+    "$IMAPTEST_USER:$IMAPTEST_PASSWORD" >"$dv/watch.out" &
+watcher=$!
+for _ in $(seq 1 100); do
+    grep -q '^ready:' "$dv/watch.out" && break
+    sleep 0.1
+done
+"$build/examples/example_import_pipelined" "$IMAPTEST_HOST" "$IMAPTEST_USER" "$IMAPTEST_PASSWORD" \
+    INBOX "$dv/two" >/dev/null
+wait "$watcher" || true
+cat "$dv/watch.out"
+if [ -x "$build/examples/example_watch_libuv" ]; then
+    echo "(examples/watch_libuv.c does the same on libuv's event loop)"
+fi
 unset IMAP_PORT IMAP_NO_TLS
 
 cli="$build/cli/imapclient"

@@ -21,6 +21,7 @@ PACKAGES=(
     libssl-dev zlib1g-dev libcmocka-dev libinih-dev libjansson-dev libedit-dev
     libcurl4-gnutls-dev # the CLI's OAuth2 token exchange (libetpan-dev needs this flavour)
     libetpan-dev
+    libuv1-dev # examples/watch_libuv.c (the event-loop example; its live test needs it)
     dovecot-imapd openssl netcat-openbsd tmux python3 groff-base
     iproute2 # ss, used by tests/live/dovecot.sh to pick free ports
     # the Python package (python/): Debian's Python 3.11 toolchain, no PyPI
