@@ -31,11 +31,22 @@ typedef struct norm_source {
     int normalise;     /* line ends to CRLF */
     int pending_cr;    /* the last raw byte was a CR: an LF after it is dropped */
     uint64_t raw_done; /* raw bytes taken so far */
-    char *raw;         /* RAW_CHUNK bytes */
+    uint64_t out_size; /* bytes of the literal (after normalising) */
+    uint64_t out_done; /* of which handed out */
+    char *raw;         /* RAW_CHUNK bytes while being read, else NULL */
     size_t raw_len, raw_pos;
     char *copy; /* the message, for sources made from memory (owned) */
     size_t copy_len, copy_pos;
 } norm_source;
+
+/* The read buffer exists only while the source is being read (counted or
+ * sent): a MULTIAPPEND of thousands of sources holds one at a time. */
+static void drop_raw(norm_source *s)
+{
+    free(s->raw);
+    s->raw = NULL;
+    s->raw_len = s->raw_pos = 0;
+}
 
 /* Read the next raw bytes into s->raw; 0, or a negative status (err set). */
 static int fill_raw(norm_source *s)
@@ -45,6 +56,10 @@ static int fill_raw(norm_source *s)
     s->raw_len = s->raw_pos = 0;
     if (!want)
         return 0;
+    if (!s->raw && !(s->raw = malloc(RAW_CHUNK))) {
+        snprintf(s->base.err, sizeof s->base.err, "out of memory");
+        return IMAPCLIENT_ENOMEM;
+    }
     long long got;
     if (s->src.fd >= 0 && s->use_pread) {
         do
@@ -147,6 +162,10 @@ static long long norm_read(imc_source *base, char *p, size_t n)
         }
         int nul = 0;
         size_t k = transform(s, p, n, &nul);
+        s->out_done += k;
+        if (s->out_done >= s->out_size)
+            drop_raw(s); /* the whole literal is out (an LF after its last CR may
+                            be left unread: it adds nothing) */
         if (nul) {
             snprintf(base->err, sizeof base->err,
                      "the message holds a NUL byte at offset %llu, which a literal "
@@ -170,8 +189,8 @@ static void norm_free(imc_source *base)
 /* Go back to the first byte (after a counting pass). */
 static int norm_rewind(norm_source *s)
 {
-    s->raw_done = 0;
-    s->raw_len = s->raw_pos = 0;
+    s->raw_done = s->out_done = 0;
+    drop_raw(s); /* until the message is read again, when it goes out */
     s->pending_cr = 0;
     if (s->src.fd >= 0)
         return s->use_pread ? 0 : -1;
@@ -187,10 +206,8 @@ typedef struct prepared {
 static norm_source *source_alloc(const imapclient_source *src)
 {
     norm_source *s = calloc(1, sizeof *s);
-    if (!s || !(s->raw = malloc(RAW_CHUNK))) {
-        free(s);
+    if (!s)
         return NULL;
-    }
     s->base.read = norm_read;
     s->base.free = norm_free;
     s->src = *src;
@@ -210,7 +227,7 @@ static int measure(imapclient *c, const char *call, norm_source *s, prepared *ou
 {
     if (!s->normalise) {
         out->s = s;
-        out->size = s->src.size;
+        out->size = s->out_size = s->src.size;
         return 0;
     }
     if ((s->src.fd >= 0 && !s->use_pread) || (s->src.fd < 0 && !s->src.rewind)) {
@@ -248,7 +265,7 @@ static int measure(imapclient *c, const char *call, norm_source *s, prepared *ou
         return imc_fail(c, IMAPCLIENT_EIO, "%s: cannot read the message again", call);
     }
     out->s = s;
-    out->size = total;
+    out->size = s->out_size = total;
     return 0;
 }
 

@@ -2,8 +2,8 @@
  * streaming (the literal's size counted first), bytes sent as they are
  * with crlf set, NUL found before anything is sent, sources that cannot be
  * read twice, a source that ends early or fails half-way (the handle is
- * then unusable), MULTIAPPEND of sources, and pieces far larger than the
- * staging buffer. */
+ * then unusable), MULTIAPPEND of sources, pieces far larger than the
+ * staging buffer, and the memory a MULTIAPPEND of 2,000 sources holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <imapclient.h>
 
@@ -247,6 +251,75 @@ static void test_append_stream__big_file(void **state)
     close(fd);
 }
 
+#ifdef __GLIBC__
+/* What MULTIAPPEND of 2,000 streamed messages holds while it goes out:
+ * measured from the read callbacks, the heap in use must stay far below
+ * the sources' read buffers taken together (2,000 x 8 KB): a source needs
+ * its buffer only while it is read. */
+typedef struct heapsrc {
+    const char *s;
+    size_t len, pos;
+    size_t base;  /* heap in use before the call */
+    size_t *peak; /* the most seen above base */
+} heapsrc;
+
+static long long heap_read(void *payload, char *buf, size_t n)
+{
+    heapsrc *h = payload;
+    struct mallinfo2 mi = mallinfo2();
+    size_t used = mi.uordblks > h->base ? mi.uordblks - h->base : 0;
+    if (used > *h->peak)
+        *h->peak = used;
+    size_t m = h->len - h->pos < n ? h->len - h->pos : n;
+    memcpy(buf, h->s + h->pos, m);
+    h->pos += m;
+    return (long long)m;
+}
+
+static int heap_rewind(void *payload)
+{
+    ((heapsrc *)payload)->pos = 0;
+    return 0;
+}
+
+static void test_append_stream__multiappend_memory_bounded(void **state)
+{
+    enum { N = 2000 };
+    static const char body[] = "Subject: s\r\n\r\nbody\r\n";
+    size_t len = sizeof body - 1;
+    size_t cap = (size_t)N * 64 + 256;
+    char *script = malloc(cap);
+    size_t s = (size_t)snprintf(script, cap, "%s", GREET "C% A001 APPEND \"INBOX\"");
+    for (int i = 0; i < N; i++)
+        s += (size_t)snprintf(script + s, cap - s, " {%zu+}%%0D%%0A%s", len,
+                              "Subject: s%0D%0A%0D%0Abody%0D%0A");
+    snprintf(script + s, cap - s, "%%0D%%0A\nS: A001 OK [APPENDUID 7 1:%d] done\n", N);
+    imapclient *c = play(script);
+    free(script);
+
+    heapsrc *h = calloc(N, sizeof *h);
+    imapclient_append_source *msgs = calloc(N, sizeof *msgs);
+    size_t peak = 0;
+    size_t base = mallinfo2().uordblks;
+    for (int i = 0; i < N; i++) {
+        h[i] = (heapsrc){body, len, 0, base, &peak};
+        msgs[i].src = (imapclient_source){.fd = -1,
+                                          .read = heap_read,
+                                          .rewind = heap_rewind,
+                                          .payload = &h[i],
+                                          .size = len};
+    }
+    assert_int_equal(imapclient_multiappend_stream(c, "INBOX", msgs, N, NULL), 0);
+    done(c);
+    free(h);
+    free(msgs);
+    /* 2,000 read buffers of 8 KB would be 16 MB; the command and a few
+     * hundred bytes per message are what may stay */
+    if (peak > 2 * 1024 * 1024)
+        fail_msg("%zu bytes of heap in use while streaming %d messages", peak, N);
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -259,6 +332,9 @@ int main(void)
         cmocka_unit_test(test_append_stream__nul_on_the_way),
         cmocka_unit_test(test_append_stream__multiappend),
         cmocka_unit_test(test_append_stream__big_file),
+#ifdef __GLIBC__
+        cmocka_unit_test(test_append_stream__multiappend_memory_bounded),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
