@@ -14,6 +14,7 @@
 #include "msgutil.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,27 @@ static int fill_raw(norm_source *s)
     return 0;
 }
 
+/* The length of the run at p (at most n bytes) without CR, LF or NUL:
+ * eight bytes at a time (a word has a zero byte where v - 0x01.. borrows
+ * into a byte whose high bit v did not have), then byte by byte. Every
+ * message byte goes through here twice (counting, then sending). */
+static size_t plain_run(const char *p, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, p + i, 8);
+        uint64_t cr = v ^ (ones * '\r'), lf = v ^ (ones * '\n');
+        if (((v - ones) & ~v & highs) | ((cr - ones) & ~cr & highs) |
+            ((lf - ones) & ~lf & highs))
+            break;
+    }
+    while (i < n && p[i] != '\r' && p[i] != '\n' && p[i] != '\0')
+        i++;
+    return i;
+}
+
 /* Turn raw bytes into at most room output bytes (out NULL: only count).
  * Returns the output count; *nul set at a NUL byte. */
 static size_t transform(norm_source *s, char *out, size_t room, int *nul)
@@ -108,11 +130,17 @@ static size_t transform(norm_source *s, char *out, size_t room, int *nul)
             s->raw_done += take;
             continue;
         }
-        /* a run of ordinary bytes, then one CR, LF or NUL */
-        size_t run = 0;
-        while (run < avail && run < room - k && p[run] != '\r' && p[run] != '\n' &&
-               p[run] != '\0')
-            run++;
+        /* a run of ordinary bytes and CRLF pairs (already normal), then
+         * one CR, LF or NUL */
+        size_t lim = avail < room - k ? avail : room - k, run = 0;
+        for (;;) {
+            run += plain_run(p + run, lim - run);
+            if (run + 1 < lim && p[run] == '\r' && p[run + 1] == '\n') {
+                run += 2;
+                continue;
+            }
+            break;
+        }
         if (run) {
             if (out)
                 memcpy(out + k, p, run);

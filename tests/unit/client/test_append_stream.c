@@ -3,7 +3,8 @@
  * with crlf set, NUL found before anything is sent, sources that cannot be
  * read twice, a source that ends early or fails half-way (the handle is
  * then unusable), MULTIAPPEND of sources, pieces far larger than the
- * staging buffer, and the memory a MULTIAPPEND of 2,000 sources holds. */
+ * staging buffer, random line ends against a byte-by-byte normaliser, and
+ * the memory a MULTIAPPEND of 2,000 sources holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -251,6 +252,73 @@ static void test_append_stream__big_file(void **state)
     close(fd);
 }
 
+/* A read callback over a string in pieces of at most step bytes. */
+typedef struct stepper {
+    const char *s;
+    size_t len, pos, step;
+} stepper;
+
+static long long step_read(void *payload, char *buf, size_t n)
+{
+    stepper *k = payload;
+    size_t m = k->len - k->pos < n ? k->len - k->pos : n;
+    if (m > k->step)
+        m = k->step;
+    memcpy(buf, k->s + k->pos, m);
+    k->pos += m;
+    return (long long)m;
+}
+
+static int step_rewind(void *payload)
+{
+    ((stepper *)payload)->pos = 0;
+    return 0;
+}
+
+/* Random text of a, b, CR and LF (runs long enough for the eight-byte
+ * scan, CRLF pairs, lone CRs and LFs, CR LF split across reads), read in
+ * random steps: the literal is what a byte-by-byte normaliser gives. */
+static void test_append_stream__random_line_ends(void **state)
+{
+    unsigned seed = 12345;
+    for (int iter = 0; iter < 300; iter++) {
+        char msg[400], want[800], script[4096];
+        size_t len = 1 + (seed = seed * 1103515245u + 12345u) % 399, w = 0;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 16) % 16;
+            msg[i] = r < 10 ? 'a' : r < 12 ? 'b' : r < 14 ? '\r' : '\n';
+        }
+        for (size_t i = 0; i < len; i++) {
+            if (msg[i] == '\r' || msg[i] == '\n') {
+                want[w++] = '\r';
+                want[w++] = '\n';
+                if (msg[i] == '\r' && i + 1 < len && msg[i + 1] == '\n')
+                    i++;
+            } else {
+                want[w++] = msg[i];
+            }
+        }
+        size_t n = (size_t)snprintf(script, sizeof script,
+                                    GREET "C: A001 APPEND \"INBOX\" () {%zu+}\nC%% ", w);
+        for (size_t i = 0; i < w; i++)
+            n += (size_t)snprintf(script + n, sizeof script - n, "%%%02X",
+                                  (unsigned char)want[i]);
+        snprintf(script + n, sizeof script - n, "%%0D%%0A\nS: A001 OK done\n");
+        imapclient *c = play(script);
+        stepper k = {msg, len, 0, 1 + (seed >> 8) % 23};
+        imapclient_source src = {.fd = -1,
+                                 .read = step_read,
+                                 .rewind = step_rewind,
+                                 .payload = &k,
+                                 .size = len};
+        if (imapclient_append_stream(c, "INBOX", &src, NULL, NULL, NULL))
+            fail_msg("iteration %d (%zu bytes, reads of %zu): %s", iter, len, k.step,
+                     imapclient_errmsg(c));
+        done(c);
+    }
+}
+
 #ifdef __GLIBC__
 /* What MULTIAPPEND of 2,000 streamed messages holds while it goes out:
  * measured from the read callbacks, the heap in use must stay far below
@@ -332,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_append_stream__nul_on_the_way),
         cmocka_unit_test(test_append_stream__multiappend),
         cmocka_unit_test(test_append_stream__big_file),
+        cmocka_unit_test(test_append_stream__random_line_ends),
 #ifdef __GLIBC__
         cmocka_unit_test(test_append_stream__multiappend_memory_bounded),
 #endif
