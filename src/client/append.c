@@ -20,7 +20,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#define RAW_CHUNK 8192
+/* Raw bytes read at a time: the size of the core's staging buffer
+ * (src_buf), so that a message of up to 16 KB is read with one call per pass
+ * and goes out in one piece (8 KB made two of each). The buffer exists only
+ * while its source is read. */
+#define RAW_CHUNK 16384
 
 /* ---- the source: raw bytes, then normalised ---------------------------------- */
 
