@@ -37,6 +37,10 @@ typedef struct async_state {
     int awaiting;          /* a command expects an answer */
     long long progress_ms; /* last time bytes moved (or the wait began) */
     int read_wants;        /* what the transport wanted after a read would block */
+    /* gathered output the core counts as sent, not yet taken by the
+     * transport (IMC_GATHER bytes, allocated while there is some) */
+    char *out;
+    size_t out_len, out_off;
 } async_state;
 
 /* A started command's record (rq->front_ud). */
@@ -218,6 +222,7 @@ void imc_async_free(imapclient *c)
         a->qhead = e->next;
         imapclient_completion_free(&e->pub);
     }
+    free(a->out);
     free(a);
     c->front = NULL;
 }
@@ -406,11 +411,32 @@ static int step_starttls(imapclient *c, async_state *a)
 
 /* ---- driving ----------------------------------------------------------------- */
 
-/* Send what may go out; 1 when bytes moved. */
-static int pump_out(imapclient *c)
+/* Write the gathered output; 0 when all of it is out, IMC_AGAIN, or a
+ * failure (the handle is then dead). */
+static int flush_gathered(imapclient *c, async_state *a, int *moved)
+{
+    while (a->out_off < a->out_len) {
+        ssize_t w =
+            c->t->ops->try_write(c->t, a->out + a->out_off, a->out_len - a->out_off);
+        if (w == IMC_AGAIN)
+            return IMC_AGAIN;
+        if (w < 0)
+            return imc_abort(c, (int)w, "sending: %s", c->t->err);
+        a->out_off += (size_t)w;
+        *moved = 1;
+    }
+    a->out_len = a->out_off = 0;
+    return 0;
+}
+
+/* Send what may go out; 1 when bytes moved. Small pieces are gathered
+ * into one write; big ones go from the core's buffers as they are. */
+static int pump_out(imapclient *c, async_state *a)
 {
     int moved = 0;
     while (!c->dead) {
+        if (flush_gathered(c, a, &moved))
+            break;
         const char *p;
         size_t n;
         int have = imc_core_output(c, &p, &n);
@@ -421,6 +447,10 @@ static int pump_out(imapclient *c)
                     imc_abort(c, (int)w, "sending: %s", c->t->err);
             }
             break;
+        }
+        if (n < IMC_GATHER && (a->out || (a->out = malloc(IMC_GATHER)))) {
+            a->out_len = imc_front_gather(c, a->out, IMC_GATHER);
+            continue;
         }
         ssize_t w = c->t->ops->try_write(c->t, p, n);
         if (w == IMC_AGAIN)
@@ -433,6 +463,11 @@ static int pump_out(imapclient *c)
         moved = 1;
         if ((size_t)w < n)
             break; /* the socket is full */
+    }
+    if (a->out && a->out_off == a->out_len) {
+        free(a->out); /* idle handles keep no buffer */
+        a->out = NULL;
+        a->out_len = a->out_off = 0;
     }
     return moved;
 }
@@ -490,7 +525,7 @@ int imapclient_drive(imapclient *c)
     for (int round = 0; round < 64 && !c->dead; round++) {
         if (c->upgrade == IMC_UPGRADE_TLS && a->tls_rq && step_starttls(c, a))
             break;
-        int moved = pump_out(c);
+        int moved = pump_out(c, a);
         moved |= pump_in(c, a);
         if (a->phase == PH_GREETING && (c->greeted || c->dead)) {
             if (c->dead)
@@ -551,7 +586,7 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
     } else {
         w->events = IMAPCLIENT_WANT_READ;
         if (imc_core_wants_write(cc) || (t->ops->unsent && t->ops->unsent(cc->t)) ||
-            (a && a->read_wants == IMC_WANT_WRITE))
+            (a && (a->read_wants == IMC_WANT_WRITE || a->out_off < a->out_len)))
             w->events |= IMAPCLIENT_WANT_WRITE;
         /* bytes already in: handle them now */
         if (imc_reader_buffered(&cc->rd) || t->ops->pending(cc->t) ||

@@ -46,18 +46,41 @@ static int fill(imapclient *c, int timeout_ms)
     return imc_abort(c, (int)got, "%s", c->t->err);
 }
 
+size_t imc_front_gather(imapclient *c, char *buf, size_t cap)
+{
+    const char *p;
+    size_t n, len = 0;
+    while (len < cap && imc_core_output(c, &p, &n) > 0) {
+        size_t take = n < cap - len ? n : cap - len;
+        memcpy(buf + len, p, take);
+        imc_core_written(c, take);
+        len += take;
+    }
+    return len;
+}
+
 int imc_front_flush(imapclient *c)
 {
+    char buf[IMC_GATHER];
     const char *p;
     size_t n;
     while (!c->dead) {
         int rc = imc_core_output(c, &p, &n);
         if (rc <= 0)
             return rc;
+        if (n < sizeof buf) {
+            /* small pieces (a command line, a literal, its CRLF) go out in
+             * one write */
+            n = imc_front_gather(c, buf, sizeof buf);
+            p = buf;
+            if (c->dead) /* a streamed literal failed on the way */
+                break;
+        }
         rc = c->t->ops->write(c->t, p, n, c->opts.timeout_ms);
         if (rc)
             return imc_abort(c, rc, "sending: %s", c->t->err);
-        imc_core_written(c, n);
+        if (p != buf)
+            imc_core_written(c, n);
     }
     return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
 }

@@ -26,6 +26,14 @@ int imc_front_wait(imapclient *c, imc_request *rq);
 /* Send everything the core has to send now (blocking, with the timeout). */
 int imc_front_flush(imapclient *c);
 
+/* Small pieces of output are gathered into one write of up to this many
+ * bytes (a pipelined APPEND is a command line, a literal and a CRLF:
+ * three system calls otherwise); larger pieces go out as they are. */
+#define IMC_GATHER 16384
+/* Move up to cap bytes of what the core has to send into buf, marking
+ * them sent in the core; how many. */
+size_t imc_front_gather(imapclient *c, char *buf, size_t cap);
+
 /* Give the handle its transport (reader set up, alive, no greeting yet).
  * 0 or ENOMEM (the transport is then closed). */
 int imc_front_attach(imapclient *c, imc_transport *t);
