@@ -249,11 +249,12 @@ static int on_list(imapclient *c, const imapclient_response *r, void *ud)
     return 1;
 }
 
-/* LIST/LSUB/XLIST [selection] directory pattern, without imc_call_begin().
- * select_opts is fixed syntax such as "(SPECIAL-USE)" or NULL. */
+/* LIST/LSUB/XLIST [selection] directory pattern [return], without
+ * imc_call_begin(). select_opts and return_opts are fixed syntax such as
+ * "(SPECIAL-USE)" and "RETURN (SPECIAL-USE)", or NULL. */
 static int do_list(imapclient *c, const char *verb, const char *select_opts,
-                   const char *call, const char *directory, const char *pattern,
-                   imapclient_folder_list **out)
+                   const char *return_opts, const char *call, const char *directory,
+                   const char *pattern, imapclient_folder_list **out)
 {
     *out = NULL;
     const char *dir, *pat;
@@ -277,6 +278,10 @@ static int do_list(imapclient *c, const char *verb, const char *select_opts,
     imc_put_astring(&c->cmd, dir, strlen(dir));
     imc_put_sp(&c->cmd);
     imc_put_astring(&c->cmd, pat, strlen(pat));
+    if (return_opts) {
+        imc_put_sp(&c->cmd);
+        imc_put_raw(&c->cmd, return_opts);
+    }
     imc_request rq = {.on_untagged = on_list, .ud = &st};
     rc = imc_run(c, &rq);
     if (!rc) {
@@ -310,7 +315,7 @@ static int list_call(imapclient *c, const char *verb, const char *call,
     if (!strcmp(verb, "XLIST") && (rc = imc_require_cap(c, "XLIST", call)))
         return rc;
     imapclient_folder_list *l = NULL;
-    if ((rc = do_list(c, verb, NULL, call, directory, pattern, &l)))
+    if ((rc = do_list(c, verb, NULL, NULL, call, directory, pattern, &l)))
         return rc;
     if (out)
         *out = l;
@@ -389,18 +394,24 @@ static int special_by_flag(imapclient *c, const char *folder_flag, char **out)
     int rc = imc_caps_ensure(c);
     if (rc)
         return rc;
+    /* RFC 6154: the SPECIAL-USE selection option is LIST-EXTENDED syntax
+     * (RFC 5258); a server with SPECIAL-USE alone (Gmail) is asked with the
+     * RETURN option, which it must support, instead of a command it
+     * answers BAD (issue 14, item 10). */
     rc = IMAPCLIENT_ERROR;
-    if (imc_has_cap(c, "SPECIAL-USE"))
-        rc = do_list(c, "LIST", "(SPECIAL-USE)", call, "", "*", &l);
+    if (imc_has_cap(c, "SPECIAL-USE") && imc_has_cap(c, "LIST-EXTENDED"))
+        rc = do_list(c, "LIST", "(SPECIAL-USE)", NULL, call, "", "*", &l);
+    else if (imc_has_cap(c, "SPECIAL-USE"))
+        rc = do_list(c, "LIST", NULL, "RETURN (SPECIAL-USE)", call, "", "*", &l);
     else if (!c->quirks.list_flags_special_use)
         return 0; /* the server does not flag them: save listing every folder */
-    /* Without SPECIAL-USE, or when the server refuses the selection option
-     * it announced, the flags of a plain LIST may still say it (Exchange
+    /* Without SPECIAL-USE, or when the server refuses the option it
+     * announced, the flags of a plain LIST may still say it (Exchange
      * flags them without announcing SPECIAL-USE). */
     if (rc == IMAPCLIENT_ERROR) {
         c->errcode = 0;
         c->errmsg[0] = '\0';
-        rc = do_list(c, "LIST", NULL, call, "", "*", &l);
+        rc = do_list(c, "LIST", NULL, NULL, call, "", "*", &l);
     }
     if (rc)
         return rc;
@@ -425,7 +436,7 @@ static int special_by_name(imapclient *c, const char *const *names, const char *
         memcpy(pattern, prefix, pl);
         memcpy(pattern + pl, names[k], nl + 1);
         imapclient_folder_list *l = NULL;
-        int rc = do_list(c, "LIST", NULL, "find_special_folder", "", pattern, &l);
+        int rc = do_list(c, "LIST", NULL, NULL, "find_special_folder", "", pattern, &l);
         if (rc)
             return rc;
         if (l->count) {
@@ -499,7 +510,7 @@ int imapclient_folder_exists(imapclient *c, const char *folder)
     if (!folder)
         return imc_fail(c, IMAPCLIENT_EINVAL, "folder_exists: folder name is NULL");
     imapclient_folder_list *l = NULL;
-    if ((rc = do_list(c, "LIST", NULL, "folder_exists", "", folder, &l)))
+    if ((rc = do_list(c, "LIST", NULL, NULL, "folder_exists", "", folder, &l)))
         return rc;
     int exists = 0;
     if (!strpbrk(folder, "*%")) {

@@ -417,7 +417,7 @@ static void test_folders__not_logged_in(void **state)
 static void test_folders__special_use_list(void **state)
 {
     imapclient *c =
-        play("S: * PREAUTH [CAPABILITY IMAP4rev1 SPECIAL-USE] ready\n"
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 SPECIAL-USE LIST-EXTENDED] ready\n"
              "C: A001 LIST (SPECIAL-USE) \"\" \"*\"\n"
              "S: * LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\n"
              "S: * LIST (\\HasNoChildren \\Sent) \"/\" \"Gesendete Objekte\"\n"
@@ -437,6 +437,36 @@ static void test_folders__special_use_list(void **state)
     /* not flagged: the common names, in the default personal namespaces */
     assert_int_equal(imapclient_find_special_folder(c, IMAPCLIENT_TRASH, &name), 0);
     assert_string_equal(name, "Deleted Items");
+    free(name);
+    finish(c);
+}
+
+/* Gmail announces SPECIAL-USE but not LIST-EXTENDED: the selection option
+ * would get BAD; RETURN (SPECIAL-USE) is the form it takes (issue 14, item
+ * 10). LIST-EXTENDED alone gives a plain LIST. */
+static void test_folders__special_use_without_list_extended(void **state)
+{
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 UNSELECT IDLE NAMESPACE QUOTA ID XLIST "
+             "CHILDREN X-GM-EXT-1 UIDPLUS COMPRESS=DEFLATE ENABLE MOVE CONDSTORE ESEARCH "
+             "UTF8=ACCEPT LIST-STATUS LITERAL- SPECIAL-USE APPENDLIMIT=35651584] ready\n"
+             "C: A001 LIST \"\" \"*\" RETURN (SPECIAL-USE)\n"
+             "S: * LIST (\\HasNoChildren) \"/\" \"INBOX\"\n"
+             "S: * LIST (\\HasChildren \\Noselect) \"/\" \"[Gmail]\"\n"
+             "S: * LIST (\\HasNoChildren \\Sent) \"/\" \"[Gmail]/Sent Mail\"\n"
+             "S: A001 OK Success\n");
+    char *name = NULL;
+    assert_int_equal(imapclient_find_special_folder(c, IMAPCLIENT_SENT, &name), 0);
+    assert_string_equal(name, "[Gmail]/Sent Mail");
+    free(name);
+    finish(c);
+
+    c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 LIST-EXTENDED] ready\n"
+             "C: A001 LIST \"\" \"*\"\n"
+             "S: * LIST (\\Sent) \"/\" Sent\n"
+             "S: A001 OK done\n");
+    assert_int_equal(imapclient_find_special_folder(c, IMAPCLIENT_SENT, &name), 0);
+    assert_string_equal(name, "Sent");
     free(name);
     finish(c);
 }
@@ -527,12 +557,13 @@ static void test_folders__special_not_found(void **state)
 
 static void test_folders__special_use_refused_falls_back(void **state)
 {
-    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 SPECIAL-USE] ready\n"
-                         "C: A001 LIST (SPECIAL-USE) \"\" \"*\"\n"
-                         "S: A001 BAD Error in IMAP command LIST\n"
-                         "C: A002 LIST \"\" \"*\"\n"
-                         "S: * LIST (\\Archive) \"/\" Archiv\n"
-                         "S: A002 OK done\n");
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 SPECIAL-USE LIST-EXTENDED] ready\n"
+             "C: A001 LIST (SPECIAL-USE) \"\" \"*\"\n"
+             "S: A001 BAD Error in IMAP command LIST\n"
+             "C: A002 LIST \"\" \"*\"\n"
+             "S: * LIST (\\Archive) \"/\" Archiv\n"
+             "S: A002 OK done\n");
     char *name = NULL;
     assert_int_equal(imapclient_find_special_folder(c, IMAPCLIENT_ARCHIVE, &name), 0);
     assert_string_equal(name, "Archiv");
@@ -543,10 +574,11 @@ static void test_folders__special_use_refused_falls_back(void **state)
 
 static void test_folders__special_unicode_name(void **state)
 {
-    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 SPECIAL-USE] ready\n"
-                         "C: A001 LIST (SPECIAL-USE) \"\" \"*\"\n"
-                         "S: * LIST (\\Sent) \"/\" \"&AMk-l&AOk-ments envoy&AOk-s\"\n"
-                         "S: A001 OK done\n");
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 SPECIAL-USE LIST-EXTENDED] ready\n"
+             "C: A001 LIST (SPECIAL-USE) \"\" \"*\"\n"
+             "S: * LIST (\\Sent) \"/\" \"&AMk-l&AOk-ments envoy&AOk-s\"\n"
+             "S: A001 OK done\n");
     char *name = NULL;
     assert_int_equal(imapclient_find_special_folder(c, IMAPCLIENT_SENT, &name), 0);
     assert_string_equal(name, "\xc3\x89l\xc3\xa9ments envoy\xc3\xa9s");
@@ -861,6 +893,7 @@ int main(void)
         cmocka_unit_test(test_folders__xlist_without_capability),
         cmocka_unit_test(test_folders__not_logged_in),
         cmocka_unit_test(test_folders__special_use_list),
+        cmocka_unit_test(test_folders__special_use_without_list_extended),
         cmocka_unit_test(test_folders__special_gmail_flags_of_plain_list),
         cmocka_unit_test(test_folders__special_courier_heuristics),
         cmocka_unit_test(test_folders__special_namespace_prefix),
