@@ -63,6 +63,24 @@ typedef struct imapclient_folder {
                                            (RFC 5258 mbox-list-extended, e.g.
                                            (("CHILDINFO" ("SUBSCRIBED")))); an
                                            empty LIST when none; never NULL */
+    const struct imapclient_status_info *status; /**< the folder's STATUS
+                                           (LIST-STATUS, RFC 5819: asked with
+                                           imapclient_list_status() or status
+                                           items in imapclient_list_extended());
+                                           NULL when none came (not asked, or a
+                                           folder that cannot be selected);
+                                           owned by the list, never freed alone */
+    const char *const *childinfo; /**< CHILDINFO extended data (RFC 5258 section
+                                       3.5): the selection options ("SUBSCRIBED",
+                                       "SPECIAL-USE") a child matches that this
+                                       folder does not; NULL-terminated, never NULL */
+    size_t childinfo_count;       /**< entries in childinfo */
+    const char *old_name;         /**< OLDNAME extended data (RFC 9051, RFC 5465):
+                                       the name before a rename, decoded as name;
+                                       NULL when not sent */
+    int nonexistent;              /**< \NonExistent (RFC 5258, RFC 9051): listed
+                                       (subscribed, or a parent of matches) but
+                                       no such folder; it cannot be selected */
 } imapclient_folder;
 
 /** The folders of one listing, in the order the server sent them. */
@@ -114,6 +132,109 @@ IMAPCLIENT_EXTERN int imapclient_list_sub_folders(imapclient *c, const char *dir
 IMAPCLIENT_EXTERN int imapclient_xlist_folders(imapclient *c, const char *directory,
                                                const char *pattern,
                                                imapclient_folder_list **out);
+
+/* LIST-EXTENDED selection options (RFC 5258 section 3.1, RFC 6154), for
+ * imapclient_list_options.selection. */
+#define IMAPCLIENT_LIST_SUBSCRIBED                                                       \
+    0x01u /**< SUBSCRIBED: subscribed folders,                                           \
+               also those that no longer exist                                           \
+               (nonexistent set) */
+#define IMAPCLIENT_LIST_REMOTE                                                           \
+    0x02u /**< REMOTE: folders on other servers                                          \
+               too (\Remote) */
+#define IMAPCLIENT_LIST_RECURSIVEMATCH                                                   \
+    0x04u /**< RECURSIVEMATCH: also a folder                                             \
+               whose children match the other                                            \
+               options (with CHILDINFO); only                                            \
+               with SUBSCRIBED or SPECIAL_USE */
+#define IMAPCLIENT_LIST_SPECIAL_USE                                                      \
+    0x08u /**< SPECIAL-USE (RFC 6154): folders                                           \
+               with a special use only */
+
+/* LIST-EXTENDED return options (RFC 5258 section 3.2, RFC 6154), for
+ * imapclient_list_options.returns. */
+#define IMAPCLIENT_LIST_RETURN_CHILDREN                                                  \
+    0x01u /**< CHILDREN: \HasChildren or                                                 \
+               \HasNoChildren on each */
+#define IMAPCLIENT_LIST_RETURN_SUBSCRIBED                                                \
+    0x02u /**< SUBSCRIBED: \Subscribed on                                                \
+               each subscribed folder */
+#define IMAPCLIENT_LIST_RETURN_SPECIAL_USE                                               \
+    0x04u /**< SPECIAL-USE: the special-use                                              \
+               attributes (\Sent ...) */
+
+/** What imapclient_list_extended() asks for beyond a plain LIST. */
+typedef struct imapclient_list_options {
+    unsigned selection;              /**< IMAPCLIENT_LIST_SUBSCRIBED, ... OR-ed; 0
+                                          for none */
+    unsigned returns;                /**< IMAPCLIENT_LIST_RETURN_* OR-ed; 0 for none */
+    const char *const *status_items; /**< RETURN (STATUS (items)) (LIST-STATUS,
+                                          RFC 5819): NULL-terminated STATUS items
+                                          as for imapclient_folder_status(), each
+                                          folder's answer in its status field;
+                                          NULL for none */
+} imapclient_list_options;
+
+/**
+ * List folders with LIST-EXTENDED (RFC 5258), SPECIAL-USE (RFC 6154) and
+ * LIST-STATUS (RFC 5819) options: one LIST command
+ * `LIST [(selection)] directory (patterns) [RETURN (returns)]`.
+ *
+ * Capabilities are checked before sending: selection options, several
+ * patterns and the CHILDREN and SUBSCRIBED return options need
+ * LIST-EXTENDED; the SPECIAL-USE selection option SPECIAL-USE and
+ * LIST-EXTENDED, the SPECIAL-USE return option SPECIAL-USE; status items
+ * LIST-STATUS (and each item its own capability, as in
+ * imapclient_folder_status()). IMAP4rev2 (imapclient_is_imap4rev2())
+ * includes all of them.
+ *
+ * Each folder comes with its flags, CHILDINFO and OLDNAME data typed, and
+ * its STATUS when status items were asked. While NOTIFY is on
+ * (imapclient_notify_set()), a LIST or STATUS response that does not
+ * answer this command (a folder that does not match the patterns, a
+ * STATUS for a folder not listed) is an event: it is kept for
+ * imapclient_noop() instead.
+ *
+ * @param c          an authenticated handle
+ * @param directory  the reference name, NULL for ""
+ * @param patterns   NULL-terminated mailbox patterns ('*', '%'), UTF-8;
+ *                   NULL for {"*"}; one or more
+ * @param opts       the options, or NULL for none (a plain LIST)
+ * @param[out] out   the folders, free with imapclient_folder_list_free();
+ *                   NULL on failure; may be NULL
+ * @return 0, IMAPCLIENT_ECAPABILITY (nothing sent), IMAPCLIENT_EINVAL
+ *         (RECURSIVEMATCH alone, unknown option bits, an empty pattern
+ *         list, a bad status item or name), IMAPCLIENT_EILLEGAL_STATE,
+ *         IMAPCLIENT_ERROR (NO/BAD), IMAPCLIENT_EPROTOCOL (a malformed
+ *         LIST or STATUS reply), IMAPCLIENT_EABORT or another negative code
+ */
+IMAPCLIENT_EXTERN int imapclient_list_extended(imapclient *c, const char *directory,
+                                               const char *const *patterns,
+                                               const imapclient_list_options *opts,
+                                               imapclient_folder_list **out);
+
+/**
+ * List folders, each with its status, in one round trip when the server
+ * offers LIST-STATUS (RFC 5819): `LIST directory pattern RETURN (STATUS
+ * (items))`. Without LIST-STATUS the same result comes from a LIST and
+ * then one STATUS per folder that can be selected, all sent at once.
+ *
+ * @param c          an authenticated handle
+ * @param directory  the reference name, NULL for ""
+ * @param pattern    the mailbox pattern, NULL for "*"
+ * @param items      NULL-terminated STATUS items, as for
+ *                   imapclient_folder_status(); NULL for its default
+ * @param[out] out   the folders, each with its status (NULL for folders
+ *                   that cannot be selected: \Noselect, \NonExistent),
+ *                   free with imapclient_folder_list_free()
+ * @return as imapclient_list_extended(); without LIST-STATUS, a STATUS
+ *         the server refuses (a folder deleted in between) leaves that
+ *         folder's status NULL
+ */
+IMAPCLIENT_EXTERN int imapclient_list_status(imapclient *c, const char *directory,
+                                             const char *pattern,
+                                             const char *const *items,
+                                             imapclient_folder_list **out);
 
 /** Release a folder list; NULL is a no-op. */
 IMAPCLIENT_EXTERN void imapclient_folder_list_free(imapclient_folder_list *list);
@@ -193,6 +314,14 @@ typedef struct imapclient_status_info {
     uint64_t deleted;       /**< DELETED (IMAP4rev2) */
     int has_messages, has_recent, has_uidnext, has_uidvalidity, has_unseen,
         has_highestmodseq, has_size, has_deleted;
+    uint64_t deleted_storage; /**< DELETED-STORAGE (IMAP4rev2, RFC 9208), in octets */
+    int has_deleted_storage;
+    uint64_t appendlimit; /**< APPENDLIMIT (RFC 7889): the largest message the
+                               folder takes; UINT64_MAX
+                               (IMAPCLIENT_APPENDLIMIT_NONE) for NIL: no limit */
+    int has_appendlimit;
+    const char *mailboxid; /**< MAILBOXID (RFC 8474), or NULL when not sent
+                                or not a valid object id */
 } imapclient_status_info;
 
 /**
@@ -205,13 +334,20 @@ typedef struct imapclient_status_info {
  * @param items      NULL-terminated status items, sent as given (atoms such as
  *                   "MESSAGES", "HIGHESTMODSEQ", "SIZE"); NULL for the
  *                   reference's default: MESSAGES RECENT UIDNEXT UIDVALIDITY
- *                   UNSEEN
+ *                   UNSEEN (without RECENT once IMAP4rev2 rules apply).
+ *                   Items of an extension need its capability: SIZE
+ *                   STATUS=SIZE (RFC 8438), MAILBOXID OBJECTID (RFC 8474),
+ *                   APPENDLIMIT APPENDLIMIT (RFC 7889), DELETED and
+ *                   DELETED-STORAGE IMAP4rev2; the typed fields hold them
  * @param[out] out   the answer, free with imapclient_status_info_free(); NULL
  *                   on failure; may be NULL
  * @return 0, IMAPCLIENT_ERROR (NO/BAD, e.g. no such folder),
  *         IMAPCLIENT_EILLEGAL_STATE, IMAPCLIENT_EINVAL (NULL folder, an empty
- *         items list or an item that is not an atom), IMAPCLIENT_EPROTOCOL (no
- *         STATUS reply), IMAPCLIENT_EABORT or another negative code
+ *         items list or an item that is not an atom), IMAPCLIENT_ECAPABILITY
+ *         (an item of an extension the server does not offer; nothing sent),
+ *         IMAPCLIENT_EPROTOCOL (no STATUS reply; while NOTIFY is on, a STATUS
+ *         for another folder is an event, not the reply), IMAPCLIENT_EABORT or
+ *         another negative code
  */
 IMAPCLIENT_EXTERN int imapclient_folder_status(imapclient *c, const char *folder,
                                                const char *const *items,
@@ -248,6 +384,40 @@ IMAPCLIENT_EXTERN void imapclient_status_info_free(imapclient_status_info *st);
  */
 IMAPCLIENT_EXTERN int imapclient_create_folder(imapclient *c, const char *folder,
                                                const char **text);
+
+/** The result of imapclient_create_folder_ex(). */
+typedef struct imapclient_create_result {
+    const char *text;      /**< the completion text */
+    const char *mailboxid; /**< the new folder's MAILBOXID (RFC 8474), from the
+                                completion's [MAILBOXID (id)]; NULL when not sent */
+} imapclient_create_result;
+
+/**
+ * Create a folder with special uses (CREATE-SPECIAL-USE, RFC 6154 section
+ * 3) and learn its object id (OBJECTID, RFC 8474).
+ *
+ * Sends `CREATE folder (USE (\Sent ...))`, or a plain CREATE when
+ * special_use is NULL or empty. A server that cannot give the folder a
+ * use refuses with `NO [USEATTR]` (IMAPCLIENT_ERROR, the code in
+ * imapclient_errmsg()).
+ *
+ * @param c            an authenticated handle
+ * @param folder       the folder, UTF-8
+ * @param special_use  NULL-terminated special-use attributes, such as
+ *                     {IMAPCLIENT_SENT, NULL}: a backslash and an atom
+ *                     each; NULL for none
+ * @param[out] out     the text and MAILBOXID, free with
+ *                     imapclient_create_result_free(); may be NULL
+ * @return as imapclient_create_folder(), plus IMAPCLIENT_ECAPABILITY
+ *         (special uses without CREATE-SPECIAL-USE; nothing sent) and
+ *         IMAPCLIENT_EINVAL for a malformed attribute
+ */
+IMAPCLIENT_EXTERN int imapclient_create_folder_ex(imapclient *c, const char *folder,
+                                                  const char *const *special_use,
+                                                  imapclient_create_result **out);
+
+/** Release a CREATE result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_create_result_free(imapclient_create_result *r);
 
 /**
  * Delete a folder (IMAPClient.delete_folder).
@@ -322,6 +492,9 @@ typedef struct imapclient_select_info {
                                             (may hold "\\*"); never NULL */
     size_t permanentflag_count;        /**< entries in permanentflags */
     int has_permanentflags;            /**< PERMANENTFLAGS was sent */
+
+    const char *mailboxid; /**< [MAILBOXID (id)] (OBJECTID, RFC 8474): the
+                                folder's object id, or NULL */
 
     int read_write; /**< the server said [READ-WRITE] */
     int read_only;  /**< the server said [READ-ONLY] (always after EXAMINE) */

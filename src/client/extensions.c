@@ -418,6 +418,7 @@ int imapclient_unauthenticate(imapclient *c, const char **text)
     if (imc_done_ok(&rq)) {
         imc_set_state(c, IMAPCLIENT_STATE_NOT_AUTHENTICATED);
         c->enabled = 0;
+        c->notify_on = 0;
         const imapclient_response *d = rq.done;
         if (!(d && d->code && !strcmp(d->code, "CAPABILITY") && d->code_args->count))
             imc_caps_forget(c);

@@ -166,6 +166,16 @@ static const imapclient_value *tail_list(imc_arena *a, const imapclient_value *l
 
 /* ---- LIST, LSUB, XLIST -------------------------------------------------- */
 
+/* The STATUS helpers (below), shared with LIST-STATUS. */
+typedef struct status_state status_state;
+static int status_reply(imapclient *c, const imapclient_response *r, const char **name,
+                        size_t *len, const imapclient_value **list);
+static int build_status(imapclient *c, status_state *st, imapclient_status_info *s);
+static status_state *status_state_new(imc_arena *a);
+static void status_state_set(status_state *st, const imapclient_value *list,
+                             const char *mailbox, size_t len);
+static int status_has_reply(const status_state *st);
+
 typedef struct list_state {
     const char *verb; /* the untagged response wanted: LIST, LSUB, XLIST */
     const char *alt;  /* also accepted (XLIST: LIST), or NULL */
@@ -173,6 +183,16 @@ typedef struct list_state {
     imapclient_folder *v;
     size_t n, cap;
     int failed;
+    /* LIST-STATUS: the STATUS replies of listed folders are ours; an index
+     * of the raw names (open addressing: index + 1, 0 empty) finds them */
+    int status;
+    uint32_t *slots;
+    size_t nslots;
+    /* NOTIFY is on: only answers are taken (list_answer()); the reference
+     * and patterns as sent */
+    int strict;
+    const char *ref;
+    const char *const *pats;
 } list_state;
 
 static int grow(void **p, size_t *cap, size_t n, size_t size)
@@ -185,6 +205,108 @@ static int grow(void **p, size_t *cap, size_t n, size_t size)
         return IMAPCLIENT_ENOMEM;
     *p = q;
     *cap = nc;
+    return 0;
+}
+
+/* "INBOX" in any case, alone or before the delimiter (RFC 3501 5.1). */
+static int inbox_prefix(const char *s, size_t n, char delim)
+{
+    return n >= 5 && !strncasecmp(s, "INBOX", 5) && (n == 5 || s[5] == delim);
+}
+
+/* Whether the folder name s matches the pattern p (RFC 3501 6.3.8: '*'
+ * matches anything, '%' anything but the hierarchy delimiter; INBOX in any
+ * case). Row by row over the name, so any pattern costs O(|p| * |s|). */
+static int wild_match(const char *p, size_t pn, const char *s, size_t sn, char delim)
+{
+    unsigned char *prev = calloc(2 * (sn + 1), 1);
+    if (!prev)
+        return 1; /* out of memory: do not lose an answer */
+    unsigned char *cur = prev + sn + 1;
+    int ci = inbox_prefix(p, pn, delim) && inbox_prefix(s, sn, delim);
+    prev[0] = 1;
+    for (size_t i = 0; i < pn; i++) {
+        char pc = p[i];
+        if (pc == '*') {
+            unsigned char any = 0;
+            for (size_t j = 0; j <= sn; j++)
+                cur[j] = any = any | prev[j];
+        } else if (pc == '%') {
+            cur[0] = prev[0];
+            for (size_t j = 1; j <= sn; j++)
+                cur[j] = prev[j] || (cur[j - 1] && (!delim || s[j - 1] != delim));
+        } else {
+            cur[0] = 0;
+            for (size_t j = 1; j <= sn; j++) {
+                char sc = s[j - 1];
+                int eq = sc == pc ||
+                         (ci && i < 5 && j - 1 == i && ((sc | 0x20) == (pc | 0x20)));
+                cur[j] = prev[j - 1] && eq;
+            }
+        }
+        unsigned char *t = prev;
+        prev = cur;
+        cur = t;
+    }
+    int m = prev[sn];
+    free(prev < cur ? prev : cur);
+    return m;
+}
+
+/* Whether a LIST reply for f answers the command (reference + pattern;
+ * servers that join them with the delimiter too). Only asked while NOTIFY
+ * is on: RFC 5465 section 5.4 reports created, deleted and renamed
+ * folders as LIST responses at any time. A rename (OLDNAME) is always an
+ * event. */
+static int list_answer(const list_state *st, const imapclient_folder *f)
+{
+    if (f->old_name)
+        return 0;
+    char delim = f->delimiter ? f->delimiter[0] : 0;
+    size_t rl = strlen(st->ref);
+    for (size_t i = 0; st->pats[i]; i++) {
+        size_t pl = strlen(st->pats[i]);
+        char *full = malloc(rl + pl + 2);
+        if (!full)
+            return 1;
+        memcpy(full, st->ref, rl);
+        memcpy(full + rl, st->pats[i], pl);
+        int m = wild_match(full, rl + pl, f->raw_name, f->raw_name_len, delim);
+        if (!m && rl && delim && st->ref[rl - 1] != delim) {
+            full[rl] = delim;
+            memcpy(full + rl + 1, st->pats[i], pl);
+            m = wild_match(full, rl + pl + 1, f->raw_name, f->raw_name_len, delim);
+        }
+        free(full);
+        if (m)
+            return 1;
+    }
+    return 0;
+}
+
+/* mbox-list-extended = "(" [mbox-list-extended-item *(SP ...)] ")";
+ * mbox-list-extended-item = tag SP tagged-ext-val (RFC 5258 section 6):
+ * CHILDINFO (RFC 5258 3.5) and OLDNAME (RFC 9051, RFC 5465 5.4) typed. */
+static int extended_typed(imapclient *c, imc_arena *a, imapclient_folder *f)
+{
+    static const char *const none[] = {NULL};
+    f->childinfo = none;
+    const imapclient_value *x = f->extended;
+    for (size_t i = 0; i + 1 < x->count; i += 2) {
+        const imapclient_value *v = &x->items[i + 1];
+        if (imapclient_value_is(&x->items[i], "CHILDINFO") &&
+            v->type == IMAPCLIENT_VALUE_LIST) {
+            if (!(f->childinfo = imc_flags_copy(a, v, &f->childinfo_count)))
+                return IMAPCLIENT_ENOMEM;
+        } else if (imapclient_value_is(&x->items[i], "OLDNAME") &&
+                   v->type == IMAPCLIENT_VALUE_LIST && v->count == 1) {
+            size_t len, dl;
+            const char *raw = imc_mailbox_text(&v->items[0], &len);
+            int rc;
+            if (raw && (rc = imc_folder_decode(c, a, raw, len, &f->old_name, &dl)))
+                return rc;
+        }
+    }
     return 0;
 }
 
@@ -212,20 +334,111 @@ static int folder_from_args(imapclient *c, imc_arena *a, const imapclient_value 
     int rc = imc_folder_decode(c, a, raw, len, &f->name, &f->name_len);
     if (rc)
         return rc;
+    f->nonexistent = imapclient_folder_has_flag(f, "\\NonExistent");
     /* mbox-list-extended is one parenthesised list; anything else after the
      * name is kept too, wrapped in a list. */
     if (args->count == 4 && args->items[3].type == IMAPCLIENT_VALUE_LIST)
         f->extended = imc_value_copy(a, &args->items[3]);
     else
         f->extended = tail_list(a, args, 3);
-    return f->extended ? 0 : IMAPCLIENT_ENOMEM;
+    if (!f->extended)
+        return IMAPCLIENT_ENOMEM;
+    return extended_typed(c, a, f);
+}
+
+static size_t name_hash(const char *s, size_t n)
+{
+    size_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The slot of raw name s in the index: where it is, or the empty slot
+ * where it would go. */
+static size_t name_slot(const list_state *st, const char *s, size_t n)
+{
+    size_t i = name_hash(s, n) & (st->nslots - 1);
+    for (;;) {
+        uint32_t k = st->slots[i];
+        if (!k)
+            return i;
+        const imapclient_folder *f = &st->v[k - 1];
+        if (f->raw_name_len == n && !memcmp(f->raw_name, s, n))
+            return i;
+        i = (i + 1) & (st->nslots - 1);
+    }
+}
+
+/* Index folder st->v[st->n - 1] by its raw name (INBOX upper-cased, so
+ * "inbox" finds it); 0 or ENOMEM. */
+static int name_index(list_state *st)
+{
+    if (st->n * 2 > st->nslots) {
+        size_t ns = st->nslots ? st->nslots * 2 : 64;
+        uint32_t *slots = calloc(ns, sizeof *slots);
+        if (!slots)
+            return IMAPCLIENT_ENOMEM;
+        free(st->slots);
+        st->slots = slots;
+        st->nslots = ns;
+        for (size_t k = 0; k + 1 < st->n; k++)
+            st->slots[name_slot(st, st->v[k].raw_name, st->v[k].raw_name_len)] =
+                (uint32_t)(k + 1);
+    }
+    const imapclient_folder *f = &st->v[st->n - 1];
+    size_t s = name_slot(st, f->raw_name, f->raw_name_len);
+    if (!st->slots[s])
+        st->slots[s] = (uint32_t)st->n;
+    return 0;
+}
+
+/* A LIST-STATUS reply (RFC 5819): the status of a listed folder. 1 taken,
+ * 0 not ours (no such folder listed: an event or another command's). */
+static int on_list_status(imapclient *c, list_state *st, const imapclient_response *r)
+{
+    const char *name;
+    size_t len;
+    const imapclient_value *list;
+    int rc = status_reply(c, r, &name, &len, &list);
+    if (rc)
+        return rc == IMAPCLIENT_EPROTOCOL ? 0 : rc;
+    if (!st->nslots)
+        return 0;
+    uint32_t k = st->slots[name_slot(st, name, len)];
+    if (!k && len == 5 && !strncasecmp(name, "INBOX", 5))
+        for (size_t i = 0; i < st->n && !k; i++)
+            if (st->v[i].raw_name_len == 5 && !strncasecmp(st->v[i].raw_name, "INBOX", 5))
+                k = (uint32_t)(i + 1);
+    if (!k)
+        return 0;
+    imapclient_folder *f = &st->v[k - 1];
+    status_state *ss = status_state_new(st->a);
+    imapclient_status_info *s = imc_arena_calloc(st->a, 1, sizeof *s);
+    const imapclient_value *copy = imc_value_copy(st->a, list);
+    if (!ss || !s || !copy)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    status_state_set(ss, copy, f->raw_name, f->raw_name_len);
+    if ((rc = build_status(c, ss, s)))
+        return imc_fail(c, rc, "out of memory");
+    f->status = s;
+    return 1;
 }
 
 static int on_list(imapclient *c, const imapclient_response *r, void *ud)
 {
     list_state *st = ud;
-    if (r->has_number ||
-        (strcmp(r->name, st->verb) != 0 && !(st->alt && !strcmp(r->name, st->alt))))
+    if (r->has_number)
+        return 0;
+    if (st->status && !strcmp(r->name, "STATUS")) {
+        if (st->failed)
+            return 1;
+        int rc = on_list_status(c, st, r);
+        if (rc < 0)
+            st->failed = 1;
+        return rc;
+    }
+    if (strcmp(r->name, st->verb) != 0 && !(st->alt && !strcmp(r->name, st->alt)))
         return 0;
     if (st->failed)
         return 1;
@@ -237,6 +450,9 @@ static int on_list(imapclient *c, const imapclient_response *r, void *ud)
     memset(f, 0, sizeof *f);
     int rc = folder_from_args(c, st->a, r->args, f);
     if (rc == IMAPCLIENT_EPROTOCOL) {
+        /* while NOTIFY is on, a malformed LIST may be a malformed event */
+        if (st->strict)
+            return 0;
         st->failed = 1;
         return imc_fail(c, rc, "%s: malformed reply: %.200s", st->verb,
                         r->raw ? r->raw : "");
@@ -245,42 +461,85 @@ static int on_list(imapclient *c, const imapclient_response *r, void *ud)
         st->failed = 1;
         return imc_fail(c, rc, "out of memory");
     }
+    if (st->strict && !list_answer(st, f))
+        return 0; /* a NOTIFY event: for the caller */
     st->n++;
+    if (st->status && name_index(st)) {
+        st->failed = 1;
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
     return 1;
 }
 
-/* LIST/LSUB/XLIST [selection] directory pattern [return], without
- * imc_call_begin(). select_opts and return_opts are fixed syntax such as
- * "(SPECIAL-USE)" and "RETURN (SPECIAL-USE)", or NULL. */
-static int do_list(imapclient *c, const char *verb, const char *select_opts,
-                   const char *return_opts, const char *call, const char *directory,
-                   const char *pattern, imapclient_folder_list **out)
+/* One LIST-like command: verb [selection] directory patterns [returns]. */
+typedef struct list_args {
+    const char *verb;          /* LIST, LSUB, XLIST */
+    const char *selection;     /* fixed syntax such as "(SPECIAL-USE)", or NULL */
+    const char *returns;       /* fixed syntax such as "RETURN (SPECIAL-USE)", or NULL */
+    const char *const *status; /* STATUS items of RETURN (STATUS (...)), or NULL */
+    const char *directory;     /* caller's UTF-8, NULL for "" */
+    const char *const *patterns; /* caller's UTF-8, NULL-terminated */
+    int multi;                   /* patterns sent as a list (LIST-EXTENDED) */
+} list_args;
+
+/* Run one LIST-like command without imc_call_begin(); 0 or a status. */
+static int run_list(imapclient *c, const list_args *la, const char *call,
+                    imapclient_folder_list **out)
 {
     *out = NULL;
-    const char *dir, *pat;
+    const char *dir;
     int rc;
-    if ((rc = imc_folder_encode(c, call, directory ? directory : "", &dir)) ||
-        (rc = imc_folder_encode(c, call, pattern ? pattern : "*", &pat)))
+    size_t np = 0;
+    while (la->patterns[np])
+        np++;
+    const char **pats = imc_arena_calloc(c->call_arena, np + 1, sizeof *pats);
+    if (!pats)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if ((rc = imc_folder_encode(c, call, la->directory ? la->directory : "", &dir)))
         return rc;
+    for (size_t i = 0; i < np; i++)
+        if ((rc = imc_folder_encode(c, call, la->patterns[i], &pats[i])))
+            return rc;
     imapclient_folder_list *l = imc_result_new(sizeof *l);
     if (!l)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     /* Some XLIST servers answer with LIST responses. */
-    list_state st = {.verb = verb,
-                     .alt = strcmp(verb, "XLIST") ? NULL : "LIST",
-                     .a = imc_result_arena(l)};
-    imc_begin(c, verb);
-    if (select_opts) {
+    list_state st = {.verb = la->verb,
+                     .alt = strcmp(la->verb, "XLIST") ? NULL : "LIST",
+                     .a = imc_result_arena(l),
+                     .status = la->status != NULL,
+                     .strict = c->notify_on && strcmp(la->verb, "LSUB") != 0,
+                     .ref = dir,
+                     .pats = pats};
+    imc_begin(c, la->verb);
+    if (la->selection) {
         imc_put_sp(&c->cmd);
-        imc_put_raw(&c->cmd, select_opts);
+        imc_put_raw(&c->cmd, la->selection);
     }
     imc_put_sp(&c->cmd);
     imc_put_astring(&c->cmd, dir, strlen(dir));
-    imc_put_sp(&c->cmd);
-    imc_put_astring(&c->cmd, pat, strlen(pat));
-    if (return_opts) {
-        imc_put_sp(&c->cmd);
-        imc_put_raw(&c->cmd, return_opts);
+    imc_put_raw(&c->cmd, la->multi ? " (" : " ");
+    for (size_t i = 0; i < np; i++) {
+        if (i)
+            imc_put_sp(&c->cmd);
+        imc_put_astring(&c->cmd, pats[i], strlen(pats[i]));
+    }
+    if (la->multi)
+        imc_put_raw(&c->cmd, ")");
+    if (la->returns || la->status) {
+        imc_put_raw(&c->cmd, " RETURN (");
+        if (la->returns)
+            imc_put_raw(&c->cmd, la->returns);
+        if (la->status) {
+            imc_put_raw(&c->cmd, la->returns ? " STATUS (" : "STATUS (");
+            for (size_t i = 0; la->status[i]; i++) {
+                if (i)
+                    imc_put_sp(&c->cmd);
+                imc_put_raw(&c->cmd, la->status[i]);
+            }
+            imc_put_raw(&c->cmd, ")");
+        }
+        imc_put_raw(&c->cmd, ")");
     }
     imc_request rq = {.on_untagged = on_list, .ud = &st};
     rc = imc_run(c, &rq);
@@ -293,12 +552,38 @@ static int do_list(imapclient *c, const char *verb, const char *select_opts,
         l->count = st.n;
     }
     free(st.v);
+    free(st.slots);
     if (rc) {
         imc_result_free(l);
         return rc;
     }
     *out = l;
     return 0;
+}
+
+/* LIST/LSUB/XLIST [selection] directory pattern [return], without
+ * imc_call_begin(). select_opts is fixed syntax such as "(SPECIAL-USE)",
+ * return_opts such as "RETURN (SPECIAL-USE)", or NULL. */
+static int do_list(imapclient *c, const char *verb, const char *select_opts,
+                   const char *return_opts, const char *call, const char *directory,
+                   const char *pattern, imapclient_folder_list **out)
+{
+    /* (the RETURN keyword and parentheses are run_list()'s) */
+    char ret[64] = "";
+    if (return_opts) {
+        const char *p = strchr(return_opts, '(');
+        size_t n = p ? strlen(p + 1) : 0;
+        if (!p || n < 1 || n >= sizeof ret)
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: bad return options", call);
+        memcpy(ret, p + 1, n - 1);
+    }
+    const char *pats[] = {pattern ? pattern : "*", NULL};
+    list_args la = {.verb = verb,
+                    .selection = select_opts,
+                    .returns = return_opts ? ret : NULL,
+                    .directory = directory,
+                    .patterns = pats};
+    return run_list(c, &la, call, out);
 }
 
 static int list_call(imapclient *c, const char *verb, const char *call,
@@ -315,7 +600,13 @@ static int list_call(imapclient *c, const char *verb, const char *call,
     if (!strcmp(verb, "XLIST") && (rc = imc_require_cap(c, "XLIST", call)))
         return rc;
     imapclient_folder_list *l = NULL;
-    if ((rc = do_list(c, verb, NULL, NULL, call, directory, pattern, &l)))
+    /* IMAP4rev2 has no LSUB: LIST (SUBSCRIBED) lists the subscriptions
+     * (RFC 9051 section 6.3.9, appendix E) */
+    if (!strcmp(verb, "LSUB") && imc_rev2(c))
+        rc = do_list(c, "LIST", "(SUBSCRIBED)", NULL, call, directory, pattern, &l);
+    else
+        rc = do_list(c, verb, NULL, NULL, call, directory, pattern, &l);
+    if (rc)
         return rc;
     if (out)
         *out = l;
@@ -340,6 +631,234 @@ int imapclient_xlist_folders(imapclient *c, const char *directory, const char *p
                              imapclient_folder_list **out)
 {
     return list_call(c, "XLIST", "xlist_folders", directory, pattern, out);
+}
+
+/* ---- LIST-EXTENDED, LIST-STATUS ------------------------------------------ */
+
+static int check_status_items(imapclient *c, const char *call, const char *const *items);
+
+#define SELECTION_ALL                                                                    \
+    (IMAPCLIENT_LIST_SUBSCRIBED | IMAPCLIENT_LIST_REMOTE |                               \
+     IMAPCLIENT_LIST_RECURSIVEMATCH | IMAPCLIENT_LIST_SPECIAL_USE)
+#define RETURNS_ALL                                                                      \
+    (IMAPCLIENT_LIST_RETURN_CHILDREN | IMAPCLIENT_LIST_RETURN_SUBSCRIBED |               \
+     IMAPCLIENT_LIST_RETURN_SPECIAL_USE)
+
+/* Check the options and the capabilities they need (RFC 5258 sections 3
+ * and 6, RFC 6154 sections 4 and 5.1, RFC 5819), and write them as
+ * syntax into sel and ret. 0 or a status (nothing sent). */
+static int list_options(imapclient *c, const char *call, const imapclient_list_options *o,
+                        size_t npatterns, char sel[96], char ret[96])
+{
+    static const char *const ext = "LIST-EXTENDED";
+    sel[0] = ret[0] = '\0';
+    unsigned s = o ? o->selection : 0, r = o ? o->returns : 0;
+    int rc;
+    if ((s & ~SELECTION_ALL) || (r & ~RETURNS_ALL))
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: unknown LIST option bits", call);
+    if ((s & IMAPCLIENT_LIST_RECURSIVEMATCH) &&
+        !(s & (IMAPCLIENT_LIST_SUBSCRIBED | IMAPCLIENT_LIST_SPECIAL_USE)))
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: RECURSIVEMATCH needs another selection option "
+                        "(RFC 5258 section 3.1)",
+                        call);
+    if ((s || npatterns > 1 ||
+         (r & (IMAPCLIENT_LIST_RETURN_CHILDREN | IMAPCLIENT_LIST_RETURN_SUBSCRIBED))) &&
+        (rc = imc_require_ext(c, ext, call)))
+        return rc;
+    if ((s & IMAPCLIENT_LIST_SPECIAL_USE || r & IMAPCLIENT_LIST_RETURN_SPECIAL_USE) &&
+        (rc = imc_require_ext(c, "SPECIAL-USE", call)))
+        return rc;
+    if (o && o->status_items) {
+        if ((rc = imc_require_ext(c, "LIST-STATUS", call)) ||
+            (rc = check_status_items(c, call, o->status_items)))
+            return rc;
+    }
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } sels[] = {{IMAPCLIENT_LIST_SUBSCRIBED, "SUBSCRIBED"},
+                {IMAPCLIENT_LIST_REMOTE, "REMOTE"},
+                {IMAPCLIENT_LIST_SPECIAL_USE, "SPECIAL-USE"},
+                {IMAPCLIENT_LIST_RECURSIVEMATCH, "RECURSIVEMATCH"}},
+      rets[] = {{IMAPCLIENT_LIST_RETURN_CHILDREN, "CHILDREN"},
+                {IMAPCLIENT_LIST_RETURN_SUBSCRIBED, "SUBSCRIBED"},
+                {IMAPCLIENT_LIST_RETURN_SPECIAL_USE, "SPECIAL-USE"}};
+    for (size_t i = 0; i < sizeof sels / sizeof sels[0]; i++)
+        if (s & sels[i].bit) {
+            strcat(sel, *sel ? " " : "(");
+            strcat(sel, sels[i].name);
+        }
+    if (*sel)
+        strcat(sel, ")");
+    for (size_t i = 0; i < sizeof rets / sizeof rets[0]; i++)
+        if (r & rets[i].bit) {
+            if (*ret)
+                strcat(ret, " ");
+            strcat(ret, rets[i].name);
+        }
+    return 0;
+}
+
+int imapclient_list_extended(imapclient *c, const char *directory,
+                             const char *const *patterns,
+                             const imapclient_list_options *opts,
+                             imapclient_folder_list **out)
+{
+    static const char call[] = "list_extended";
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, call)))
+        return rc;
+    static const char *const all[] = {"*", NULL};
+    if (!patterns)
+        patterns = all;
+    size_t np = 0;
+    while (patterns[np])
+        np++;
+    if (!np)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no pattern", call);
+    char sel[96], ret[96];
+    if ((rc = list_options(c, call, opts, np, sel, ret)))
+        return rc;
+    list_args la = {.verb = "LIST",
+                    .selection = *sel ? sel : NULL,
+                    .returns = *ret ? ret : NULL,
+                    .status = opts ? opts->status_items : NULL,
+                    .directory = directory,
+                    .patterns = patterns,
+                    .multi = np > 1};
+    imapclient_folder_list *l = NULL;
+    if ((rc = run_list(c, &la, call, &l)))
+        return rc;
+    if (out)
+        *out = l;
+    else
+        imc_result_free(l);
+    return 0;
+}
+
+/* The reference's default STATUS items; IMAP4rev2 has no RECENT (RFC 9051
+ * section 6.3.11). */
+static const char *const default_status_items[] = {"MESSAGES",    "RECENT", "UIDNEXT",
+                                                   "UIDVALIDITY", "UNSEEN", NULL};
+static const char *const default_status_items_rev2[] = {"MESSAGES", "UIDNEXT",
+                                                        "UIDVALIDITY", "UNSEEN", NULL};
+
+/* The STATUS commands of imapclient_list_status() without LIST-STATUS:
+ * one per folder that can be selected, all sent before the first answer
+ * is awaited (RFC 3501 5.5 lets STATUS commands share the wire). */
+typedef struct status_one {
+    imc_request rq;
+    status_state *st;
+    imapclient_folder *f;
+    int submitted;
+} status_one;
+
+static int on_status(imapclient *c, const imapclient_response *r, void *ud);
+
+static int statuses_pipelined(imapclient *c, const char *call, imapclient_folder_list *l,
+                              const char *const *items)
+{
+    imc_arena *a = imc_result_arena(l);
+    status_one *ops = calloc(l->count ? l->count : 1, sizeof *ops);
+    if (!ops)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < l->count && !rc; i++) {
+        imapclient_folder *f = &l->folders[i];
+        if (f->nonexistent || imapclient_folder_has_flag(f, "\\Noselect"))
+            continue;
+        status_one *o = &ops[i];
+        o->f = f;
+        if (!(o->st = status_state_new(a))) {
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+            break;
+        }
+        status_state_set(o->st, NULL, f->raw_name, f->raw_name_len);
+        imc_begin(c, "STATUS");
+        imc_put_sp(&c->cmd);
+        imc_put_astring(&c->cmd, f->raw_name, f->raw_name_len);
+        imc_put_raw(&c->cmd, " (");
+        for (size_t k = 0; items[k]; k++) {
+            if (k)
+                imc_put_sp(&c->cmd);
+            imc_put_raw(&c->cmd, items[k]);
+        }
+        imc_put_raw(&c->cmd, ")");
+        o->rq.on_untagged = on_status;
+        o->rq.ud = o->st;
+        o->rq.pipe = IMC_PIPE_FREE;
+        if ((rc = imc_core_submit(c, &o->rq)))
+            break;
+        o->submitted = 1;
+    }
+    /* every command sent is waited for, whatever happened to the others */
+    int failed = rc;
+    for (size_t i = 0; i < l->count; i++) {
+        status_one *o = &ops[i];
+        if (!o->submitted)
+            continue;
+        int r1 = imc_front_wait(c, &o->rq);
+        if (r1 == IMAPCLIENT_ERROR || failed)
+            continue; /* refused (deleted in between): no status */
+        if (r1) {
+            failed = r1;
+            continue;
+        }
+        imapclient_status_info *s = imc_arena_calloc(a, 1, sizeof *s);
+        if (!s) {
+            failed = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+            continue;
+        }
+        if (status_has_reply(o->st) && build_status(c, o->st, s) == 0)
+            o->f->status = s;
+    }
+    free(ops);
+    if (!failed) {
+        c->errcode = 0;
+        c->errmsg[0] = '\0';
+    }
+    return failed;
+}
+
+int imapclient_list_status(imapclient *c, const char *directory, const char *pattern,
+                           const char *const *items, imapclient_folder_list **out)
+{
+    static const char call[] = "list_status";
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, call)) || (rc = imc_caps_ensure(c)))
+        return rc;
+    if (!items)
+        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
+    if (!items[0])
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no status items", call);
+    if ((rc = check_status_items(c, call, items)))
+        return rc;
+    const char *pats[] = {pattern ? pattern : "*", NULL};
+    list_args la = {.verb = "LIST", .directory = directory, .patterns = pats};
+    int one_trip = imc_has_ext(c, "LIST-STATUS");
+    if (one_trip)
+        la.status = items;
+    imapclient_folder_list *l = NULL;
+    if ((rc = run_list(c, &la, call, &l)))
+        return rc;
+    if (!one_trip && (rc = statuses_pipelined(c, call, l, items))) {
+        imc_result_free(l);
+        return rc;
+    }
+    if (out)
+        *out = l;
+    else
+        imc_result_free(l);
+    return 0;
 }
 
 void imapclient_folder_list_free(imapclient_folder_list *list)
@@ -416,7 +935,8 @@ static int special_by_flag(imapclient *c, const char *folder_flag, char **out)
     if (rc)
         return rc;
     for (size_t i = 0; i < l->count; i++)
-        if (imapclient_folder_has_flag(&l->folders[i], folder_flag)) {
+        if (!l->folders[i].nonexistent &&
+            imapclient_folder_has_flag(&l->folders[i], folder_flag)) {
             rc = found(c, &l->folders[i], out);
             imc_result_free(l);
             return rc ? rc : 1;
@@ -439,7 +959,7 @@ static int special_by_name(imapclient *c, const char *const *names, const char *
         int rc = do_list(c, "LIST", NULL, NULL, "find_special_folder", "", pattern, &l);
         if (rc)
             return rc;
-        if (l->count) {
+        if (l->count && !l->folders[0].nonexistent) {
             rc = found(c, &l->folders[0], out);
             imc_result_free(l);
             return rc ? rc : 1;
@@ -513,23 +1033,19 @@ int imapclient_folder_exists(imapclient *c, const char *folder)
     if ((rc = do_list(c, "LIST", NULL, NULL, "folder_exists", "", folder, &l)))
         return rc;
     int exists = 0;
-    if (!strpbrk(folder, "*%")) {
-        exists = l->count > 0;
-    } else {
-        /* a wildcard in the name would match other folders too */
-        for (size_t i = 0; i < l->count && !exists; i++)
-            exists = same_name(&l->folders[i], folder);
-    }
+    /* a wildcard in the name would match other folders too; a folder
+     * listed \NonExistent (RFC 5258, RFC 9051) does not exist */
+    int wild = strpbrk(folder, "*%") != NULL;
+    for (size_t i = 0; i < l->count && !exists; i++)
+        exists =
+            !l->folders[i].nonexistent && (!wild || same_name(&l->folders[i], folder));
     imc_result_free(l);
     return exists;
 }
 
 /* ---- STATUS ------------------------------------------------------------- */
 
-static const char *const default_status_items[] = {"MESSAGES",    "RECENT", "UIDNEXT",
-                                                   "UIDVALIDITY", "UNSEEN", NULL};
-
-typedef struct status_state {
+struct status_state {
     imc_arena *a;
     const char *sent;             /* the mailbox name as sent */
     const imapclient_value *list; /* the chosen reply's item list (copied) */
@@ -537,7 +1053,73 @@ typedef struct status_state {
     size_t mailbox_len;
     int matched; /* the chosen reply names the mailbox sent */
     int failed;
-} status_state;
+    /* only a reply naming the mailbox sent is taken: NOTIFY is on (a
+     * STATUS for another folder is an event), or other STATUS commands
+     * are in flight */
+    int strict;
+};
+
+static status_state *status_state_new(imc_arena *a)
+{
+    status_state *st = imc_arena_calloc(a, 1, sizeof *st);
+    if (st)
+        st->a = a;
+    return st;
+}
+
+/* The state of a reply already chosen (list set), or of a command about
+ * to be sent for mailbox (list NULL; mailbox NUL-terminated). */
+static void status_state_set(status_state *st, const imapclient_value *list,
+                             const char *mailbox, size_t len)
+{
+    st->list = list;
+    st->sent = mailbox;
+    st->mailbox = mailbox;
+    st->mailbox_len = len;
+    st->matched = list != NULL;
+    st->failed = list == NULL && mailbox == NULL;
+    st->strict = list == NULL;
+}
+
+static int status_has_reply(const status_state *st)
+{
+    return st->list != NULL && !st->failed;
+}
+
+/* `STATUS mailbox (list)`: the mailbox (words before the list joined by
+ * spaces, for servers that send unquoted names with spaces; in
+ * call_arena) and the list. 0, EPROTOCOL (malformed) or ENOMEM. */
+static int status_reply(imapclient *c, const imapclient_response *r, const char **name,
+                        size_t *len, const imapclient_value **list)
+{
+    const imapclient_value *args = r->args;
+    if (args->count < 2 || args->items[args->count - 1].type != IMAPCLIENT_VALUE_LIST)
+        return IMAPCLIENT_EPROTOCOL;
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < args->count; i++) {
+        size_t wl;
+        if (!imc_mailbox_text(&args->items[i], &wl))
+            return IMAPCLIENT_EPROTOCOL;
+        n += wl + (i > 0);
+    }
+    char *s = imc_arena_alloc(c->call_arena, n + 1);
+    if (!s)
+        return IMAPCLIENT_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i + 1 < args->count; i++) {
+        size_t wl;
+        const char *w = imc_mailbox_text(&args->items[i], &wl);
+        if (i)
+            s[k++] = ' ';
+        memcpy(s + k, w, wl);
+        k += wl;
+    }
+    s[k] = '\0';
+    *name = s;
+    *len = k;
+    *list = &args->items[args->count - 1];
+    return 0;
+}
 
 /* Whether the values before the item list name the mailbox sent: one
  * mailbox value, or (unquoted names with spaces) words that join to it;
@@ -569,6 +1151,8 @@ static int on_status(imapclient *c, const imapclient_response *r, void *ud)
         return 1;
     const imapclient_value *args = r->args;
     if (args->count < 2 || args->items[args->count - 1].type != IMAPCLIENT_VALUE_LIST) {
+        if (st->strict)
+            return 0; /* perhaps a malformed event: for the caller */
         st->failed = 1;
         return imc_fail(c, IMAPCLIENT_EPROTOCOL, "STATUS: malformed reply: %.200s",
                         r->raw ? r->raw : "");
@@ -580,7 +1164,7 @@ static int on_status(imapclient *c, const imapclient_response *r, void *ud)
     int match = names_sent(args, st->sent);
     /* A reply naming another folder may be unsolicited (RFC 5465 NOTIFY):
      * it stays for the caller, and is only taken while ours has not come. */
-    if (st->matched || (st->list && !match))
+    if (st->matched || (st->list && !match) || (st->strict && !match))
         return 0;
     st->list = imc_value_copy(st->a, &args->items[args->count - 1]);
     st->mailbox = name ? imc_arena_strndup(st->a, name, len) : NULL;
@@ -601,10 +1185,16 @@ static int status_typed(imapclient_status_info *s, const imapclient_status_item 
     } known[] = {
 #define K(n, f)                                                                          \
     {n, offsetof(imapclient_status_info, f), offsetof(imapclient_status_info, has_##f)}
-        K("MESSAGES", messages), K("RECENT", recent),
-        K("UIDNEXT", uidnext),   K("UIDVALIDITY", uidvalidity),
-        K("UNSEEN", unseen),     K("HIGHESTMODSEQ", highestmodseq),
-        K("SIZE", size),         K("DELETED", deleted),
+        K("MESSAGES", messages),
+        K("RECENT", recent),
+        K("UIDNEXT", uidnext),
+        K("UIDVALIDITY", uidvalidity),
+        K("UNSEEN", unseen),
+        K("HIGHESTMODSEQ", highestmodseq),
+        K("SIZE", size),
+        K("DELETED", deleted),
+        K("DELETED-STORAGE", deleted_storage),
+        K("APPENDLIMIT", appendlimit),
 #undef K
     };
     if (!it->is_number)
@@ -641,6 +1231,16 @@ static int build_status(imapclient *c, status_state *st, imapclient_status_info 
         items[k].is_number = val->type == IMAPCLIENT_VALUE_NUMBER;
         items[k].value = items[k].is_number ? val->number : 0;
         status_typed(s, &items[k]);
+        if (!strcmp(name, "APPENDLIMIT") && val->type == IMAPCLIENT_VALUE_NIL) {
+            s->appendlimit = UINT64_MAX; /* RFC 7889 section 4: no limit */
+            s->has_appendlimit = 1;
+        } else if (!strcmp(name, "MAILBOXID") && val->type == IMAPCLIENT_VALUE_LIST &&
+                   val->count == 1 && imc_objectid_valid(&val->items[0])) {
+            /* RFC 8474: "MAILBOXID" SP "(" objectid ")" */
+            if (!(s->mailboxid =
+                      imc_arena_strndup(a, val->items[0].str, val->items[0].len)))
+                return IMAPCLIENT_ENOMEM;
+        }
         k++;
     }
     s->items = items;
@@ -664,6 +1264,43 @@ static int status_item_ok(const char *s)
     return 1;
 }
 
+/* Status items that belong to an extension, and the capability that
+ * offers each (IMAP4rev2 has SIZE, DELETED and DELETED-STORAGE). */
+static const struct {
+    const char *item, *cap;
+} status_ext[] = {
+    {"SIZE", "STATUS=SIZE"},          {"DELETED", "IMAP4rev2"},
+    {"DELETED-STORAGE", "IMAP4rev2"}, {"MAILBOXID", "OBJECTID"},
+    {"APPENDLIMIT", "APPENDLIMIT"},
+};
+
+/* Each item well-formed, and the server offers what it needs; 0 or a
+ * status (nothing sent). */
+static int check_status_items(imapclient *c, const char *call, const char *const *items)
+{
+    int rc;
+    for (size_t i = 0; items[i]; i++) {
+        if (!status_item_ok(items[i]))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid status item", call);
+        for (size_t k = 0; k < sizeof status_ext / sizeof status_ext[0]; k++) {
+            if (strcasecmp(items[i], status_ext[k].item))
+                continue;
+            if ((rc = imc_caps_ensure(c)))
+                return rc;
+            const char *cap = status_ext[k].cap;
+            int ok = !strcmp(cap, "IMAP4rev2") ? imc_rev2(c) : imc_has_ext(c, cap);
+            /* APPENDLIMIT=n is the same limit for every folder (RFC 7889) */
+            if (!ok && !strcmp(cap, "APPENDLIMIT"))
+                ok = imc_has_cap_prefix(c, "APPENDLIMIT=");
+            if (!ok)
+                return imc_fail(c, IMAPCLIENT_ECAPABILITY,
+                                "%s: server does not support %s (status item %s)", call,
+                                cap, status_ext[k].item);
+        }
+    }
+    return 0;
+}
+
 int imapclient_folder_status(imapclient *c, const char *folder, const char *const *items,
                              imapclient_status_info **out)
 {
@@ -675,19 +1312,18 @@ int imapclient_folder_status(imapclient *c, const char *folder, const char *cons
     if ((rc = imc_require_auth(c, "folder_status")))
         return rc;
     if (!items)
-        items = default_status_items;
+        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
     if (!items[0])
         return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: no status items");
-    for (size_t i = 0; items[i]; i++)
-        if (!status_item_ok(items[i]))
-            return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: invalid status item");
+    if ((rc = check_status_items(c, "folder_status", items)))
+        return rc;
     const char *name;
     if ((rc = imc_folder_encode(c, "folder_status", folder, &name)))
         return rc;
     imapclient_status_info *s = imc_result_new(sizeof *s);
     if (!s)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    status_state st = {.a = imc_result_arena(s), .sent = name};
+    status_state st = {.a = imc_result_arena(s), .sent = name, .strict = c->notify_on};
     imc_begin(c, "STATUS");
     imc_put_sp(&c->cmd);
     imc_put_astring(&c->cmd, name, strlen(name));
@@ -769,6 +1405,86 @@ static int folder_cmd(imapclient *c, const char *verb, const char *call, const c
 int imapclient_create_folder(imapclient *c, const char *folder, const char **text)
 {
     return folder_cmd(c, "CREATE", "create_folder", folder, NULL, 0, text);
+}
+
+/* A special-use attribute: "\\" atom (RFC 6154 use-attr). */
+static int use_attr_ok(const char *s)
+{
+    return s && s[0] == '\\' && status_item_ok(s + 1);
+}
+
+int imapclient_create_folder_ex(imapclient *c, const char *folder,
+                                const char *const *special_use,
+                                imapclient_create_result **out)
+{
+    static const char call[] = "create_folder_ex";
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, call)))
+        return rc;
+    size_t nu = 0;
+    for (; special_use && special_use[nu]; nu++)
+        if (!use_attr_ok(special_use[nu]))
+            return imc_fail(c, IMAPCLIENT_EINVAL,
+                            "%s: \"%.60s\" is not a special-use attribute", call,
+                            special_use[nu]);
+    /* RFC 6154 section 3: CREATE's USE parameter */
+    if (nu && (rc = imc_require_cap(c, "CREATE-SPECIAL-USE", call)))
+        return rc;
+    const char *name;
+    if ((rc = imc_folder_encode(c, call, folder, &name)))
+        return rc;
+    imapclient_create_result *res = imc_result_new(sizeof *res);
+    if (!res)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imc_begin(c, "CREATE");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, name, strlen(name));
+    if (nu) {
+        /* create-param = "USE" SP "(" [use-attr *(SP use-attr)] ")" */
+        imc_put_raw(&c->cmd, " (USE (");
+        for (size_t i = 0; i < nu; i++) {
+            if (i)
+                imc_put_sp(&c->cmd);
+            imc_put_raw(&c->cmd, special_use[i]);
+        }
+        imc_put_raw(&c->cmd, "))");
+    }
+    imc_request rq = {0};
+    if ((rc = imc_run(c, &rq))) {
+        imc_result_free(res);
+        return rc;
+    }
+    imc_arena *a = imc_result_arena(res);
+    const imapclient_response *d = rq.done;
+    res->text = imc_arena_strdup(a, d->text ? d->text : "");
+    /* RFC 8474 section 4.1: "OK [MAILBOXID (id)]" */
+    if (d->code && !strcmp(d->code, "MAILBOXID") && d->code_args->count == 1 &&
+        d->code_args->items[0].type == IMAPCLIENT_VALUE_LIST &&
+        d->code_args->items[0].count == 1 &&
+        imc_objectid_valid(&d->code_args->items[0].items[0])) {
+        const imapclient_value *id = &d->code_args->items[0].items[0];
+        res->mailboxid = imc_arena_strndup(a, id->str, id->len);
+        if (!res->mailboxid)
+            res->text = NULL;
+    }
+    if (!res->text) {
+        imc_result_free(res);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    if (out)
+        *out = res;
+    else
+        imc_result_free(res);
+    return 0;
+}
+
+void imapclient_create_result_free(imapclient_create_result *r)
+{
+    imc_result_free(r);
 }
 
 int imapclient_delete_folder(imapclient *c, const char *folder, const char **text)

@@ -33,6 +33,20 @@ int imc_simple(imapclient *c, const char *verb, imc_request *rq);
 int imc_caps_ensure(imapclient *c);
 /* Require a capability or fail with ECAPABILITY naming the call. */
 int imc_require_cap(imapclient *c, const char *cap, const char *call);
+/* Whether an extension may be used: the server announced it, or it is
+ * part of IMAP4rev2 (RFC 9051 appendix E: NAMESPACE, UNSELECT, UIDPLUS,
+ * ESEARCH, SEARCHRES, ENABLE, IDLE, SASL-IR, LIST-EXTENDED, LIST-STATUS,
+ * MOVE, LITERAL-, BINARY, SPECIAL-USE, STATUS=SIZE, CHILDREN) and
+ * IMAP4rev2 rules apply (imc_rev2()). Cached capabilities only. */
+int imc_has_ext(const imapclient *c, const char *cap);
+/* imc_require_cap() with imc_has_ext(): ECAPABILITY naming call. */
+int imc_require_ext(imapclient *c, const char *cap, const char *call);
+/* Whether a cached capability starts with prefix ("APPENDLIMIT="). */
+int imc_has_cap_prefix(const imapclient *c, const char *prefix);
+
+/* objectid = 1*255(ALPHA / DIGIT / "_" / "-") (RFC 8474 section 4): 1 when
+ * v is one (an atom, or a string Cyrus might quote), else 0. */
+int imc_objectid_valid(const imapclient_value *v);
 
 /* Require at least authenticated / a selected folder. */
 int imc_require_auth(imapclient *c, const char *call);

@@ -177,7 +177,12 @@ int imapclient_notify_set(imapclient *c, const imapclient_notify_group *groups, 
     for (size_t i = 0; i < n; i++)
         put_group(c, &groups[i], names[i]);
     imc_request rq = {0};
-    return imc_run(c, &rq);
+    rc = imc_run(c, &rq);
+    /* from now on LIST and STATUS responses may come as events (or still
+     * may, after a refused SET: the one before stays) */
+    if (imc_done_ok(&rq))
+        c->notify_on = 1;
+    return rc;
 }
 
 int imapclient_notify_none(imapclient *c)
@@ -189,7 +194,10 @@ int imapclient_notify_none(imapclient *c)
         (rc = imc_require_cap(c, "NOTIFY", "notify_none")))
         return rc;
     imc_request rq = {0};
-    return imc_simple(c, "NOTIFY NONE", &rq);
+    rc = imc_simple(c, "NOTIFY NONE", &rq);
+    if (imc_done_ok(&rq))
+        c->notify_on = 0;
+    return rc;
 }
 
 /* ---- events ------------------------------------------------------------------- */

@@ -81,6 +81,15 @@ static int apply(select_state *st, const char *name, const imapclient_value *lis
         i->nomodseq = 1;
         return 0;
     }
+    if (!strcmp(name, "MAILBOXID")) {
+        /* RFC 8474 section 4.2: "OK [MAILBOXID (id)]" */
+        const imapclient_value *l = list->count == 1 ? &list->items[0] : NULL;
+        if (l && l->type == IMAPCLIENT_VALUE_LIST && l->count == 1 &&
+            imc_objectid_valid(&l->items[0]) &&
+            !(i->mailboxid = imc_arena_strndup(st->a, l->items[0].str, l->items[0].len)))
+            return IMAPCLIENT_ENOMEM;
+        return 0;
+    }
     if (!strcmp(name, "READ-WRITE")) {
         i->read_write = 1;
         return 0;
@@ -124,9 +133,10 @@ static int record(imapclient *c, select_state *st, const char *name,
 }
 
 /* SELECT data (RFC 3501 6.3.1): FLAGS, n EXISTS, n RECENT and OK responses
- * with a code. ALERTs are left for the caller to show; CLOSED is about the
- * folder being left (RFC 7162 3.2.11) and CAPABILITY is handled generically,
- * so neither is SELECT data. */
+ * with a code. ALERTs are left for the caller to show; CAPABILITY is
+ * handled generically. [CLOSED] (RFC 7162 3.2.11, RFC 9051 7.1) says the
+ * folder selected before is closed: what came before it was about that
+ * folder, so it is dropped, and CLOSED is kept in the items. */
 static int on_select(imapclient *c, const imapclient_response *r, void *ud)
 {
     select_state *st = ud;
@@ -148,8 +158,12 @@ static int on_select(imapclient *c, const imapclient_response *r, void *ud)
     if (!strcmp(r->name, "OK") && r->code) {
         if (!strcmp(r->code, "ALERT"))
             return 0;
-        if (!strcmp(r->code, "CLOSED") || !strcmp(r->code, "CAPABILITY"))
+        if (!strcmp(r->code, "CAPABILITY"))
             return 1;
+        if (!strcmp(r->code, "CLOSED") && !st->failed) {
+            st->n = 0;
+            memset(st->info, 0, sizeof *st->info);
+        }
         return record(c, st, r->code, r->code_args);
     }
     return 0;

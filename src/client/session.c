@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Close the connection, keeping the error message already set. */
 static int abort_keeping_error(imapclient *c, int code)
@@ -74,6 +75,60 @@ int imc_require_cap(imapclient *c, const char *cap, const char *call)
         return imc_fail(c, IMAPCLIENT_ECAPABILITY, "%s: server does not support %s", call,
                         cap);
     return 0;
+}
+
+/* RFC 9051 appendix E: the extensions IMAP4rev2 took in. */
+static const char *const rev2_included[] = {
+    "NAMESPACE", "UNSELECT",    "UIDPLUS",       "ESEARCH",     "SEARCHRES", "ENABLE",
+    "IDLE",      "SASL-IR",     "LIST-EXTENDED", "LIST-STATUS", "MOVE",      "LITERAL-",
+    "BINARY",    "SPECIAL-USE", "STATUS=SIZE",   "CHILDREN",    NULL};
+
+int imc_has_ext(const imapclient *c, const char *cap)
+{
+    if (imc_has_cap(c, cap))
+        return 1;
+    if (!imc_rev2(c))
+        return 0;
+    for (size_t i = 0; rev2_included[i]; i++)
+        if (!strcasecmp(rev2_included[i], cap))
+            return 1;
+    return 0;
+}
+
+int imc_require_ext(imapclient *c, const char *cap, const char *call)
+{
+    int rc = imc_caps_ensure(c);
+    if (rc)
+        return rc;
+    if (!imc_has_ext(c, cap))
+        return imc_fail(c, IMAPCLIENT_ECAPABILITY, "%s: server does not support %s", call,
+                        cap);
+    return 0;
+}
+
+int imc_has_cap_prefix(const imapclient *c, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    for (size_t i = 0; i < c->ncaps; i++)
+        if (!strncasecmp(c->caps[i], prefix, n))
+            return 1;
+    return 0;
+}
+
+int imc_objectid_valid(const imapclient_value *v)
+{
+    if (!v ||
+        (v->type != IMAPCLIENT_VALUE_ATOM && v->type != IMAPCLIENT_VALUE_STRING &&
+         v->type != IMAPCLIENT_VALUE_NUMBER) ||
+        !v->str || !v->len || v->len > 255)
+        return 0;
+    for (size_t i = 0; i < v->len; i++) {
+        char ch = v->str[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+            return 0;
+    }
+    return 1;
 }
 
 int imapclient_capabilities(imapclient *c, const char *const **out, size_t *count)

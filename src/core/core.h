@@ -173,6 +173,9 @@ struct imapclient {
     /* ENABLE results that change the protocol (extensions.c): IMC_ENABLED_*
      * bits, cleared by UNAUTHENTICATE */
     unsigned enabled;
+    /* NOTIFY SET is in effect (notify.c): LIST and STATUS responses may be
+     * events, so LIST and STATUS commands only take their own answers */
+    int notify_on;
 
     /* server quirks (quirks.c): the switches in effect; whether the caller
      * set them (detection then leaves them alone); the strength of the
