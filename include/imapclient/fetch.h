@@ -53,6 +53,20 @@ typedef struct imapclient_message {
     const char *const *gm_labels;
     size_t gm_label_count;
 
+    const char *emailid;          /**< EMAILID (OBJECTID, RFC 8474): the message's id,
+                                       the same in every folder; NULL when not sent */
+    const char *threadid;         /**< THREADID (RFC 8474): its thread's id; NULL when
+                                       not sent or NIL (no thread) */
+    imapclient_datetime savedate; /**< SAVEDATE (RFC 8514): when it was saved
+                                       in this folder (normalised as
+                                       internaldate) */
+    int has_savedate;             /**< 0 also for NIL (not known to the server) */
+    const char *preview;          /**< PREVIEW (RFC 8970): a plain-text preview
+                                       of the body, UTF-8, up to 256 characters;
+                                       NULL when not sent or NIL (none yet: asked
+                                       with "PREVIEW (LAZY)") */
+    size_t preview_len;           /**< bytes in preview */
+
     const imapclient_fetch_item *items; /**< every item as sent, in order */
     size_t item_count;
 } imapclient_message;
@@ -67,18 +81,29 @@ typedef struct imapclient_fetch_result {
  * Fetch data items of messages (IMAPClient.fetch(messages, data, modifiers)).
  *
  * @param c          a handle with a selected folder
- * @param messages   sequence set, e.g. "1:*", "2,4:7"; UIDs when use_uid is on
+ * @param messages   sequence set, e.g. "1:*", "2,4:7"; UIDs when use_uid is on;
+ *                   "$" for the result a search saved (SEARCHRES, RFC 5182:
+ *                   imapclient_esearch() with the SAVE return option)
  * @param data       NULL-terminated list of data items sent as given, e.g.
  *                   {"FLAGS", "ENVELOPE", "BODY.PEEK[HEADER]", NULL}; macros
- *                   ALL/FAST/FULL may be given alone
+ *                   ALL/FAST/FULL may be given alone. Items of extensions
+ *                   need their capability (checked before sending):
+ *                   BINARY[...], BINARY.PEEK[...] and BINARY.SIZE[...]
+ *                   BINARY (RFC 3516), EMAILID and THREADID OBJECTID (RFC
+ *                   8474), SAVEDATE SAVEDATE (RFC 8514), PREVIEW PREVIEW
+ *                   (RFC 8970); their values are typed in the messages
  * @param modifiers  NULL-terminated list of FETCH modifiers
- *                   (RFC 4466), e.g. {"CHANGEDSINCE 123", NULL}, or NULL
+ *                   (RFC 4466), e.g. {"CHANGEDSINCE 123", NULL}, or NULL;
+ *                   "PARTIAL first:last" (RFC 9394: only the messages at
+ *                   those positions of the set, -1 the last) needs PARTIAL
  * @param[out] out   the messages; free with imapclient_fetch_result_free().
  *                   Several FETCH responses for one message are merged.
  *                   FETCH responses the server sends unasked (flag changes
  *                   by others, messages outside the set) are not mixed in:
  *                   they stay for imapclient_noop()/take_responses().
- * @return 0, IMAPCLIENT_EILLEGAL_STATE (no folder selected), IMAPCLIENT_EINVAL
+ * @return 0, IMAPCLIENT_EILLEGAL_STATE (no folder selected),
+ *         IMAPCLIENT_ECAPABILITY (an item, modifier or "$" of an extension
+ *         the server does not offer; nothing sent), IMAPCLIENT_EINVAL
  *         (bad sequence set, empty data, CR/LF in an item), IMAPCLIENT_ERROR
  *         (NO/BAD), IMAPCLIENT_EPROTOCOL (a response that could not be
  *         parsed; the others are returned in errmsg and the connection
@@ -104,6 +129,34 @@ imapclient_fetch_result_get(const imapclient_fetch_result *r, uint32_t id);
  */
 IMAPCLIENT_EXTERN const imapclient_value *
 imapclient_message_item(const imapclient_message *m, const char *name);
+
+/**
+ * The content of a BINARY[section] item (RFC 3516), fetched with
+ * "BINARY[1]" or "BINARY.PEEK[1]": the part's body decoded from its
+ * Content-Transfer-Encoding by the server (base64, quoted-printable), so
+ * it may hold NUL and any other byte. A partial fetch ("BINARY[1]<0.100>",
+ * sent back as "BINARY[1]<0>") is found too.
+ *
+ * @param m        a message of a fetch result (or of fetch_each)
+ * @param section  the section: "1", "1.2", "" for the whole message
+ * @param[out] data  the bytes (NUL-terminated as well), or NULL for NIL;
+ *                   owned by the result; may be NULL
+ * @param[out] len   bytes in data; may be NULL
+ * @return 1 when the item is there (data may still be NULL: NIL), 0 when
+ *         not (or a NULL argument)
+ */
+IMAPCLIENT_EXTERN int imapclient_message_binary(const imapclient_message *m,
+                                                const char *section, const char **data,
+                                                size_t *len);
+
+/**
+ * The size of a part once decoded: BINARY.SIZE[section] (RFC 3516), as
+ * the server computed it.
+ *
+ * @return 1 with *size set, 0 when the item is not there or not a number
+ */
+IMAPCLIENT_EXTERN int imapclient_message_binary_size(const imapclient_message *m,
+                                                     const char *section, uint64_t *size);
 
 /**
  * Called once per message by imapclient_fetch_each(). The message and all

@@ -154,18 +154,27 @@ IMAPCLIENT_EXTERN int imapclient_gmail_search(imapclient *c, const char *query,
 
 /** ESEARCH result (RFC 4731). Each part is present only if asked and sent. */
 typedef struct imapclient_esearch_result {
-    int uid;             /**< non-zero when the server marked the ids as UIDs */
-    int has_min;         /**< MIN was returned */
-    uint32_t min;        /**< lowest matching id */
-    int has_max;         /**< MAX was returned */
-    uint32_t max;        /**< highest matching id */
-    int has_count;       /**< COUNT was returned */
-    uint32_t count;      /**< number of matching messages */
-    const char *all;     /**< ALL as sent (a sequence set, "1:3,7"), or NULL */
-    const uint32_t *ids; /**< ALL expanded to ids, ascending within each range */
-    size_t id_count;     /**< entries in ids */
-    int has_modseq;      /**< MODSEQ was returned (RFC 7162) */
-    uint64_t modseq;     /**< highest mod-sequence of the matches */
+    int uid;                     /**< non-zero when the server marked the ids as UIDs */
+    int has_min;                 /**< MIN was returned */
+    uint32_t min;                /**< lowest matching id */
+    int has_max;                 /**< MAX was returned */
+    uint32_t max;                /**< highest matching id */
+    int has_count;               /**< COUNT was returned */
+    uint32_t count;              /**< number of matching messages */
+    const char *all;             /**< ALL as sent (a sequence set, "1:3,7"), or NULL */
+    const uint32_t *ids;         /**< ALL expanded to ids, ascending within each range */
+    size_t id_count;             /**< entries in ids */
+    int has_modseq;              /**< MODSEQ was returned (RFC 7162) */
+    uint64_t modseq;             /**< highest mod-sequence of the matches */
+    int has_partial;             /**< PARTIAL was returned (RFC 9394) */
+    int64_t partial_first;       /**< the range it answers, as the server echoed it:
+                                      positions 1-based, negative counted from the
+                                      last match (-1 is the last) */
+    int64_t partial_last;        /**< the other end of that range */
+    const char *partial;         /**< the ids at those positions as sent ("7:9,12"),
+                                      or NULL (NIL: none there) */
+    const uint32_t *partial_ids; /**< partial expanded, in the server's order */
+    size_t partial_count;        /**< entries in partial_ids */
 } imapclient_esearch_result;
 
 /** Release an ESEARCH result; NULL is a no-op. */
@@ -179,16 +188,126 @@ IMAPCLIENT_EXTERN void imapclient_esearch_result_free(imapclient_esearch_result 
  * @param criteria  as imapclient_search()
  * @param charset   as imapclient_search()
  * @param returns   NULL-terminated return options ("MIN", "MAX", "COUNT",
- *                  "ALL", "SAVE"...); NULL or empty sends RETURN (), which
- *                  the server answers as ALL
+ *                  "ALL", "SAVE", "PARTIAL 1:100"...); NULL or empty sends
+ *                  RETURN (), which the server answers as ALL. SAVE
+ *                  (RFC 5182) keeps the result on the server for "$",
+ *                  which then names these messages in the message sets of
+ *                  fetch, store, copy, move and in criteria; it needs
+ *                  SEARCHRES. "PARTIAL first:last" (RFC 9394) returns one
+ *                  page of the matches (positions from 1, or from -1 for
+ *                  the last); it needs PARTIAL
  * @param[out] out  free with imapclient_esearch_result_free()
- * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without ESEARCH;
- *         IMAPCLIENT_EINVAL for a return option that is not an atom;
+ * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without ESEARCH
+ *         (or SEARCHRES, PARTIAL for those options); IMAPCLIENT_EINVAL for
+ *         a return option that is not an atom or a PARTIAL range;
  *         IMAPCLIENT_ETOOBIG when ALL would expand past 16777216 ids
  */
 IMAPCLIENT_EXTERN int imapclient_esearch(imapclient *c, const char *const *criteria,
                                          const char *charset, const char *const *returns,
                                          imapclient_esearch_result **out);
+
+/**
+ * One page of the matches of a search (PARTIAL, RFC 9394; no reference
+ * equivalent): sends `SEARCH RETURN (COUNT PARTIAL first:last)
+ * criteria`, so a mail view can show messages 1-50 of many thousands
+ * without the server listing them all.
+ *
+ * @param criteria  as imapclient_search()
+ * @param charset   as imapclient_search()
+ * @param first     the first position wanted, from 1; or from -1 (the last
+ *                  match) backwards for the newest
+ * @param last      the last position wanted: the same sign as first; the
+ *                  range may be given in either order
+ * @param[out] out  the page in partial_ids and the number of matches in
+ *                  count; free with imapclient_esearch_result_free()
+ * @return as imapclient_esearch(); IMAPCLIENT_ECAPABILITY without PARTIAL;
+ *         IMAPCLIENT_EINVAL for a range with 0, mixed signs, or beyond
+ *         2^32-1
+ */
+IMAPCLIENT_EXTERN int
+imapclient_search_partial(imapclient *c, const char *const *criteria, const char *charset,
+                          int64_t first, int64_t last, imapclient_esearch_result **out);
+
+/**
+ * Sorted search returning ESEARCH data (ESORT, RFC 5267; no reference
+ * equivalent): sends `SORT RETURN (<returns>) (<sort criteria>) <charset>
+ * <criteria>`. ids (ALL) come in sort order, MIN and MAX are the first
+ * and last in sort order, PARTIAL pages through the sorted matches.
+ *
+ * @param sort_criteria  as imapclient_sort()
+ * @param criteria       as imapclient_search(); NULL means ALL
+ * @param charset        NULL means "UTF-8"
+ * @param returns        as imapclient_esearch() (MIN, MAX, COUNT, ALL,
+ *                       PARTIAL); NULL or empty sends RETURN ()
+ * @param[out] out       free with imapclient_esearch_result_free()
+ * @return as imapclient_sort(); IMAPCLIENT_ECAPABILITY without ESORT
+ */
+IMAPCLIENT_EXTERN int imapclient_esort(imapclient *c, const char *const *sort_criteria,
+                                       const char *const *criteria, const char *charset,
+                                       const char *const *returns,
+                                       imapclient_esearch_result **out);
+
+/** Which mailboxes imapclient_multisearch() searches (RFC 7377 section 2,
+ *  the mailbox filters of RFC 5465 section 6). */
+typedef enum imapclient_search_in {
+    IMAPCLIENT_IN_SELECTED = 0,     /**< the selected mailbox */
+    IMAPCLIENT_IN_SELECTED_DELAYED, /**< the same (as NOTIFY names it) */
+    IMAPCLIENT_IN_INBOXES,          /**< every mailbox mail is delivered to */
+    IMAPCLIENT_IN_PERSONAL,         /**< every mailbox of the personal namespaces */
+    IMAPCLIENT_IN_SUBSCRIBED,       /**< every subscribed mailbox */
+    IMAPCLIENT_IN_SUBTREE,          /**< the named mailboxes and all below them */
+    IMAPCLIENT_IN_SUBTREE_ONE,      /**< the named mailboxes and their children */
+    IMAPCLIENT_IN_MAILBOXES         /**< the named mailboxes */
+} imapclient_search_in;
+
+/** One source of a multi-mailbox search. */
+typedef struct imapclient_search_source {
+    imapclient_search_in in;
+    const char *const *mailboxes; /**< SUBTREE, SUBTREE_ONE and MAILBOXES:
+                                       NULL-terminated UTF-8 names (at least
+                                       one); else NULL */
+} imapclient_search_source;
+
+/** The matches in one mailbox of a multi-mailbox search. */
+typedef struct imapclient_multisearch_mailbox {
+    const char *mailbox;              /**< the mailbox, decoded */
+    uint32_t uidvalidity;             /**< its UIDVALIDITY: the ids are UIDs */
+    imapclient_esearch_result result; /**< what was returned for it */
+} imapclient_multisearch_mailbox;
+
+/** The result of imapclient_multisearch(): one entry per mailbox with
+ *  matches (or with return data), in the server's order. */
+typedef struct imapclient_multisearch_result {
+    size_t count;
+    const imapclient_multisearch_mailbox *mailboxes;
+} imapclient_multisearch_result;
+
+/**
+ * Search several mailboxes at once (MULTISEARCH, RFC 7377; no reference
+ * equivalent): sends `ESEARCH IN (<sources>) [RETURN (<returns>)]
+ * [CHARSET <charset>] <criteria>`. Allowed without a selected folder.
+ * The ids are UIDs, whatever use_uid says.
+ *
+ * @param sources   n sources, e.g. {IMAPCLIENT_IN_PERSONAL, NULL}
+ * @param n         at least 1
+ * @param criteria  as imapclient_search()
+ * @param charset   as imapclient_search()
+ * @param returns   as imapclient_esearch(); NULL sends none (ALL)
+ * @param[out] out  free with imapclient_multisearch_result_free()
+ * @return as imapclient_esearch(); IMAPCLIENT_ECAPABILITY without
+ *         MULTISEARCH; IMAPCLIENT_EILLEGAL_STATE when not logged in;
+ *         IMAPCLIENT_EINVAL for a source without its mailboxes (or with
+ *         mailboxes it does not take); IMAPCLIENT_ETOOBIG when the ids
+ *         of all mailboxes together pass 16777216
+ */
+IMAPCLIENT_EXTERN int
+imapclient_multisearch(imapclient *c, const imapclient_search_source *sources, size_t n,
+                       const char *const *criteria, const char *charset,
+                       const char *const *returns, imapclient_multisearch_result **out);
+
+/** Release a multi-mailbox search result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void
+imapclient_multisearch_result_free(imapclient_multisearch_result *r);
 
 /**
  * Sorted search (IMAPClient.sort, RFC 5256): sends

@@ -113,9 +113,33 @@ static int type_item(imapclient *c, imc_arena *a, imapclient_message *m,
             m->has_gm_thrid = 1;
         }
     } else if (name_is(name, "X-GM-LABELS")) {
-        m->gm_labels = strings_from_list(a, v, &m->gm_label_count, 1);
+        /* modified UTF-7, unless names are UTF-8 (UTF8=ACCEPT, IMAP4rev2) */
+        m->gm_labels = strings_from_list(a, v, &m->gm_label_count, !imc_utf8_names(c));
         if (!m->gm_labels)
             return IMAPCLIENT_ENOMEM;
+    } else if (name_is(name, "EMAILID") || name_is(name, "THREADID")) {
+        /* RFC 8474 section 5: "(" objectid ")", THREADID also NIL */
+        const imapclient_value *id =
+            v->type == IMAPCLIENT_VALUE_LIST && v->count == 1 ? &v->items[0] : NULL;
+        if (id && imc_objectid_valid(id)) {
+            char *s = imc_arena_strndup(a, id->str, id->len);
+            if (!s)
+                return IMAPCLIENT_ENOMEM;
+            if (name_is(name, "EMAILID"))
+                m->emailid = s;
+            else
+                m->threadid = s;
+        }
+    } else if (name_is(name, "SAVEDATE")) {
+        /* RFC 8514 section 3: date-time / NIL */
+        m->has_savedate = v->type != IMAPCLIENT_VALUE_NIL &&
+                          imc_datetime_from_value(v, normalise, &m->savedate) == 0;
+    } else if (name_is(name, "PREVIEW")) {
+        /* RFC 8970 section 3: nstring */
+        if (IMAPCLIENT_VALUE_IS_TEXT(v) && v->str) {
+            m->preview = v->str;
+            m->preview_len = v->len;
+        }
     }
     return 0;
 }
@@ -161,20 +185,83 @@ static int is_macro(const char *s)
     return !strcasecmp(s, "ALL") || !strcasecmp(s, "FAST") || !strcasecmp(s, "FULL");
 }
 
+/* ---- items of extensions ------------------------------------------------- */
+
+#define MAX_NEEDS 4
+
+/* Whether item s names the attribute name: "BINARY" for "BINARY[1]",
+ * "BINARY.PEEK[1]" but not "BINARY.SIZE[1]" (its own name). */
+static int item_is(const char *s, const char *name)
+{
+    size_t n = strlen(name);
+    return !strncasecmp(s, name, n) &&
+           (!s[n] || s[n] == '[' || s[n] == ' ' || s[n] == '<' || s[n] == '(' ||
+            (s[n] == '.' && !strncasecmp(s + n, ".PEEK", 5)));
+}
+
+/* Data items and modifiers of extensions, and the capability each needs:
+ * BINARY (RFC 3516), OBJECTID (RFC 8474), SAVEDATE (RFC 8514), PREVIEW
+ * (RFC 8970), PARTIAL (RFC 9394). */
+static void fetch_needs(const char *const *data, const char *const *modifiers,
+                        const char *need[MAX_NEEDS + 1])
+{
+    static const struct {
+        const char *item, *cap;
+    } items[] = {{"BINARY", "BINARY"},     {"BINARY.SIZE", "BINARY"},
+                 {"EMAILID", "OBJECTID"},  {"THREADID", "OBJECTID"},
+                 {"SAVEDATE", "SAVEDATE"}, {"PREVIEW", "PREVIEW"}};
+    size_t k = 0;
+    memset(need, 0, (MAX_NEEDS + 1) * sizeof *need);
+    for (size_t i = 0; data && data[i]; i++)
+        for (size_t j = 0; j < sizeof items / sizeof items[0]; j++) {
+            if (!item_is(data[i], items[j].item))
+                continue;
+            size_t x = 0;
+            while (x < k && strcmp(need[x], items[j].cap))
+                x++;
+            if (x == k && k < MAX_NEEDS)
+                need[k++] = items[j].cap;
+        }
+    for (size_t i = 0; modifiers && modifiers[i]; i++)
+        if (!strncasecmp(modifiers[i], "PARTIAL", 7) && k < MAX_NEEDS)
+            need[k++] = "PARTIAL";
+}
+
+static int require_needs(imapclient *c, const char *const *need)
+{
+    int rc;
+    for (size_t i = 0; i < MAX_NEEDS && need[i]; i++)
+        if ((rc = imc_require_ext(c, need[i], "fetch")))
+            return rc;
+    return 0;
+}
+
 /* Check the arguments and build the command (the state is checked by the
  * caller: now for the blocking calls, when it goes out for the others). */
 static int start_fetch(imapclient *c, const char *messages, const char *const *data,
                        const char *const *modifiers, idset *set)
 {
     int rc;
-    if (!messages || !imapclient_seqset_valid(messages))
+    /* "$": the result a SEARCH saved (RFC 5182), any id */
+    int saved = messages && !strcmp(messages, "$");
+    if (saved && !imc_has_ext(c, "SEARCHRES"))
+        return imc_fail(
+            c, IMAPCLIENT_ECAPABILITY,
+            "fetch: \"$\" needs SEARCHRES, which the server does not announce");
+    if (!messages || (!saved && !imapclient_seqset_valid(messages)))
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: invalid message set \"%.60s\"",
                         messages ? messages : "(null)");
     if (!data || !data[0])
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: no data items");
     size_t n = 0;
-    if ((rc = imapclient_seqset_parse(messages, &set->r, &n)))
+    if (saved) {
+        if (!(set->r = malloc(sizeof *set->r)))
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        set->r[0] = (imapclient_range){1, UINT32_MAX};
+        n = 1;
+    } else if ((rc = imapclient_seqset_parse(messages, &set->r, &n))) {
         return imc_fail(c, rc, "fetch: invalid message set");
+    }
     set->n = n;
     imc_begin(c, c->opts.use_uid ? "UID FETCH" : "FETCH");
     imc_put_sp(&c->cmd);
@@ -296,6 +383,7 @@ const imapclient_message *imapclient_fetch_result_get(const imapclient_fetch_res
 typedef struct plain_state {
     fetch_impl *f;
     idset set;
+    const char *need[MAX_NEEDS + 1]; /* capabilities the items need */
 } plain_state;
 
 static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
@@ -387,7 +475,9 @@ int imapclient_fetch(imapclient *c, const char *messages, const char *const *dat
         return rc;
     if (!out)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: out is NULL");
-    if ((rc = imc_require_selected(c, "fetch")))
+    const char *need[MAX_NEEDS + 1];
+    fetch_needs(data, modifiers, need);
+    if ((rc = imc_require_selected(c, "fetch")) || (rc = require_needs(c, need)))
         return rc;
     plain_op op = {0};
     if ((rc = plain_build(c, messages, data, modifiers, &op)))
@@ -402,9 +492,10 @@ int imapclient_fetch(imapclient *c, const char *messages, const char *const *dat
     return 0;
 }
 
-static int fetch_check(imapclient *c, imc_request *rq)
+static int plain_check(imapclient *c, imc_request *rq)
 {
-    return imc_require_selected(c, "fetch");
+    int rc = imc_require_selected(c, "fetch");
+    return rc ? rc : require_needs(c, ((plain_op *)rq)->st.need);
 }
 
 /* FETCH and STORE: no EXPUNGE while they run; by sequence number only
@@ -442,7 +533,8 @@ int imapclient_start_fetch(imapclient *c, const char *messages, const char *cons
         free(op);
         return rc;
     }
-    op->rq.check = fetch_check;
+    fetch_needs(data, modifiers, op->st.need);
+    op->rq.check = plain_check;
     op->rq.pipe = fetch_pipe(c);
     return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free,
                             plain_op_free, cb, user, id);
@@ -470,10 +562,52 @@ const imapclient_value *imapclient_message_item(const imapclient_message *m,
     return NULL;
 }
 
+/* The item named prefix + section + "]", alone or with "<origin>". */
+static const imapclient_value *section_item(const imapclient_message *m,
+                                            const char *prefix, const char *section)
+{
+    if (!m || !section)
+        return NULL;
+    size_t pl = strlen(prefix), sl = strlen(section);
+    for (size_t i = 0; i < m->item_count; i++) {
+        const char *n = m->items[i].name;
+        if (!strncasecmp(n, prefix, pl) && !strncasecmp(n + pl, section, sl) &&
+            n[pl + sl] == ']' && (!n[pl + sl + 1] || n[pl + sl + 1] == '<'))
+            return m->items[i].value;
+    }
+    return NULL;
+}
+
+int imapclient_message_binary(const imapclient_message *m, const char *section,
+                              const char **data, size_t *len)
+{
+    const imapclient_value *v = section_item(m, "BINARY[", section);
+    if (!v)
+        return 0;
+    int text = IMAPCLIENT_VALUE_IS_TEXT(v) && v->str;
+    if (data)
+        *data = text ? v->str : NULL;
+    if (len)
+        *len = text ? v->len : 0;
+    return 1;
+}
+
+int imapclient_message_binary_size(const imapclient_message *m, const char *section,
+                                   uint64_t *size)
+{
+    const imapclient_value *v = section_item(m, "BINARY.SIZE[", section);
+    if (!v || v->type != IMAPCLIENT_VALUE_NUMBER)
+        return 0;
+    if (size)
+        *size = v->number;
+    return 1;
+}
+
 /* ---- streaming form ----------------------------------------------------- */
 
 typedef struct each_state {
     idset set;
+    const char *need[MAX_NEEDS + 1]; /* capabilities the items need */
     imapclient_message_cb cb;
     imapclient_sink_cb sink;
     size_t sink_min;
@@ -605,7 +739,9 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
         return rc;
     if (!msg_cb)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
-    if ((rc = imc_require_selected(c, "fetch")))
+    const char *need[MAX_NEEDS + 1];
+    fetch_needs(data, modifiers, need);
+    if ((rc = imc_require_selected(c, "fetch")) || (rc = require_needs(c, need)))
         return rc;
     each_op op = {0};
     if ((rc = each_build(c, messages, data, modifiers, msg_cb, sink, sink_min, payload,
@@ -614,6 +750,12 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
     rc = imc_run(c, &op.rq);
     free(op.st.set.r);
     return rc;
+}
+
+static int each_check(imapclient *c, imc_request *rq)
+{
+    int rc = imc_require_selected(c, "fetch");
+    return rc ? rc : require_needs(c, ((each_op *)rq)->st.need);
 }
 
 static void each_op_free(imc_request *rq)
@@ -639,7 +781,8 @@ int imapclient_start_fetch_each(imapclient *c, const char *messages,
         free(op);
         return rc;
     }
-    op->rq.check = fetch_check;
+    fetch_needs(data, modifiers, op->st.need);
+    op->rq.check = each_check;
     op->rq.pipe = fetch_pipe(c);
     return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH_EACH, NULL, each_op_free, cb,
                             user, id);

@@ -44,6 +44,15 @@ int imc_msg_check_set(imapclient *c, const char *call, const char *messages)
 {
     if (!messages)
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: messages is NULL", call);
+    /* "$": the messages a SEARCH RETURN (SAVE) saved (RFC 5182 section 2.1);
+     * only after one, when the capabilities are known */
+    if (!strcmp(messages, "$"))
+        return imc_has_ext(c, "SEARCHRES")
+                   ? 0
+                   : imc_fail(c, IMAPCLIENT_ECAPABILITY,
+                              "%s: \"$\" needs SEARCHRES, which the server does not "
+                              "announce",
+                              call);
     if (!imapclient_seqset_valid(messages))
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.100s\" is not a sequence set",
                         call, messages);
@@ -136,6 +145,11 @@ static int cmp_range(const void *x, const void *y)
 int imc_idset_init(imc_idset *s, const char *set)
 {
     memset(s, 0, sizeof *s);
+    if (!strcmp(set, "$")) {
+        /* the saved result (RFC 5182): which ids it holds is not known here */
+        s->any = 1;
+        return 0;
+    }
     imapclient_range *r;
     size_t n;
     int rc = imapclient_seqset_parse(set, &r, &n);

@@ -4,8 +4,12 @@
  * RFC 3501 section 6.4.4, RFC 4731 (ESEARCH), RFC 5256 (SORT, THREAD),
  * RFC 7162 section 3.1.5 (MODSEQ in SEARCH results), RFC 6855 section 3
  * (no CHARSET once UTF-8 is on). The charset of the criteria is
- * negotiated: see "the charset" below.
+ * negotiated: see "the charset" below. RFC 9051 section 6.4.4 (IMAP4rev2
+ * answers SEARCH with ESEARCH), RFC 5267 (ESORT), RFC 9394 (PARTIAL),
+ * RFC 7377 (MULTISEARCH), RFC 5182 (SEARCHRES), and the search keys of
+ * RFC 5032 (WITHIN), RFC 8474 (OBJECTID) and RFC 8514 (SAVEDATE).
  */
+#include "folders_priv.h"
 #include "msgutil.h"
 
 #include "../types/types.h"
@@ -169,6 +173,141 @@ static void criteria_put(imapclient *c, const char *const *criteria)
     }
 }
 
+/* ---- search keys of extensions ---------------------------------------------- */
+
+/* Search keys and how many arguments follow each (RFC 3501 6.4.4, RFC 9051
+ * 6.4.4), with the capability of those that belong to an extension:
+ * WITHIN (RFC 5032), OBJECTID (RFC 8474 section 6), SAVEDATE (RFC 8514
+ * section 4). */
+static const struct {
+    const char *key;
+    int args;
+    const char *cap;
+} search_keys[] = {
+    {"ALL", 0, NULL},
+    {"ANSWERED", 0, NULL},
+    {"BCC", 1, NULL},
+    {"BEFORE", 1, NULL},
+    {"BODY", 1, NULL},
+    {"CC", 1, NULL},
+    {"DELETED", 0, NULL},
+    {"DRAFT", 0, NULL},
+    {"FLAGGED", 0, NULL},
+    {"FROM", 1, NULL},
+    {"HEADER", 2, NULL},
+    {"KEYWORD", 1, NULL},
+    {"LARGER", 1, NULL},
+    {"NEW", 0, NULL},
+    {"OLD", 0, NULL},
+    {"ON", 1, NULL},
+    {"RECENT", 0, NULL},
+    {"SEEN", 0, NULL},
+    {"SENTBEFORE", 1, NULL},
+    {"SENTON", 1, NULL},
+    {"SENTSINCE", 1, NULL},
+    {"SINCE", 1, NULL},
+    {"SMALLER", 1, NULL},
+    {"SUBJECT", 1, NULL},
+    {"TEXT", 1, NULL},
+    {"TO", 1, NULL},
+    {"UID", 1, NULL},
+    {"UNANSWERED", 0, NULL},
+    {"UNDELETED", 0, NULL},
+    {"UNDRAFT", 0, NULL},
+    {"UNFLAGGED", 0, NULL},
+    {"UNKEYWORD", 1, NULL},
+    {"UNSEEN", 0, NULL},
+    {"X-GM-RAW", 1, NULL},
+    {"X-GM-MSGID", 1, NULL},
+    {"X-GM-THRID", 1, NULL},
+    {"X-GM-LABELS", 1, NULL},
+    {"OLDER", 1, "WITHIN"},
+    {"YOUNGER", 1, "WITHIN"},
+    {"EMAILID", 1, "OBJECTID"},
+    {"THREADID", 1, "OBJECTID"},
+    {"SAVEDBEFORE", 1, "SAVEDATE"},
+    {"SAVEDON", 1, "SAVEDATE"},
+    {"SAVEDSINCE", 1, "SAVEDATE"},
+    {"SAVEDATESUPPORTED", 0, "SAVEDATE"},
+};
+
+#define MAX_NEEDS 4
+
+static void need_add(const char **need, const char *cap)
+{
+    for (size_t i = 0; i < MAX_NEEDS; i++) {
+        if (need[i] && !strcmp(need[i], cap))
+            return;
+        if (!need[i]) {
+            need[i] = cap;
+            return;
+        }
+    }
+}
+
+static int is_digits_set(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!strchr("0123456789:,*", *s))
+            return 0;
+    return 1;
+}
+
+/* The capabilities the criteria need: the keys of extensions found where
+ * a search key goes (SUBJECT's argument "OLDER" is not one), and "$"
+ * (SEARCHRES, RFC 5182) as a key or as UID's argument. The walk stops at a
+ * key it does not know, whose arguments it cannot count. need gets up to
+ * MAX_NEEDS names, NULL-terminated. */
+static void criteria_needs(const char *const *criteria, const char *need[MAX_NEEDS + 1])
+{
+    for (size_t i = 0; i <= MAX_NEEDS; i++)
+        need[i] = NULL;
+    if (!criteria)
+        return;
+    size_t i = 0;
+    while (criteria[i]) {
+        const char *t = criteria[i++];
+        if (!strcmp(t, "(") || !strcmp(t, ")") || !strcasecmp(t, "NOT") ||
+            !strcasecmp(t, "OR") || is_digits_set(t))
+            continue;
+        if (!strcmp(t, "$")) {
+            need_add(need, "SEARCHRES");
+            continue;
+        }
+        if (!strcasecmp(t, "MODSEQ")) {
+            /* "MODSEQ" [SP entry-name SP entry-type-req] SP mod-sequence-valzer */
+            int n = criteria[i] && is_digits_set(criteria[i]) ? 1 : 3;
+            for (int k = 0; k < n && criteria[i]; k++)
+                i++;
+            continue;
+        }
+        size_t k = 0, nk = sizeof search_keys / sizeof search_keys[0];
+        while (k < nk && strcasecmp(search_keys[k].key, t))
+            k++;
+        if (k == nk)
+            return;
+        if (search_keys[k].cap)
+            need_add(need, search_keys[k].cap);
+        if (!strcasecmp(t, "UID") && criteria[i] && !strcmp(criteria[i], "$"))
+            need_add(need, "SEARCHRES");
+        for (int a = 0; a < search_keys[k].args && criteria[i]; a++)
+            i++;
+    }
+}
+
+/* Require what criteria_needs() found; 0 or ECAPABILITY (IMC_NEED_CAPS in
+ * a check hook before the capabilities are known). */
+static int require_needs(imapclient *c, const char *call, const char *const *need)
+{
+    int rc;
+    for (size_t i = 0; i < MAX_NEEDS && need[i]; i++)
+        if ((rc = imc_require_ext(c, need[i], call)))
+            return rc;
+    return 0;
+}
+
 /* ---- the charset (RFC 3501 6.4.4, RFC 5256, RFC 6855) ----------------------- */
 
 /*
@@ -255,6 +394,18 @@ static int crit_prepare(imapclient *c, crit_cmd *k, const char *call, const char
     *k = (crit_cmd){.call = call, .mandatory = mandatory};
     if (mandatory && !charset)
         charset = "UTF-8"; /* the reference's default */
+    /* RFC 6855 section 3 and its erratum 4029: once UTF8=ACCEPT is enabled
+     * the criteria are UTF-8, so another charset cannot be honoured (US-ASCII
+     * is a subset: as UTF-8) */
+    if (charset && (c->enabled & IMC_ENABLED_UTF8_ACCEPT)) {
+        if (!imc_charset_is_utf8(charset) && strcasecmp(charset, "US-ASCII") &&
+            strcasecmp(charset, "ASCII"))
+            return imc_fail(c, IMAPCLIENT_EINVAL,
+                            "%s: charset %.40s cannot be used once UTF8=ACCEPT is "
+                            "enabled (the strings are UTF-8, RFC 6855 section 3)",
+                            call, charset);
+        charset = "UTF-8";
+    }
     k->negotiate = !raw && (!charset || imc_charset_is_utf8(charset));
     int rc, literal = 0;
     if (raw) {
@@ -448,7 +599,17 @@ typedef struct ids_state {
 typedef struct esearch_state {
     imapclient_esearch_result *res;
     imc_arena *a;
+    int ordered;   /* ESORT: ALL in the server's order */
+    size_t budget; /* ids that may still be made */
 } esearch_state;
+
+typedef struct multi_state {
+    imapclient_multisearch_result *res;
+    imc_arena *a;
+    imapclient_multisearch_mailbox *v;
+    size_t n, cap;
+    size_t budget;
+} multi_state;
 
 typedef struct thread_state {
     imapclient_threads *res;
@@ -465,6 +626,8 @@ typedef struct crit_op {
     ids_state ids;
     esearch_state es;
     thread_state th;
+    multi_state ms;
+    const char *need[MAX_NEEDS + 1]; /* capabilities the criteria need */
     /* what an attempt gathered is forgotten before the next; the result
      * is built into rq.out once the last attempt completed */
     void (*reset)(struct crit_op *op);
@@ -508,6 +671,8 @@ static void crit_op_release(crit_op *op)
     op->es.res = NULL;
     imc_msg_result_free(op->th.res);
     op->th.res = NULL;
+    imc_msg_result_free(op->ms.res);
+    op->ms.res = NULL;
 }
 
 /* Send the op's first attempt and wait for the last; 0 with the result in
@@ -524,9 +689,13 @@ static int crit_run(imapclient *c, crit_op *op, void **out)
 
 /* ---- SEARCH, SORT ------------------------------------------------------------ */
 
+static int on_esearch_ids(imapclient *c, const imapclient_response *r, ids_state *st);
+
 static int on_ids(imapclient *c, const imapclient_response *r, void *ud)
 {
     ids_state *st = ud;
+    if (!r->has_number && !strcmp(st->name, "SEARCH") && !strcmp(r->name, "ESEARCH"))
+        return on_esearch_ids(c, r, st);
     if (r->has_number || strcmp(r->name, st->name) != 0)
         return 0;
     const imapclient_value *a = r->args;
@@ -608,9 +777,11 @@ static int do_search(imapclient *c, const char *call, const char *const *criteri
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: out is NULL", call);
     *out = NULL;
     crit_op op = {0};
+    criteria_needs(criteria, op.need);
     int rc = imc_require_selected(c, call);
-    if (rc || (rc = crit_prepare(c, &op.k, call, search_head(c), criteria, raw, charset,
-                                 0, 1))) {
+    if (rc || (rc = require_needs(c, call, op.need)) ||
+        (rc = crit_prepare(c, &op.k, call, search_head(c), criteria, raw, charset, 0,
+                           1))) {
         crit_release(&op.k);
         return rc;
     }
@@ -618,9 +789,12 @@ static int do_search(imapclient *c, const char *call, const char *const *criteri
     return crit_run(c, &op, (void **)out);
 }
 
+/* (the capabilities of the criteria are checked when the command goes
+ * out, as the state is) */
 static int search_check(imapclient *c, imc_request *rq)
 {
-    return imc_require_selected(c, "search");
+    int rc = imc_require_selected(c, "search");
+    return rc ? rc : require_needs(c, "search", ((crit_op *)rq)->need);
 }
 
 static void crit_op_free(imc_request *rq)
@@ -651,6 +825,7 @@ int imapclient_start_search(imapclient *c, const char *const *criteria,
         return rc;
     }
     ids_op_init(op, "SEARCH");
+    criteria_needs(criteria, op->need);
     op->rq.check = search_check;
     /* SEARCH: no EXPUNGE while it runs; by sequence number only when
      * nothing in flight may expunge (RFC 3501 5.5). */
@@ -742,7 +917,9 @@ int imapclient_sort(imapclient *c, const char *const *sort_criteria,
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     }
     crit_op op = {0};
-    rc = crit_prepare(c, &op.k, "sort", head.data, criteria, NULL, charset, 1, 1);
+    criteria_needs(criteria, op.need);
+    if ((rc = require_needs(c, "sort", op.need)) == 0)
+        rc = crit_prepare(c, &op.k, "sort", head.data, criteria, NULL, charset, 1, 1);
     imc_buf_free(&head);
     if (rc) {
         crit_release(&op.k);
@@ -754,36 +931,148 @@ int imapclient_sort(imapclient *c, const char *const *sort_criteria,
 
 /* ---- ESEARCH ------------------------------------------------------------------ */
 
+/* Expand a set of numbers from the server ("3:5,9"; no "*") into ids in
+ * a. ordered (ESORT, PARTIAL): in the order sent, "5:3" as 5, 4, 3; else
+ * each range ascending. *budget is how many ids may still be made (it is
+ * lowered). 0, EPROTOCOL, ETOOBIG or ENOMEM. */
+static int expand_ids(imc_arena *a, const char *s, size_t len, int ordered,
+                      size_t *budget, uint32_t **out, size_t *count)
+{
+    uint64_t total = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        uint32_t *ids = NULL;
+        if (pass) {
+            if (!(ids = imc_arena_calloc(a, total ? (size_t)total : 1, sizeof *ids)))
+                return IMAPCLIENT_ENOMEM;
+            *out = ids;
+            *count = (size_t)total;
+            *budget -= (size_t)total;
+        }
+        size_t i = 0, k = 0;
+        for (;;) {
+            uint64_t v[2] = {0, 0};
+            int nv = 0;
+            for (; nv < 2; nv++) {
+                size_t st = i;
+                while (i < len && s[i] >= '0' && s[i] <= '9' && v[nv] <= UINT32_MAX)
+                    v[nv] = v[nv] * 10 + (uint64_t)(s[i++] - '0');
+                if (i == st || v[nv] == 0 || v[nv] > UINT32_MAX)
+                    return IMAPCLIENT_EPROTOCOL;
+                if (i == len || s[i] != ':')
+                    break;
+                if (nv == 1)
+                    return IMAPCLIENT_EPROTOCOL;
+                i++;
+            }
+            uint64_t lo = v[0], hi = nv == 1 ? v[1] : v[0];
+            int down = ordered && lo > hi;
+            if (lo > hi) {
+                uint64_t t = lo;
+                lo = hi;
+                hi = t;
+            }
+            if (!pass) {
+                total += hi - lo + 1;
+                if (total > *budget)
+                    return IMAPCLIENT_ETOOBIG;
+            } else {
+                for (uint64_t x = 0; x <= hi - lo; x++)
+                    ids[k++] = (uint32_t)(down ? hi - x : lo + x);
+            }
+            if (i == len)
+                break;
+            if (s[i++] != ',' || i == len)
+                return IMAPCLIENT_EPROTOCOL;
+        }
+    }
+    return 0;
+}
+
+/* partial-range = nz-number ":" nz-number / "-" nz-number ":" "-" nz-number
+ * (RFC 9394 section 3.1); 0 or EPROTOCOL. */
+static int parse_range(const char *s, size_t len, int64_t *first, int64_t *last)
+{
+    int64_t v[2];
+    size_t i = 0;
+    for (int k = 0; k < 2; k++) {
+        int neg = i < len && s[i] == '-';
+        i += (size_t)neg;
+        uint64_t n = 0;
+        size_t st = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9' && n <= UINT32_MAX)
+            n = n * 10 + (uint64_t)(s[i++] - '0');
+        if (i == st || n == 0 || n > UINT32_MAX ||
+            (k == 0 && (i == len || s[i++] != ':')))
+            return IMAPCLIENT_EPROTOCOL;
+        v[k] = neg ? -(int64_t)n : (int64_t)n;
+    }
+    if (i != len || (v[0] < 0) != (v[1] < 0))
+        return IMAPCLIENT_EPROTOCOL;
+    *first = v[0];
+    *last = v[1];
+    return 0;
+}
+
 static int esearch_bad(imapclient *c, const imapclient_response *r)
 {
     return imc_fail(c, IMAPCLIENT_EPROTOCOL, "ESEARCH: malformed response: %.200s",
                     r->raw ? r->raw : "");
 }
 
-static int on_esearch(imapclient *c, const imapclient_response *r, void *ud)
+static int expand_failed(imapclient *c, const imapclient_response *r, int rc)
 {
-    esearch_state *st = ud;
-    if (r->has_number || strcmp(r->name, "ESEARCH") != 0)
-        return 0;
+    if (rc == IMAPCLIENT_EPROTOCOL)
+        return esearch_bad(c, r);
+    if (rc == IMAPCLIENT_ETOOBIG)
+        return imc_fail(c, rc, "ESEARCH: more than %u ids", IMC_MSG_MAX_EXPAND);
+    return imc_fail(c, rc, "out of memory");
+}
+
+/* The search correlator (RFC 4466 section 2.6.2, RFC 7377 section 2):
+ * "(" "TAG" SP tag-string [SP "MAILBOX" SP mailbox SP "UIDVALIDITY" SP
+ * nz-number] ")". *i is set past it (0 without one). */
+typedef struct esearch_corr {
+    const char *tag; /* NULL without one */
+    const imapclient_value *mailbox;
+    uint64_t uidvalidity;
+} esearch_corr;
+
+static void esearch_correlator(const imapclient_response *r, esearch_corr *k, size_t *i)
+{
     const imapclient_value *a = r->args;
-    size_t i = 0;
-    /* search-correlator = SP "(" "TAG" SP tag-string ")": another command's
-     * result is not ours. */
-    if (a->count && a->items[0].type == IMAPCLIENT_VALUE_LIST) {
-        const imapclient_value *t = &a->items[0];
-        if (t->count == 2 && imapclient_value_is(&t->items[0], "TAG") &&
-            t->items[1].str && strcmp(t->items[1].str, imc_core_cur_tag(c)) != 0)
-            return 0;
-        i = 1;
+    memset(k, 0, sizeof *k);
+    *i = 0;
+    if (!a->count || a->items[0].type != IMAPCLIENT_VALUE_LIST)
+        return;
+    const imapclient_value *t = &a->items[0];
+    for (size_t j = 0; j + 1 < t->count; j += 2) {
+        const imapclient_value *v = &t->items[j + 1];
+        if (imapclient_value_is(&t->items[j], "TAG") && v->str)
+            k->tag = v->str;
+        else if (imapclient_value_is(&t->items[j], "MAILBOX"))
+            k->mailbox = v;
+        else if (imapclient_value_is(&t->items[j], "UIDVALIDITY"))
+            imc_msg_value_u64(v, &k->uidvalidity);
     }
-    imapclient_esearch_result *res = st->res;
-    if (i < a->count && imapclient_value_is(&a->items[i], "UID")) {
+    *i = 1;
+}
+
+/* The return data after the correlator: RFC 4731 MIN MAX COUNT ALL, RFC
+ * 7162 MODSEQ, RFC 9394 PARTIAL (others, RFC 4466 search-ret-data-ext,
+ * are skipped). 0 or a status (errmsg set). */
+static int esearch_fill(imapclient *c, const imapclient_response *r, size_t i,
+                        imc_arena *a, imapclient_esearch_result *res, int ordered,
+                        size_t *budget)
+{
+    const imapclient_value *args = r->args;
+    if (i < args->count && imapclient_value_is(&args->items[i], "UID")) {
         res->uid = 1;
         i++;
     }
-    for (; i + 1 < a->count; i += 2) {
-        const imapclient_value *k = &a->items[i], *v = &a->items[i + 1];
+    for (; i + 1 < args->count; i += 2) {
+        const imapclient_value *k = &args->items[i], *v = &args->items[i + 1];
         uint64_t n;
+        int rc;
         if (imapclient_value_is(k, "MIN")) {
             if (imc_msg_value_u32(v, &res->min))
                 return esearch_bad(c, r);
@@ -802,25 +1091,89 @@ static int on_esearch(imapclient *c, const imapclient_response *r, void *ud)
                 return esearch_bad(c, r);
             res->has_modseq = 1;
         } else if (imapclient_value_is(k, "ALL")) {
-            if (!v->str || v->type == IMAPCLIENT_VALUE_LIST)
-                return esearch_bad(c, r);
             uint32_t *ids;
             size_t cnt;
-            int rc = imc_msg_expand_set(st->a, v->str, v->len, &ids, &cnt);
-            if (rc == IMAPCLIENT_EPROTOCOL)
+            if (!v->str || v->type == IMAPCLIENT_VALUE_LIST)
                 return esearch_bad(c, r);
-            if (rc == IMAPCLIENT_ETOOBIG)
-                return imc_fail(c, rc, "ESEARCH: ALL names more than %u ids",
-                                IMC_MSG_MAX_EXPAND);
-            if (rc)
-                return imc_fail(c, rc, "out of memory");
-            res->all = imc_arena_strndup(st->a, v->str, v->len);
-            if (!res->all)
+            if ((rc = expand_ids(a, v->str, v->len, ordered, budget, &ids, &cnt)))
+                return expand_failed(c, r, rc);
+            if (!(res->all = imc_arena_strndup(a, v->str, v->len)))
                 return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
             res->ids = ids;
             res->id_count = cnt;
+        } else if (imapclient_value_is(k, "PARTIAL")) {
+            /* "PARTIAL" SP "(" partial-range SP partial-results ")" */
+            if (v->type != IMAPCLIENT_VALUE_LIST || v->count != 2 || !v->items[0].str ||
+                parse_range(v->items[0].str, v->items[0].len, &res->partial_first,
+                            &res->partial_last))
+                return esearch_bad(c, r);
+            const imapclient_value *set = &v->items[1];
+            res->has_partial = 1;
+            res->partial = NULL;
+            res->partial_count = 0;
+            if (set->type == IMAPCLIENT_VALUE_NIL)
+                continue;
+            uint32_t *ids;
+            size_t cnt;
+            if (!set->str || set->type == IMAPCLIENT_VALUE_LIST)
+                return esearch_bad(c, r);
+            if ((rc = expand_ids(a, set->str, set->len, 1, budget, &ids, &cnt)))
+                return expand_failed(c, r, rc);
+            if (!(res->partial = imc_arena_strndup(a, set->str, set->len)))
+                return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+            res->partial_ids = ids;
+            res->partial_count = cnt;
         }
-        /* other return data (RFC 4466 search-ret-data-ext): one value, skipped */
+    }
+    return 0;
+}
+
+static const uint32_t no_ids[1];
+
+static void esearch_finish(imapclient_esearch_result *res)
+{
+    if (!res->ids)
+        res->ids = no_ids;
+    if (!res->partial_ids)
+        res->partial_ids = no_ids;
+}
+
+static int on_esearch(imapclient *c, const imapclient_response *r, void *ud)
+{
+    esearch_state *st = ud;
+    if (r->has_number || strcmp(r->name, "ESEARCH") != 0)
+        return 0;
+    /* another command's result is not ours */
+    esearch_corr k;
+    size_t i;
+    esearch_correlator(r, &k, &i);
+    if (k.tag && strcmp(k.tag, imc_core_cur_tag(c)) != 0)
+        return 0;
+    int rc = esearch_fill(c, r, i, st->a, st->res, st->ordered, &st->budget);
+    return rc ? rc : 1;
+}
+
+/* SEARCH answered with ESEARCH (IMAP4rev2 always answers so, RFC 9051
+ * section 6.4.4; ALL and MODSEQ are what SEARCH would have said): the ids
+ * of ALL join the reference-shaped result. */
+static int on_esearch_ids(imapclient *c, const imapclient_response *r, ids_state *st)
+{
+    esearch_corr k;
+    size_t i;
+    esearch_correlator(r, &k, &i);
+    if (k.tag && strcmp(k.tag, imc_core_cur_tag(c)) != 0)
+        return 0;
+    imapclient_esearch_result res = {0};
+    size_t budget = IMC_MSG_MAX_EXPAND > st->ids.n ? IMC_MSG_MAX_EXPAND - st->ids.n : 0;
+    int rc = esearch_fill(c, r, i, c->scratch, &res, 0, &budget);
+    if (rc)
+        return rc;
+    for (size_t j = 0; j < res.id_count; j++)
+        if (imc_u32vec_push(&st->ids, res.ids[j]))
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if (res.has_modseq) {
+        st->modseq = res.modseq;
+        st->has_modseq = 1;
     }
     return 1;
 }
@@ -833,60 +1186,344 @@ void imapclient_esearch_result_free(imapclient_esearch_result *r)
 static void es_reset(crit_op *op)
 {
     *op->es.res = (imapclient_esearch_result){0};
+    op->es.budget = IMC_MSG_MAX_EXPAND;
 }
 
 static void es_finish(imapclient *c, crit_op *op)
 {
     int rc = criteria_error(c, op->rq.rc, &op->rq);
     imapclient_esearch_result *res = op->es.res;
-    static const uint32_t no_ids[1];
-    if (rc == 0 && !res->ids)
-        res->ids = no_ids;
-    if (rc == 0)
+    if (rc == 0) {
+        esearch_finish(res);
         op->es.res = NULL; /* the caller's now */
+    }
     op->rq.rc = rc;
     op->rq.out = rc ? NULL : res;
+}
+
+/* Return options: atoms, or "PARTIAL first:last" (RFC 9394). What they
+ * need goes into need (SAVE: SEARCHRES; PARTIAL: PARTIAL). */
+static int returns_check(imapclient *c, const char *call, const char *const *returns,
+                         const char **need)
+{
+    for (size_t i = 0; returns && returns[i]; i++) {
+        const char *o = returns[i];
+        int64_t f, l;
+        if (!strncasecmp(o, "PARTIAL ", 8) &&
+            !parse_range(o + 8, strlen(o + 8), &f, &l)) {
+            need_add(need, "PARTIAL");
+            continue;
+        }
+        if (imc_astring_form(o, strlen(o)) != 0 || strchr(o, ']'))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.60s\" is not a return option",
+                            call, o);
+        if (!strcasecmp(o, "SAVE"))
+            need_add(need, "SEARCHRES");
+        if (!strcasecmp(o, "PARTIAL"))
+            return imc_fail(c, IMAPCLIENT_EINVAL,
+                            "%s: PARTIAL needs a range (\"PARTIAL 1:100\")", call);
+    }
+    return 0;
+}
+
+/* "RETURN (<returns>)" into a head being built; 0 or -1 (out of memory). */
+static int head_returns(imc_buf *head, const char *const *returns)
+{
+    int bad = imc_buf_adds(head, "RETURN (");
+    for (size_t i = 0; returns && returns[i]; i++) {
+        if (i)
+            bad |= imc_buf_addc(head, ' ');
+        bad |= imc_buf_adds(head, returns[i]);
+    }
+    return bad | imc_buf_addc(head, ')');
+}
+
+/* Prepare an op answered with ESEARCH (ESEARCH, ESORT) whose head is
+ * built (bad: building it ran out of memory); 0 or a status (op released). */
+static int es_prepare(imapclient *c, crit_op *op, const char *call, imc_buf *head,
+                      int bad, const char *const *criteria, const char *charset,
+                      int mandatory, int ordered)
+{
+    int rc;
+    if (bad || !head->data)
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    else
+        rc = crit_prepare(c, &op->k, call, head->data, criteria, NULL, charset, mandatory,
+                          1);
+    imc_buf_free(head);
+    if (!rc && !(op->es.res = imc_msg_result_new(sizeof *op->es.res)))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if (rc) {
+        crit_op_release(op);
+        return rc;
+    }
+    op->es.a = imc_msg_result_arena(op->es.res);
+    op->es.ordered = ordered;
+    op->es.budget = IMC_MSG_MAX_EXPAND;
+    crit_op_init(op, on_esearch, &op->es, es_reset, es_finish);
+    return 0;
 }
 
 int imapclient_esearch(imapclient *c, const char *const *criteria, const char *charset,
                        const char *const *returns, imapclient_esearch_result **out)
 {
+    static const char call[] = "esearch";
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
     if (!out)
         return imc_fail(c, IMAPCLIENT_EINVAL, "esearch: out is NULL");
     *out = NULL;
-    if ((rc = imc_require_selected(c, "esearch")) ||
-        (rc = imc_require_cap(c, "ESEARCH", "esearch")))
+    crit_op op = {0};
+    criteria_needs(criteria, op.need);
+    if ((rc = imc_require_selected(c, call)) ||
+        (rc = imc_require_ext(c, "ESEARCH", call)) ||
+        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = require_needs(c, call, op.need)))
         return rc;
-    for (size_t i = 0; returns && returns[i]; i++)
-        if (imc_astring_form(returns[i], strlen(returns[i])) != 0 ||
-            strchr(returns[i], ']'))
-            return imc_fail(c, IMAPCLIENT_EINVAL,
-                            "esearch: \"%.60s\" is not a return option", returns[i]);
     imc_buf head;
     imc_buf_init(&head, 0);
-    imc_buf_adds(&head, c->opts.use_uid ? "UID SEARCH RETURN (" : "SEARCH RETURN (");
-    for (size_t i = 0; returns && returns[i]; i++) {
+    int bad = imc_buf_adds(&head, c->opts.use_uid ? "UID SEARCH " : "SEARCH ");
+    bad |= head_returns(&head, returns);
+    if ((rc = es_prepare(c, &op, call, &head, bad, criteria, charset, 0, 0)))
+        return rc;
+    return crit_run(c, &op, (void **)out);
+}
+
+int imapclient_search_partial(imapclient *c, const char *const *criteria,
+                              const char *charset, int64_t first, int64_t last,
+                              imapclient_esearch_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!first || !last || (first < 0) != (last < 0) || first > UINT32_MAX ||
+        last > UINT32_MAX || first < -(int64_t)UINT32_MAX || last < -(int64_t)UINT32_MAX)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "search_partial: %lld:%lld is not a range of positions",
+                        (long long)first, (long long)last);
+    char opt[64];
+    snprintf(opt, sizeof opt, "PARTIAL %lld:%lld", (long long)first, (long long)last);
+    const char *returns[] = {"COUNT", opt, NULL};
+    return imapclient_esearch(c, criteria, charset, returns, out);
+}
+
+/* ---- ESORT --------------------------------------------------------------------- */
+
+static int sort_check(imapclient *c, const char *const *sort_criteria);
+
+/* " (CRITERIA ...)": the reference's _normalise_sort_criteria, upper-cased,
+ * in parentheses. */
+static int head_sort_criteria(imc_buf *head, const char *const *sort_criteria)
+{
+    int bad = imc_buf_adds(head, " (");
+    for (size_t i = 0; sort_criteria[i]; i++) {
         if (i)
-            imc_buf_addc(&head, ' ');
-        imc_buf_adds(&head, returns[i]);
+            bad |= imc_buf_addc(head, ' ');
+        for (const char *p = sort_criteria[i]; *p; p++)
+            bad |=
+                imc_buf_addc(head, *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+    }
+    return bad | imc_buf_addc(head, ')');
+}
+
+int imapclient_esort(imapclient *c, const char *const *sort_criteria,
+                     const char *const *criteria, const char *charset,
+                     const char *const *returns, imapclient_esearch_result **out)
+{
+    static const char call[] = "esort";
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "esort: out is NULL");
+    *out = NULL;
+    crit_op op = {0};
+    criteria_needs(criteria, op.need);
+    if ((rc = imc_require_selected(c, call)) ||
+        (rc = imc_require_cap(c, "ESORT", call)) || (rc = sort_check(c, sort_criteria)) ||
+        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = require_needs(c, call, op.need)))
+        return rc;
+    /* sort = ["UID" SP] "SORT" [SP sort-return-opts] SP sort-criteria SP
+     * search-criteria (RFC 5267 section 3.2) */
+    imc_buf head;
+    imc_buf_init(&head, 0);
+    int bad = imc_buf_adds(&head, c->opts.use_uid ? "UID SORT " : "SORT ");
+    bad |= head_returns(&head, returns);
+    bad |= head_sort_criteria(&head, sort_criteria);
+    if ((rc = es_prepare(c, &op, call, &head, bad, criteria, charset, 1, 1)))
+        return rc;
+    return crit_run(c, &op, (void **)out);
+}
+
+/* ---- MULTISEARCH --------------------------------------------------------------- */
+
+/* `* ESEARCH (TAG "t" MAILBOX "m" UIDVALIDITY n) UID ...` (RFC 7377 2) */
+static int on_multi(imapclient *c, const imapclient_response *r, void *ud)
+{
+    multi_state *st = ud;
+    if (r->has_number || strcmp(r->name, "ESEARCH") != 0)
+        return 0;
+    esearch_corr k;
+    size_t i;
+    esearch_correlator(r, &k, &i);
+    if (k.tag && strcmp(k.tag, imc_core_cur_tag(c)) != 0)
+        return 0;
+    size_t len;
+    const char *raw = k.mailbox ? imc_mailbox_text(k.mailbox, &len) : NULL;
+    if (!raw || !k.uidvalidity || k.uidvalidity > UINT32_MAX)
+        return esearch_bad(c, r);
+    if (st->n == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 8;
+        imapclient_multisearch_mailbox *p = imc_arena_calloc(st->a, cap, sizeof *p);
+        if (!p)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        if (st->n)
+            memcpy(p, st->v, st->n * sizeof *p);
+        st->v = p;
+        st->cap = cap;
+    }
+    imapclient_multisearch_mailbox *m = &st->v[st->n];
+    memset(m, 0, sizeof *m);
+    size_t dl;
+    int rc = imc_folder_decode(c, st->a, raw, len, &m->mailbox, &dl);
+    if (rc)
+        return imc_fail(c, rc, "out of memory");
+    m->uidvalidity = (uint32_t)k.uidvalidity;
+    if ((rc = esearch_fill(c, r, i, st->a, &m->result, 0, &st->budget)))
+        return rc;
+    esearch_finish(&m->result);
+    st->n++;
+    return 1;
+}
+
+static const char *const in_names[] = {
+    [IMAPCLIENT_IN_SELECTED] = "selected",
+    [IMAPCLIENT_IN_SELECTED_DELAYED] = "selected-delayed",
+    [IMAPCLIENT_IN_INBOXES] = "inboxes",
+    [IMAPCLIENT_IN_PERSONAL] = "personal",
+    [IMAPCLIENT_IN_SUBSCRIBED] = "subscribed",
+    [IMAPCLIENT_IN_SUBTREE] = "subtree",
+    [IMAPCLIENT_IN_SUBTREE_ONE] = "subtree-one",
+    [IMAPCLIENT_IN_MAILBOXES] = "mailboxes",
+};
+
+void imapclient_multisearch_result_free(imapclient_multisearch_result *r)
+{
+    imc_msg_result_free(r);
+}
+
+static void ms_reset(crit_op *op)
+{
+    op->ms.v = NULL;
+    op->ms.n = op->ms.cap = 0;
+    op->ms.budget = IMC_MSG_MAX_EXPAND;
+}
+
+static void ms_finish(imapclient *c, crit_op *op)
+{
+    int rc = criteria_error(c, op->rq.rc, &op->rq);
+    imapclient_multisearch_result *res = op->ms.res;
+    static const imapclient_multisearch_mailbox none[1];
+    if (rc == 0) {
+        res->mailboxes = op->ms.n ? op->ms.v : none;
+        res->count = op->ms.n;
+        op->ms.res = NULL; /* the caller's now */
+    }
+    op->rq.rc = rc;
+    op->rq.out = rc ? NULL : res;
+}
+
+int imapclient_multisearch(imapclient *c, const imapclient_search_source *sources,
+                           size_t n, const char *const *criteria, const char *charset,
+                           const char *const *returns,
+                           imapclient_multisearch_result **out)
+{
+    static const char call[] = "multisearch";
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "multisearch: out is NULL");
+    *out = NULL;
+    if (!sources || !n)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "multisearch: no source given");
+    for (size_t i = 0; i < n; i++) {
+        const imapclient_search_source *s = &sources[i];
+        if ((unsigned)s->in > IMAPCLIENT_IN_MAILBOXES)
+            return imc_fail(c, IMAPCLIENT_EINVAL, "multisearch: source %zu: unknown",
+                            i + 1);
+        int named = s->in >= IMAPCLIENT_IN_SUBTREE;
+        if (named != (s->mailboxes && s->mailboxes[0]))
+            return imc_fail(c, IMAPCLIENT_EINVAL,
+                            "multisearch: source %zu: %s %s mailboxes", i + 1,
+                            in_names[s->in], named ? "needs" : "takes no");
     }
     crit_op op = {0};
-    if (imc_buf_addc(&head, ')') < 0)
-        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    else
-        rc = crit_prepare(c, &op.k, "esearch", head.data, criteria, NULL, charset, 0, 1);
-    imc_buf_free(&head);
-    if (!rc && !(op.es.res = imc_msg_result_new(sizeof *op.es.res)))
-        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    criteria_needs(criteria, op.need);
+    if ((rc = imc_require_auth(c, call)) ||
+        (rc = imc_require_cap(c, "MULTISEARCH", call)) ||
+        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = require_needs(c, call, op.need)))
+        return rc;
+    /* esearch = "ESEARCH" [SP esearch-source-opts] [SP search-return-opts]
+     * SP search-program; source-mbox = filter-mailboxes *(SP ...); the
+     * names encoded as folder names, written as astrings */
+    imc_cmdbuf names;
+    imc_cmdbuf_init(&names);
+    names.utf8 = c->cmd.utf8;
+    imc_put_raw(&names, "ESEARCH IN (");
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (i)
+            imc_put_sp(&names);
+        imc_put_raw(&names, in_names[sources[i].in]);
+        const char *const *mb = sources[i].mailboxes;
+        if (!mb)
+            continue;
+        int many = mb[1] != NULL;
+        imc_put_raw(&names, many ? " (" : " ");
+        for (size_t k = 0; mb[k] && !rc; k++) {
+            const char *name;
+            if ((rc = imc_folder_encode(c, call, mb[k], &name)))
+                break;
+            if (k)
+                imc_put_sp(&names);
+            imc_put_astring(&names, name, strlen(name));
+        }
+        if (many)
+            imc_put_raw(&names, ")");
+    }
+    imc_put_raw(&names, ")");
+    if (!rc && (names.err || names.nsplits || names.nsources))
+        rc = imc_fail(c, IMAPCLIENT_EINVAL,
+                      "multisearch: a mailbox name that cannot go in the command");
     if (rc) {
-        crit_release(&op.k);
+        imc_cmdbuf_free(&names);
         return rc;
     }
-    op.es.a = imc_msg_result_arena(op.es.res);
-    crit_op_init(&op, on_esearch, &op.es, es_reset, es_finish);
+    imc_buf head;
+    imc_buf_init(&head, 0);
+    int bad = imc_buf_add(&head, names.buf.data, names.buf.len);
+    imc_cmdbuf_free(&names);
+    if (returns)
+        bad |= imc_buf_addc(&head, ' ') | head_returns(&head, returns);
+    if (bad || !head.data)
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    else
+        rc = crit_prepare(c, &op.k, call, head.data, criteria, NULL, charset, 0, 1);
+    imc_buf_free(&head);
+    if (!rc && !(op.ms.res = imc_msg_result_new(sizeof *op.ms.res)))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if (rc) {
+        crit_op_release(&op);
+        return rc;
+    }
+    op.ms.a = imc_msg_result_arena(op.ms.res);
+    op.ms.budget = IMC_MSG_MAX_EXPAND;
+    crit_op_init(&op, on_multi, &op.ms, ms_reset, ms_finish);
     return crit_run(c, &op, (void **)out);
 }
 
@@ -998,7 +1635,9 @@ int imapclient_thread(imapclient *c, const char *algorithm, const char *const *c
     snprintf(head, sizeof head, "%s %s", c->opts.use_uid ? "UID THREAD" : "THREAD",
              algorithm);
     crit_op op = {0};
-    rc = crit_prepare(c, &op.k, "thread", head, criteria, NULL, charset, 1, 1);
+    criteria_needs(criteria, op.need);
+    if ((rc = require_needs(c, "thread", op.need)) == 0)
+        rc = crit_prepare(c, &op.k, "thread", head, criteria, NULL, charset, 1, 1);
     if (!rc && !(op.th.res = imc_msg_result_new(sizeof *op.th.res)))
         rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     if (rc) {

@@ -17,7 +17,8 @@ typedef struct entry {
 
 typedef struct flags_state {
     const char *key; /* "FLAGS" or "X-GM-LABELS" */
-    int labels;      /* decode modified UTF-7 */
+    int labels;      /* decode modified UTF-7 (labels are UTF-8 once
+                        UTF8=ACCEPT or IMAP4rev2 is on: not decoded then) */
     int use_uid;
     imc_idset set;
     imc_arena *a; /* result arena; NULL: take the responses, keep nothing */
@@ -211,6 +212,15 @@ static int flags_build(imapclient *c, const char *call, const char *messages,
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         for (size_t i = 0; i < nvalues; i++) {
             char *s;
+            /* labels are folder names: UTF-8 as is once names are UTF-8
+             * (RFC 6855 section 3) */
+            if (imc_utf8_names(c)) {
+                if (!imc_utf8_valid(values[i], strlen(values[i])))
+                    return imc_fail(c, IMAPCLIENT_EINVAL, "%s: label is not valid UTF-8",
+                                    call);
+                enc[i] = values[i];
+                continue;
+            }
             rc = imc_utf7_encode(c->call_arena, values[i], strlen(values[i]), &s);
             if (rc == IMAPCLIENT_ENOMEM)
                 return imc_fail(c, rc, "out of memory");
@@ -221,7 +231,7 @@ static int flags_build(imapclient *c, const char *call, const char *messages,
         }
     }
     fo->st = (flags_state){.key = labels ? "X-GM-LABELS" : "FLAGS",
-                           .labels = labels,
+                           .labels = labels && !imc_utf8_names(c),
                            .use_uid = c->opts.use_uid};
     if ((rc = imc_idset_init(&fo->st.set, messages)))
         return imc_fail(c, rc, "%s: cannot read the message set", call);

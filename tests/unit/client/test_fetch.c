@@ -445,10 +445,14 @@ static void test_fetch__each_sink(void **state)
 
 static void test_fetch__binary_literal8(void **state)
 {
-    imapclient *c = open_selected(SELECTED "C: A002 UID FETCH 8 (BINARY.PEEK[1])\n"
-                                           "S: * 3 FETCH (UID 8 BINARY[1] ~{3}\n"
-                                           "S% a%00b)%0D%0A\n"
-                                           "S: A002 OK done\n",
+    imapclient *c = open_selected("S: * PREAUTH [CAPABILITY IMAP4rev1 BINARY] hi\n"
+                                  "C: A001 SELECT INBOX\n"
+                                  "S: * 3 EXISTS\n"
+                                  "S: A001 OK [READ-WRITE] selected\n"
+                                  "C: A002 UID FETCH 8 (BINARY.PEEK[1])\n"
+                                  "S: * 3 FETCH (UID 8 BINARY[1] ~{3}\n"
+                                  "S% a%00b)%0D%0A\n"
+                                  "S: A002 OK done\n",
                                   1);
     imapclient_fetch_result *r = NULL;
     assert_int_equal(

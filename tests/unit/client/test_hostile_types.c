@@ -310,10 +310,14 @@ static void test_hostile__fetch_each_sink_literal_then_eof(void **state)
 
 static void test_hostile__fetch_literal8_and_nul_bytes(void **state)
 {
-    imapclient *c = sel_play("C: A002 UID FETCH 2 (BINARY.PEEK[])\n"
-                             "S: * 1 FETCH (UID 2 BINARY[] ~{5}\n"
-                             "S% a%00b%0D%0A)%0D%0A"
-                             "\nS: A002 OK done\n" NOOP("A003"));
+    imapclient *c =
+        h_connect("S: * PREAUTH [CAPABILITY " H_CAPS " BINARY] ready\n" H_SELECT
+                  "C: A002 UID FETCH 2 (BINARY.PEEK[])\n"
+                  "S: * 1 FETCH (UID 2 BINARY[] ~{5}\n"
+                  "S% a%00b%0D%0A)%0D%0A"
+                  "\nS: A002 OK done\n" NOOP("A003"),
+                  NULL);
+    h_assert_rc(imapclient_select_folder(c, "INBOX", 0, NULL), 0, c);
     imapclient_fetch_result *r = NULL;
     h_assert_rc(
         imapclient_fetch(c, "2", (const char *[]){"BINARY.PEEK[]", NULL}, NULL, &r), 0,
