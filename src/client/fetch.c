@@ -656,7 +656,10 @@ static int divert_literal(void *ud, const char *s, size_t len, uint64_t n)
     size_t end = len;
     while (end > 0 && s[end - 1] == ' ')
         end--;
+    /* a literal8 (RFC 3516: "BINARY[1] ~{n}") */
     if (end > 0 && s[end - 1] == '~')
+        end--;
+    while (end > 0 && s[end - 1] == ' ')
         end--;
     size_t j = end;
     int depth = 0;
