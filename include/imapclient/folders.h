@@ -337,7 +337,8 @@ typedef struct imapclient_status_info {
  *                   UNSEEN (without RECENT once IMAP4rev2 rules apply).
  *                   Items of an extension need its capability: SIZE
  *                   STATUS=SIZE (RFC 8438), MAILBOXID OBJECTID (RFC 8474),
- *                   APPENDLIMIT APPENDLIMIT (RFC 7889), DELETED and
+ *                   APPENDLIMIT a bare APPENDLIMIT (per-folder limits, RFC
+ *                   7889; imapclient_get_appendlimit() reads either), DELETED and
  *                   DELETED-STORAGE IMAP4rev2; the typed fields hold them
  * @param[out] out   the answer, free with imapclient_status_info_free(); NULL
  *                   on failure; may be NULL

@@ -1288,10 +1288,10 @@ static int check_status_items(imapclient *c, const char *call, const char *const
             if ((rc = imc_caps_ensure(c)))
                 return rc;
             const char *cap = status_ext[k].cap;
+            /* (APPENDLIMIT=n is one limit for every folder, RFC 7889
+             * section 2: Cyrus 3.6 answers STATUS APPENDLIMIT with BAD then;
+             * imapclient_get_appendlimit() gives it) */
             int ok = !strcmp(cap, "IMAP4rev2") ? imc_rev2(c) : imc_has_ext(c, cap);
-            /* APPENDLIMIT=n is the same limit for every folder (RFC 7889) */
-            if (!ok && !strcmp(cap, "APPENDLIMIT"))
-                ok = imc_has_cap_prefix(c, "APPENDLIMIT=");
             if (!ok)
                 return imc_fail(c, IMAPCLIENT_ECAPABILITY,
                                 "%s: server does not support %s (status item %s)", call,

@@ -41,8 +41,6 @@ int imc_require_cap(imapclient *c, const char *cap, const char *call);
 int imc_has_ext(const imapclient *c, const char *cap);
 /* imc_require_cap() with imc_has_ext(): ECAPABILITY naming call. */
 int imc_require_ext(imapclient *c, const char *cap, const char *call);
-/* Whether a cached capability starts with prefix ("APPENDLIMIT="). */
-int imc_has_cap_prefix(const imapclient *c, const char *prefix);
 
 /* objectid = 1*255(ALPHA / DIGIT / "_" / "-") (RFC 8474 section 4): 1 when
  * v is one (an atom, or a string Cyrus might quote), else 0. */

@@ -106,15 +106,6 @@ int imc_require_ext(imapclient *c, const char *cap, const char *call)
     return 0;
 }
 
-int imc_has_cap_prefix(const imapclient *c, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    for (size_t i = 0; i < c->ncaps; i++)
-        if (!strncasecmp(c->caps[i], prefix, n))
-            return 1;
-    return 0;
-}
-
 int imc_objectid_valid(const imapclient_value *v)
 {
     if (!v ||
