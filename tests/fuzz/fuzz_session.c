@@ -46,7 +46,9 @@
 #define ALL_CAPS                                                                         \
     "* CAPABILITY IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE SORT THREAD=REFERENCES "     \
     "NAMESPACE UIDPLUS CHILDREN UNSELECT CONDSTORE ESEARCH MOVE SPECIAL-USE QUOTA "      \
-    "ACL X-GM-EXT-1 METADATA NOTIFY APPENDLIMIT UNAUTHENTICATE\r\n"
+    "ACL X-GM-EXT-1 METADATA NOTIFY APPENDLIMIT UNAUTHENTICATE LIST-EXTENDED "           \
+    "LIST-STATUS STATUS=SIZE OBJECTID CREATE-SPECIAL-USE ESORT SEARCHRES PARTIAL "       \
+    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN\r\n"
 
 enum {
     C_LOGIN,
@@ -71,6 +73,12 @@ enum {
     C_METADATA,
     C_NOTIFY,
     C_APPENDLIMIT,
+    C_LIST_EXT,
+    C_CREATE_EX,
+    C_ESEARCH,
+    C_FETCH_EXT,
+    C_ESORT,
+    C_MULTISEARCH,
     C_UNAUTH,
     C_LOGOUT,
     NCALLS
@@ -112,6 +120,19 @@ static const struct {
                   "SubscriptionChange MailboxMetadataChange))",
                   1, 1},
     [C_APPENDLIMIT] = {"STATUS INBOX (APPENDLIMIT)", 1, 1},
+    [C_LIST_EXT] =
+        {"LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (\"*\" INBOX) RETURN (CHILDREN "
+         "SPECIAL-USE STATUS (MESSAGES SIZE MAILBOXID))",
+         1, 1},
+    [C_CREATE_EX] = {"CREATE Fuzz (USE (\\Sent))", 1, 1},
+    [C_ESEARCH] = {"UID SEARCH RETURN (MIN MAX COUNT ALL SAVE PARTIAL -1:-10) YOUNGER 60",
+                   1, 1},
+    [C_FETCH_EXT] = {"UID FETCH $ (EMAILID THREADID SAVEDATE PREVIEW BINARY.SIZE[1] "
+                     "BINARY.PEEK[1])",
+                     1, 1},
+    [C_ESORT] = {"UID SORT RETURN (ALL MIN) (DATE) UTF-8 ALL", 1, 1},
+    [C_MULTISEARCH] = {"ESEARCH IN (personal subtree Work) RETURN (ALL COUNT) UNSEEN", 1,
+                       1},
     [C_UNAUTH] = {"UNAUTHENTICATE", 1, 1},
     [C_LOGOUT] = {"LOGOUT", 1, 1},
 };
@@ -508,6 +529,18 @@ static size_t walk_message(const imapclient_message *m)
     return t;
 }
 
+static size_t walk_esearch(const imapclient_esearch_result *e)
+{
+    size_t t = fuzz_touch(e->all) + fuzz_touch(e->partial) + e->min + e->max + e->count;
+    FUZZ_CHECK(e->ids != NULL && e->partial_ids != NULL);
+    for (size_t i = 0; i < e->id_count; i++)
+        t += e->ids[i];
+    for (size_t i = 0; i < e->partial_count; i++)
+        t += e->partial_ids[i];
+    FUZZ_CHECK(!e->has_partial || (e->partial_first != 0 && e->partial_last != 0));
+    return t;
+}
+
 static size_t walk_thread(const imapclient_thread_node *n, int depth)
 {
     FUZZ_CHECK(depth < 1000);
@@ -798,6 +831,102 @@ static int call(imapclient *c, size_t i)
         t += (size_t)limit;
         break;
     }
+    case C_LIST_EXT: {
+        imapclient_folder_list *l = NULL;
+        static const char *const pats[] = {"*", "INBOX", NULL};
+        static const char *const items[] = {"MESSAGES", "SIZE", "MAILBOXID", NULL};
+        imapclient_list_options o = {.selection = IMAPCLIENT_LIST_SUBSCRIBED |
+                                                  IMAPCLIENT_LIST_RECURSIVEMATCH,
+                                     .returns = IMAPCLIENT_LIST_RETURN_CHILDREN |
+                                                IMAPCLIENT_LIST_RETURN_SPECIAL_USE,
+                                     .status_items = items};
+        rc = imapclient_list_extended(c, "", pats, &o, &l);
+        FUZZ_CHECK(rc == 0 || l == NULL);
+        for (size_t k = 0; l && k < l->count; k++) {
+            const imapclient_folder *f = &l->folders[k];
+            t += walk_strings(f->flags, f->flag_count) + fuzz_touch(f->delimiter);
+            t += walk_strings(f->childinfo, f->childinfo_count) + fuzz_touch(f->old_name);
+            FUZZ_CHECK(f->extended != NULL);
+            fuzz_check_value(f->extended);
+            if (f->status) {
+                t += fuzz_touch(f->status->folder) + fuzz_touch(f->status->mailboxid);
+                for (size_t j = 0; j < f->status->count; j++) {
+                    t += fuzz_touch(f->status->items[j].name);
+                    fuzz_check_value(f->status->items[j].raw);
+                }
+            }
+        }
+        imapclient_folder_list_free(l);
+        break;
+    }
+    case C_CREATE_EX: {
+        imapclient_create_result *r = NULL;
+        static const char *const uses[] = {IMAPCLIENT_SENT, NULL};
+        rc = imapclient_create_folder_ex(c, "Fuzz", uses, &r);
+        FUZZ_CHECK(rc == 0 || r == NULL);
+        if (r)
+            t += fuzz_touch(r->text) + fuzz_touch(r->mailboxid);
+        imapclient_create_result_free(r);
+        break;
+    }
+    case C_ESEARCH:
+    case C_ESORT: {
+        imapclient_esearch_result *e = NULL;
+        static const char *const young[] = {"YOUNGER", "60", NULL};
+        static const char *const date[] = {"DATE", NULL};
+        static const char *const r1[] = {
+            "MIN", "MAX", "COUNT", "ALL", "SAVE", "PARTIAL -1:-10", NULL};
+        static const char *const r2[] = {"ALL", "MIN", NULL};
+        if (i == C_ESEARCH)
+            rc = imapclient_esearch(c, young, NULL, r1, &e);
+        else
+            rc = imapclient_esort(c, date, NULL, NULL, r2, &e);
+        FUZZ_CHECK(rc == 0 || e == NULL);
+        if (e) {
+            t += walk_esearch(e);
+            imapclient_esearch_result_free(e);
+        }
+        break;
+    }
+    case C_FETCH_EXT: {
+        imapclient_fetch_result *r = NULL;
+        static const char *const items[] = {"EMAILID", "THREADID",       "SAVEDATE",
+                                            "PREVIEW", "BINARY.SIZE[1]", "BINARY.PEEK[1]",
+                                            NULL};
+        rc = imapclient_fetch(c, "$", items, NULL, &r);
+        FUZZ_CHECK(rc == 0 || r == NULL);
+        for (size_t k = 0; r && k < r->count; k++) {
+            const imapclient_message *m = &r->msgs[k];
+            t += walk_message(m) + fuzz_touch(m->emailid) + fuzz_touch(m->threadid);
+            if (m->has_savedate)
+                FUZZ_CHECK(imc_datetime_valid(&m->savedate));
+            if (m->preview)
+                t += (uint8_t)m->preview[m->preview_len];
+            const char *data = NULL;
+            size_t len = 0;
+            uint64_t n = 0;
+            if (imapclient_message_binary(m, "1", &data, &len) && data)
+                FUZZ_CHECK(data[len] == '\0');
+            t += (size_t)imapclient_message_binary_size(m, "1", &n) + (size_t)n;
+        }
+        imapclient_fetch_result_free(r);
+        break;
+    }
+    case C_MULTISEARCH: {
+        imapclient_multisearch_result *m = NULL;
+        static const char *const work[] = {"Work", NULL};
+        static const char *const unseen[] = {"UNSEEN", NULL};
+        static const char *const rets[] = {"ALL", "COUNT", NULL};
+        const imapclient_search_source src[] = {{IMAPCLIENT_IN_PERSONAL, NULL},
+                                                {IMAPCLIENT_IN_SUBTREE, work}};
+        rc = imapclient_multisearch(c, src, 2, unseen, NULL, rets, &m);
+        FUZZ_CHECK(rc == 0 || m == NULL);
+        for (size_t k = 0; m && k < m->count; k++)
+            t += fuzz_touch(m->mailboxes[k].mailbox) + m->mailboxes[k].uidvalidity +
+                 walk_esearch(&m->mailboxes[k].result);
+        imapclient_multisearch_result_free(m);
+        break;
+    }
     case C_UNAUTH: {
         const char *text = NULL;
         rc = imapclient_unauthenticate(c, &text);
@@ -827,6 +956,9 @@ static const char *const call_names[NCALLS] = {"login",          "capabilities",
                                                "idle_check",     "idle_done",
                                                "expunge",        "get_metadata",
                                                "notify_set",     "get_appendlimit",
+                                               "list_extended",  "create_folder_ex",
+                                               "esearch",        "fetch_ext",
+                                               "esort",          "multisearch",
                                                "unauthenticate", "logout"};
 
 /* One session over the script of the current plans: 0 when it ran to its

@@ -176,8 +176,6 @@ static const pcase cases[] = {
      .args = "(\\HasNoChildren \\Drafts) '/' 'Entw&APw-rfe'"},
     {FILE_("rfc5258_list_childinfo"), .kw = "LIST",
      .args = "(\\Subscribed) '/' 'Foo' ('CHILDINFO' ('SUBSCRIBED'))"},
-    {FILE_("rfc9051_list_oldname"), .kw = "LIST",
-     .args = "() '/' 'NewMailbox' ('OLDNAME' ('OldMailbox'))"},
     {FILE_("rfc3501_lsub"), .kw = "LSUB", .args = "() '.' #news.comp.mail.misc"},
     {FILE_("gmail_xlist_inbox"), .kw = "XLIST",
      .args = "(\\HasNoChildren \\Inbox) '/' 'Inbox'"},
@@ -213,6 +211,30 @@ static const pcase cases[] = {
     {FILE_("rfc5256_thread_refs"), .kw = "THREAD",
      .args = "(166) (167) (168) (174 (175) (176) (178) (181) (180)) (194 195) "
              "(196 (197) (198))"},
+
+    /* ---- ESEARCH data of ESORT, PARTIAL, MULTISEARCH; MAILBOXID, SAVEDATE,
+     * PREVIEW, partial BINARY ---- */
+    {FILE_("rfc9051_list_oldname"), .kw = "LIST",
+     .args = "() '/' 'NewMailbox' ('OLDNAME' ('OldMailbox'))"},
+    {FILE_("dovecot_esort_all"), .kw = "ESEARCH",
+     .args = "(TAG 'g') UID ALL 8,7,6,4:5,2:3,1 COUNT 8"},
+    {FILE_("rfc9394_esearch_partial"), .kw = "ESEARCH",
+     .args = "(TAG 'A01') UID PARTIAL (-1:-100 200:250,322:343)"},
+    {FILE_("rfc7377_multisearch"), .kw = "ESEARCH",
+     .args = "(TAG 'tag1' MAILBOX 'folder2/salmon' UIDVALIDITY 1111111) UID ALL "
+             "3001:3004,3788"},
+    {FILE_("rfc8474_select_mailboxid"), .kw = "OK", .code = "MAILBOXID",
+     .code_args = "(F2212ea87-6097-4256-9d51-71338625)", .text = "Ok"},
+    {FILE_("dovecot_fetch_savedate_preview"), NUM(1), .kw = "FETCH",
+     .args = "(UID 1 SAVEDATE '02-Dec-2026 10:35:40 +0000' PREVIEW "
+             "'Hi, here are the notes from Tuesday')"},
+    {FILE_("dovecot_fetch_binary_partial"), NUM(4), .kw = "FETCH",
+     .args = "(UID 4 BINARY.SIZE[2] 142 BINARY[2]<0> ~{4}'%PDF')"},
+    /* Cyrus 3.6.1 sends stray bytes as the MAILBOXID when other items are
+     * asked with it: read as an atom (the typed field rejects it) */
+    {FILE_("cyrus_status_mailboxid_garbage"), .kw = "STATUS",
+     .args = "INBOX (MAILBOXID (\xb5p\x1c"
+             "Q=V) SIZE 0)"},
 
     /* ---- FLAGS, EXISTS, RECENT, EXPUNGE, VANISHED ---- */
     {FILE_("rfc3501_flags"), .kw = "FLAGS",
