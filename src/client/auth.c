@@ -185,7 +185,7 @@ static int auth_build(imapclient *c, auth_op *op)
     imc_begin(c, "AUTHENTICATE");
     imc_put_sp(&c->cmd);
     imc_put_verbatim(&c->cmd, s->mech, strlen(s->mech));
-    if (s->client_first && imc_has_cap(c, "SASL-IR")) {
+    if (s->client_first && imc_has_ext(c, "SASL-IR")) {
         int rc = s->step(s, (const unsigned char *)"", 0, &op->a.out);
         s->nstep++;
         if (rc) {

@@ -352,7 +352,7 @@ int imapclient_enable(imapclient *c, const char *const *capabilities,
     if (c->state != IMAPCLIENT_STATE_AUTHENTICATED)
         return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
                         "enable: not allowed with a folder selected (RFC 5161)");
-    if ((rc = imc_require_cap(c, "ENABLE", "enable")))
+    if ((rc = imc_require_ext(c, "ENABLE", "enable")))
         return rc;
     imapclient_enabled *res = imc_result_new(sizeof *res);
     if (!res)

@@ -918,9 +918,9 @@ static int special_by_flag(imapclient *c, const char *folder_flag, char **out)
      * RETURN option, which it must support, instead of a command it
      * answers BAD (issue 14, item 10). */
     rc = IMAPCLIENT_ERROR;
-    if (imc_has_cap(c, "SPECIAL-USE") && imc_has_cap(c, "LIST-EXTENDED"))
+    if (imc_has_ext(c, "SPECIAL-USE") && imc_has_ext(c, "LIST-EXTENDED"))
         rc = do_list(c, "LIST", "(SPECIAL-USE)", NULL, call, "", "*", &l);
-    else if (imc_has_cap(c, "SPECIAL-USE"))
+    else if (imc_has_ext(c, "SPECIAL-USE"))
         rc = do_list(c, "LIST", NULL, "RETURN (SPECIAL-USE)", call, "", "*", &l);
     else if (!c->quirks.list_flags_special_use)
         return 0; /* the server does not flag them: save listing every folder */
@@ -994,7 +994,7 @@ int imapclient_find_special_folder(imapclient *c, const char *folder_flag, char 
     imapclient_namespace_info *ns = NULL;
     if ((rc = imc_caps_ensure(c)))
         return rc;
-    if (imc_has_cap(c, "NAMESPACE") && (rc = imc_namespace_get(c, &ns)))
+    if (imc_has_ext(c, "NAMESPACE") && (rc = imc_namespace_get(c, &ns)))
         return rc;
     if (ns && ns->personal_count) {
         for (size_t i = 0; i < ns->personal_count && !rc; i++)

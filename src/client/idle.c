@@ -202,7 +202,7 @@ static int start_idle(imapclient *c)
 static int idle_check_async(imapclient *c, imc_request *rq)
 {
     int rc = imc_require_auth(c, "idle");
-    return rc ? rc : imc_require_cap(c, "IDLE", "idle");
+    return rc ? rc : imc_require_ext(c, "IDLE", "idle");
 }
 
 int imapclient_start_idle(imapclient *c, imapclient_done_cb cb, void *user, uint64_t *id)
@@ -290,7 +290,7 @@ int imapclient_idle(imapclient *c)
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    if ((rc = imc_require_auth(c, "idle")) || (rc = imc_require_cap(c, "IDLE", "idle")))
+    if ((rc = imc_require_auth(c, "idle")) || (rc = imc_require_ext(c, "IDLE", "idle")))
         return rc;
     return start_idle(c);
 }

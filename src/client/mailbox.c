@@ -116,7 +116,7 @@ static int do_expunge(imapclient *c, const char *call, const char *messages,
         return rc;
     if (messages) {
         if ((rc = imc_msg_check_set(c, call, messages)) ||
-            (rc = imc_require_cap(c, "UIDPLUS", call)))
+            (rc = imc_require_ext(c, "UIDPLUS", call)))
             return rc;
     }
     expunge_op op = {0};
@@ -136,7 +136,7 @@ static int expunge_check(imapclient *c, imc_request *rq)
     expunge_op *op = (expunge_op *)rq;
     int rc = imc_require_writable(c, "expunge");
     if (!rc && op->uid)
-        rc = imc_require_cap(c, "UIDPLUS", "expunge");
+        rc = imc_require_ext(c, "UIDPLUS", "expunge");
     return rc;
 }
 
@@ -330,7 +330,7 @@ static int copy_or_move(imapclient *c, const char *call, const char *verb,
     int rc = is_move ? imc_require_writable(c, call) : imc_require_selected(c, call);
     if (rc)
         return rc;
-    if (is_move && (rc = imc_require_cap(c, "MOVE", call)))
+    if (is_move && (rc = imc_require_ext(c, "MOVE", call)))
         return rc;
     copy_op op = {0};
     if ((rc = copy_build(c, call, verb, messages, folder, out != NULL, &op)))
@@ -350,7 +350,7 @@ static int copy_check(imapclient *c, imc_request *rq)
     if (!op->is_move)
         return imc_require_selected(c, "copy");
     int rc = imc_require_writable(c, "move");
-    return rc ? rc : imc_require_cap(c, "MOVE", "move");
+    return rc ? rc : imc_require_ext(c, "MOVE", "move");
 }
 
 static void copy_op_free(imc_request *rq)
@@ -621,7 +621,7 @@ int imc_msg_check_limit(imapclient *c, const char *call, const char *name, uint6
  * server offers BINARY. */
 static int wants_literal8(const imapclient *c, const char *data, size_t len)
 {
-    if (!imc_has_cap(c, "BINARY"))
+    if (!imc_has_ext(c, "BINARY"))
         return 0;
     for (size_t i = 0; i < len; i++)
         if (data[i] == '\0' || (unsigned char)data[i] >= 0x80)
@@ -680,7 +680,7 @@ static int crlf_normalise(const char *s, size_t n, imc_buf *out)
 /* With the capabilities known: a NUL byte needs a literal8, so BINARY. */
 static int check_nul(imapclient *c, const char *call, const char *data, size_t len)
 {
-    if (len && memchr(data, '\0', len) && !imc_has_cap(c, "BINARY"))
+    if (len && memchr(data, '\0', len) && !imc_has_ext(c, "BINARY"))
         return imc_fail(c, IMAPCLIENT_EINVAL,
                         "%s: the message holds a NUL byte, which only a literal8 can "
                         "carry, and the server lacks BINARY (RFC 3516)",

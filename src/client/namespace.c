@@ -73,7 +73,7 @@ static int parse_kind(imapclient *c, imc_arena *a, const imapclient_value *v,
 int imc_namespace_get(imapclient *c, imapclient_namespace_info **out)
 {
     *out = NULL;
-    int rc = imc_require_cap(c, "NAMESPACE", "namespace");
+    int rc = imc_require_ext(c, "NAMESPACE", "namespace");
     if (rc)
         return rc;
     imapclient_namespace_info *ns = imc_result_new(sizeof *ns);
@@ -113,7 +113,7 @@ int imapclient_namespace(imapclient *c, imapclient_namespace_info **out)
         return rc;
     if ((rc = imc_require_auth(c, "namespace")))
         return rc;
-    if ((rc = imc_require_cap(c, "NAMESPACE", "namespace")))
+    if ((rc = imc_require_ext(c, "NAMESPACE", "namespace")))
         return rc;
     if (!out)
         return imc_fail(c, IMAPCLIENT_EINVAL, "namespace: out is NULL");

@@ -333,7 +333,7 @@ static int leave(imapclient *c, const char *verb, const char *call, const char *
         return rc;
     if ((rc = imc_require_selected(c, call)))
         return rc;
-    if (cap && (rc = imc_require_cap(c, cap, call)))
+    if (cap && (rc = imc_require_ext(c, cap, call)))
         return rc;
     imc_request rq = {0};
     rc = imc_simple(c, verb, &rq);

@@ -525,6 +525,52 @@ static void test_listext__rev2_folders(void **state)
     finish(c);
 }
 
+static void test_listext__rev2_included_extensions(void **state)
+{
+    /* RFC 9051 appendix E: what IMAP4rev2 took in needs no capability of
+     * its own (NAMESPACE, UNSELECT, UIDPLUS, MOVE, IDLE, ESEARCH,
+     * LIST-EXTENDED, SPECIAL-USE, BINARY ...) */
+    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev2] hi\n"
+                         "C: A001 LIST (SPECIAL-USE) \"\" \"*\"\n"
+                         "S: * LIST (\\Sent) \"/\" Sent\n"
+                         "S: A001 OK done\n"
+                         "C: A002 SELECT INBOX\n"
+                         "S: A002 OK [READ-WRITE] done\n"
+                         "C: A003 UID MOVE 1 \"Sent\"\n"
+                         "S: A003 OK done\n"
+                         "C: A004 UID EXPUNGE 2\n"
+                         "S: A004 OK done\n"
+                         "C: A005 UID SEARCH RETURN (COUNT) ALL\n"
+                         "S: * ESEARCH (TAG \"A005\") UID COUNT 0\n"
+                         "S: A005 OK done\n"
+                         "C: A006 UID FETCH 1 (BINARY.PEEK[1])\n"
+                         "S: A006 OK done\n"
+                         "C: A007 UNSELECT\n"
+                         "S: A007 OK done\n"
+                         "C: A008 NAMESPACE\n"
+                         "S: * NAMESPACE ((\"\" \"/\")) NIL NIL\n"
+                         "S: A008 OK done\n");
+    char *name = NULL;
+    check(imapclient_find_special_folder(c, IMAPCLIENT_SENT, &name), c);
+    assert_string_equal(name, "Sent");
+    free(name);
+    check(imapclient_select_folder(c, "INBOX", 0, NULL), c);
+    check(imapclient_move(c, "1", "Sent", NULL), c);
+    check(imapclient_uid_expunge(c, "2", NULL), c);
+    imapclient_esearch_result *e = NULL;
+    check(imapclient_esearch(c, NULL, NULL, (const char *[]){"COUNT", NULL}, &e), c);
+    imapclient_esearch_result_free(e);
+    imapclient_fetch_result *r = NULL;
+    check(imapclient_fetch(c, "1", (const char *[]){"BINARY.PEEK[1]", NULL}, NULL, &r),
+          c);
+    imapclient_fetch_result_free(r);
+    check(imapclient_unselect_folder(c, NULL), c);
+    imapclient_namespace_info *ns = NULL;
+    check(imapclient_namespace(c, &ns), c);
+    imapclient_namespace_info_free(ns);
+    finish(c);
+}
+
 /* ---- NOTIFY events during LIST and STATUS ---------------------------------- */
 
 #define NOTIFY_ON                                                                        \
@@ -664,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_listext__create_special_use_needs_capability),
         cmocka_unit_test(test_listext__select_mailboxid_and_closed),
         cmocka_unit_test(test_listext__rev2_folders),
+        cmocka_unit_test(test_listext__rev2_included_extensions),
         cmocka_unit_test(test_listext__notify_events_during_list),
         cmocka_unit_test(test_listext__notify_inbox_and_wildcards),
         cmocka_unit_test(test_listext__notify_events_during_status),
