@@ -14,8 +14,10 @@
  * valid modified UTF-7 is returned as the bytes the server sent.
  *
  * RFC 3501 (sections 5.1, 6.3), RFC 9051, RFC 2342 (NAMESPACE), RFC 3691
- * (UNSELECT), RFC 5258 (LIST-EXTENDED), RFC 6154 (SPECIAL-USE), RFC 7162
- * (CONDSTORE: HIGHESTMODSEQ, NOMODSEQ), RFC 8438 (STATUS=SIZE).
+ * (UNSELECT), RFC 5258 (LIST-EXTENDED), RFC 5819 (LIST-STATUS), RFC 6154
+ * (SPECIAL-USE, CREATE-SPECIAL-USE), RFC 7162 (CONDSTORE: HIGHESTMODSEQ,
+ * NOMODSEQ), RFC 7889 (APPENDLIMIT in STATUS), RFC 8438 (STATUS=SIZE),
+ * RFC 8474 (OBJECTID: MAILBOXID).
  */
 #ifndef IMAPCLIENT_FOLDERS_H
 #define IMAPCLIENT_FOLDERS_H
@@ -92,7 +94,10 @@ typedef struct imapclient_folder_list {
 /**
  * List folders (IMAPClient.list_folders).
  *
- * Sends LIST directory pattern.
+ * Sends LIST directory pattern. While NOTIFY is on
+ * (imapclient_notify_set()), LIST responses for folders the pattern does
+ * not match (and renames, with OLDNAME) are events: they are kept for
+ * imapclient_noop() instead of joining the result.
  *
  * @param c          an authenticated handle
  * @param directory  base directory (reference name), NULL for "" (the default)
@@ -112,8 +117,10 @@ IMAPCLIENT_EXTERN int imapclient_list_folders(imapclient *c, const char *directo
 /**
  * List subscribed folders (IMAPClient.list_sub_folders).
  *
- * LSUB directory pattern. Arguments and return values as
- * imapclient_list_folders().
+ * LSUB directory pattern; once IMAP4rev2 rules apply, which have no LSUB,
+ * `LIST (SUBSCRIBED) directory pattern` (subscribed folders that no
+ * longer exist then come with nonexistent set). Arguments and return
+ * values as imapclient_list_folders().
  */
 IMAPCLIENT_EXTERN int imapclient_list_sub_folders(imapclient *c, const char *directory,
                                                   const char *pattern,
@@ -252,9 +259,11 @@ IMAPCLIENT_EXTERN int imapclient_folder_has_flag(const imapclient_folder *f,
 /**
  * Find a special folder such as Sent or Trash (IMAPClient.find_special_folder).
  *
- * First by its special-use flag: with the SPECIAL-USE capability through
- * `LIST (SPECIAL-USE) "" "*"`, else through the flags of a plain LIST (which
- * also catches servers that flag folders without announcing SPECIAL-USE).
+ * First by its special-use flag: with the SPECIAL-USE and LIST-EXTENDED
+ * capabilities through `LIST (SPECIAL-USE) "" "*"`, with SPECIAL-USE alone
+ * through `LIST "" "*" RETURN (SPECIAL-USE)`, else through the flags of a
+ * plain LIST (which also catches servers that flag folders without
+ * announcing SPECIAL-USE); folders listed \NonExistent do not count.
  * Then by the reference's common names, tried in each personal namespace
  * (from NAMESPACE when the server has it, else "" and "INBOX."):
  * Sent: "Sent", "Sent Items", "Sent items", "Sent Messages"; Drafts:
@@ -278,7 +287,8 @@ IMAPCLIENT_EXTERN int imapclient_find_special_folder(imapclient *c,
  * Whether a folder exists (IMAPClient.folder_exists).
  *
  * Runs LIST "" folder. As in the reference any listed folder counts; when the name holds
- * the wildcards '*' or '%', only a listed folder of exactly that name counts.
+ * the wildcards '*' or '%', only a listed folder of exactly that name counts. A folder
+ * listed \NonExistent (RFC 5258, RFC 9051) does not.
  *
  * @return 1 (exists), 0 (does not), or a negative code as
  *         imapclient_list_folders()

@@ -14,7 +14,10 @@
  *
  * RFC 3501 (SEARCH, STORE, COPY, EXPUNGE, APPEND), RFC 4315 (UIDPLUS),
  * RFC 4731 (ESEARCH), RFC 5256 (SORT, THREAD), RFC 6851 (MOVE), RFC 3502
- * (MULTIAPPEND), RFC 7162 (CONDSTORE: MODSEQ in SEARCH).
+ * (MULTIAPPEND), RFC 7162 (CONDSTORE: MODSEQ in SEARCH), RFC 5032 (WITHIN),
+ * RFC 5182 (SEARCHRES: "$"), RFC 5267 (ESORT), RFC 7377 (MULTISEARCH),
+ * RFC 8474 (OBJECTID), RFC 8514 (SAVEDATE), RFC 9394 (PARTIAL), RFC 9051
+ * (IMAP4rev2).
  */
 #ifndef IMAPCLIENT_MESSAGES_H
 #define IMAPCLIENT_MESSAGES_H
@@ -102,12 +105,21 @@ IMAPCLIENT_EXTERN void imapclient_ids_free(imapclient_ids *ids);
  * sent as given and not checked (the bytes go as they are, as the
  * reference does for bytes items), and not negotiated.
  *
+ * Search keys of extensions need their capability, checked before
+ * sending: OLDER and YOUNGER WITHIN (RFC 5032), EMAILID and THREADID
+ * OBJECTID (RFC 8474), SAVEDBEFORE, SAVEDON, SAVEDSINCE and
+ * SAVEDATESUPPORTED SAVEDATE (RFC 8514), "$" (as a key or as UID's
+ * argument) SEARCHRES (RFC 5182). A server that answers with ESEARCH (as
+ * IMAP4rev2 servers do, RFC 9051 section 6.4.4) gives the same ids.
+ *
  * @param c         a handle with a folder selected
  * @param criteria  NULL-terminated items; NULL means {"ALL", NULL} (the
  *                  reference's default); an empty list fails
  * @param charset   NULL or "UTF-8": chosen by the library (above);
  *                  otherwise sent as `CHARSET <charset>` before the
- *                  criteria
+ *                  criteria; once UTF8=ACCEPT is enabled a
+ *                  charset other than UTF-8 or US-ASCII is refused
+ *                  (EINVAL: the criteria are UTF-8, RFC 6855 section 3)
  * @param[out] out  the matching ids; free with imapclient_ids_free(); NULL
  *                  on failure
  * @return 0; IMAPCLIENT_EINVALID_CRITERIA when the list is empty, a group
@@ -116,7 +128,11 @@ IMAPCLIENT_EXTERN void imapclient_ids_free(imapclient_ids *ids);
  *         server takes can hold the text; IMAPCLIENT_EINVAL for NULL out
  *         or an item that cannot be encoded (nothing sent);
  *         IMAPCLIENT_EILLEGAL_STATE with no folder selected;
+ *         IMAPCLIENT_ECAPABILITY for a key of an extension the server does
+ *         not offer (nothing sent);
  *         IMAPCLIENT_EPROTOCOL for a malformed SEARCH response;
+ *         IMAPCLIENT_ETOOBIG for an ESEARCH answer of more than 16777216
+ *         ids;
  *         IMAPCLIENT_EABORT, IMAPCLIENT_EIO, IMAPCLIENT_ETIMEOUT or
  *         IMAPCLIENT_ENOMEM
  */
@@ -321,7 +337,9 @@ imapclient_multisearch_result_free(imapclient_multisearch_result *r);
  *                       is negotiated as by imapclient_search(), except
  *                       that SORT always names a charset (UTF-8 once
  *                       UTF-8 is on; US-ASCII for ASCII text refused in
- *                       UTF-8)
+ *                       UTF-8); once
+ *                       UTF8=ACCEPT is enabled, a charset other than UTF-8
+ *                       or US-ASCII is refused (RFC 6855 erratum 4029)
  * @param[out] out       the ids in sorted order; has_modseq is 0
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without SORT;
  *         IMAPCLIENT_EINVAL for empty sort criteria or one holding CR, LF
@@ -443,16 +461,18 @@ IMAPCLIENT_EXTERN int imapclient_remove_flags(imapclient *c, const char *message
 /**
  * Gmail labels of each message (IMAPClient.get_gmail_labels): FETCH
  * (X-GM-LABELS), each label decoded from modified UTF-7 (kept as sent if
- * it does not decode). As imapclient_get_flags().
+ * it does not decode); labels are UTF-8 as sent while imapclient_is_utf8()
+ * (and set as UTF-8 then too). As imapclient_get_flags().
  */
 IMAPCLIENT_EXTERN int imapclient_get_gmail_labels(imapclient *c, const char *messages,
                                                   imapclient_flags_result **out);
 
 /**
  * Replace the Gmail labels of messages (IMAPClient.set_gmail_labels):
- * STORE X-GM-LABELS. Labels are UTF-8, encoded in modified UTF-7 and always
- * quoted, as the reference does ("\\Important" is sent "\\\\Important");
- * results are decoded. Otherwise as imapclient_set_flags().
+ * STORE X-GM-LABELS. Labels are UTF-8, encoded in modified UTF-7 (sent as
+ * UTF-8 while imapclient_is_utf8()) and always quoted, as the reference
+ * does ("\\Important" is sent "\\\\Important"); results are decoded.
+ * Otherwise as imapclient_set_flags().
  */
 IMAPCLIENT_EXTERN int imapclient_set_gmail_labels(imapclient *c, const char *messages,
                                                   const char *const *labels, int silent,

@@ -281,6 +281,20 @@ static void test_listext__cyrus_list_status(void **state)
     imapclient_free(c);
 }
 
+static void test_listext__cyrus_xlist(void **state)
+{
+    /* Gmail's XLIST, which Cyrus still offers: INBOX flagged \Inbox */
+    const live_env *E = live_cyrus_require();
+    imapclient *c = live_login_to(E);
+    imapclient_folder_list *l = NULL;
+    check(imapclient_xlist_folders(c, NULL, NULL, &l), c);
+    const imapclient_folder *inbox = find(l, "INBOX");
+    assert_non_null(inbox);
+    assert_true(imapclient_folder_has_flag(inbox, "\\Inbox"));
+    imapclient_folder_list_free(l);
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_listext__dovecot_notify_events_not_in_list),
         cmocka_unit_test(test_listext__cyrus_create_special_use_and_mailboxid),
         cmocka_unit_test(test_listext__cyrus_list_status),
+        cmocka_unit_test(test_listext__cyrus_xlist),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
