@@ -760,7 +760,7 @@ typedef struct status_one {
 
 static int on_status(imapclient *c, const imapclient_response *r, void *ud);
 
-static int statuses_pipelined(imapclient *c, const char *call, imapclient_folder_list *l,
+static int statuses_pipelined(imapclient *c, imapclient_folder_list *l,
                               const char *const *items)
 {
     imc_arena *a = imc_result_arena(l);
@@ -792,7 +792,14 @@ static int statuses_pipelined(imapclient *c, const char *call, imapclient_folder
         o->rq.on_untagged = on_status;
         o->rq.ud = o->st;
         o->rq.pipe = IMC_PIPE_FREE;
-        if ((rc = imc_core_submit(c, &o->rq)))
+        if ((rc = imc_core_submit(c, &o->rq)) == IMAPCLIENT_EINVAL) {
+            /* a name that cannot be sent back (a NUL in it): no status */
+            c->errcode = 0;
+            c->errmsg[0] = '\0';
+            rc = 0;
+            continue;
+        }
+        if (rc)
             break;
         o->submitted = 1;
     }
@@ -850,7 +857,7 @@ int imapclient_list_status(imapclient *c, const char *directory, const char *pat
     imapclient_folder_list *l = NULL;
     if ((rc = run_list(c, &la, call, &l)))
         return rc;
-    if (!one_trip && (rc = statuses_pipelined(c, call, l, items))) {
+    if (!one_trip && (rc = statuses_pipelined(c, l, items))) {
         imc_result_free(l);
         return rc;
     }

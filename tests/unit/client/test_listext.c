@@ -298,6 +298,7 @@ static void test_listext__list_status_without_list_status(void **state)
                          "S: * LIST (\\Noselect) \"/\" Archive\n"
                          "S: * LIST () \"/\" \"Archive/2024\"\n"
                          "S: * LIST () \"/\" Gone\n"
+                         "S% * LIST () \"/\" {3}%0D%0Aa%00b%0D%0A\n"
                          "S: A001 OK done\n"
                          "C: A002 STATUS INBOX (MESSAGES)\n"
                          "C: A003 STATUS Archive/2024 (MESSAGES)\n"
@@ -310,7 +311,8 @@ static void test_listext__list_status_without_list_status(void **state)
     imapclient_folder_list *l = NULL;
     check(imapclient_list_status(c, NULL, NULL, (const char *[]){"MESSAGES", NULL}, &l),
           c);
-    assert_int_equal(l->count, 4);
+    assert_int_equal(l->count, 5);
+    assert_null(l->folders[4].status); /* a NUL in its name: cannot be asked */
     assert_int_equal(by_name(l, "INBOX")->status->messages, 8);
     assert_int_equal(by_name(l, "Archive/2024")->status->messages, 2);
     assert_null(by_name(l, "Archive")->status);
