@@ -118,26 +118,30 @@ static void test_searchext__rev2_search_esearch(void **state)
 static void test_searchext__utf8_accept_no_charset(void **state)
 {
     /* RFC 6855 section 3 (erratum 4029): no CHARSET on SEARCH once
-     * UTF8=ACCEPT is on; UTF-8 goes quoted; SORT and THREAD say UTF-8 */
-    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT SORT "
-                         "THREAD=REFERENCES ESEARCH] hi\n"
-                         "C: A001 ENABLE UTF8=ACCEPT\n"
-                         "S: * ENABLED UTF8=ACCEPT\n"
-                         "S: A001 OK done\n"
-                         "C: A002 SELECT INBOX\n"
-                         "S: A002 OK [READ-WRITE] done\n"
-                         "C: A003 UID SEARCH SUBJECT \"caf\xc3\xa9\"\n"
-                         "S: * SEARCH 3\n"
-                         "S: A003 OK done\n"
-                         "C: A004 UID SEARCH TEXT \"caf\xc3\xa9\"\n"
-                         "S: * SEARCH\n"
-                         "S: A004 OK done\n"
-                         "C: A005 UID SORT (DATE) UTF-8 SUBJECT \"caf\xc3\xa9\"\n"
-                         "S: * SORT 3\n"
-                         "S: A005 OK done\n"
-                         "C: A006 UID SEARCH RETURN (COUNT) SUBJECT x\n"
-                         "S: * ESEARCH (TAG \"A006\") UID COUNT 0\n"
-                         "S: A006 OK done\n");
+     * UTF8=ACCEPT is on; SORT and THREAD say UTF-8 */
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+ ENABLE UTF8=ACCEPT SORT "
+             "THREAD=REFERENCES ESEARCH] hi\n"
+             "C: A001 ENABLE UTF8=ACCEPT\n"
+             "S: * ENABLED UTF8=ACCEPT\n"
+             "S: A001 OK done\n"
+             "C: A002 SELECT INBOX\n"
+             "S: A002 OK [READ-WRITE] done\n"
+             "C: A003 UID SEARCH SUBJECT {5+}\n"
+             "C: caf\xc3\xa9\n"
+             "S: * SEARCH 3\n"
+             "S: A003 OK done\n"
+             "C: A004 UID SEARCH TEXT {5+}\n"
+             "C: caf\xc3\xa9\n"
+             "S: * SEARCH\n"
+             "S: A004 OK done\n"
+             "C: A005 UID SORT (DATE) UTF-8 SUBJECT {5+}\n"
+             "C: caf\xc3\xa9\n"
+             "S: * SORT 3\n"
+             "S: A005 OK done\n"
+             "C: A006 UID SEARCH RETURN (COUNT) SUBJECT x\n"
+             "S: * ESEARCH (TAG \"A006\") UID COUNT 0\n"
+             "S: A006 OK done\n");
     check(imapclient_enable(c, (const char *[]){"UTF8=ACCEPT", NULL}, NULL), c);
     check(imapclient_select_folder(c, "INBOX", 0, NULL), c);
     imapclient_ids *ids = NULL;
