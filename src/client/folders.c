@@ -670,6 +670,9 @@ static int list_options(imapclient *c, const char *call, const imapclient_list_o
         (rc = imc_require_ext(c, "SPECIAL-USE", call)))
         return rc;
     if (o && o->status_items) {
+        /* "STATUS" SP "(" status-att *(SP status-att) ")" (RFC 5819) */
+        if (!o->status_items[0])
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no status items", call);
         if ((rc = imc_require_ext(c, "LIST-STATUS", call)) ||
             (rc = check_status_items(c, call, o->status_items)))
             return rc;

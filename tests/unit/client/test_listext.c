@@ -177,6 +177,9 @@ static void test_listext__capabilities_checked(void **state)
     assert_int_equal(
         imapclient_list_extended(c, NULL, (const char *[]){NULL}, NULL, NULL),
         IMAPCLIENT_EINVAL);
+    o = (imapclient_list_options){.status_items = (const char *[]){NULL}};
+    assert_int_equal(imapclient_list_extended(c, NULL, NULL, &o, NULL),
+                     IMAPCLIENT_EINVAL);
     /* the SPECIAL-USE return option needs SPECIAL-USE only (RFC 6154 5.1) */
     o = (imapclient_list_options){.returns = IMAPCLIENT_LIST_RETURN_SPECIAL_USE};
     check(imapclient_list_extended(c, NULL, NULL, &o, NULL), c);
