@@ -87,6 +87,8 @@ void imc_reader_commit(imc_reader *r, size_t n)
         r->resp.len += n;
         r->resp.data[r->resp.len] = '\0';
         r->lit_left -= n;
+        if (!r->lit_left)
+            r->line_start = r->resp.len; /* the line after the literal starts here */
         r->direct = 0;
         return;
     }

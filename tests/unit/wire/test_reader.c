@@ -119,6 +119,28 @@ static void test_reader__nul_in_line_kept(void **state)
     imc_reader_free(&f.rd);
 }
 
+/* A literal read straight into the response (direct) ends its line: the
+ * line after it is measured from there, not from the line before the
+ * literal (a 100-byte literal with a 40-byte line cap must pass, in any
+ * read sizes). */
+static void test_reader__line_cap_counts_from_after_a_direct_literal(void **state)
+{
+    char in[256], want[256];
+    char body[101];
+    memset(body, 'x', 100);
+    body[100] = '\0';
+    int n = snprintf(in, sizeof in, "* 1 FETCH (BODY[] {100}\r\n%s)\r\n", body);
+    int w = snprintf(want, sizeof want, "* 1 FETCH (BODY[] {100}\r\n%s)", body);
+    static const size_t sizes[][1] = {{1}, {7}, {64}, {256}};
+    for (size_t k = 0; k < 4; k++) {
+        fixture f;
+        open_reader(&f, in, (size_t)n, sizes[k], 1, 40, 1 << 20);
+        f.rd.direct_min = 1;
+        expect_resp(&f, want, (size_t)w);
+        imc_reader_free(&f.rd);
+    }
+}
+
 static void test_reader__literal_spanning_reads(void **state)
 {
     /* every split point of a response with two literals, the literal
@@ -589,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_reader__empty_line),
         cmocka_unit_test(test_reader__nul_in_line_kept),
         cmocka_unit_test(test_reader__literal_spanning_reads),
+        cmocka_unit_test(test_reader__line_cap_counts_from_after_a_direct_literal),
         cmocka_unit_test(test_reader__literal_holding_announcement),
         cmocka_unit_test(test_reader__literal_ending_the_response),
         cmocka_unit_test(test_reader__literal_ending_in_cr_then_bare_lf),
