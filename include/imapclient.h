@@ -11,6 +11,7 @@
 #include "imapclient/common.h"
 #include "imapclient/errors.h"
 #include "imapclient/options.h"
+#include "imapclient/tls.h"
 #include "imapclient/types.h"
 #include "imapclient/client.h"
 #include "imapclient/folders.h"

@@ -24,6 +24,12 @@ typedef enum imapclient_log_dir {
 typedef void (*imapclient_log_fn)(void *payload, imapclient_log_dir dir, const char *line,
                                   size_t len);
 
+/**
+ * A TLS configuration that connections share (see imapclient/tls.h):
+ * trusted CAs loaded once, a TLS session cache for resumption.
+ */
+typedef struct imapclient_tls_config imapclient_tls_config;
+
 /** The current version of imapclient_options (set by imapclient_options_init()). */
 #define IMAPCLIENT_OPTIONS_VERSION 1
 
@@ -92,6 +98,20 @@ typedef struct imapclient_options {
      * from the greeting, the capabilities and the ID response.
      */
     const struct imapclient_quirks *quirks;
+
+    /**
+     * A shared TLS configuration (imapclient_tls_config_new()) for implicit
+     * TLS and STARTTLS, or NULL (the default). When set, it replaces
+     * ca_file, ca_path, verify_peer, cert_file, key_file and ssl_ctx;
+     * check_hostname and tls_hostname still apply. The handle takes its own
+     * reference at imapclient_connect(), so the caller may drop its own
+     * afterwards. Give the same configuration to every connection you make
+     * (to one or many servers, from any thread): the CAs are loaded once and
+     * a reconnection to the same server resumes its TLS session. NULL: the
+     * handle makes a configuration of its own from the fields above at its
+     * first TLS handshake (no CA store loaded when verify_peer is off).
+     */
+    imapclient_tls_config *tls_config;
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

@@ -66,7 +66,8 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
             t->interrupt_payload = c->opts.interrupt_payload;
         }
         if (rc == 0 && c->opts.ssl)
-            rc = imc_tls_wrap(t, c->host, &c->opts, c->opts.connect_timeout_ms, &t, err);
+            rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls, c->opts.connect_timeout_ms,
+                              &t, err);
     }
     if (rc)
         return imc_fail(c, rc, "%s", err);

@@ -293,6 +293,11 @@ int imapclient_start_starttls(imapclient *c, imapclient_done_cb cb, void *user,
     return start_simple(c, "STARTTLS", &tmpl, IMAPCLIENT_OP_STARTTLS, NULL, cb, user, id);
 }
 
+int imapclient_tls_resumed(const imapclient *c)
+{
+    return c && c->t ? c->t->tls_resumed : 0;
+}
+
 int imapclient_starttls(imapclient *c)
 {
     int rc = imc_call_begin(c);
@@ -317,7 +322,7 @@ int imapclient_starttls(imapclient *c)
     imc_transport *t = c->t;
     c->t = NULL;
     c->rd.t = NULL;
-    rc = imc_tls_wrap(t, c->host, &c->opts,
+    rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls,
                       c->opts.connect_timeout_ms ? c->opts.connect_timeout_ms
                                                  : c->opts.timeout_ms,
                       &t, err);

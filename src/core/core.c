@@ -77,6 +77,7 @@ imapclient *imc_handle_new(const char *host, const imapclient_options *opts)
         if (*strs[i] && !(*strs[i] = copy_opt(c, *strs[i])))
             goto nomem;
     imc_quirks_init(c);
+    c->tls = imapclient_tls_config_ref(c->opts.tls_config);
     imc_parser_init(&c->parser, c->opts.max_depth);
     imc_cmdbuf_init(&c->cmd);
     imc_cmdbuf_init(&c->reply);
@@ -92,6 +93,7 @@ void imc_handle_destroy(imapclient *c)
 {
     if (!c)
         return;
+    imapclient_tls_config_unref(c->tls);
     imc_reader_free(&c->rd);
     imc_parser_free(&c->parser);
     imc_cmdbuf_free(&c->cmd);

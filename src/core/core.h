@@ -133,6 +133,9 @@ struct imapclient {
     imapclient_options opts;
     char *host;
     imc_arena *conn_arena;
+    /* TLS settings (a reference): opts.tls_config, or what the first TLS
+     * handshake chose from the options, reused for the next (tls.c) */
+    imapclient_tls_config *tls;
 
     /* per connection */
     struct imc_transport *t; /* used by the fronts only, never by the core */

@@ -328,7 +328,7 @@ static int step_connect(imapclient *c, async_state *a)
         }
         imc_transport *t = c->t;
         c->t = c->rd.t = NULL; /* imc_tls_start owns it now, also on failure */
-        if ((rc = imc_tls_start(t, c->host, &c->opts, &t, err))) {
+        if ((rc = imc_tls_start(t, c->host, &c->opts, &c->tls, &t, err))) {
             connect_failed(c, a, rc, err);
             return 0;
         }
@@ -384,7 +384,7 @@ static int step_starttls(imapclient *c, async_state *a)
         }
         imc_transport *t = c->t;
         c->t = c->rd.t = NULL;
-        if ((rc = imc_tls_start(t, c->host, &c->opts, &t, err))) {
+        if ((rc = imc_tls_start(t, c->host, &c->opts, &c->tls, &t, err))) {
             imc_abort(c, rc, "starttls: %s", err);
             starttls_done(c, a, rc);
             return 0;

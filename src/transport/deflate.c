@@ -233,6 +233,7 @@ int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err)
     d->base.rfd = inner->rfd;
     d->base.wfd = inner->wfd;
     d->base.is_tls = inner->is_tls;
+    d->base.tls_resumed = inner->tls_resumed;
     d->base.is_compressed = 1;
     d->base.interrupt = inner->interrupt;
     d->base.interrupt_payload = inner->interrupt_payload;

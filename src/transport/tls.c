@@ -1,6 +1,11 @@
 /* TLS transport (OpenSSL) stacked on any fd-based transport: implicit TLS,
  * STARTTLS and TLS over a command stream all come through here.
- * Certificate chain and host name are verified unless turned off. */
+ * Certificate chain and host name are verified unless turned off.
+ *
+ * The settings come from a TLS configuration (tls_config.c): the caller's
+ * shared one, or one the handle makes from its options at its first
+ * handshake; or, the older way, from the caller's own SSL_CTX. */
+#include "tls_config.h"
 #include "transport.h"
 
 #include <imapclient/errors.h>
@@ -21,7 +26,9 @@ typedef struct tls_transport {
     imc_transport *inner;
     SSL_CTX *ctx;
     SSL *ssl;
-    char name[256]; /* the name verified, for messages */
+    char name[256];             /* the name verified, for messages */
+    imapclient_tls_config *cfg; /* a reference, or NULL with a caller's SSL_CTX */
+    char *key;                  /* the session cache key (cfg only) */
 } tls_transport;
 
 /* OpenSSL writes to the socket with write(), which raises SIGPIPE once the
@@ -164,6 +171,8 @@ static void tls_close(imc_transport *bt)
         SSL_free(t->ssl);
     }
     SSL_CTX_free(t->ctx);
+    imapclient_tls_config_unref(t->cfg);
+    free(t->key);
     imc_transport_close(t->inner);
     ERR_clear_error();
     free(t);
@@ -241,41 +250,44 @@ static int is_ip_literal(const char *host)
     return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
 }
 
-static SSL_CTX *make_ctx(const imapclient_options *o, char *err)
+/* A session the server issued for this connection (OpenSSL calls this at
+ * the end of a TLS 1.2 handshake and for each TLS 1.3 ticket, which comes
+ * after the handshake): kept in the configuration's cache. 1 = the cache
+ * took the reference. */
+static int on_new_session(SSL *ssl, SSL_SESSION *sess)
 {
-    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    if (!ctx) {
-        ssl_err_text(err, "SSL_CTX_new");
-        return NULL;
+    tls_transport *t = SSL_get_app_data(ssl);
+    if (!t || !t->cfg || !t->key)
+        return 0;
+    return imc_tls_config_cache_put(t->cfg, t->key, sess);
+}
+
+/* The configuration for this handshake: the handle's (the caller's shared
+ * one, or the one made from the options at the first handshake and kept in
+ * *slot), or a new one from the options when there is no slot. NULL with
+ * the caller's SSL_CTX (options.ssl_ctx, no cache). */
+static int choose_config(const imapclient_options *o, imapclient_tls_config **slot,
+                         imapclient_tls_config **out, char *err)
+{
+    imapclient_tls_config *cfg = slot && *slot ? *slot : o->tls_config;
+    *out = NULL;
+    if (!cfg && o->ssl_ctx)
+        return 0;
+    if (!cfg) {
+        int rc = imc_tls_config_from_options(o, &cfg, err);
+        if (rc)
+            return rc;
+        if (slot)
+            *slot = imapclient_tls_config_ref(cfg); /* reused for the next handshake */
+        *out = cfg;
+        return 0;
     }
-    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-    if (o->ca_file || o->ca_path) {
-        if (SSL_CTX_load_verify_locations(ctx, o->ca_file, o->ca_path) != 1) {
-            ssl_err_text(err, "cannot load CA file or path");
-            SSL_CTX_free(ctx);
-            return NULL;
-        }
-    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-        ssl_err_text(err, "cannot load the system CA store");
-        SSL_CTX_free(ctx);
-        return NULL;
-    }
-    if (o->cert_file) {
-        const char *key = o->key_file ? o->key_file : o->cert_file;
-        if (SSL_CTX_use_certificate_chain_file(ctx, o->cert_file) != 1 ||
-            SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
-            SSL_CTX_check_private_key(ctx) != 1) {
-            ssl_err_text(err, "cannot load client certificate or key");
-            SSL_CTX_free(ctx);
-            return NULL;
-        }
-    }
-    SSL_CTX_set_verify(ctx, o->verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
-    return ctx;
+    *out = imapclient_tls_config_ref(cfg);
+    return 0;
 }
 
 int imc_tls_start(imc_transport *inner, const char *host, const imapclient_options *o,
-                  imc_transport **out, char *err)
+                  imapclient_tls_config **slot, imc_transport **out, char *err)
 {
     tls_transport *t = calloc(1, sizeof *t);
     if (!t) {
@@ -290,16 +302,24 @@ int imc_tls_start(imc_transport *inner, const char *host, const imapclient_optio
     t->base.is_tls = 1;
     t->base.interrupt = inner->interrupt;
     t->base.interrupt_payload = inner->interrupt_payload;
-    if (o->ssl_ctx) {
-        t->ctx = o->ssl_ctx;
-        SSL_CTX_up_ref(t->ctx);
-    } else if (!(t->ctx = make_ctx(o, err))) {
+    int rc = choose_config(o, slot, &t->cfg, err);
+    if (rc)
         goto fail;
+    rc = IMAPCLIENT_ETLS;
+    if (t->cfg) {
+        if ((rc = imc_tls_config_prepare(t->cfg, on_new_session, err)))
+            goto fail;
+        rc = IMAPCLIENT_ETLS;
+        t->ctx = imc_tls_config_ctx(t->cfg);
+    } else {
+        t->ctx = o->ssl_ctx;
     }
+    SSL_CTX_up_ref(t->ctx);
     if (!(t->ssl = SSL_new(t->ctx))) {
         ssl_err_text(err, "SSL_new");
         goto fail;
     }
+    SSL_set_app_data(t->ssl, t);
     /* The non-blocking front may hand a write back with more bytes, or in
      * another buffer, after OpenSSL asked to wait. */
     SSL_set_mode(t->ssl,
@@ -320,11 +340,42 @@ int imc_tls_start(imc_transport *inner, const char *host, const imapclient_optio
             goto fail;
         }
     }
+    if (t->cfg && imc_tls_config_caching(t->cfg)) {
+        /* Sessions are resumed only towards the name they were made for,
+         * on the same port, with the same host name check: a session whose
+         * name was not checked never serves a connection that checks it. */
+        int port = o->port ? o->port : (o->ssl ? 993 : 143);
+        size_t n = strlen(name) + 32;
+        if (!(t->key = malloc(n))) {
+            snprintf(err, 256, "out of memory");
+            rc = IMAPCLIENT_ENOMEM;
+            goto fail;
+        }
+        snprintf(t->key, n, "%s|%d|%c", name, port, o->check_hostname ? 'h' : '-');
+        SSL_SESSION *sess = imc_tls_config_cache_take(t->cfg, t->key);
+        if (sess) {
+            SSL_set_session(t->ssl, sess); /* on failure: a full handshake */
+            SSL_SESSION_free(sess);
+        }
+    }
     *out = &t->base;
     return 0;
 fail:
     tls_close(&t->base);
-    return IMAPCLIENT_ETLS;
+    return rc;
+}
+
+/* After the handshake: whether it resumed a session. A TLS 1.2 session
+ * serves again (its new-session call came with the full handshake only);
+ * TLS 1.3 tickets are used once, new ones arrive after the handshake. */
+static void handshake_done(tls_transport *t)
+{
+    t->base.tls_resumed = SSL_session_reused(t->ssl) == 1;
+    if (t->key && t->base.tls_resumed && SSL_version(t->ssl) < TLS1_3_VERSION) {
+        SSL_SESSION *sess = SSL_get1_session(t->ssl);
+        if (sess && !imc_tls_config_cache_put(t->cfg, t->key, sess))
+            SSL_SESSION_free(sess);
+    }
 }
 
 /* One step of the handshake: 0 done, 1 wait (t->base.wants), or a
@@ -335,8 +386,10 @@ static int handshake_step(tls_transport *t, char *err)
     sigpipe_block(&g);
     int r = SSL_connect(t->ssl);
     sigpipe_restore(&g);
-    if (r == 1)
+    if (r == 1) {
+        handshake_done(t);
         return 0;
+    }
     long vr = SSL_get_verify_result(t->ssl);
     if (vr != X509_V_OK) {
         snprintf(err, 256, "certificate verification failed for %.120s: %s", t->name,
@@ -358,10 +411,11 @@ int imc_tls_handshake(imc_transport *bt, char *err)
 }
 
 int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *o,
-                 int timeout_ms, imc_transport **out, char *err)
+                 imapclient_tls_config **slot, int timeout_ms, imc_transport **out,
+                 char *err)
 {
     imc_transport *bt = NULL;
-    int rc = imc_tls_start(inner, host, o, &bt, err);
+    int rc = imc_tls_start(inner, host, o, slot, &bt, err);
     if (rc)
         return rc;
     tls_transport *t = (tls_transport *)bt;

@@ -45,6 +45,7 @@ struct imc_transport {
     const struct imc_transport_ops *ops;
     int rfd, wfd; /* fds to poll (-1 for none) */
     int is_tls;
+    int tls_resumed; /* the TLS session was resumed (abbreviated handshake) */
     int is_compressed;
     int wants; /* IMC_WANT_* after IMC_AGAIN */
     /* the caller's interrupt hook (imapclient_options.interrupt) */
@@ -64,16 +65,20 @@ int imc_cmdstream_start(const char *command, imc_transport **out, char *err);
 
 /* TLS over an fd-based transport; takes ownership of inner (closed with
  * the TLS transport, also on failure). host is checked against the
- * certificate unless opts->check_hostname is 0. Returns 0, ETLS,
- * ECERTIFICATE, ETIMEOUT, ENOMEM. */
+ * certificate unless opts->check_hostname is 0. The settings: *config (the
+ * handle's slot, holding a reference), else opts->tls_config, else
+ * opts->ssl_ctx, else a configuration made from opts, kept in *config for
+ * the next handshake (config may be NULL: then used for this connection
+ * only). Returns 0, ETLS, ECERTIFICATE, ETIMEOUT, ENOMEM. */
 int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_options *opts,
-                 int timeout_ms, imc_transport **out, char *err);
+                 imapclient_tls_config **config, int timeout_ms, imc_transport **out,
+                 char *err);
 /* The same in steps, for the non-blocking front: imc_tls_start sets up
- * the TLS transport (no I/O; same ownership and errors), then
+ * the TLS transport (no I/O; same ownership, settings and errors), then
  * imc_tls_handshake moves the handshake on: 0 when done, IMC_AGAIN (wait
  * as t->wants says), or a failure status with err set. */
 int imc_tls_start(imc_transport *inner, const char *host, const imapclient_options *opts,
-                  imc_transport **out, char *err);
+                  imapclient_tls_config **config, imc_transport **out, char *err);
 int imc_tls_handshake(imc_transport *t, char *err);
 
 /* Plain TCP, non-blocking: resolves host (getaddrinfo, which may block

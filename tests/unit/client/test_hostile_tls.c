@@ -106,7 +106,7 @@ static imc_transport *connect_to_dropping_server(server *s)
     o.check_hostname = 0;
     imc_transport *t = NULL;
     char err[256] = "";
-    int rc = imc_tls_wrap(inner, "localhost", &o, 5000, &t, err);
+    int rc = imc_tls_wrap(inner, "localhost", &o, NULL, 5000, &t, err);
     if (rc)
         fail_msg("TLS handshake: %d %s", rc, err);
     pthread_join(th, NULL);
