@@ -587,6 +587,36 @@ static int criteria_error(imapclient *c, int rc, const imc_request *rq)
     return rc;
 }
 
+/* ---- fast paths -------------------------------------------------------------- */
+
+/* SEARCH, SORT and THREAD responses of a big folder are long lists of
+ * numbers: the command's fast path (imc_request.fast, offered the bytes by
+ * the core through the parser) puts the ids straight into the result,
+ * instead of one generic value (and a string copy) per id. A fast path takes only what
+ * the generic path accepts, with the same result; anything else (a literal, a quoted
+ * string, an id out of range, unusual spacing) goes back to the generic
+ * parse and its error messages. tests/unit/client/test_search_fast.c
+ * compares the two paths on random responses. */
+
+/* A number as the generic parser and imc_msg_value_u64() take it: 1 to 20
+ * digits, no overflow. */
+static int scan_u64(const char *s, size_t len, size_t *i, uint64_t *out)
+{
+    size_t start = *i;
+    uint64_t n = 0;
+    while (*i < len && s[*i] >= '0' && s[*i] <= '9') {
+        unsigned d = (unsigned)(s[*i] - '0');
+        if (n > (UINT64_MAX - d) / 10)
+            return -1;
+        n = n * 10 + d;
+        (*i)++;
+    }
+    if (*i == start || *i - start > 20)
+        return -1;
+    *out = n;
+    return 0;
+}
+
 /* ---- one command object for SEARCH, ESEARCH, SORT and THREAD ----------------- */
 
 typedef struct ids_state {
@@ -616,6 +646,12 @@ typedef struct thread_state {
     imc_arena *a;
     imapclient_thread_node *threads;
     size_t count, cap;
+    /* the fast path's work space */
+    unsigned max_depth; /* the parser's: deeper goes to the generic parse */
+    imapclient_thread_node *stack;
+    size_t stack_len, stack_cap;
+    size_t *bases; /* where each open list's members start in stack */
+    size_t depth_cap;
 } thread_state;
 
 /* A search-like command, for both fronts: the command (rebuilt for each
@@ -673,6 +709,10 @@ static void crit_op_release(crit_op *op)
     op->th.res = NULL;
     imc_msg_result_free(op->ms.res);
     op->ms.res = NULL;
+    free(op->th.stack);
+    op->th.stack = NULL;
+    free(op->th.bases);
+    op->th.bases = NULL;
 }
 
 /* Send the op's first attempt and wait for the last; 0 with the result in
@@ -690,6 +730,43 @@ static int crit_run(imapclient *c, crit_op *op, void **out)
 /* ---- SEARCH, SORT ------------------------------------------------------------ */
 
 static int on_esearch_ids(imapclient *c, const imapclient_response *r, ids_state *st);
+/* mailbox-data = "SEARCH" *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"]
+ * (RFC 3501, RFC 7162 3.1.5), and SORT alike (RFC 5256). */
+static int fast_ids(void *ud, const char *s, size_t len)
+{
+    ids_state *st = ud;
+    size_t n0 = st->ids.n;
+    uint64_t modseq0 = st->modseq;
+    int has_modseq0 = st->has_modseq;
+    size_t i = 0;
+    for (;;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i == len)
+            return 1;
+        uint64_t v;
+        if (s[i] == '(') {
+            if (len - i < 9 || strncasecmp(s + i + 1, "MODSEQ ", 7) != 0)
+                break;
+            i += 8;
+            if (scan_u64(s, len, &i, &v) || i == len || s[i] != ')')
+                break;
+            i++;
+            st->modseq = v;
+            st->has_modseq = 1;
+        } else {
+            if (scan_u64(s, len, &i, &v) || v == 0 || v > UINT32_MAX ||
+                imc_u32vec_push(&st->ids, (uint32_t)v))
+                break;
+        }
+        if (i < len && s[i] != ' ')
+            break;
+    }
+    st->ids.n = n0; /* to the generic parse, as if never seen */
+    st->modseq = modseq0;
+    st->has_modseq = has_modseq0;
+    return 0;
+}
 
 static int on_ids(imapclient *c, const imapclient_response *r, void *ud)
 {
@@ -757,6 +834,8 @@ static void ids_op_init(crit_op *op, const char *name)
 {
     op->ids = (ids_state){.name = name};
     crit_op_init(op, on_ids, &op->ids, ids_reset, ids_finish);
+    op->rq.fast_name = name;
+    op->rq.fast = fast_ids;
 }
 
 void imapclient_ids_free(imapclient_ids *ids)
@@ -1554,6 +1633,125 @@ static int thread_list(imc_arena *a, const imapclient_value *v,
     return 0;
 }
 
+/* Append one thread; 0 or ENOMEM. */
+static int thread_add(thread_state *st, const imapclient_thread_node *t)
+{
+    if (st->count == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 16;
+        imapclient_thread_node *p = imc_arena_calloc(st->a, cap, sizeof *p);
+        if (!p)
+            return IMAPCLIENT_ENOMEM;
+        if (st->count)
+            memcpy(p, st->threads, st->count * sizeof *p);
+        st->threads = p;
+        st->cap = cap;
+    }
+    st->threads[st->count++] = *t;
+    return 0;
+}
+
+/* thread-data = "THREAD" [SP 1*thread-list] (RFC 5256): lists of ids and
+ * lists, "(1 2 (3 4)(5))". Whether the generic path would take the bytes
+ * with the same result: every thread a list, ids 1 to 2^32-1 ending at SP
+ * or a parenthesis, lists balanced and no deeper than max_depth. */
+static int thread_plain(const char *s, size_t len, unsigned max_depth)
+{
+    size_t i = 0;
+    unsigned depth = 0;
+    for (;;) {
+        while (i < len && s[i] == ' ')
+            i++;
+        if (i == len)
+            return depth == 0;
+        uint64_t v;
+        if (s[i] == '(') {
+            if (++depth > max_depth)
+                return 0;
+            i++;
+        } else if (s[i] == ')') {
+            if (depth == 0)
+                return 0;
+            depth--;
+            i++;
+        } else if (depth == 0 || scan_u64(s, len, &i, &v) || v == 0 || v > UINT32_MAX ||
+                   (i < len && s[i] != ' ' && s[i] != '(' && s[i] != ')')) {
+            return 0;
+        }
+    }
+}
+
+static int node_push(thread_state *st, const imapclient_thread_node *n)
+{
+    if (st->stack_len == st->stack_cap) {
+        size_t cap = st->stack_cap ? st->stack_cap * 2 : 256;
+        imapclient_thread_node *p = realloc(st->stack, cap * sizeof *p);
+        if (!p)
+            return IMAPCLIENT_ENOMEM;
+        st->stack = p;
+        st->stack_cap = cap;
+    }
+    st->stack[st->stack_len++] = *n;
+    return 0;
+}
+
+/* Build the threads of bytes thread_plain() accepted, the nodes exactly as
+ * thread_list() makes them from values. 0 or ENOMEM. */
+static int thread_build(thread_state *st, const char *s, size_t len)
+{
+    size_t i = 0, depth = 0;
+    st->stack_len = 0;
+    while (i < len) {
+        char ch = s[i];
+        if (ch == ' ') {
+            i++;
+        } else if (ch == '(') {
+            if (depth == st->depth_cap) {
+                size_t cap = st->depth_cap ? st->depth_cap * 2 : 16;
+                size_t *p = realloc(st->bases, cap * sizeof *p);
+                if (!p)
+                    return IMAPCLIENT_ENOMEM;
+                st->bases = p;
+                st->depth_cap = cap;
+            }
+            st->bases[depth++] = st->stack_len;
+            i++;
+        } else if (ch == ')') {
+            size_t base = st->bases[--depth], n = st->stack_len - base;
+            imapclient_thread_node *items =
+                imc_arena_calloc(st->a, n ? n : 1, sizeof *items);
+            if (!items)
+                return IMAPCLIENT_ENOMEM;
+            if (n)
+                memcpy(items, st->stack + base, n * sizeof *items);
+            st->stack_len = base;
+            imapclient_thread_node list = {.id = 0, .items = items, .count = n};
+            int rc = depth ? node_push(st, &list) : thread_add(st, &list);
+            if (rc)
+                return rc;
+            i++;
+        } else {
+            uint64_t v = 0;
+            scan_u64(s, len, &i, &v);
+            imapclient_thread_node leaf = {.id = (uint32_t)v};
+            if (node_push(st, &leaf))
+                return IMAPCLIENT_ENOMEM;
+        }
+    }
+    return 0;
+}
+
+static int fast_thread(void *ud, const char *s, size_t len)
+{
+    thread_state *st = ud;
+    if (!thread_plain(s, len, st->max_depth))
+        return 0;
+    size_t count0 = st->count;
+    if (thread_build(st, s, len) == 0)
+        return 1;
+    st->count = count0; /* out of memory: the generic path says so */
+    return 0;
+}
+
 static int on_thread(imapclient *c, const imapclient_response *r, void *ud)
 {
     thread_state *st = ud;
@@ -1564,23 +1762,13 @@ static int on_thread(imapclient *c, const imapclient_response *r, void *ud)
         if (a->items[i].type != IMAPCLIENT_VALUE_LIST)
             return imc_fail(c, IMAPCLIENT_EPROTOCOL, "THREAD: malformed response: %.200s",
                             r->raw ? r->raw : "");
-        if (st->count == st->cap) {
-            size_t cap = st->cap ? st->cap * 2 : 16;
-            imapclient_thread_node *p = imc_arena_calloc(st->a, cap, sizeof *p);
-            if (!p)
-                return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-            if (st->count)
-                memcpy(p, st->threads, st->count * sizeof *p);
-            st->threads = p;
-            st->cap = cap;
-        }
-        int rc = thread_list(st->a, &a->items[i], &st->threads[st->count]);
+        imapclient_thread_node t;
+        int rc = thread_list(st->a, &a->items[i], &t);
         if (rc == IMAPCLIENT_EPROTOCOL)
             return imc_fail(c, rc, "THREAD: malformed response: %.200s",
                             r->raw ? r->raw : "");
-        if (rc)
+        if (rc || (rc = thread_add(st, &t)))
             return imc_fail(c, rc, "out of memory");
-        st->count++;
     }
     return 1;
 }
@@ -1645,6 +1833,9 @@ int imapclient_thread(imapclient *c, const char *algorithm, const char *const *c
         return rc;
     }
     op.th.a = imc_msg_result_arena(op.th.res);
+    op.th.max_depth = c->parser.max_depth;
     crit_op_init(&op, on_thread, &op.th, th_reset, th_finish);
+    op.rq.fast_name = "THREAD";
+    op.rq.fast = fast_thread;
     return crit_run(c, &op, (void **)out);
 }

@@ -933,6 +933,31 @@ static void set_divert(imapclient *c)
     }
 }
 
+/* Fast paths: the parser offers untagged responses to the core, the core
+ * to the commands in flight, oldest first, that have one for that name. */
+static int core_fast(void *ud, const char *name, const char *s, size_t len)
+{
+    imapclient *c = ud;
+    for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
+        if (k->rq->fast && !strcmp(name, k->rq->fast_name)) {
+            int rc = k->rq->fast(k->rq->ud, s, len);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
+static void set_fast(imapclient *c)
+{
+    c->parser.fast_fn = NULL;
+    for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
+        if (k->rq->fast) {
+            c->parser.fast_fn = core_fast;
+            c->parser.fast_ud = c;
+            break;
+        }
+}
+
 /* Parse the response into a (NULL: scratch). 0, EPROTOCOL or ENOMEM. */
 static int parse_into(imapclient *c, parse_state *ps, imc_arena *a,
                       imapclient_response *r)
@@ -1139,6 +1164,10 @@ static void handle_response(imapclient *c)
         return;
     }
     if (r.tag[0] == '*') {
+        if (c->parser.fast_taken) {
+            release(&ps); /* a command's fast path consumed it */
+            return;
+        }
         untagged(c, &ps, &r);
         return;
     }
@@ -1170,6 +1199,7 @@ int imc_core_process(imapclient *c, const imc_request *until)
         if (c->upgrade)
             return 2;
         set_divert(c);
+        set_fast(c);
         int rc = imc_reader_step(&c->rd);
         if (rc == 0)
             return 0;

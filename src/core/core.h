@@ -74,6 +74,15 @@ struct imc_request {
     int (*lit_divert)(void *ud, const char *resp, size_t len, uint64_t n);
     int (*lit_data)(void *ud, const char *p, size_t n);
     int lit_failed; /* lit_data refused data (set by the core) */
+    /* A fast path for this command's own untagged responses called
+     * fast_name (SEARCH, SORT, THREAD: long lists of numbers): offered, in
+     * order of the commands in flight, the bytes after the name before any
+     * value is built (ud as for the handlers). 1: taken into the result,
+     * and consumed (no handler sees it); 0: parsed as usual, nothing
+     * changed. It takes only what on_untagged would take, with the same
+     * result. */
+    const char *fast_name;
+    int (*fast)(void *ud, const char *s, size_t len);
     /* A malformed response arrived while this command was the oldest in
      * flight: by default the command fails with EPROTOCOL once it
      * completes (the stream stays in step); a hook takes it instead. */

@@ -469,6 +469,7 @@ int imc_parse_response(imc_parser *p, const char *buf, size_t len, imc_arena *a,
     lexer lx = {.s = buf, .len = len, .a = a, .p = p};
     memset(r, 0, sizeof *r);
     p->error = NULL;
+    p->fast_taken = 0;
     r->args = &imc_empty_list;
     r->code_args = &imc_empty_list;
     r->text = "";
@@ -530,6 +531,15 @@ int imc_parse_response(imc_parser *p, const char *buf, size_t len, imc_arena *a,
         return parse_resp_text(&lx, r);
     if (r->tag[0] != '*')
         return fail(&lx, "tagged response is not OK, NO or BAD");
+    if (p->fast_fn && !p->generic_only && !r->has_number) {
+        int taken = p->fast_fn(p->fast_ud, name, buf + lx.pos, len - lx.pos);
+        if (taken < 0)
+            return taken;
+        if (taken) {
+            p->fast_taken = 1;
+            return 0; /* args stays the empty list */
+        }
+    }
     imapclient_value *args = imc_arena_alloc(a, sizeof *args);
     if (!args)
         return IMAPCLIENT_ENOMEM;

@@ -13,12 +13,26 @@
 
 #include "../util/arena.h"
 
+/* A fast path for untagged responses (SEARCH, SORT, THREAD): offered the
+ * response's name (upper case) and the bytes after it, before any value is
+ * built. Returns 1 when it took the response (its arguments are then not
+ * parsed: args is the empty list, and fast_taken is set), 0 to leave it to
+ * the generic parse (having changed nothing), or a negative status that
+ * fails the parse. */
+typedef int (*imc_fast_fn)(void *ud, const char *name, const char *s, size_t len);
+
 typedef struct imc_parser {
     imapclient_value *stack; /* members of the lists being built */
     size_t stack_len, stack_cap;
     unsigned max_depth;
     const char *error; /* static text of the last failure */
     size_t error_pos;
+    /* the fast path, when set: untagged responses without a message
+     * number go to fast_fn first; fast_taken says it took the last one */
+    imc_fast_fn fast_fn;
+    void *fast_ud;
+    int fast_taken;
+    int generic_only; /* fast paths off (tests compare both paths) */
 } imc_parser;
 
 void imc_parser_init(imc_parser *p, unsigned max_depth);
