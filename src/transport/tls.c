@@ -390,8 +390,14 @@ static int handshake_step(tls_transport *t, char *err)
         handshake_done(t);
         return 0;
     }
+    /* A chain that fails verification aborts the handshake when the peer
+     * is verified. The verify result alone says nothing while the
+     * handshake waits for data, nor with verification off (a resumed
+     * session carries the result of its first handshake). */
+    int e = SSL_get_error(t->ssl, r);
     long vr = SSL_get_verify_result(t->ssl);
-    if (vr != X509_V_OK) {
+    if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE &&
+        (SSL_get_verify_mode(t->ssl) & SSL_VERIFY_PEER) && vr != X509_V_OK) {
         snprintf(err, 256, "certificate verification failed for %.120s: %s", t->name,
                  X509_verify_cert_error_string(vr));
         ERR_clear_error();

@@ -61,6 +61,32 @@ static void test_tls__shared_config_resumes_sessions(void **state)
     imapclient_tls_config_unref(cfg);
 }
 
+/* A resumed session carries the (failed) verification of its first
+ * handshake: with verification off it must not be taken for a failure
+ * while the handshake waits for the server's next flight. */
+static void test_tls__resumes_without_verification(void **state)
+{
+    imapclient_tls_config *cfg = imapclient_tls_config_new();
+    assert_non_null(cfg);
+    assert_int_equal(imapclient_tls_config_set_verify(cfg, 0), 0);
+    int resumed = 0;
+    for (int i = 0; i < 12; i++) {
+        imapclient_options o;
+        live_tls_opts(&o);
+        o.tls_config = cfg;
+        o.check_hostname = 0;
+        imapclient *c = NULL;
+        int rc = imapclient_connect(E->host, &o, &c);
+        if (rc)
+            fail_msg("connection %d: %s", i, imapclient_errmsg(c));
+        assert_int_equal(imapclient_login(c, E->user, E->password, NULL), 0);
+        resumed += imapclient_tls_resumed(c);
+        imapclient_free(c);
+    }
+    assert_int_equal(resumed, 11);
+    imapclient_tls_config_unref(cfg);
+}
+
 static void test_tls__session_cache_off(void **state)
 {
     imapclient_tls_config *cfg = test_config();
@@ -217,6 +243,7 @@ int main(void)
     E = live_require();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_tls__shared_config_resumes_sessions),
+        cmocka_unit_test(test_tls__resumes_without_verification),
         cmocka_unit_test(test_tls__session_cache_off),
         cmocka_unit_test(test_tls__configurations_do_not_share_sessions),
         cmocka_unit_test(test_tls__config_verifies),
