@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Generate N realistic messages as maildir files for the FETCH benchmark.
+"""Generate N realistic messages for the benchmarks (bench/README.md).
 
-    gen-mail.py N MAILDIR [SEED]
+    gen-mail.py N MAILDIR [SEED]              mixed messages (W1)
+    gen-mail.py --size BYTES N MAILDIR [SEED] messages of exactly BYTES (W2, W3)
+    gen-mail.py --small N MAILDIR [SEED]      short messages (W4: SEARCH, SORT)
+    gen-mail.py --blob N FILE [SEED]          ~10 KB messages in one file (W5)
 
-Writes MAILDIR/{cur,new,tmp}/ and MAILDIR/maildirfolder. Each message is
+Maildir forms write MAILDIR/{cur,new,tmp}/ and MAILDIR/maildirfolder; the
+file's mtime is the INTERNALDATE, the maildir flags vary. Mixed messages are
 2-30 KB: plain text, multipart/alternative, attachments of a few KB,
 forwards with a nested message/rfc822, replies with In-Reply-To and
 References; senders, recipients and subjects vary and some use RFC 2047
-encoded words. The output depends only on N and SEED (default 5), so every
-run benchmarks the same mailbox. The file's mtime is the INTERNALDATE.
+encoded words. --size pads a plain text message to the exact size; --small
+makes 500-2000 byte messages. --blob writes, for each message, its length
+in decimal and a newline, then its bytes (CRLF line ends): what the APPEND
+clients send. The output depends only on the arguments and SEED (default
+5), so every run benchmarks the same mail.
 """
 import base64
 import os
@@ -290,12 +297,65 @@ class Gen:
         return "\r\n".join(headers) + "\r\n\r\n" + body
 
 
+def sized(g, i, t, size):
+    """A plain text message of exactly size bytes."""
+    r = g.r
+    head = ("Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+            "Message-ID: <%d.%x@%s>\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+            % (rfc2822_date(t, 0), g.addrs(1), g.addrs(r.randint(1, 3)), g.subject(),
+               i, r.getrandbits(40), r.choice(DOMAINS))).encode("utf-8")
+    if size < len(head) + 2:
+        sys.exit("gen-mail.py: --size %d is too small" % size)
+    body = bytearray()
+    want = size - len(head)
+    while len(body) < want:
+        body += g.r.choice(g.paras).encode() + b"\r\n\r\n"
+    del body[want - 2:]
+    body += b"\r\n"
+    return head + bytes(body)
+
+
+def small(g, i, t):
+    """A short message, 500-2000 bytes: what SEARCH and SORT look at."""
+    r = g.r
+    text = g.text(r.randint(150, 1300))
+    return ("Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: %s\r\n"
+            "Message-ID: <%d.%x@%s>\r\n\r\n%s\r\n"
+            % (rfc2822_date(t, r.choice([0, 60, -300])), g.addr(r.choice(g.people)),
+               g.addr(r.choice(g.people)), g.subject(), i, r.getrandbits(40),
+               r.choice(DOMAINS), text)).encode("utf-8")
+
+
+def blob(n, path, seed):
+    g = Gen(seed)
+    t = 1672531200
+    total = 0
+    with open(path, "wb") as f:
+        for i in range(1, n + 1):
+            t += g.r.randint(60, 3000)
+            data = sized(g, i, t, g.r.randint(9000, 11500))
+            f.write(b"%d\n" % len(data))
+            f.write(data)
+            total += len(data)
+    print("gen-mail: %d messages, %.1f MB, seed %d (blob %s)" % (n, total / 1e6, seed, path))
+
+
 def main():
-    if len(sys.argv) not in (3, 4):
-        sys.exit("usage: gen-mail.py N MAILDIR [SEED]")
-    n = int(sys.argv[1])
-    root = sys.argv[2]
-    seed = int(sys.argv[3]) if len(sys.argv) == 4 else 5
+    args = sys.argv[1:]
+    mode, size = "mixed", 0
+    if args and args[0] == "--size" and len(args) > 1:
+        mode, size, args = "sized", int(args[1]), args[2:]
+    elif args and args[0] in ("--small", "--blob"):
+        mode, args = args[0][2:], args[1:]
+    if len(args) not in (2, 3):
+        sys.exit("usage: gen-mail.py [--size BYTES | --small | --blob] N MAILDIR|FILE [SEED]")
+    n = int(args[0])
+    root = args[1]
+    seed = int(args[2]) if len(args) == 3 else 5
+    if mode == "blob":
+        blob(n, root, seed)
+        return
     for d in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(root, d), exist_ok=True)
     open(os.path.join(root, "maildirfolder"), "w").close()
@@ -305,7 +365,12 @@ def main():
     total = 0
     for i in range(1, n + 1):
         t += g.r.randint(60, 3000)
-        data = g.message(i, t).encode("utf-8")
+        if mode == "sized":
+            data = sized(g, i, t, size)
+        elif mode == "small":
+            data = small(g, i, t)
+        else:
+            data = g.message(i, t).encode("utf-8")
         total += len(data)
         flags = g.r.choice(flagsets)
         # Maildir name: time in the name keeps Dovecot's UID order = i order.
