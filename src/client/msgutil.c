@@ -253,7 +253,7 @@ int imc_msg_expand_set(imc_arena *a, const char *s, size_t len, uint32_t **out,
     uint32_t *ids = NULL;
     if (total > IMC_MSG_MAX_EXPAND)
         rc = IMAPCLIENT_ETOOBIG;
-    else if (!(ids = imc_arena_calloc(a, (size_t)total, sizeof *ids)))
+    else if (!(ids = imc_arena_array_uninit(a, (size_t)total, sizeof *ids)))
         rc = IMAPCLIENT_ENOMEM;
     for (size_t i = 0, k = 0; !rc && i < nr; i++)
         for (uint64_t v = r[i].lo; v <= r[i].hi; v++)
@@ -292,7 +292,7 @@ void imc_u32vec_free(imc_u32vec *v)
 
 uint32_t *imc_u32vec_copy(const imc_u32vec *v, imc_arena *a)
 {
-    uint32_t *p = imc_arena_calloc(a, v->n ? v->n : 1, sizeof *p);
+    uint32_t *p = imc_arena_array_uninit(a, v->n ? v->n : 1, sizeof *p); /* n are set */
     if (p && v->n)
         memcpy(p, v->v, v->n * sizeof *p);
     return p;

@@ -1638,7 +1638,7 @@ static int thread_add(thread_state *st, const imapclient_thread_node *t)
 {
     if (st->count == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 16;
-        imapclient_thread_node *p = imc_arena_calloc(st->a, cap, sizeof *p);
+        imapclient_thread_node *p = imc_arena_array_uninit(st->a, cap, sizeof *p);
         if (!p)
             return IMAPCLIENT_ENOMEM;
         if (st->count)
@@ -1717,8 +1717,10 @@ static int thread_build(thread_state *st, const char *s, size_t len)
             i++;
         } else if (ch == ')') {
             size_t base = st->bases[--depth], n = st->stack_len - base;
+            /* an empty list gets one zeroed node, as thread_list() gives it */
             imapclient_thread_node *items =
-                imc_arena_calloc(st->a, n ? n : 1, sizeof *items);
+                n ? imc_arena_array_uninit(st->a, n, sizeof *items)
+                  : imc_arena_calloc(st->a, 1, sizeof *items);
             if (!items)
                 return IMAPCLIENT_ENOMEM;
             if (n)

@@ -55,7 +55,7 @@ int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
                 text = 1;
         if (v->count != 4 || !text)
             return 0;
-        imapclient_address *one = imc_arena_calloc(a, 1, sizeof *one);
+        imapclient_address *one = imc_arena_alloc_uninit(a, sizeof *one);
         if (!one)
             return IMAPCLIENT_ENOMEM;
         address_from(v, one);
@@ -63,7 +63,7 @@ int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
         *count = 1;
         return 0;
     }
-    imapclient_address *arr = imc_arena_calloc(a, n, sizeof *arr);
+    imapclient_address *arr = imc_arena_array_uninit(a, n, sizeof *arr); /* all set */
     if (!arr)
         return IMAPCLIENT_ENOMEM;
     size_t k = 0;

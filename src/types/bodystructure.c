@@ -68,7 +68,8 @@ static int params_from(imc_arena *a, const imapclient_value *v,
     *count = 0;
     if (!imc_value_is_list(v) || !v->items || v->count == 0)
         return 0;
-    imapclient_param *p = imc_arena_calloc(a, (v->count + 1) / 2, sizeof *p);
+    /* the first k entries are set, the others never read */
+    imapclient_param *p = imc_arena_array_uninit(a, (v->count + 1) / 2, sizeof *p);
     if (!p)
         return IMAPCLIENT_ENOMEM;
     size_t k = 0;
@@ -111,7 +112,7 @@ static int ext_from(imc_arena *a, const imapclient_value *v, size_t k, int singl
     /* body-fld-lang = nstring / "(" string *(SP string) ")" */
     const imapclient_value *lang = imc_value_item(v, k + 1);
     if (imc_value_is_list(lang) && lang->items && lang->count) {
-        const char **l = imc_arena_calloc(a, lang->count, sizeof *l);
+        const char **l = imc_arena_array_uninit(a, lang->count, sizeof *l);
         if (!l)
             return IMAPCLIENT_ENOMEM;
         size_t n = 0;
@@ -121,7 +122,7 @@ static int ext_from(imc_arena *a, const imapclient_value *v, size_t k, int singl
         b->language = n ? l : NULL;
         b->language_count = n;
     } else if (text(lang)) {
-        const char **l = imc_arena_calloc(a, 1, sizeof *l);
+        const char **l = imc_arena_alloc_uninit(a, sizeof *l);
         if (!l)
             return IMAPCLIENT_ENOMEM;
         l[0] = text(lang);
@@ -172,7 +173,8 @@ static int fill_multipart(imc_arena *a, const imapclient_value *v, int normalise
             nparts++;
     }
     if (nparts && depth < IMC_BODY_MAX_DEPTH) {
-        imapclient_body *parts = imc_arena_calloc(a, nparts, sizeof *parts);
+        imapclient_body *parts =
+            imc_arena_array_uninit(a, nparts, sizeof *parts); /* fill() */
         if (!parts)
             return IMAPCLIENT_ENOMEM;
         size_t k = 0;
@@ -250,7 +252,8 @@ static int fill(imc_arena *a, const imapclient_value *v, int normalise, unsigned
                 b->envelope = env;
         }
         if (imc_value_is_list(f8) && depth < IMC_BODY_MAX_DEPTH) {
-            imapclient_body *inner = imc_arena_calloc(a, 1, sizeof *inner);
+            imapclient_body *inner =
+                imc_arena_alloc_uninit(a, sizeof *inner); /* fill() */
             if (!inner)
                 return IMAPCLIENT_ENOMEM;
             rc = fill(a, f8, normalise, depth + 1, inner);
@@ -295,7 +298,7 @@ int imc_body_from_value(imc_arena *a, const imapclient_value *v, int normalise,
     *out = NULL;
     if (!imc_value_is_list(v))
         return IMAPCLIENT_EPROTOCOL;
-    imapclient_body *b = imc_arena_calloc(a, 1, sizeof *b);
+    imapclient_body *b = imc_arena_alloc_uninit(a, sizeof *b); /* fill() clears it */
     if (!b)
         return IMAPCLIENT_ENOMEM;
     int rc = fill(a, v, normalise, 0, b);

@@ -47,7 +47,7 @@ static struct block *block_new(imc_arena *a, size_t need)
     return b;
 }
 
-/* zero: clear the memory (every caller but strndup, which fills it all). */
+/* zero: clear the memory (imc_arena_alloc, imc_arena_calloc). */
 static void *arena_alloc(imc_arena *a, size_t n, int zero)
 {
     if (n == 0)
@@ -91,6 +91,18 @@ void *imc_arena_calloc(imc_arena *a, size_t n, size_t sz)
     if (sz && n > SIZE_MAX / sz)
         return NULL;
     return imc_arena_alloc(a, n * sz);
+}
+
+void *imc_arena_alloc_uninit(imc_arena *a, size_t n)
+{
+    return arena_alloc(a, n, 0);
+}
+
+void *imc_arena_array_uninit(imc_arena *a, size_t n, size_t sz)
+{
+    if (sz && n > SIZE_MAX / sz)
+        return NULL;
+    return arena_alloc(a, n * sz, 0);
 }
 
 char *imc_arena_strndup(imc_arena *a, const char *s, size_t n)

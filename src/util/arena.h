@@ -20,6 +20,13 @@ void *imc_arena_alloc(imc_arena *a, size_t n);
 /* n elements of size sz (overflow checked), zeroed. */
 void *imc_arena_calloc(imc_arena *a, size_t n, size_t sz);
 
+/* As imc_arena_alloc() and imc_arena_calloc() but not zeroed: for memory
+ * the caller writes whole before anything reads it (copies, arrays filled
+ * element by element). A whole result's arena holds several times the
+ * response, so zeroing what is written next costs real time. */
+void *imc_arena_alloc_uninit(imc_arena *a, size_t n);
+void *imc_arena_array_uninit(imc_arena *a, size_t n, size_t sz);
+
 /* A NUL-terminated copy of n bytes of s (s may hold NULs). */
 char *imc_arena_strndup(imc_arena *a, const char *s, size_t n);
 

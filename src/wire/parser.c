@@ -69,7 +69,7 @@ static int pop_list(lexer *lx, size_t base, imapclient_value *out)
     out->type = IMAPCLIENT_VALUE_LIST;
     out->count = n;
     if (n) {
-        imapclient_value *items = imc_arena_calloc(lx->a, n, sizeof *items);
+        imapclient_value *items = imc_arena_array_uninit(lx->a, n, sizeof *items);
         if (!items)
             return IMAPCLIENT_ENOMEM;
         memcpy(items, lx->p->stack + base, n * sizeof *items);
@@ -171,8 +171,8 @@ static int parse_quoted(lexer *lx, imapclient_value *out)
     }
     if (i >= lx->len)
         return fail(lx, "quoted string not terminated");
-    char *dst =
-        esc ? imc_arena_alloc(lx->a, n + 1) : imc_arena_strndup(lx->a, lx->s + start, n);
+    char *dst = esc ? imc_arena_alloc_uninit(lx->a, n + 1)
+                    : imc_arena_strndup(lx->a, lx->s + start, n);
     if (!dst)
         return IMAPCLIENT_ENOMEM;
     if (esc) {
@@ -440,7 +440,7 @@ static int parse_resp_text(lexer *lx, imapclient_response *r)
             sub.len = close - args_start;
             sub.pos = 0;
             sub.in_code = 0;
-            imapclient_value *args = imc_arena_alloc(lx->a, sizeof *args);
+            imapclient_value *args = imc_arena_alloc_uninit(lx->a, sizeof *args);
             if (!args)
                 return IMAPCLIENT_ENOMEM;
             size_t saved = lx->p->stack_len;
@@ -540,7 +540,8 @@ int imc_parse_response(imc_parser *p, const char *buf, size_t len, imc_arena *a,
             return 0; /* args stays the empty list */
         }
     }
-    imapclient_value *args = imc_arena_alloc(a, sizeof *args);
+    imapclient_value *args =
+        imc_arena_alloc_uninit(a, sizeof *args); /* parse_rest sets it */
     if (!args)
         return IMAPCLIENT_ENOMEM;
     int rc = parse_rest(&lx, args);
@@ -555,7 +556,7 @@ static int copy_into(imc_arena *a, const imapclient_value *v, imapclient_value *
     *d = *v;
     if (v->type == IMAPCLIENT_VALUE_LIST) {
         if (v->count) {
-            imapclient_value *items = imc_arena_calloc(a, v->count, sizeof *items);
+            imapclient_value *items = imc_arena_array_uninit(a, v->count, sizeof *items);
             if (!items)
                 return -1;
             for (size_t i = 0; i < v->count; i++)
@@ -573,7 +574,7 @@ static int copy_into(imc_arena *a, const imapclient_value *v, imapclient_value *
 
 imapclient_value *imc_value_copy(imc_arena *a, const imapclient_value *v)
 {
-    imapclient_value *d = imc_arena_alloc(a, sizeof *d);
+    imapclient_value *d = imc_arena_alloc_uninit(a, sizeof *d); /* copy_into sets it */
     if (!d || copy_into(a, v, d))
         return NULL;
     return d;
