@@ -4,8 +4,8 @@
  * One imapclient handle is one IMAP connection (one IMAPClient object). A
  * handle must be used by one thread at a time; separate handles are fully
  * independent (the library has no global mutable state: the system CA
- * store, loaded once on first need, is shared read-only; see
- * imapclient/tls.h).
+ * store and the default TLS configurations, made once on first need, are
+ * shared read-only; see imapclient/tls.h).
  */
 #ifndef IMAPCLIENT_CLIENT_H
 #define IMAPCLIENT_CLIENT_H

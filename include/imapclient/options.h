@@ -108,8 +108,11 @@ typedef struct imapclient_options {
      * afterwards. Give the same configuration to every connection you make
      * (to one or many servers, from any thread): the CAs are loaded once and
      * a reconnection to the same server resumes its TLS session. NULL: the
-     * handle makes a configuration of its own from the fields above at its
-     * first TLS handshake (no CA store loaded when verify_peer is off).
+     * fields above apply, through a configuration the library makes once
+     * per process for the plain settings (verify_peer on or off, no CA
+     * file, no client certificate), or one the handle makes at its first
+     * TLS handshake otherwise; no CA store is loaded when verify_peer is
+     * off.
      */
     imapclient_tls_config *tls_config;
 } imapclient_options;

@@ -9,12 +9,15 @@
  * connection through imapclient_options.tls_config: the CA store is then
  * loaded once, however many connections are made, in as many threads.
  *
- * Without one, each handle makes its own from the options (ca_file,
- * verify_peer, ...) at its first TLS handshake and keeps it for STARTTLS.
- * Such a handle loads no CA store at all when verify_peer is off; with
- * verification on and no ca_file/ca_path it uses the system CA store, which
- * the library loads once per process, on first need, and never changes
- * afterwards (so a CA added to the system store is seen after a restart).
+ * Without one, a handle uses the library's default configuration for its
+ * verify_peer setting when its options name no CA file and no client
+ * certificate: with verification off no CA store is loaded at all; with it
+ * on, the system CA store is. Each default is made once per process, on
+ * first need, and never changes afterwards (so a CA added to the system
+ * store, or an OpenSSL setting changed later, is seen after a restart);
+ * defaults keep no sessions. Options with a CA file or a client
+ * certificate give the handle a configuration of its own at its first TLS
+ * handshake, kept for STARTTLS.
  *
  * A configuration is set up by one thread, then shared: the setters fail
  * with IMAPCLIENT_EILLEGAL_STATE once a connection has used it. The other

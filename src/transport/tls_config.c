@@ -2,17 +2,31 @@
  * TLS configurations: one SSL_CTX that any number of connections share,
  * its CAs loaded once, and a cache of TLS sessions to resume.
  *
- * The system CA store. Loading it costs about 20 ms of CPU (Debian's
- * bundle is 140 certificates), far more than the handshake it serves, so
- * it is loaded once per process, on first need, and shared by reference
- * (X509_STORE is reference-counted and thread-safe for verification) by
- * every configuration that verifies without CAs of its own. It is built
- * completely before it is published with one atomic compare-and-swap, and
- * nothing in the library changes it afterwards: it is a read-only
- * constant, not state (as Go's SystemCertPool). A handle made without a
- * configuration gets one of its own from its options at its first
- * handshake, kept for STARTTLS (and later reconnections): it loads no CA
- * store at all when verification is off. Nothing else is global.
+ * What a handle uses when the caller gives no configuration (and no
+ * SSL_CTX of its own) costs more than the handshake it serves if made per
+ * connection: loading the system CA store takes about 20 ms of CPU
+ * (Debian's bundle is 140 certificates), and OpenSSL 3's SSL_CTX_new()
+ * alone about 1.4 million instructions, a fifth of a whole connection
+ * (TLS handshake, LOGIN, SELECT, LOGOUT). So:
+ *
+ * - the system CA store is loaded once per process, on first need, and
+ *   shared by reference (X509_STORE is reference-counted and thread-safe
+ *   for verification) by every configuration that verifies without CAs of
+ *   its own;
+ * - the default settings (verification on against the system store, or
+ *   off; no CA file, no client certificate) have one configuration each,
+ *   made on first need, with no session cache.
+ *
+ * Each of these three is built completely, then published with one atomic
+ * compare-and-swap (a thread that loses the race frees its copy), and
+ * never changed or freed afterwards: read-only constants (as Go's
+ * SystemCertPool), not state; reference counts do not apply to them. What
+ * changes inside them is OpenSSL's own (its locks and counters). Options
+ * that name a CA file or a client certificate get a configuration of the
+ * handle's own at its first handshake, kept for STARTTLS and later
+ * handshakes. A caller that connects many times with such settings, or
+ * wants sessions resumed, shares one imapclient_tls_config. Nothing else
+ * is global.
  */
 #include "tls_config.h"
 
@@ -37,12 +51,13 @@ typedef struct cached {
 struct imapclient_tls_config {
     atomic_uint refs;
     atomic_int used; /* a connection used it: the setters refuse */
+    int constant;    /* a library default: never changed nor freed */
     SSL_CTX *ctx;
     int verify;
     int own_ca; /* set_ca() loaded CAs: no system store */
     int cache_on;
-    pthread_mutex_t lock; /* prepared, the cache */
-    int prepared;
+    pthread_mutex_t lock; /* preparing, the cache */
+    atomic_int prepared;
     cached cache[CACHE_MAX];
     size_t ncache;
     unsigned long long clock;
@@ -50,6 +65,7 @@ struct imapclient_tls_config {
 };
 
 static _Atomic(X509_STORE *) system_store;
+static _Atomic(imapclient_tls_config *) defaults[2]; /* [verify] */
 
 static void err_text(char *dst, const char *what)
 {
@@ -102,6 +118,7 @@ imapclient_tls_config *imapclient_tls_config_new(void)
     SSL_CTX_set_verify(cfg->ctx, SSL_VERIFY_PEER, NULL);
     atomic_init(&cfg->refs, 1);
     atomic_init(&cfg->used, 0);
+    atomic_init(&cfg->prepared, 0);
     cfg->verify = 1;
     cfg->cache_on = 1;
     return cfg;
@@ -109,15 +126,13 @@ imapclient_tls_config *imapclient_tls_config_new(void)
 
 imapclient_tls_config *imapclient_tls_config_ref(imapclient_tls_config *cfg)
 {
-    if (cfg)
+    if (cfg && !cfg->constant)
         atomic_fetch_add(&cfg->refs, 1);
     return cfg;
 }
 
-void imapclient_tls_config_unref(imapclient_tls_config *cfg)
+static void config_free(imapclient_tls_config *cfg)
 {
-    if (!cfg || atomic_fetch_sub(&cfg->refs, 1) != 1)
-        return;
     for (size_t i = 0; i < cfg->ncache; i++) {
         free(cfg->cache[i].key);
         SSL_SESSION_free(cfg->cache[i].sess);
@@ -125,6 +140,12 @@ void imapclient_tls_config_unref(imapclient_tls_config *cfg)
     SSL_CTX_free(cfg->ctx);
     pthread_mutex_destroy(&cfg->lock);
     free(cfg);
+}
+
+void imapclient_tls_config_unref(imapclient_tls_config *cfg)
+{
+    if (cfg && !cfg->constant && atomic_fetch_sub(&cfg->refs, 1) == 1)
+        config_free(cfg);
 }
 
 /* 0 when cfg may still be changed, else the status for a setter. */
@@ -214,6 +235,11 @@ int imc_tls_config_from_options(const imapclient_options *o, imapclient_tls_conf
                                 char *err)
 {
     *out = NULL;
+    if (!o->cert_file && (!o->verify_peer || (!o->ca_file && !o->ca_path))) {
+        /* nothing of the handle's own: the library's default */
+        *out = imc_tls_config_default(o->verify_peer, err);
+        return *out ? 0 : IMAPCLIENT_ETLS;
+    }
     imapclient_tls_config *cfg = imapclient_tls_config_new();
     if (!cfg) {
         snprintf(err, 256, "out of memory (TLS context)");
@@ -237,10 +263,12 @@ int imc_tls_config_from_options(const imapclient_options *o, imapclient_tls_conf
 int imc_tls_config_prepare(imapclient_tls_config *cfg,
                            int (*new_session)(SSL *, SSL_SESSION *), char *err)
 {
+    if (atomic_load(&cfg->prepared))
+        return 0; /* the common case; also all a library default sees */
     atomic_store(&cfg->used, 1);
     pthread_mutex_lock(&cfg->lock);
     int rc = 0;
-    if (!cfg->prepared) {
+    if (!atomic_load(&cfg->prepared)) {
         if (cfg->verify && !cfg->own_ca) {
             X509_STORE *store = system_store_get(err);
             if (store)
@@ -248,17 +276,42 @@ int imc_tls_config_prepare(imapclient_tls_config *cfg,
             else
                 rc = IMAPCLIENT_ETLS;
         }
-        if (rc == 0 && cfg->cache_on) {
+        if (rc == 0 && cfg->cache_on && new_session) {
             /* OpenSSL hands each new session to new_session; it keeps none
              * itself (clients look sessions up by server, not by id). */
             SSL_CTX_set_session_cache_mode(
                 cfg->ctx, SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
             SSL_CTX_sess_set_new_cb(cfg->ctx, new_session);
         }
-        cfg->prepared = rc == 0;
+        atomic_store(&cfg->prepared, rc == 0);
     }
     pthread_mutex_unlock(&cfg->lock);
     return rc;
+}
+
+imapclient_tls_config *imc_tls_config_default(int verify, char *err)
+{
+    verify = !!verify;
+    imapclient_tls_config *cfg = atomic_load(&defaults[verify]);
+    if (cfg)
+        return cfg;
+    if (!(cfg = imapclient_tls_config_new())) {
+        snprintf(err, 256, "out of memory (TLS context)");
+        return NULL;
+    }
+    imapclient_tls_config_set_verify(cfg, verify);
+    cfg->cache_on = 0; /* a cache would be shared state */
+    if (imc_tls_config_prepare(cfg, NULL, err)) {
+        config_free(cfg);
+        return NULL; /* the system store did not load: tried again next time */
+    }
+    cfg->constant = 1;
+    imapclient_tls_config *expected = NULL;
+    if (!atomic_compare_exchange_strong(&defaults[verify], &expected, cfg)) {
+        config_free(cfg); /* another thread was first: use its configuration */
+        return expected;
+    }
+    return cfg;
 }
 
 SSL_CTX *imc_tls_config_ctx(const imapclient_tls_config *cfg)

@@ -12,7 +12,10 @@
 
 /* A configuration with the settings of the options (ca_file, ca_path,
  * verify_peer, cert_file, key_file): what a handle uses when the caller
- * gave neither tls_config nor ssl_ctx. 0, ETLS or ENOMEM (err says why). */
+ * gave neither tls_config nor ssl_ctx. Without a CA file (or with
+ * verification off) and without a client certificate, that is the
+ * library's default for verify_peer (imc_tls_config_default()); else a new
+ * one. 0, ETLS or ENOMEM (err says why). */
 int imc_tls_config_from_options(const imapclient_options *o, imapclient_tls_config **out,
                                 char *err);
 
@@ -24,6 +27,12 @@ int imc_tls_config_prepare(imapclient_tls_config *cfg,
                            int (*new_session)(SSL *, SSL_SESSION *), char *err);
 
 SSL_CTX *imc_tls_config_ctx(const imapclient_tls_config *cfg);
+
+/* The library's default configuration, verification on (against the
+ * system CA store) or off: made at the first call, then the same constant
+ * for the life of the process (no session cache; references do not
+ * count). NULL when it cannot be made (err says why). Thread-safe. */
+imapclient_tls_config *imc_tls_config_default(int verify, char *err);
 
 /* 1 when the session cache is on. */
 int imc_tls_config_caching(const imapclient_tls_config *cfg);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "transport/fdio.h"
+#include "transport/tls_config.h"
 #include "transport/transport.h"
 
 /* ---- the server ---------------------------------------------------------- */
@@ -276,6 +277,53 @@ static void test_tls_config__verification(void **state)
     server_free(&s);
 }
 
+/* Options without a CA file or client certificate share the library's
+ * default for their verify_peer (made once, no sessions kept); others get
+ * a configuration of their own. */
+static void test_tls_config__defaults(void **state)
+{
+    char err[256] = "";
+    imapclient_tls_config *off = imc_tls_config_default(0, err);
+    assert_non_null(off);
+    assert_ptr_equal(imc_tls_config_default(0, err), off);
+    imapclient_options o;
+    imapclient_options_init(&o);
+    o.verify_peer = 0;
+    o.ca_file = "/nonexistent/ca.pem"; /* not read: verification is off */
+    imapclient_tls_config *cfg = NULL;
+    assert_int_equal(imc_tls_config_from_options(&o, &cfg, err), 0);
+    assert_ptr_equal(cfg, off);
+    imapclient_tls_config_unref(cfg); /* a constant: nothing happens */
+    imapclient_tls_config_unref(cfg);
+    assert_ptr_equal(imapclient_tls_config_ref(off), off);
+    assert_non_null(imapclient_tls_config_ssl_ctx(off));
+    o.verify_peer = 1;
+    assert_int_equal(imc_tls_config_from_options(&o, &cfg, err), IMAPCLIENT_ETLS);
+    assert_non_null(strstr(err, "cannot load CA file"));
+
+    server s = {0};
+    server_init(&s, TLS1_3_VERSION);
+    o.ca_file = s.cert_path; /* a configuration of the handle's own */
+    assert_int_equal(imc_tls_config_from_options(&o, &cfg, err), 0);
+    assert_ptr_not_equal(cfg, off);
+    assert_ptr_not_equal(cfg, imc_tls_config_default(1, err));
+    imapclient_tls_config_unref(cfg);
+    /* connections with the default: no session is kept */
+    imapclient_options_init(&o);
+    o.verify_peer = 0;
+    o.check_hostname = 0;
+    int resumed = -1;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(connect_once(&s, &o, &resumed), 0);
+        assert_int_equal(resumed, 0);
+    }
+    /* verification on, against the system store, which does not know the
+     * certificate */
+    o.verify_peer = 1;
+    assert_int_equal(connect_once(&s, &o, &resumed), IMAPCLIENT_ECERTIFICATE);
+    server_free(&s);
+}
+
 /* The connection holds its own reference: the caller may drop its own
  * while connections made with the configuration are open. */
 static void test_tls_config__references(void **state)
@@ -351,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_tls_config__cache_off),
         cmocka_unit_test(test_tls_config__cache_bounded),
         cmocka_unit_test(test_tls_config__verification),
+        cmocka_unit_test(test_tls_config__defaults),
         cmocka_unit_test(test_tls_config__references),
         cmocka_unit_test(test_tls_config__setters),
         cmocka_unit_test(test_tls_config__client_cert),
