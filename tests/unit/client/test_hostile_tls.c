@@ -24,6 +24,8 @@
 
 typedef struct server {
     int fd;
+    int wfd;          /* over pipes: the fd the server writes to (else 0: fd) */
+    int pipes;        /* connect over two pipes (a command stream), not a socket */
     int close_notify; /* send close_notify before closing */
     EVP_PKEY *key;
     X509 *cert;
@@ -55,7 +57,12 @@ static void *serve(void *arg)
     SSL_CTX_use_certificate(ctx, s->cert);
     SSL_CTX_use_PrivateKey(ctx, s->key);
     SSL *ssl = SSL_new(ctx);
-    SSL_set_fd(ssl, s->fd);
+    if (s->pipes) {
+        SSL_set_rfd(ssl, s->fd);
+        SSL_set_wfd(ssl, s->wfd);
+    } else {
+        SSL_set_fd(ssl, s->fd);
+    }
     if (SSL_accept(ssl) == 1) {
         SSL_write(ssl, "* OK hi\r\n", 9);
         if (s->close_notify)
@@ -64,6 +71,8 @@ static void *serve(void *arg)
     SSL_free(ssl);
     SSL_CTX_free(ctx);
     close(s->fd);
+    if (s->pipes)
+        close(s->wfd);
     return NULL;
 }
 
@@ -75,6 +84,8 @@ static size_t fd_pending(imc_transport *t)
 static void fd_close(imc_transport *t)
 {
     close(t->rfd);
+    if (t->wfd != t->rfd)
+        close(t->wfd);
     free(t);
 }
 
@@ -89,17 +100,32 @@ static const struct imc_transport_ops fd_ops = {
 /* A TLS transport to a server that has sent its greeting and gone. */
 static imc_transport *connect_to_dropping_server(server *s)
 {
-    int sv[2];
-    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+    int sv[2], down[2];
+    if (s->pipes) {
+        /* sv: client -> server; down: server -> client */
+        assert_int_equal(pipe(sv), 0);
+        assert_int_equal(pipe(down), 0);
+        s->fd = sv[0];
+        s->wfd = down[1];
+    } else {
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+        s->fd = sv[1];
+    }
     make_cert(s);
-    s->fd = sv[1];
     pthread_t th;
     assert_int_equal(pthread_create(&th, NULL, serve, s), 0);
     imc_transport *inner = calloc(1, sizeof *inner);
     assert_non_null(inner);
     inner->ops = &fd_ops;
-    inner->rfd = inner->wfd = sv[0];
-    assert_int_equal(imc_set_nonblock(sv[0]), 0);
+    if (s->pipes) {
+        inner->rfd = down[0];
+        inner->wfd = sv[1];
+        assert_int_equal(imc_set_nonblock(down[0]), 0);
+        assert_int_equal(imc_set_nonblock(sv[1]), 0);
+    } else {
+        inner->rfd = inner->wfd = sv[0];
+        assert_int_equal(imc_set_nonblock(sv[0]), 0);
+    }
     imapclient_options o;
     imapclient_options_init(&o);
     o.verify_peer = 0;
@@ -140,6 +166,21 @@ static void test_hostile__tls_write_after_server_dropped(void **state)
     assert_true(rc < 0);
     assert_no_sigpipe_left();
     imc_transport_close(t); /* close_notify to a dead peer: no signal either */
+    assert_no_sigpipe_left();
+}
+
+/* The same over the two pipes of a command stream (stream=1), where the
+ * library cannot write with MSG_NOSIGNAL and blocks SIGPIPE instead. */
+static void test_hostile__tls_pipes_write_after_server_dropped(void **state)
+{
+    server s = {.pipes = 1};
+    imc_transport *t = connect_to_dropping_server(&s);
+    int rc = 0;
+    for (int i = 0; i < 3 && rc == 0; i++)
+        rc = t->ops->write(t, "A001 NOOP\r\n", 11, 5000);
+    assert_true(rc < 0);
+    assert_no_sigpipe_left();
+    imc_transport_close(t);
     assert_no_sigpipe_left();
 }
 
@@ -189,6 +230,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hostile__tls_write_after_server_dropped),
+        cmocka_unit_test(test_hostile__tls_pipes_write_after_server_dropped),
         cmocka_unit_test(test_hostile__tls_close_after_server_dropped),
         cmocka_unit_test(test_hostile__tls_close_after_close_notify),
         cmocka_unit_test(test_hostile__tls_keeps_callers_pending_sigpipe),
