@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define ARENA_FIRST    1024 /* a handle has five arenas: idle, they hold little */
 #define ARENA_BLOCK    4096
 #define ARENA_ALIGN    16
 #define ARENA_MAX_GROW (1024 * 1024)
@@ -27,7 +28,7 @@ imc_arena *imc_arena_new(void)
 
 static struct block *block_new(imc_arena *a, size_t need)
 {
-    size_t size = need > ARENA_BLOCK ? need : ARENA_BLOCK;
+    size_t size = need > ARENA_FIRST ? need : ARENA_FIRST;
     if (a->head) {
         /* Geometric growth keeps the block count small; the cap keeps a big
          * result from reserving far more than it uses. */
