@@ -6,7 +6,7 @@
 #
 # W1: FETCH UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE of
 #     N1 (default 20000) generated messages (bench/gen-mail.py, as
-#     bench/run-fetch.sh builds its corpus).
+#     bench/run-all.sh w1 builds its corpus).
 # W2: FETCH BODY.PEEK[] of N2 (default 2000) messages of 100 KB each.
 #
 # Each repetition (ROUNDS, default 3) runs, one process each, for W1 and
