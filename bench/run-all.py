@@ -31,6 +31,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -271,14 +272,21 @@ def command(kind, binary, name, workload, dv, bundle):
 def run_one(dv, cmd, env):
     before_imap = dv.imap_procs()
     d0 = dv.cpu()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, env=env)
-    out = p.stdout.read().decode()
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as ef:
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=ef, env=env)
+        out = p.stdout.read().decode()
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        ef.seek(0)
+        err = ef.read().decode(errors="replace")
     dv.settle(before_imap)
     d1 = dv.cpu()
-    if p.returncode != 0:
-        die("%s failed (exit %d)" % (" ".join(cmd[:3]), p.returncode))
+    sys.stderr.write(err)
+    if p.returncode != 0 or not out.strip():
+        # A client that fails is reported in the table, not fatal: the
+        # other clients' runs still count.
+        lines = err.strip().splitlines() or ["exit %d" % p.returncode]
+        return {"failed": lines[-1][:200]}
     line = out.strip().splitlines()[-1]
     r = dict(kv.split("=", 1) for kv in line.split())
     r["cpu"] = ru.ru_utime + ru.ru_stime
@@ -336,7 +344,13 @@ def main():
                     cmd, env = command(kind, binary, name, cw, dv, bundle)
                     r = run_one(dv, cmd, env)
                     r.update(rep=rep, wl=w, base=base, kind=kind)
+                    r.setdefault("client", name)
+                    r.setdefault("workload", cw)
                     runs.append(r)
+                    if "failed" in r:
+                        say("rep %d %-6s %-16s %-12s FAILED: %s" % (
+                            rep + 1, w, name, cw, r["failed"]))
+                        continue
                     say("rep %d %-6s %-16s %-12s cpu %.3f dovecot %.3f rss %d KB%s" % (
                         rep + 1, w, name, cw, r["cpu"], r["dovecot_cpu"], r["rss_kb"],
                         " per-conn %s KB" % r["per_conn_kb"] if w == "idle" else ""))
@@ -349,7 +363,7 @@ def main():
     for w in workloads:
         walks = {}
         for r in runs:
-            if r["wl"] != w:
+            if r["wl"] != w or "failed" in r:
                 continue
             key = " ".join("%s=%s" % (f, r[f]) for f in WALK)
             if w == "idle" or w == "w6t":
@@ -382,6 +396,9 @@ def main():
                 f.write(json.dumps(r, sort_keys=True) + "\n")
             f.write("```\n")
         say("written to %s" % a.out)
+    nfailed = sum(1 for r in runs if "failed" in r)
+    if nfailed:
+        die("%d run%s failed (see the table)" % (nfailed, "" if nfailed == 1 else "s"))
 
 
 def version(cmd):
@@ -433,7 +450,8 @@ def table(runs, workloads, clients):
     order = {"imc": 0, "base": 1, "etpan": 2, "flow": 3}
     lines = []
     for w in workloads:
-        rs = [r for r in runs if r["wl"] == w]
+        failed = [r for r in runs if r["wl"] == w and "failed" in r]
+        rs = [r for r in runs if r["wl"] == w and "failed" not in r]
         etpan = {(r["rep"], r["workload"]): r for r in rs if r["kind"] == "etpan"}
         lines.append("### " + LABELS[w] + "\n")
         if w == "idle":
@@ -468,6 +486,11 @@ def table(runs, workloads, clients):
                     client, cw, cpu, summary(ratio), summary(dratio),
                     summary([r["dovecot_cpu"] for r in mine], "%.3f"),
                     summary([r["rss_kb"] / 1024 for r in mine], "%.1f"), summary(rssr)))
+        for kind, client, cw in sorted({(r["kind"], r["client"], r["workload"])
+                                        for r in failed}):
+            mine = [r for r in failed if r["client"] == client and r["workload"] == cw]
+            lines.append("\n%s %s failed in %d of %d repetitions: `%s`" % (
+                client, cw, len(mine), REPS, mine[0]["failed"]))
         lines.append("")
     lines.append("CPU: the client process's user+sys time (wait4), median [min-max] over the "
                  "repetitions; ratios are taken per repetition against libetpan's run of the "
