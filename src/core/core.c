@@ -78,6 +78,9 @@ imapclient *imc_handle_new(const char *host, const imapclient_options *opts)
             goto nomem;
     imc_quirks_init(c);
     c->tls = imapclient_tls_config_ref(c->opts.tls_config);
+    /* The caller may free its SSL_CTX after connecting; STARTTLS and
+     * reconnections still need it. */
+    imc_tls_ctx_hold(c->opts.ssl_ctx);
     imc_parser_init(&c->parser, c->opts.max_depth);
     imc_cmdbuf_init(&c->cmd);
     imc_cmdbuf_init(&c->reply);
@@ -94,6 +97,7 @@ void imc_handle_destroy(imapclient *c)
     if (!c)
         return;
     imapclient_tls_config_unref(c->tls);
+    imc_tls_ctx_release(c->opts.ssl_ctx);
     imc_reader_free(&c->rd);
     imc_parser_free(&c->parser);
     imc_cmdbuf_free(&c->cmd);

@@ -530,3 +530,14 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
     *out = bt;
     return 0;
 }
+
+void imc_tls_ctx_hold(void *ssl_ctx)
+{
+    if (ssl_ctx)
+        SSL_CTX_up_ref(ssl_ctx);
+}
+
+void imc_tls_ctx_release(void *ssl_ctx)
+{
+    SSL_CTX_free(ssl_ctx); /* NULL is a no-op */
+}

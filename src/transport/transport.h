@@ -81,6 +81,11 @@ int imc_tls_start(imc_transport *inner, const char *host, const imapclient_optio
                   imapclient_tls_config **config, imc_transport **out, char *err);
 int imc_tls_handshake(imc_transport *t, char *err);
 
+/* Hold or release a caller's OpenSSL SSL_CTX (options.ssl_ctx) for as long
+ * as a handle may use it; NULL is a no-op. */
+void imc_tls_ctx_hold(void *ssl_ctx);
+void imc_tls_ctx_release(void *ssl_ctx);
+
 /* Plain TCP, non-blocking: resolves host (getaddrinfo, which may block
  * unless host is a numeric address) and starts connecting to the first
  * address; imc_tcp_connect_step moves on when the fd is writable (0

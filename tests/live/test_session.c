@@ -20,6 +20,8 @@
 
 #include "live/live.h"
 
+#include <openssl/ssl.h>
+
 static const live_env *E;
 
 static void test_session__plain_login(void **state)
@@ -105,6 +107,28 @@ static void test_session__starttls(void **state)
     assert_int_equal(imapclient_has_capability(c, "STARTTLS"), 0);
     assert_int_equal(imapclient_starttls(c), IMAPCLIENT_EABORT);
     assert_int_equal(imapclient_login(c, E->user, E->password, NULL), 0);
+    imapclient_free(c);
+}
+
+/* The caller's own SSL_CTX (the reference's ssl_context), freed by the
+ * caller right after connecting: the handle holds it for STARTTLS. */
+static void test_session__caller_ssl_ctx_outlives_the_caller(void **state)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    assert_non_null(ctx);
+    assert_int_equal(SSL_CTX_load_verify_locations(ctx, E->ca, NULL), 1);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    imapclient_options o;
+    live_plain_opts(&o);
+    o.ssl_ctx = ctx;
+    o.tls_hostname = E->cert_name;
+    imapclient *c = NULL;
+    assert_int_equal(imapclient_connect(E->host, &o, &c), 0);
+    SSL_CTX_free(ctx);
+    assert_int_equal(imapclient_starttls(c), 0);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    assert_int_equal(imapclient_login(c, E->user, E->password, NULL), 0);
+    assert_int_equal(imapclient_noop(c, NULL), 0);
     imapclient_free(c);
 }
 
@@ -500,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_session__tls_hostname_mismatch),
         cmocka_unit_test(test_session__tls_untrusted_ca),
         cmocka_unit_test(test_session__starttls),
+        cmocka_unit_test(test_session__caller_ssl_ctx_outlives_the_caller),
         cmocka_unit_test(test_session__starttls_bad_certificate),
         cmocka_unit_test(test_session__starttls_on_tls),
         cmocka_unit_test(test_session__wrong_password),
