@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Install the Debian 12 packages libimapclient needs to build and test.
+# Install the Debian 12 packages libimapclient needs: `deps.sh demo` what
+# scripts/demo.sh needs, `deps.sh` (or `deps.sh test`) the full set for
+# scripts/test.sh (with Cyrus, see below).
 # Idempotent: does nothing (and never runs apt-get) when all are installed.
 #
 # Dovecot's package starts the system-wide dovecot service on 143/993 when it
@@ -15,20 +17,48 @@
 # only unpacked under CYRUS_ROOT, from where tests/live/cyrus.sh runs imapd.
 set -euo pipefail
 
-PACKAGES=(
+# What scripts/demo.sh needs: build the library, the program and the
+# examples, and run them against a private Dovecot.
+DEMO_PACKAGES=(
     build-essential cmake pkg-config
-    clang libclang-rt-14-dev clang-format valgrind
-    libssl-dev zlib1g-dev libcmocka-dev libinih-dev libjansson-dev libedit-dev
-    libcurl4-gnutls-dev # the CLI's OAuth2 token exchange (libetpan-dev needs this flavour)
-    libetpan-dev
-    libuv1-dev # examples/watch_libuv.c (the event-loop example; its live test needs it)
-    dovecot-imapd openssl netcat-openbsd tmux python3 groff-base
+    libssl-dev zlib1g-dev
+    libinih-dev libjansson-dev libedit-dev
+    libcurl4-gnutls-dev # the program's OAuth2 token exchange (libetpan-dev needs this flavour)
+    libgmime-3.0-dev    # examples/email_parse_gmime.c walks MIME parts with GMime
+    libuv1-dev          # examples/watch_libuv.c, the event-loop example
+    dovecot-imapd openssl
     iproute2 # ss, used by tests/live/dovecot.sh to pick free ports
+)
+# The rest of what scripts/test.sh needs: tests, sanitizers, valgrind, the
+# benchmark peer, the Python package, the docs and the Debian package.
+TEST_PACKAGES=(
+    clang libclang-rt-14-dev clang-format valgrind
+    libcmocka-dev
+    libetpan-dev
+    netcat-openbsd tmux python3 groff-base
     # the Python package (python/): Debian's Python 3.11 toolchain, no PyPI
     python3-dev python3-pip python3-setuptools python3-venv python3-pytest
+    doxygen                             # the HTML API reference
+    dpkg-dev debhelper fakeroot lintian # the Debian source package
 )
+
+case "${1:-test}" in
+demo)
+    PACKAGES=("${DEMO_PACKAGES[@]}")
+    with_cyrus=0 # the demo runs against Dovecot only
+    ;;
+test)
+    PACKAGES=("${DEMO_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+    with_cyrus=1
+    ;;
+*)
+    echo "usage: $0 [demo|test]" >&2
+    exit 2
+    ;;
+esac
 # Installed with --no-install-recommends (see above).
 NORECOMMENDS=(cyrus-common sasl2-bin)
+[ "$with_cyrus" -eq 1 ] || NORECOMMENDS=()
 CYRUS_ROOT=${CYRUS_ROOT:-/opt/libimapclient/cyrus-imapd}
 
 installed() {
@@ -40,13 +70,14 @@ for p in "${PACKAGES[@]}"; do
     installed "$p" || missing+=("$p")
 done
 missing_nr=()
-for p in "${NORECOMMENDS[@]}"; do
+for p in "${NORECOMMENDS[@]+"${NORECOMMENDS[@]}"}"; do
     installed "$p" || missing_nr+=("$p")
 done
 
 # The unpacked imapd must match cyrus-common's version (it links against
 # its libraries).
 cyrus_unpacked() {
+    [ "$with_cyrus" -eq 1 ] || return 0 # not wanted: nothing to unpack
     local want
     want=$(dpkg-query -W -f='${Version}' cyrus-common 2>/dev/null) || return 1
     [ -x "$CYRUS_ROOT/usr/lib/cyrus/bin/imapd" ] &&

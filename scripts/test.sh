@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run calls this):
 #   1. install what is missing (Debian packages, scripts/deps.sh)
-#   2. gcc build with -Werror; every CTest test: unit, live (a private
+#   2. gcc build with -Werror (IMAPCLIENT_WERROR) and every part ON; every CTest test: unit, live (a private
 #      Dovecot on 127.0.0.1 started by the CTest fixture) and fuzz (corpus
 #      replay); a skipped live test fails the run
 #   3. unit tests under valgrind (no leaks, no invalid accesses)
@@ -38,8 +38,11 @@ run_ctest() { # dir label-regex log
 }
 
 step "gcc build (-Werror)"
+# Every part ON: a missing dependency is a hard failure here, not a skip.
+strict=(-DIMAPCLIENT_WERROR=ON -DIMAPCLIENT_BUILD_TESTS=ON -DIMAPCLIENT_BUILD_CLI=ON
+    -DIMAPCLIENT_BUILD_EXAMPLES=ON)
 cmake -S . -B "$build/gcc" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
-    -DIMAPCLIENT_BUILD_BENCH=ON >/dev/null
+    "${strict[@]}" -DIMAPCLIENT_BUILD_BENCH=ON >/dev/null
 cmake --build "$build/gcc" -j"$jobs"
 
 step "tests (gcc): unit, live, fuzz replay"
@@ -81,7 +84,7 @@ done
 
 step "clang build with ASan + UBSan (+ libFuzzer)"
 cmake -S . -B "$build/asan" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
-    -DIMAPCLIENT_SANITIZE=ON -DIMAPCLIENT_FUZZ=ON >/dev/null
+    "${strict[@]}" -DIMAPCLIENT_SANITIZE=ON -DIMAPCLIENT_FUZZ=ON >/dev/null
 cmake --build "$build/asan" -j"$jobs"
 
 step "tests under sanitizers: unit, live, fuzz"
