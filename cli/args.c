@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void cli_config_init(cli_config *cfg)
 {
@@ -32,6 +33,11 @@ void cli_config_clear(cli_config *cfg)
     cli_free_secret(cfg->oauth2_client_secret);
     cli_free_secret(cfg->oauth2_refresh_token);
     free(cfg->oauth2_token_url);
+    free(cfg->token_file);
+    free(cfg->token_env);
+    free(cfg->token_command);
+    free(cfg->cert_file);
+    free(cfg->key_file);
     cli_config_init(cfg);
 }
 
@@ -43,39 +49,116 @@ void cli_args_clear(cli_args *a)
     memset(a, 0, sizeof *a);
 }
 
+static const char *const auth_names[] = {
+    [CLI_AUTH_LOGIN] = "login",
+    [CLI_AUTH_PLAIN] = "plain",
+    [CLI_AUTH_SCRAM_SHA_256] = "scram-sha-256",
+    [CLI_AUTH_SCRAM_SHA_1] = "scram-sha-1",
+    [CLI_AUTH_CRAM_MD5] = "cram-md5",
+    [CLI_AUTH_XOAUTH2] = "xoauth2",
+    [CLI_AUTH_OAUTHBEARER] = "oauthbearer",
+    [CLI_AUTH_EXTERNAL] = "external",
+    [CLI_AUTH_NONE] = "none",
+};
+
+int cli_auth_parse(const char *s)
+{
+    for (int i = CLI_AUTH_LOGIN; i <= CLI_AUTH_NONE; i++)
+        if (!strcasecmp(s, auth_names[i]))
+            return i;
+    return -1;
+}
+
+const char *cli_auth_name(int auth)
+{
+    return auth >= CLI_AUTH_LOGIN && auth <= CLI_AUTH_NONE ? auth_names[auth] : "default";
+}
+
+int cli_auth_effective(const cli_config *cfg)
+{
+    if (cfg->auth != CLI_AUTH_DEFAULT)
+        return cfg->auth;
+    return cfg->oauth2 ? CLI_AUTH_XOAUTH2 : CLI_AUTH_LOGIN;
+}
+
+int cli_auth_uses_token(int auth)
+{
+    return auth == CLI_AUTH_XOAUTH2 || auth == CLI_AUTH_OAUTHBEARER;
+}
+
+int cli_config_check(const cli_config *cfg, char *err, size_t errlen)
+{
+    int sources = !!cfg->token_file + !!cfg->token_env + !!cfg->token_command;
+    int auth = cli_auth_effective(cfg);
+    if (sources > 1) {
+        snprintf(err, errlen,
+                 "give the access token one way only (token file, "
+                 "variable or command)");
+        return CLI_EXIT_USAGE;
+    }
+    if (sources && !cli_auth_uses_token(auth)) {
+        snprintf(err, errlen,
+                 "an access token is for --auth xoauth2 or oauthbearer, not %s",
+                 cli_auth_name(auth));
+        return CLI_EXIT_USAGE;
+    }
+    if (cfg->oauth2 && !cli_auth_uses_token(auth)) {
+        snprintf(err, errlen, "oauth2 logs in with xoauth2 or oauthbearer, not %s",
+                 cli_auth_name(auth));
+        return CLI_EXIT_USAGE;
+    }
+    if (cfg->key_file && !cfg->cert_file) {
+        snprintf(err, errlen, "a client key needs its certificate (--cert)");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
 void cli_print_usage(FILE *f, const char *prog)
 {
-    fprintf(f,
-            "usage: %s [connection options] [--json] [COMMAND [ARGS...]]\n"
-            "       %s -f CONFIG [--json] [COMMAND [ARGS...]]\n"
-            "\n"
-            "Without COMMAND, an interactive shell starts. Type 'help' there, or\n"
-            "run '%s help' for the list of commands.\n"
-            "\n"
-            "connection options:\n"
-            "  -H, --host HOST        IMAP server to connect to\n"
-            "  -u, --username USER    user name to log in as\n"
-            "  -p, --password PASS    password (prompted for when missing)\n"
-            "  -P, --port PORT        port (default 993 with TLS, 143 without)\n"
-            "  -s, --ssl              implicit TLS (the default)\n"
-            "      --insecure         plain TCP, no TLS\n"
-            "      --starttls         plain TCP upgraded with STARTTLS\n"
-            "      --ca-file FILE     trust the CA certificates in FILE (PEM)\n"
-            "      --no-verify        do not verify the certificate or its name\n"
-            "      --timeout SECONDS  give up on connecting or reading after this\n"
-            "      --stream COMMAND   talk IMAP over COMMAND's stdin/stdout\n"
-            "  -f, --file CONFIG      read the above from an INI file (alone)\n"
-            "\n"
-            "other options:\n"
-            "      --json             print results as JSON (docs/cli-json.md)\n"
-            "      --debug            log the protocol on stderr (secrets as ***)\n"
-            "      --folder FOLDER    select FOLDER before running COMMAND\n"
-            "      --readonly         select it read-only (EXAMINE)\n"
-            "      --progress         always show progress bars\n"
-            "      --no-progress      never show progress bars\n"
-            "  -h, --help             this help\n"
-            "  -V, --version          print the version\n",
-            prog, prog, prog);
+    fprintf(
+        f,
+        "usage: %s [connection options] [--json] [COMMAND [ARGS...]]\n"
+        "       %s -f CONFIG [--json] [COMMAND [ARGS...]]\n"
+        "\n"
+        "Without COMMAND, an interactive shell starts. Type 'help' there, or\n"
+        "run '%s help' for the list of commands.\n"
+        "\n"
+        "connection options:\n"
+        "  -H, --host HOST        IMAP server to connect to\n"
+        "  -u, --username USER    user name to log in as\n"
+        "  -p, --password PASS    password (prompted for when missing)\n"
+        "  -P, --port PORT        port (default 993 with TLS, 143 without)\n"
+        "  -s, --ssl              implicit TLS (the default)\n"
+        "      --insecure         plain TCP, no TLS\n"
+        "      --starttls         plain TCP upgraded with STARTTLS\n"
+        "      --ca-file FILE     trust the CA certificates in FILE (PEM)\n"
+        "      --no-verify        do not verify the certificate or its name\n"
+        "      --timeout SECONDS  give up on connecting or reading after this\n"
+        "      --stream COMMAND   talk IMAP over COMMAND's stdin/stdout\n"
+        "      --cert FILE        TLS client certificate (PEM), e.g. for EXTERNAL\n"
+        "      --key FILE         its private key (default: in the --cert file)\n"
+        "  -f, --file CONFIG      read the above from an INI file (alone)\n"
+        "\n"
+        "logging in (these may go with -f and win over the file):\n"
+        "      --auth MECH        login (default), plain, scram-sha-256, scram-sha-1,\n"
+        "                         cram-md5, xoauth2, oauthbearer, external, none\n"
+        "      --no-login         connect only (--auth none); log in from the shell\n"
+        "the OAuth2 access token for xoauth2/oauthbearer (never on the command line):\n"
+        "      --token-file FILE  read it from FILE\n"
+        "      --token-env VAR    take it from the environment variable VAR\n"
+        "      --token-command CMD  run CMD (sh -c) and read it from its output\n"
+        "\n"
+        "other options:\n"
+        "      --json             print results as JSON (docs/cli-json.md)\n"
+        "      --debug            log the protocol on stderr (secrets as ***)\n"
+        "      --folder FOLDER    select FOLDER before running COMMAND\n"
+        "      --readonly         select it read-only (EXAMINE)\n"
+        "      --progress         always show progress bars\n"
+        "      --no-progress      never show progress bars\n"
+        "  -h, --help             this help\n"
+        "  -V, --version          print the version\n",
+        prog, prog, prog);
 }
 
 static int err_out(char *err, size_t errlen, const char *fmt, ...)
@@ -131,6 +214,13 @@ enum {
     OPT_READONLY,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
+    OPT_AUTH,
+    OPT_NO_LOGIN,
+    OPT_TOKEN_FILE,
+    OPT_TOKEN_ENV,
+    OPT_TOKEN_COMMAND,
+    OPT_CERT,
+    OPT_KEY,
 };
 
 int cli_args_parse(int argc, char **argv, cli_args *out, char *err, size_t errlen)
@@ -154,6 +244,13 @@ int cli_args_parse(int argc, char **argv, cli_args *out, char *err, size_t errle
         {"readonly", no_argument, NULL, OPT_READONLY},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"auth", required_argument, NULL, OPT_AUTH},
+        {"no-login", no_argument, NULL, OPT_NO_LOGIN},
+        {"token-file", required_argument, NULL, OPT_TOKEN_FILE},
+        {"token-env", required_argument, NULL, OPT_TOKEN_ENV},
+        {"token-command", required_argument, NULL, OPT_TOKEN_COMMAND},
+        {"cert", required_argument, NULL, OPT_CERT},
+        {"key", required_argument, NULL, OPT_KEY},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -243,6 +340,45 @@ int cli_args_parse(int argc, char **argv, cli_args *out, char *err, size_t errle
         case OPT_NO_PROGRESS:
             out->progress = 0;
             break;
+        case OPT_AUTH: {
+            int auth = cli_auth_parse(optarg);
+            if (auth < 0)
+                return err_out(
+                    err, errlen,
+                    "unknown --auth mechanism: %s (login, plain, scram-sha-256, "
+                    "scram-sha-1, cram-md5, xoauth2, oauthbearer, external, "
+                    "none)",
+                    optarg);
+            if (out->auth && out->auth != auth)
+                return err_out(err, errlen, "--auth and --no-login disagree");
+            out->auth = auth;
+            break;
+        }
+        case OPT_NO_LOGIN:
+            if (out->auth && out->auth != CLI_AUTH_NONE)
+                return err_out(err, errlen, "--auth and --no-login disagree");
+            out->auth = CLI_AUTH_NONE;
+            break;
+        case OPT_TOKEN_FILE:
+            set_str(&out->cfg.token_file, optarg);
+            conn_opts++;
+            break;
+        case OPT_TOKEN_ENV:
+            set_str(&out->cfg.token_env, optarg);
+            conn_opts++;
+            break;
+        case OPT_TOKEN_COMMAND:
+            set_str(&out->cfg.token_command, optarg);
+            conn_opts++;
+            break;
+        case OPT_CERT:
+            set_str(&out->cfg.cert_file, optarg);
+            conn_opts++;
+            break;
+        case OPT_KEY:
+            set_str(&out->cfg.key_file, optarg);
+            conn_opts++;
+            break;
         case 'h':
             out->help = 1;
             break;
@@ -275,5 +411,8 @@ int cli_args_parse(int argc, char **argv, cli_args *out, char *err, size_t errle
         out->cfg.ssl = 0;
     if (out->readonly && !out->folder)
         return err_out(err, errlen, "--readonly needs --folder");
+    out->cfg.auth = out->auth;
+    if (!out->config_file)
+        return cli_config_check(&out->cfg, err, errlen);
     return 0;
 }

@@ -83,6 +83,52 @@ int cli_fail(cli_ctx *ctx, const char *fmt, ...)
     return CLI_EXIT_FAILURE;
 }
 
+/* The library's messages name its calls ("call imapclient_idle_done()
+ * first"); here each call is a command of the same name: name that. */
+static char *command_words(const char *msg)
+{
+    static const char prefix[] = "imapclient_";
+    size_t len = strlen(msg);
+    char *out = malloc(len + 1), *o = out;
+    if (!out)
+        return NULL;
+    const char *p = msg;
+    while (*p) {
+        const char *hit = strstr(p, prefix);
+        if (!hit) {
+            strcpy(o, p);
+            o += strlen(p);
+            break;
+        }
+        const char *name = hit + sizeof prefix - 1, *e = name;
+        while ((*e >= 'a' && *e <= 'z') || *e == '_' || (*e >= '0' && *e <= '9'))
+            e++;
+        char cmd[64];
+        size_t n = (size_t)(e - name);
+        int is_cmd = n > 0 && n < sizeof cmd && e[0] == '(' && e[1] == ')';
+        if (is_cmd) {
+            memcpy(cmd, name, n);
+            cmd[n] = '\0';
+            is_cmd = cli_cmd_find(cmd) != NULL;
+        }
+        memcpy(o, p, (size_t)(hit - p));
+        o += hit - p;
+        if (is_cmd) { /* "imapclient_idle_done()" (n + 13 bytes) -> "'idle_done'" */
+            *o++ = '\'';
+            memcpy(o, cmd, n);
+            o += n;
+            *o++ = '\'';
+            p = e + 2;
+        } else {
+            memcpy(o, hit, sizeof prefix - 1);
+            o += sizeof prefix - 1;
+            p = name;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 void cli_report(cli_ctx *ctx, int rc)
 {
     if (rc >= 0)
@@ -90,6 +136,9 @@ void cli_report(cli_ctx *ctx, int rc)
     const char *msg = ctx->c ? imapclient_errmsg(ctx->c) : "";
     if (ctx->c && imapclient_errcode(ctx->c) != rc)
         msg = ""; /* the message belongs to another call */
+    char *words = command_words(msg);
+    if (words)
+        msg = words;
     fprintf(stderr, "%s (%s)%s%s\n", imapclient_status_name(rc), imapclient_strerror(rc),
             msg[0] ? ": " : "", msg);
     if (ctx->json) {
@@ -102,6 +151,7 @@ void cli_report(cli_ctx *ctx, int rc)
         json_object_set_new(o, "error", e);
         out_json(o);
     }
+    free(words);
 }
 
 int cli_take_opts(cli_ctx *ctx, int *argc, char **argv, const cli_opt *opts)
@@ -200,8 +250,12 @@ int cli_cmd_run(cli_ctx *ctx, int argc, char **argv)
     } else {
         ctx->json = json;
         ctx->argq = ctx->argq ? aq : NULL;
+        ctx->hint = NULL;
         rc = cmd->fn(ctx, ac, av);
         cli_report(ctx, rc);
+        if (rc && ctx->hint)
+            fprintf(stderr, "%s\n", ctx->hint);
+        ctx->hint = NULL;
         if (rc < 0 && ctx->c && imapclient_get_state(ctx->c) == IMAPCLIENT_STATE_LOGOUT &&
             strcmp(cmd->name, "logout") != 0) {
             ctx->gone = 1;

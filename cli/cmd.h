@@ -3,7 +3,8 @@
  *
  * main.c parses the options and picks the mode (one-shot or shell);
  * config.c reads the reference's INI file; connect.c opens and
- * authenticates the connection (oauth2.c exchanges a refresh token);
+ * authenticates the connection (oauth2.c exchanges a refresh token,
+ * secret.c asks for or reads passwords and tokens);
  * shell.c is the interactive loop; output.c prints values as text or JSON;
  * each cmd_*.c holds one group of commands, listed in the table of cmd.c.
  *
@@ -30,6 +31,20 @@
 /* Interrupted by Ctrl-C (128 + SIGINT, as shells report it). */
 #define CLI_EXIT_INTERRUPTED 130
 
+/* How to log in (--auth, --no-login; auth = in the config file). */
+typedef enum cli_auth {
+    CLI_AUTH_DEFAULT = 0, /* LOGIN; XOAUTH2 when oauth2 = true */
+    CLI_AUTH_LOGIN,
+    CLI_AUTH_PLAIN,
+    CLI_AUTH_SCRAM_SHA_256,
+    CLI_AUTH_SCRAM_SHA_1,
+    CLI_AUTH_CRAM_MD5,
+    CLI_AUTH_XOAUTH2,
+    CLI_AUTH_OAUTHBEARER,
+    CLI_AUTH_EXTERNAL,
+    CLI_AUTH_NONE, /* connect only: log in from the shell */
+} cli_auth;
+
 /* Connection settings: the reference's config options, from the command
  * line or the INI file (the same fields either way). */
 typedef struct cli_config {
@@ -49,12 +64,20 @@ typedef struct cli_config {
     char *oauth2_client_secret;
     char *oauth2_refresh_token;
     char *oauth2_token_url; /* NULL: by host, else Google's */
+    int auth;               /* cli_auth */
+    /* where the OAuth2 access token comes from (at most one; never argv) */
+    char *token_file;
+    char *token_env;
+    char *token_command;
+    char *cert_file; /* TLS client certificate (PEM), for EXTERNAL */
+    char *key_file;
 } cli_config;
 
 /* Everything the command line says. */
 typedef struct cli_args {
     cli_config cfg;
     char *config_file; /* -f */
+    int auth;          /* --auth / --no-login: wins over the config file */
     int json;
     int debug;
     int progress;  /* -1: when stderr is a terminal, 0 never, 1 always */
@@ -88,6 +111,7 @@ typedef struct cli_ctx {
      * are taken literally, as in one-shot mode) */
     unsigned char *argq;
     const char *cmd_name;
+    const char *hint; /* printed after the command's error, then cleared */
 } cli_ctx;
 
 /*
@@ -154,6 +178,15 @@ void cli_config_clear(cli_config *cfg);
 int cli_args_parse(int argc, char **argv, cli_args *out, char *err, size_t errlen);
 void cli_args_clear(cli_args *a);
 void cli_print_usage(FILE *f, const char *prog);
+/* "plain", "scram-sha-256", ...: a cli_auth, or -1 when unknown. */
+int cli_auth_parse(const char *s);
+const char *cli_auth_name(int auth);
+/* The mechanism that will be used (DEFAULT resolved). */
+int cli_auth_effective(const cli_config *cfg);
+/* Whether the mechanism logs in with an access token instead of a password. */
+int cli_auth_uses_token(int auth);
+/* Settings that do not go together; 0 or CLI_EXIT_USAGE with err set. */
+int cli_config_check(const cli_config *cfg, char *err, size_t errlen);
 
 /* config.c: the reference's INI config file */
 /* Parse INI text (the file's contents) into cfg; returns 0 or
@@ -165,16 +198,24 @@ int cli_config_load(const char *path, cli_config *cfg, char *err, size_t errlen)
  * Returns 1, 0 or -1 (not a boolean). */
 int cli_parse_bool(const char *s);
 
-/* connect.c */
-/* Connect and authenticate per ctx->cfg, prompting for what is missing.
- * Returns 0, a negative library status or a positive exit status. */
-int cli_connect(cli_ctx *ctx);
-void cli_disconnect(cli_ctx *ctx);
+/* secret.c */
 /* Read a line from the terminal without echo; NULL if not a terminal. */
 char *cli_prompt_secret(const char *prompt);
 char *cli_prompt_line(const char *prompt);
 /* Wipe and free a secret. */
 void cli_free_secret(char *s);
+/* An access token (one line, trailing blanks removed) from a file, an
+ * environment variable or a shell command's standard output; NULL with a
+ * message in err. Free with cli_free_secret(). */
+char *cli_secret_from_file(const char *path, char *err, size_t errlen);
+char *cli_secret_from_env(const char *name, char *err, size_t errlen);
+char *cli_secret_from_command(const char *command, char *err, size_t errlen);
+
+/* connect.c */
+/* Connect and authenticate per ctx->cfg, prompting for what is missing.
+ * Returns 0, a negative library status or a positive exit status. */
+int cli_connect(cli_ctx *ctx);
+void cli_disconnect(cli_ctx *ctx);
 
 /* oauth2.c */
 /* The token endpoint for a host when none is configured. */
@@ -192,15 +233,20 @@ int cli_shell(cli_ctx *ctx);
 /* The library's interrupt hook (imapclient_options.interrupt): in the
  * shell, Ctrl-C while a command waits for the server abandons the call. */
 int cli_interrupt_hook(void *payload);
-/* Split a line into words, shell-like: "..." and '...' quote, \ escapes.
+/* Ctrl-C was pressed since the command started (only in the shell). */
+int cli_interrupted(void);
+/* While on, the first Ctrl-C only sets cli_interrupted() (the command
+ * stops by itself); a second one abandons the wait for the server. */
+void cli_interrupt_soft(int on);
+/* Split a line into words, shell-like: "..." and '...' quote; outside
+ * quotes \ escapes a blank, a quote, \, ( or ) and is kept before anything
+ * else (\Seen stays \Seen).
  * *quoted gets one flag per word. Returns the count, or -1 on an
  * unterminated quote. Free with cli_words_free(). */
 int cli_split_words(const char *line, char ***words, unsigned char **quoted);
 void cli_words_free(char **words, int n, unsigned char *quoted);
 /* Forget the folder completion cache (after create/delete/rename). */
 void cli_folders_invalidate(cli_ctx *ctx);
-/* cmd_folders.c: fill the folder completion cache (list_folders). */
-void cli_folders_load(cli_ctx *ctx);
 /* cmd_folders.c: select a folder and remember it in ctx (print: show the
  * SELECT data as the select_folder command does). */
 int cli_select(cli_ctx *ctx, const char *folder, int readonly, int print);
@@ -246,6 +292,23 @@ json_t *out_json_body(const imapclient_body *b);
 void out_text_body(FILE *f, const imapclient_body *b, const char *indent);
 json_t *out_json_message(const imapclient_message *m);
 void out_text_message(FILE *f, const imapclient_message *m, int use_uid);
+/* The same with the heading line only when heading is set, and without the
+ * items named in skip (printed already, streamed). */
+void out_text_message_items(FILE *f, const imapclient_message *m, int use_uid,
+                            int heading, char *const *skip, size_t nskip);
+/* Message text printed as it arrives, as out_text_message() prints a
+ * held body: lines indented, CRLF a line end, control bytes escaped. */
+typedef struct out_stream {
+    FILE *f;
+    const char *indent;
+    char buf[4096]; /* the current line, up to this much */
+    size_t len;
+    int started_line; /* the indent of the current line is out */
+    int open;
+} out_stream;
+void out_stream_start(out_stream *os, FILE *f, const char *indent);
+void out_stream_piece(out_stream *os, const char *p, size_t n);
+void out_stream_end(out_stream *os);
 /* Split a value list into a NULL-terminated array of its text members
  * (malloc'd array, strings borrowed). */
 const char **out_value_texts(const imapclient_value *list, size_t *n);

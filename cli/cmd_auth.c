@@ -16,6 +16,10 @@ static char *secret_arg(int argc, char **argv, int i, const char *prompt)
 
 static int done(cli_ctx *ctx, int rc, const char *text)
 {
+    if (rc == IMAPCLIENT_EILLEGAL_STATE &&
+        imapclient_get_state(ctx->c) != IMAPCLIENT_STATE_NOT_AUTHENTICATED)
+        ctx->hint = "(already logged in: start imapclient with --no-login to log in "
+                    "here, or choose the mechanism with --auth)";
     if (rc)
         return rc;
     cli_print_text(ctx, "text", text);

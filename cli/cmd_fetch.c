@@ -1,8 +1,11 @@
 /*
  * fetch (fetch.h): messages are printed as they arrive (imapclient_fetch_each),
- * so memory stays flat however many are fetched; with --json the array is
- * written element by element. A progress bar shows on a terminal when the
- * output goes elsewhere.
+ * so memory stays flat however many are fetched; in text output big body
+ * literals are printed piece by piece as they arrive (the body sink), so
+ * not even one message is held whole; with --json the array is written
+ * element by element. Ctrl-C in the shell stops the output at the next
+ * message and keeps the connection. A progress bar shows on a terminal
+ * when the output goes elsewhere.
  */
 #include "cmd.h"
 
@@ -54,16 +57,73 @@ static char **fetch_items(int argc, char **argv, int first, size_t *n)
     return items;
 }
 
+/* Text output streams body literals of this size or more to stdout as
+ * they arrive, so a 100 MB message is never held whole. */
+#define STREAM_MIN   (64 * 1024)
+#define MAX_STREAMED 16 /* streamed items per message that we remember */
+
 typedef struct fetch_state {
     cli_ctx *ctx;
     cli_progress bar;
     size_t done;
     int use_uid;
+    int stopped; /* Ctrl-C: nothing more is printed */
+    /* the message whose body is streaming (text output only) */
+    uint32_t stream_seq; /* 0: none */
+    char *streamed[MAX_STREAMED];
+    size_t nstreamed;
+    out_stream os;
 } fetch_state;
+
+static void stream_close(fetch_state *st)
+{
+    out_stream_end(&st->os);
+    for (size_t i = 0; i < st->nstreamed; i++)
+        free(st->streamed[i]);
+    st->nstreamed = 0;
+    st->stream_seq = 0;
+}
+
+static int stop_now(fetch_state *st)
+{
+    if (!st->stopped && cli_interrupted()) {
+        st->stopped = 1;
+        stream_close(st);
+    }
+    return st->stopped;
+}
+
+/* A big body literal, piece by piece: the heading and the item name first,
+ * then the text as out_text_message() would show it. */
+static int on_body(void *payload, uint32_t seq, const char *name, const char *data,
+                   size_t len)
+{
+    fetch_state *st = payload;
+    if (stop_now(st))
+        return 0; /* read to its end and dropped; the fetch stops at the message */
+    if (st->stream_seq != seq) {
+        stream_close(st);
+        st->stream_seq = seq;
+        printf("Message %u\n", seq);
+    }
+    if (!st->nstreamed || strcmp(st->streamed[st->nstreamed - 1], name)) {
+        out_stream_end(&st->os);
+        if (st->nstreamed < MAX_STREAMED && (st->streamed[st->nstreamed] = strdup(name)))
+            st->nstreamed++;
+        printf("  ");
+        out_escaped(stdout, name, strlen(name));
+        printf(": (as it arrives)\n");
+        out_stream_start(&st->os, stdout, "    ");
+    }
+    out_stream_piece(&st->os, data, len);
+    return 0;
+}
 
 static int on_message(void *payload, const imapclient_message *m)
 {
     fetch_state *st = payload;
+    if (stop_now(st))
+        return 1; /* the rest is read and dropped; the connection stays usable */
     if (st->ctx->json) {
         json_t *j = out_json_message(m);
         char *s = json_dumps(j, JSON_INDENT(2));
@@ -78,7 +138,12 @@ static int on_message(void *payload, const imapclient_message *m)
             }
             free(s);
         }
+    } else if (st->stream_seq && st->stream_seq == m->seq) {
+        out_stream_end(&st->os);
+        out_text_message_items(stdout, m, st->use_uid, 0, st->streamed, st->nstreamed);
+        stream_close(st);
     } else {
+        stream_close(st);
         out_text_message(stdout, m, st->use_uid);
     }
     st->done++;
@@ -114,8 +179,13 @@ static int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
     cli_progress_start(ctx, &st.bar, "fetch", total);
     if (ctx->json)
         printf("[");
+    /* Ctrl-C stops the output at the next message; the connection stays */
+    cli_interrupt_soft(1);
     rc = imapclient_fetch_each(ctx->c, argv[1], (const char *const *)items,
-                               modifiers ? mods : NULL, on_message, NULL, 0, &st);
+                               modifiers ? mods : NULL, on_message,
+                               ctx->json ? NULL : on_body, STREAM_MIN, &st);
+    cli_interrupt_soft(0);
+    stream_close(&st);
     cli_progress_end(&st.bar);
     if (ctx->json)
         printf("%s]\n", st.done ? "\n" : "");
@@ -124,6 +194,12 @@ static int cmd_fetch(cli_ctx *ctx, int argc, char **argv)
     for (size_t i = 0; i < nitems; i++)
         free(items[i]);
     free(items);
+    if (rc > 0 || (rc == 0 && st.stopped)) {
+        fflush(stdout);
+        fprintf(stderr, "fetch: interrupted after %zu message%s\n", st.done,
+                st.done == 1 ? "" : "s");
+        return CLI_EXIT_INTERRUPTED;
+    }
     return rc;
 }
 

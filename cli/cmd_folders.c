@@ -10,20 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-void cli_folders_load(cli_ctx *ctx)
-{
-    imapclient_folder_list *list;
-    cli_folders_invalidate(ctx);
-    if (imapclient_list_folders(ctx->c, NULL, NULL, &list) != 0)
-        return;
-    ctx->folders = calloc(list->count + 1, sizeof *ctx->folders);
-    for (size_t i = 0; ctx->folders && i < list->count; i++)
-        if ((ctx->folders[ctx->nfolders] = strdup(list->folders[i].name)))
-            ctx->nfolders++;
-    ctx->folders_valid = 1;
-    imapclient_folder_list_free(list);
-}
-
 /* ---- listing ----------------------------------------------------------- */
 
 static json_t *json_folder(const imapclient_folder *f)
@@ -168,6 +154,9 @@ static int cmd_folder_status(cli_ctx *ctx, int argc, char **argv)
                 printf("%llu", (unsigned long long)st->items[i].value);
             else
                 out_text_value(stdout, st->items[i].raw);
+            /* a count, unlike select_folder's UNSEEN (a sequence number) */
+            if (!strcasecmp(st->items[i].name, "UNSEEN"))
+                printf(" (messages not seen)");
             printf("\n");
         }
     }
@@ -280,8 +269,8 @@ static void print_select(cli_ctx *ctx, const imapclient_select_info *si)
         printf("UIDVALIDITY: %u\n", si->uidvalidity);
     if (si->has_uidnext)
         printf("UIDNEXT: %u\n", si->uidnext);
-    if (si->has_unseen)
-        printf("UNSEEN: %u\n", si->unseen);
+    if (si->has_unseen) /* not a count: folder_status's UNSEEN is one */
+        printf("UNSEEN: %u (the first unseen message's sequence number)\n", si->unseen);
     if (si->has_highestmodseq)
         printf("HIGHESTMODSEQ: %llu\n", (unsigned long long)si->highestmodseq);
     if (si->nomodseq)

@@ -9,8 +9,55 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- criteria ------------------------------------------------------------ */
+
+/* A search key that takes a date (RFC 3501 section 6.4.4). */
+static int is_date_key(const char *s)
+{
+    static const char *const keys[] = {"BEFORE",     "ON",     "SINCE",
+                                       "SENTBEFORE", "SENTON", "SENTSINCE"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!strcasecmp(s, keys[i]))
+            return 1;
+    return 0;
+}
+
+/* An ISO 8601 date (2023-03-07) as IMAP's date (7-Mar-2023); NULL when s
+ * is not one. Other forms are left for the server to judge. */
+static char *iso_to_imap_date(const char *s)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, m, d, n = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+        s[4] != '-' || s[7] != '-')
+        return NULL;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return NULL;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (m < 1 || m > 12 || d < 1 || d > days[m - 1] || (m == 2 && d == 29 && !leap))
+        return NULL;
+    char buf[32];
+    snprintf(buf, sizeof buf, "%d-%s-%04d", d, months[m - 1], y);
+    return strdup(buf);
+}
+
+/* With non-ASCII criteria and no --charset, the criteria go as UTF-8 (the
+ * only charset besides US-ASCII that servers commonly know). */
+static const char *criteria_charset(const char *charset, const char *const *items)
+{
+    if (charset || !items)
+        return charset;
+    for (size_t i = 0; items[i]; i++)
+        for (const unsigned char *p = (const unsigned char *)items[i]; *p; p++)
+            if (*p >= 0x80)
+                return "UTF-8";
+    return NULL;
+}
 
 /* Criteria items from the arguments. In the shell, an unquoted word's
  * leading '(' and trailing ')' are items of their own, so
@@ -49,7 +96,11 @@ static const char **criteria_items(cli_ctx *ctx, int argc, char **argv, int firs
             while (close--)
                 items[n++] = ")";
         } else {
-            items[n++] = a;
+            /* SINCE 2023-03-07: IMAP wants 7-Mar-2023 */
+            char *date = n > 0 && is_date_key(items[n - 1]) ? iso_to_imap_date(a) : NULL;
+            if (date)
+                own[(*nstore)++] = date;
+            items[n++] = date ? date : a;
         }
     }
     items[n] = NULL;
@@ -118,7 +169,7 @@ static int cmd_search(cli_ctx *ctx, int argc, char **argv)
         char **store;
         size_t nstore;
         const char **items = criteria_items(ctx, argc, argv, 1, &store, &nstore);
-        rc = imapclient_search(ctx->c, items, charset, &ids);
+        rc = imapclient_search(ctx->c, items, criteria_charset(charset, items), &ids);
         free(items);
         free_store(store, nstore);
     }
@@ -187,7 +238,7 @@ static int cmd_esearch(cli_ctx *ctx, int argc, char **argv)
     const char **items = criteria_items(ctx, argc, argv, 1, &store, &nstore);
     const char *all[] = {"ALL", NULL};
     imapclient_esearch_result *r;
-    rc = imapclient_esearch(ctx->c, items ? items : all, charset,
+    rc = imapclient_esearch(ctx->c, items ? items : all, criteria_charset(charset, items),
                             (const char *const *)returns, &r);
     free(items);
     free_store(store, nstore);
@@ -287,7 +338,8 @@ static int cmd_thread(cli_ctx *ctx, int argc, char **argv)
     size_t nstore;
     const char **items = criteria_items(ctx, argc, argv, 1, &store, &nstore);
     imapclient_threads *t;
-    rc = imapclient_thread(ctx->c, algorithm, items, charset, &t);
+    rc =
+        imapclient_thread(ctx->c, algorithm, items, criteria_charset(charset, items), &t);
     free(items);
     free_store(store, nstore);
     if (rc)
@@ -363,7 +415,24 @@ static int cmd_get_gmail_labels(cli_ctx *ctx, int argc, char **argv)
 typedef int (*store_fn)(imapclient *, const char *, const char *const *, int,
                         imapclient_flags_result **);
 
-static int do_store(cli_ctx *ctx, int argc, char **argv, store_fn fn, int min_flags)
+/* "Flagged" where "\Flagged" was surely meant (the backslash eaten by a
+ * shell, or forgotten): a keyword of that name is legal, so warn only. */
+static void warn_bare_system_flags(cli_ctx *ctx, const char *const *flags)
+{
+    static const char *const system[] = {"Seen",    "Answered", "Flagged",
+                                         "Deleted", "Draft",    "Recent"};
+    for (size_t i = 0; flags && flags[i]; i++)
+        for (size_t k = 0; k < sizeof system / sizeof system[0]; k++)
+            if (!strcasecmp(flags[i], system[k]))
+                fprintf(stderr,
+                        "%s: warning: '%s' is a keyword, not the system flag \\%s "
+                        "(type \\%s%s)\n",
+                        ctx->cmd_name ? ctx->cmd_name : "imapclient", flags[i], system[k],
+                        system[k], ctx->interactive ? "" : ", quoted from the shell");
+}
+
+static int do_store(cli_ctx *ctx, int argc, char **argv, store_fn fn, int min_flags,
+                    int are_flags)
 {
     int silent = 0;
     cli_opt opts[] = {{"silent", NULL, &silent}, {NULL, NULL, NULL}};
@@ -372,6 +441,8 @@ static int do_store(cli_ctx *ctx, int argc, char **argv, store_fn fn, int min_fl
         return rc;
     if (argc < 2 + min_flags)
         return cli_usage(ctx, cli_cmd_current(ctx));
+    if (are_flags)
+        warn_bare_system_flags(ctx, (const char *const *)argv + 2);
     imapclient_flags_result *r = NULL;
     rc = fn(ctx->c, argv[1], (const char *const *)argv + 2, silent, silent ? NULL : &r);
     if (rc)
@@ -387,32 +458,32 @@ static int do_store(cli_ctx *ctx, int argc, char **argv, store_fn fn, int min_fl
 
 static int cmd_set_flags(cli_ctx *ctx, int argc, char **argv)
 {
-    return do_store(ctx, argc, argv, imapclient_set_flags, 0);
+    return do_store(ctx, argc, argv, imapclient_set_flags, 0, 1);
 }
 
 static int cmd_add_flags(cli_ctx *ctx, int argc, char **argv)
 {
-    return do_store(ctx, argc, argv, imapclient_add_flags, 1);
+    return do_store(ctx, argc, argv, imapclient_add_flags, 1, 1);
 }
 
 static int cmd_remove_flags(cli_ctx *ctx, int argc, char **argv)
 {
-    return do_store(ctx, argc, argv, imapclient_remove_flags, 1);
+    return do_store(ctx, argc, argv, imapclient_remove_flags, 1, 1);
 }
 
 static int cmd_set_gmail_labels(cli_ctx *ctx, int argc, char **argv)
 {
-    return do_store(ctx, argc, argv, imapclient_set_gmail_labels, 0);
+    return do_store(ctx, argc, argv, imapclient_set_gmail_labels, 0, 0);
 }
 
 static int cmd_add_gmail_labels(cli_ctx *ctx, int argc, char **argv)
 {
-    return do_store(ctx, argc, argv, imapclient_add_gmail_labels, 1);
+    return do_store(ctx, argc, argv, imapclient_add_gmail_labels, 1, 0);
 }
 
 static int cmd_remove_gmail_labels(cli_ctx *ctx, int argc, char **argv)
 {
-    return do_store(ctx, argc, argv, imapclient_remove_gmail_labels, 1);
+    return do_store(ctx, argc, argv, imapclient_remove_gmail_labels, 1, 0);
 }
 
 static int cmd_delete_messages(cli_ctx *ctx, int argc, char **argv)
@@ -586,12 +657,80 @@ static void print_append(cli_ctx *ctx, imapclient_append_result *r)
     imapclient_append_result_free(r);
 }
 
+/* Two digits at p, or -1. */
+static int two_digits(const char *p)
+{
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return -1;
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+/* ISO 8601: 2023-03-07, 2023-03-07T10:20[:30] (or a space for the T), then
+ * Z, +01:00 or +0100; without a zone, local time. */
+static int parse_iso_datetime(const char *s, imapclient_datetime *dt)
+{
+    memset(dt, 0, sizeof *dt);
+    char day[11];
+    if (strlen(s) < 10)
+        return -1;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    char *imap = iso_to_imap_date(day); /* checks the shape and the day */
+    if (!imap)
+        return -1;
+    free(imap);
+    dt->year = atoi(day);
+    dt->month = two_digits(day + 5);
+    dt->day = two_digits(day + 8);
+    const char *p = s + 10;
+    if (!*p)
+        return 0;
+    if (*p != 'T' && *p != ' ')
+        return -1;
+    p++;
+    int h = two_digits(p), m = p[2] == ':' ? two_digits(p + 3) : -1, sec = 0;
+    if (h < 0 || h > 23 || m < 0 || m > 59)
+        return -1;
+    p += 5;
+    if (*p == ':') {
+        sec = two_digits(p + 1);
+        if (sec < 0 || sec > 60)
+            return -1;
+        p += 3;
+    }
+    dt->hour = h;
+    dt->minute = m;
+    dt->second = sec > 59 ? 59 : sec; /* a leap second */
+    if (*p == 'Z') {
+        dt->has_offset = 1;
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        int sign = *p == '-' ? -1 : 1;
+        int oh = two_digits(p + 1), om;
+        if (p[3] == ':') {
+            om = two_digits(p + 4);
+            p += 6;
+        } else {
+            om = two_digits(p + 3);
+            p += 5;
+        }
+        if (oh < 0 || oh > 23 || om < 0 || om > 59)
+            return -1;
+        dt->has_offset = 1;
+        dt->offset_minutes = sign * (oh * 60 + om);
+    }
+    return *p ? -1 : 0;
+}
+
 static int parse_date(cli_ctx *ctx, const char *s, imapclient_datetime *dt)
 {
-    if (imapclient_datetime_parse_internaldate(s, strlen(s), dt) != 0)
-        return cli_usage_error(
-            ctx, "not a date: '%s' (e.g. \"17-Jul-1996 02:44:25 -0700\")", s);
-    return 0;
+    if (parse_iso_datetime(s, dt) == 0 ||
+        imapclient_datetime_parse_internaldate(s, strlen(s), dt) == 0)
+        return 0;
+    return cli_usage_error(ctx,
+                           "not a date: '%s' (e.g. \"17-Jul-1996 02:44:25 -0700\", "
+                           "\"2023-03-07T10:20:00+01:00\" or 2023-03-07)",
+                           s);
 }
 
 static int cmd_append(cli_ctx *ctx, int argc, char **argv)
@@ -612,6 +751,7 @@ static int cmd_append(cli_ctx *ctx, int argc, char **argv)
         return rc;
     size_t nflags = 0;
     char **fl = flags ? split_list(flags, &nflags, 0) : NULL;
+    warn_bare_system_flags(ctx, (const char *const *)fl);
     imapclient_append_result *r;
     rc = imapclient_append(ctx->c, argv[1], msg, len, (const char *const *)fl,
                            date ? &dt : NULL, &r);
@@ -659,7 +799,9 @@ const cli_cmd cli_cmds_messages[] = {
      "as needed; ( and ) nest: search NOT ( SUBJECT foo FLAGGED ). In the shell\n"
      "an unquoted word's leading ( and trailing ) count as items too.\n"
      "--raw sends the words joined by spaces, unquoted.\n"
-     "Examples: search UNSEEN; search SINCE 01-Jan-2024 FROM alice\n",
+     "Dates after BEFORE, ON, SINCE and SENT* may be ISO: SINCE 2024-01-01.\n"
+     "Non-ASCII criteria go as UTF-8 unless --charset says otherwise.\n"
+     "Examples: search UNSEEN; search SINCE 2024-01-01 FROM alice\n",
      SEL},
     {"gmail_search", cmd_gmail_search, "search with Gmail's X-GM-RAW",
      "[--charset CS] QUERY", NULL, SEL},
@@ -674,7 +816,9 @@ const cli_cmd cli_cmds_messages[] = {
     {"set_flags", cmd_set_flags, "replace the flags of messages",
      "[--silent] MESSAGES [FLAG...]", NULL, SEL},
     {"add_flags", cmd_add_flags, "add flags to messages", "[--silent] MESSAGES FLAG...",
-     "Example: add_flags 1:3 \\\\Seen \\\\Flagged (or '\\Seen' quoted)\n", SEL},
+     "Example: add_flags 1:3 \\Seen \\Flagged (a word without the backslash is\n"
+     "a keyword: Flagged is not \\Flagged)\n",
+     SEL},
     {"remove_flags", cmd_remove_flags, "remove flags from messages",
      "[--silent] MESSAGES FLAG...", NULL, SEL},
     {"get_gmail_labels", cmd_get_gmail_labels, "the Gmail labels of messages", "MESSAGES",
@@ -695,7 +839,8 @@ const cli_cmd cli_cmds_messages[] = {
     {"move", cmd_move, "move messages to a folder", "MESSAGES FOLDER", NULL, FARG},
     {"append", cmd_append, "append a message (from FILE, or stdin) to a folder",
      "[--flags 'FLAG ...'] [--date DATE] FOLDER [FILE|-]",
-     "DATE is an INTERNALDATE (\"17-Jul-1996 02:44:25 -0700\") or an RFC 2822 date.\n",
+     "DATE is an INTERNALDATE (\"17-Jul-1996 02:44:25 -0700\"), an RFC 2822 date\n"
+     "or ISO 8601 (2023-03-07, 2023-03-07T10:20:00+01:00; no zone: local time).\n",
      FARG},
     {"multiappend", cmd_multiappend,
      "append several messages in one command (MULTIAPPEND)", "FOLDER FILE...", NULL,

@@ -173,6 +173,10 @@ static int cmd_login(cli_ctx *ctx, int argc, char **argv)
     const char *text = NULL;
     int rc = imapclient_login(ctx->c, argv[1], pw, &text);
     cli_free_secret(pw);
+    if (rc == IMAPCLIENT_EILLEGAL_STATE &&
+        imapclient_get_state(ctx->c) != IMAPCLIENT_STATE_NOT_AUTHENTICATED)
+        ctx->hint = "(already logged in: start imapclient with --no-login to log in "
+                    "here)";
     if (rc)
         return rc;
     cli_print_text(ctx, "text", text);
@@ -198,9 +202,7 @@ static int cmd_logout(cli_ctx *ctx, int argc, char **argv)
         return cli_usage(ctx, cli_cmd_current(ctx));
     const char *text = NULL;
     int rc = imapclient_logout(ctx->c, &text);
-    ctx->gone = 1; /* closed either way */
-    free(ctx->selected);
-    ctx->selected = NULL;
+    ctx->gone = 1; /* closed either way; ctx->selected stays for reconnect */
     if (rc)
         return rc;
     cli_print_text(ctx, "text", text);
@@ -215,9 +217,7 @@ static int cmd_shutdown(cli_ctx *ctx, int argc, char **argv)
     if (argc != 1)
         return cli_usage(ctx, cli_cmd_current(ctx));
     int rc = imapclient_shutdown(ctx->c);
-    ctx->gone = 1;
-    free(ctx->selected);
-    ctx->selected = NULL;
+    ctx->gone = 1; /* ctx->selected stays: reconnect selects it again */
     return rc;
 }
 

@@ -13,6 +13,11 @@
  *  - booleans are 1/yes/true/on and 0/no/false/off, in any case;
  *  - empty port and timeout mean "not set"; ssl_ca_file has "~" expanded.
  *
+ * Options of this program beyond the reference's: auth (the mechanism, as
+ * --auth), token_file / token_env / token_command (where the OAuth2 access
+ * token comes from), ssl_cert_file / ssl_key_file (a TLS client
+ * certificate) and oauth2_token_url.
+ *
  * Where this differs from the reference: a value cannot continue on an
  * indented line (no option needs one), and an unknown option name gets a
  * warning on stderr.
@@ -84,6 +89,13 @@ static const char *const known[] = {
     "oauth2_refresh_token",
     "oauth2_token_url",
     "expect_failure",
+    /* this program's own */
+    "auth",
+    "token_file",
+    "token_env",
+    "token_command",
+    "ssl_cert_file",
+    "ssl_key_file",
 };
 
 static int is_secret(const char *name)
@@ -503,10 +515,41 @@ int cli_config_parse_string(const char *text, const char *name, cli_config *cfg,
         (rc = get_str(&st, name, "oauth2_refresh_token", &cfg->oauth2_refresh_token, 1,
                       err, errlen)) ||
         (rc = get_str(&st, name, "oauth2_token_url", &cfg->oauth2_token_url, 1, err,
-                      errlen)))
+                      errlen)) ||
+        (rc = get_str(&st, name, "token_file", &cfg->token_file, 1, err, errlen)) ||
+        (rc = get_str(&st, name, "token_env", &cfg->token_env, 1, err, errlen)) ||
+        (rc = get_str(&st, name, "token_command", &cfg->token_command, 1, err, errlen)) ||
+        (rc = get_str(&st, name, "ssl_cert_file", &cfg->cert_file, 1, err, errlen)) ||
+        (rc = get_str(&st, name, "ssl_key_file", &cfg->key_file, 1, err, errlen)))
         goto out;
     if (cfg->ca_file)
         cfg->ca_file = expand_user(cfg->ca_file);
+    if (cfg->token_file)
+        cfg->token_file = expand_user(cfg->token_file);
+    if (cfg->cert_file)
+        cfg->cert_file = expand_user(cfg->cert_file);
+    if (cfg->key_file)
+        cfg->key_file = expand_user(cfg->key_file);
+
+    char *auth = get(&st, "auth", &missing, e, sizeof e);
+    if (!auth && !missing) {
+        rc = fail(err, errlen, name, "%s", e);
+        goto out;
+    }
+    if (auth && auth[0]) {
+        int a = cli_auth_parse(auth);
+        if (a < 0) {
+            rc = fail(err, errlen, name,
+                      "option 'auth': unknown mechanism '%s' (login, plain, "
+                      "scram-sha-256, scram-sha-1, cram-md5, xoauth2, oauthbearer, "
+                      "external, none)",
+                      auth);
+            free(auth);
+            goto out;
+        }
+        cfg->auth = a;
+    }
+    free(auth);
 
     /* a stream is a local command: no TLS on it, no port (the reference
      * refuses ssl or port with stream; here stream simply wins) */
@@ -523,8 +566,15 @@ int cli_config_parse_string(const char *text, const char *name, cli_config *cfg,
         }
         cfg->ssl = 0;
     }
-    if (cfg->oauth2 && !cfg->oauth2_refresh_token) {
-        rc = fail(err, errlen, name, "oauth2 is on but oauth2_refresh_token is not set");
+    if (cfg->oauth2 && !cfg->oauth2_refresh_token && !cfg->token_file &&
+        !cfg->token_env && !cfg->token_command) {
+        rc = fail(err, errlen, name,
+                  "oauth2 is on but neither oauth2_refresh_token nor token_file, "
+                  "token_env or token_command is set");
+        goto out;
+    }
+    if ((rc = cli_config_check(cfg, e, sizeof e))) {
+        rc = fail(err, errlen, name, "%s", e);
         goto out;
     }
 out:

@@ -1,115 +1,15 @@
 /*
  * Opening the connection as the reference's create_client_from_config()
  * does: connect (TLS, plain or a stream command), STARTTLS when asked,
- * then OAuth2 (refresh token exchanged for an access token, XOAUTH2) or
- * LOGIN. What is missing is asked for on the terminal, the password
- * without echo.
+ * then log in with the mechanism chosen (--auth / auth =): LOGIN by
+ * default, XOAUTH2 with oauth2 = true (the refresh token exchanged for an
+ * access token), or none at all (--no-login). What is missing is asked
+ * for on the terminal, passwords and tokens without echo.
  */
 #include "cmd.h"
 
-#include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
-#include <unistd.h>
-
-void cli_free_secret(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
-}
-
-static volatile sig_atomic_t prompt_interrupted;
-
-static void on_prompt_sigint(int sig)
-{
-    (void)sig;
-    prompt_interrupted = 1;
-}
-
-/* Read one line from stdin; the trailing newline is removed. With noecho
- * the terminal does not show what is typed. NULL on EOF or Ctrl-C. */
-static char *read_tty_line(const char *prompt, int noecho)
-{
-    if (!isatty(STDIN_FILENO))
-        return NULL;
-    struct termios old, quiet;
-    int restore = 0;
-    struct sigaction sa, oldsa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_prompt_sigint; /* no SA_RESTART: read() returns EINTR */
-    sigemptyset(&sa.sa_mask);
-    prompt_interrupted = 0;
-    sigaction(SIGINT, &sa, &oldsa);
-    if (noecho && tcgetattr(STDIN_FILENO, &old) == 0) {
-        quiet = old;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        quiet.c_lflag |= ECHONL;
-        if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0)
-            restore = 1;
-    }
-    fputs(prompt, stderr);
-    fflush(stderr);
-
-    /* byte by byte from the fd, so nothing stays in a stdio buffer that the
-     * line editor would not see */
-    size_t cap = 128, len = 0;
-    char *buf = malloc(cap);
-    int ok = buf != NULL;
-    while (ok) {
-        char ch;
-        ssize_t n = read(STDIN_FILENO, &ch, 1);
-        if (n < 0 && errno == EINTR && !prompt_interrupted)
-            continue;
-        if (n <= 0) {
-            ok = 0;
-            break;
-        }
-        if (ch == '\n')
-            break;
-        if (len + 2 > cap) {
-            char *nb = malloc(cap * 2);
-            if (!nb) {
-                ok = 0;
-                break;
-            }
-            memcpy(nb, buf, len);
-            explicit_bzero(buf, cap);
-            free(buf);
-            buf = nb;
-            cap *= 2;
-        }
-        buf[len++] = ch;
-    }
-    if (restore)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-    sigaction(SIGINT, &oldsa, NULL);
-    if (prompt_interrupted)
-        fputc('\n', stderr);
-    if (!ok) {
-        if (buf)
-            explicit_bzero(buf, cap);
-        free(buf);
-        return NULL;
-    }
-    if (len && buf[len - 1] == '\r')
-        len--;
-    buf[len] = '\0';
-    return buf;
-}
-
-char *cli_prompt_secret(const char *prompt)
-{
-    return read_tty_line(prompt, 1);
-}
-
-char *cli_prompt_line(const char *prompt)
-{
-    return read_tty_line(prompt, 0);
-}
 
 /* Protocol log on stderr; the library already shows secrets as ***. Control
  * bytes are escaped so the terminal is safe from what a server sends. */
@@ -139,8 +39,9 @@ static int complete_config(cli_ctx *ctx, int need_login)
             return CLI_EXIT_USAGE;
         }
     }
-    if (!need_login)
-        return 0;
+    int auth = cli_auth_effective(cfg);
+    if (!need_login || auth == CLI_AUTH_NONE || auth == CLI_AUTH_EXTERNAL)
+        return 0; /* EXTERNAL: the user name, if any, is the identity to act as */
     if (!cfg->username || !cfg->username[0]) {
         free(cfg->username);
         cfg->username = cli_prompt_line("Username: ");
@@ -149,7 +50,7 @@ static int complete_config(cli_ctx *ctx, int need_login)
             return CLI_EXIT_USAGE;
         }
     }
-    if (!cfg->oauth2 && !cfg->password) {
+    if (!cli_auth_uses_token(auth) && !cfg->password) {
         cfg->password = cli_prompt_secret("Password: ");
         if (!cfg->password) {
             fprintf(stderr, "imapclient: no password given and no terminal to ask on "
@@ -160,29 +61,101 @@ static int complete_config(cli_ctx *ctx, int need_login)
     return 0;
 }
 
+/* The access token for XOAUTH2/OAUTHBEARER: from the file, variable or
+ * command configured, else by the refresh-token exchange, else asked for
+ * on the terminal. Returns 0 with *out set, or an exit status. */
+static int access_token(cli_ctx *ctx, char **out)
+{
+    cli_config *cfg = &ctx->cfg;
+    char err[512];
+    *out = NULL;
+    if (cfg->token_file)
+        *out = cli_secret_from_file(cfg->token_file, err, sizeof err);
+    else if (cfg->token_env)
+        *out = cli_secret_from_env(cfg->token_env, err, sizeof err);
+    else if (cfg->token_command)
+        *out = cli_secret_from_command(cfg->token_command, err, sizeof err);
+    else if (cfg->oauth2_refresh_token) {
+        int rc = cli_oauth2_refresh(cfg, ctx->debug, out, err, sizeof err);
+        if (rc) {
+            fprintf(stderr, "imapclient: %s\n", err);
+            return rc;
+        }
+        return 0;
+    } else {
+        *out = cli_prompt_secret("Access token: ");
+        if (!*out)
+            snprintf(err, sizeof err,
+                     "no access token (--token-file, --token-env, --token-command, "
+                     "oauth2_refresh_token, or a terminal to ask on)");
+    }
+    if (!*out) {
+        fprintf(stderr, "imapclient: %s\n", err);
+        return cfg->oauth2 ? CLI_EXIT_OAUTH2 : CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* SASL EXTERNAL (RFC 4422 appendix A): the identity comes from outside
+ * (the TLS client certificate); the response is the authorization
+ * identity, or empty. */
+static int external_step(void *payload, const unsigned char *challenge,
+                         size_t challenge_len, imapclient_sasl_reply *reply)
+{
+    const char *authzid = payload;
+    (void)challenge;
+    (void)challenge_len;
+    if (authzid && *authzid)
+        return imapclient_sasl_reply_set(reply, authzid, strlen(authzid));
+    return 0; /* no reply set: the empty response */
+}
+
 static int authenticate(cli_ctx *ctx)
 {
     cli_config *cfg = &ctx->cfg;
-    if (!cfg->oauth2)
-        return imapclient_login(ctx->c, cfg->username, cfg->password, NULL);
-
-    char err[512], *token = NULL;
-    int rc = cli_oauth2_refresh(cfg, ctx->debug, &token, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "imapclient: %s\n", err);
+    imapclient *c = ctx->c;
+    int auth = cli_auth_effective(cfg);
+    switch (auth) {
+    case CLI_AUTH_NONE:
+        return 0;
+    case CLI_AUTH_PLAIN:
+        return imapclient_plain_login(c, cfg->username, cfg->password, NULL, NULL);
+    case CLI_AUTH_SCRAM_SHA_256:
+        return imapclient_scram_login(c, "SCRAM-SHA-256", cfg->username, cfg->password,
+                                      NULL);
+    case CLI_AUTH_SCRAM_SHA_1:
+        return imapclient_scram_login(c, "SCRAM-SHA-1", cfg->username, cfg->password,
+                                      NULL);
+    case CLI_AUTH_CRAM_MD5:
+        return imapclient_cram_md5_login(c, cfg->username, cfg->password, NULL);
+    case CLI_AUTH_EXTERNAL:
+        return imapclient_sasl_login(c, "EXTERNAL", external_step, cfg->username, NULL);
+    case CLI_AUTH_XOAUTH2:
+    case CLI_AUTH_OAUTHBEARER: {
+        char *token;
+        int rc = access_token(ctx, &token);
+        if (rc)
+            return rc;
+        if (auth == CLI_AUTH_XOAUTH2)
+            rc = imapclient_oauth2_login(c, cfg->username, token, NULL, NULL, NULL);
+        else
+            rc = imapclient_oauthbearer_login(c, cfg->username, token, NULL);
+        cli_free_secret(token);
         return rc;
     }
-    rc = imapclient_oauth2_login(ctx->c, cfg->username, token, NULL, NULL, NULL);
-    cli_free_secret(token);
-    return rc;
+    default:
+        return imapclient_login(c, cfg->username, cfg->password, NULL);
+    }
 }
 
 int cli_connect(cli_ctx *ctx)
 {
     cli_config *cfg = &ctx->cfg;
     /* as the reference: no login on a stream unless a user is named (a
-     * stream is usually a pre-authenticated imapd) */
-    int need_login = !cfg->stream || (cfg->username && cfg->username[0]);
+     * stream is usually a pre-authenticated imapd) or a mechanism chosen */
+    int need_login = cli_auth_effective(cfg) != CLI_AUTH_NONE &&
+                     (!cfg->stream || (cfg->username && cfg->username[0]) ||
+                      cfg->auth != CLI_AUTH_DEFAULT);
     int rc = complete_config(ctx, need_login);
     if (rc)
         return rc;
@@ -200,6 +173,8 @@ int cli_connect(cli_ctx *ctx)
         o.timeout_ms = o.connect_timeout_ms;
     }
     o.ca_file = cfg->ca_file;
+    o.cert_file = cfg->cert_file;
+    o.key_file = cfg->key_file;
     o.verify_peer = cfg->verify_cert;
     o.check_hostname = cfg->verify_cert ? cfg->check_hostname : 0;
     if (ctx->debug)

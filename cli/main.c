@@ -10,6 +10,8 @@
  */
 #include "cmd.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,8 +70,21 @@ static int check_commands(int argc, char **argv, int first, int *need_conn)
     return 0;
 }
 
+/* Multibyte input and output need the user's locale (libedit reads UTF-8
+ * only under a UTF-8 LC_CTYPE). Without any locale set (C/POSIX), IMAP's
+ * own text is UTF-8, so take C.UTF-8 for character handling. */
+static void set_locale(void)
+{
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C"); /* "2.5" seconds whatever the language */
+    const char *cs = nl_langinfo(CODESET);
+    if (cs && (!strcmp(cs, "ANSI_X3.4-1968") || !strcmp(cs, "ASCII")))
+        setlocale(LC_CTYPE, "C.UTF-8");
+}
+
 int main(int argc, char **argv)
 {
+    set_locale();
     cli_args a;
     char err[1024];
     int rc = cli_args_parse(argc, argv, &a, err, sizeof err);
@@ -102,10 +117,17 @@ int main(int argc, char **argv)
     int need_conn = 1;
     if (oneshot && (rc = check_commands(argc, argv, a.cmd_index, &need_conn)))
         goto out;
-    if (a.config_file &&
-        (rc = cli_config_load(a.config_file, &ctx.cfg, err, sizeof err))) {
-        fprintf(stderr, "imapclient: %s\n", err);
-        goto out;
+    if (a.config_file) {
+        if ((rc = cli_config_load(a.config_file, &ctx.cfg, err, sizeof err))) {
+            fprintf(stderr, "imapclient: %s\n", err);
+            goto out;
+        }
+        if (a.auth) /* --auth / --no-login win over the file */
+            ctx.cfg.auth = a.auth;
+        if ((rc = cli_config_check(&ctx.cfg, err, sizeof err))) {
+            fprintf(stderr, "imapclient: %s\nTry 'imapclient --help'.\n", err);
+            goto out;
+        }
     }
     if (need_conn) {
         rc = cli_connect(&ctx);

@@ -373,17 +373,91 @@ static void text_content(FILE *f, const char *s, size_t len, const char *indent)
     }
 }
 
+/* ---- message text streamed piece by piece (fetch's body sink) ----------- */
+
+void out_stream_start(out_stream *os, FILE *f, const char *indent)
+{
+    os->f = f;
+    os->indent = indent;
+    os->len = 0;
+    os->started_line = 0;
+    os->open = 1;
+}
+
+/* Print the held bytes up to cut as (part of) a line. */
+static void stream_emit(out_stream *os, size_t cut, int end_line)
+{
+    if (!os->started_line) {
+        fputs(os->indent, os->f);
+        os->started_line = 1;
+    }
+    size_t n = cut;
+    if (end_line && n && os->buf[n - 1] == '\r')
+        n--; /* CRLF is the line end */
+    out_escaped(os->f, os->buf, n);
+    memmove(os->buf, os->buf + cut, os->len - cut);
+    os->len -= cut;
+    if (end_line) {
+        fputc('\n', os->f);
+        os->started_line = 0;
+    }
+}
+
+void out_stream_piece(out_stream *os, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        os->buf[os->len++] = p[i];
+        if (p[i] == '\n') {
+            os->len--; /* the LF itself is not shown */
+            stream_emit(os, os->len, 1);
+        } else if (os->len == sizeof os->buf) {
+            /* a long line: show what is held, cut where no UTF-8 sequence
+             * (and no CR that may start a CRLF) is split */
+            size_t cut = os->len;
+            while (cut > os->len - 4 && ((unsigned char)os->buf[cut - 1] & 0xc0) == 0x80)
+                cut--;
+            if (cut > 0 && (unsigned char)os->buf[cut - 1] >= 0xc0)
+                cut--;
+            else if (cut > 0 && os->buf[cut - 1] == '\r')
+                cut--;
+            if (cut == 0)
+                cut = os->len;
+            stream_emit(os, cut, 0);
+        }
+    }
+}
+
+void out_stream_end(out_stream *os)
+{
+    if (!os->open)
+        return;
+    if (os->len || os->started_line)
+        stream_emit(os, os->len, 1);
+    os->open = 0;
+}
+
 void out_text_message(FILE *f, const imapclient_message *m, int use_uid)
 {
-    if (use_uid && m->has_uid)
+    out_text_message_items(f, m, use_uid, 1, NULL, 0);
+}
+
+void out_text_message_items(FILE *f, const imapclient_message *m, int use_uid,
+                            int heading, char *const *skip, size_t nskip)
+{
+    if (heading && use_uid && m->has_uid)
         fprintf(f, "UID %u (message %u)\n", m->uid, m->seq);
-    else
+    else if (heading)
         fprintf(f, "Message %u\n", m->seq);
     for (size_t i = 0; i < m->item_count; i++) {
         const char *name = m->items[i].name;
         const imapclient_value *v = m->items[i].value;
-        if (name_is(name, "UID") && use_uid)
+        if (name_is(name, "UID") && use_uid && heading)
             continue; /* in the heading */
+        size_t k = 0;
+        while (k < nskip && strcasecmp(skip[k], name))
+            k++;
+        if (k < nskip)
+            continue; /* shown as it arrived */
         fprintf(f, "  ");
         out_escaped(f, name, strlen(name));
         fputs(":", f);

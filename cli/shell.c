@@ -21,19 +21,41 @@
 static cli_ctx *completion_ctx;
 
 /* Ctrl-C at the prompt drops the line instead of ending the program
- * (libedit's own handler would re-raise SIGINT to the process group). */
+ * (libedit's own handler would re-raise SIGINT to the process group).
+ * During a command it counts the presses: a command that can stop cleanly
+ * (fetch's output) asks with cli_interrupted() and stops at the next
+ * message, so only a second Ctrl-C abandons a wait for the server, which
+ * leaves the connection unusable (cli_interrupt_soft()). */
 static volatile sig_atomic_t prompt_sigint;
+static volatile sig_atomic_t soft_interrupt;
 
 int cli_interrupt_hook(void *payload)
 {
     (void)payload;
+    return prompt_sigint > (soft_interrupt ? 1 : 0);
+}
+
+int cli_interrupted(void)
+{
     return prompt_sigint != 0;
+}
+
+void cli_interrupt_soft(int on)
+{
+    soft_interrupt = on ? 1 : 0;
 }
 
 static void on_sigint(int sig)
 {
     (void)sig;
-    prompt_sigint = 1;
+    if (prompt_sigint < 100)
+        prompt_sigint++;
+    if (soft_interrupt && prompt_sigint == 1) {
+        static const char msg[] = "\n(stopping; Ctrl-C again to abandon the command and "
+                                  "the connection)\n";
+        ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+        (void)w;
+    }
 }
 
 int cli_split_words(const char *line, char ***words, unsigned char **quoted)
@@ -70,7 +92,9 @@ int cli_split_words(const char *line, char ***words, unsigned char **quoted)
                 open = ch;
                 was_quoted = 1;
                 p++;
-            } else if (ch == '\\' && p[1]) {
+            } else if (ch == '\\' && p[1] && strchr(" \t\"'\\()", p[1])) {
+                /* \ escapes only what would end or quote the word, so
+                 * \Seen and \Flagged reach the server as system flags */
                 buf[k++] = p[1];
                 was_quoted = 1;
                 p += 2;
@@ -140,6 +164,21 @@ void cli_folders_invalidate(cli_ctx *ctx)
 }
 
 /* ---- completion ------------------------------------------------------ */
+
+/* Fill the folder completion cache (list_folders), once per change. */
+static void folders_load(cli_ctx *ctx)
+{
+    imapclient_folder_list *list;
+    cli_folders_invalidate(ctx);
+    if (imapclient_list_folders(ctx->c, NULL, NULL, &list) != 0)
+        return;
+    ctx->folders = calloc(list->count + 1, sizeof *ctx->folders);
+    for (size_t i = 0; ctx->folders && i < list->count; i++)
+        if ((ctx->folders[ctx->nfolders] = strdup(list->folders[i].name)))
+            ctx->nfolders++;
+    ctx->folders_valid = 1;
+    imapclient_folder_list_free(list);
+}
 
 static char *complete_command(const char *text, int state)
 {
@@ -220,7 +259,7 @@ static char **complete(const char *text, int start, int end)
     if (!cmd || !(cmd->flags & CLI_CMD_FOLDER_ARG) || !ctx || !ctx->c || ctx->gone)
         return NULL;
     if (!ctx->folders_valid && !ctx->idling)
-        cli_folders_load(ctx);
+        folders_load(ctx);
     return rl_completion_matches(text, complete_folder);
 }
 
