@@ -307,11 +307,19 @@ static void print_select(cli_ctx *ctx, const imapclient_select_info *si)
 int cli_select(cli_ctx *ctx, const char *folder, int readonly, int print)
 {
     imapclient_select_info *si;
-    free(ctx->selected);
-    ctx->selected = NULL;
     int rc = imapclient_select_folder(ctx->c, folder, readonly, &si);
-    if (rc)
+    if (rc) {
+        /* a SELECT the server refused leaves nothing selected (RFC 3501
+         * section 6.3.1); one refused before sending (in IDLE) changes
+         * nothing */
+        if (imapclient_get_state(ctx->c) != IMAPCLIENT_STATE_SELECTED &&
+            imapclient_get_state(ctx->c) != IMAPCLIENT_STATE_IDLE) {
+            free(ctx->selected);
+            ctx->selected = NULL;
+        }
         return rc;
+    }
+    free(ctx->selected);
     ctx->selected = strdup(folder);
     ctx->selected_readonly = si->read_only;
     if (print)

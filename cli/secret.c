@@ -236,7 +236,9 @@ char *cli_secret_from_command(const char *command, char *err, size_t errlen)
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    int failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+    /* killed by SIGPIPE: we stopped reading (too much); that error stands */
+    if (failed && !(!s && WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE)) {
         cli_free_secret(s);
         if (WIFEXITED(status))
             secret_fail(err, errlen, "token command failed (exit status %d)",

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """A tiny IMAP server on stdin/stdout for `--stream` / `stream = true`:
-it offers AUTH=XOAUTH2 and accepts exactly one access token.
+it offers AUTH=XOAUTH2 and accepts exactly one access token, and
+AUTH=EXTERNAL, which it accepts with any authorization identity.
 
     fake_imap.py LOGFILE USER ACCESS_TOKEN
 
@@ -13,7 +14,7 @@ import base64
 import sys
 
 LOG, USER, TOKEN = sys.argv[1], sys.argv[2], sys.argv[3]
-CAPS = "IMAP4rev1 AUTH=XOAUTH2 SASL-IR ID"
+CAPS = "IMAP4rev1 AUTH=XOAUTH2 AUTH=EXTERNAL SASL-IR ID"
 out = sys.stdout.buffer
 
 
@@ -45,6 +46,17 @@ for raw in sys.stdin.buffer:
             send(tag + " OK [CAPABILITY IMAP4rev1 ID] authenticated")
         else:
             send(tag + " NO [AUTHENTICATIONFAILED] invalid token")
+    elif cmd == "AUTHENTICATE" and len(parts) >= 3 and parts[2].upper() == "EXTERNAL":
+        if len(parts) >= 4:
+            payload = parts[3]
+        else:
+            send("+ ")
+            payload = sys.stdin.buffer.readline().decode().strip()
+        authzid = "" if payload == "=" else base64.b64decode(payload).decode()
+        with open(LOG, "a") as f:
+            f.write("EXTERNAL " + authzid + "\n")
+        state = "auth"
+        send(tag + " OK [CAPABILITY IMAP4rev1 ID] authenticated")
     elif cmd == "NOOP":
         send(tag + " OK NOOP done")
     elif cmd == "ID" and "die" in line:

@@ -43,6 +43,11 @@ expect_json 'j["exists"] == '"$IMAPTEST_INBOX_COUNT"' and j["read_only"] is True
 run $PLAIN --json folder_status Archive
 expect_json 'j["items"]["MESSAGES"] == '"$IMAPTEST_ARCHIVE_COUNT"' and j["items"]["UIDVALIDITY"] == '"$IMAPTEST_ARCHIVE_UIDVALIDITY" \
     "folder_status --json"
+# select's UNSEEN is a sequence number, status's a count: labelled apart
+run $PLAIN select_folder INBOX
+expect_out "UNSEEN: 3 (the first unseen message's sequence number)" "select_folder UNSEEN labelled"
+run $PLAIN folder_status INBOX
+expect_out "UNSEEN: $IMAPTEST_INBOX_UNSEEN (messages not seen)" "folder_status UNSEEN labelled"
 run $PLAIN find_special_folder Sent
 expect_out "Sent" "find_special_folder"
 run $PLAIN folder_exists Work/Projects
@@ -56,6 +61,17 @@ run $PLAIN --folder INBOX search NOT '(' SUBJECT meeting FLAGGED ')'
 expect_out "1 2 3 4 5 6 7 8" "search NOT ( ... )"
 run $PLAIN --folder INBOX search SUBJECT "Meeting notes"
 [ "$out" = "1 3 8" ] || fail "search SUBJECT with a space: '$out'"
+# ISO dates after date keys; non-ASCII criteria go as UTF-8 by themselves
+run $PLAIN --folder INBOX search SINCE 2023-03-11 BEFORE 2023-03-12
+expect_rc 0 "search with ISO dates"
+[ "$out" = "6" ] || fail "search SINCE/BEFORE ISO dates: '$out' ($err)"
+run $PLAIN --folder INBOX search SINCE 2023-02-30
+expect_rc 16 "an impossible ISO date goes to the server as typed (EINVALID_CRITERIA)"
+run $PLAIN --folder INBOX search SUBJECT München
+expect_rc 0 "search with a non-ASCII criterion"
+[ "$out" = "6" ] || fail "search SUBJECT München: '$out' ($err)"
+run $PLAIN --folder INBOX search --charset US-ASCII SUBJECT München
+expect_rc 24 "a non-ASCII criterion with --charset US-ASCII (EINVAL)"
 run $PLAIN --folder INBOX --json search FLAGGED
 expect_json 'j["ids"] == [5] and j["modseq"] is None' "search --json"
 run $PLAIN --folder INBOX search --raw 'OR FLAGGED (SUBJECT invoice)'
@@ -124,6 +140,18 @@ run $PLAIN --folder "$F" --json fetch 1 FLAGS INTERNALDATE BODY.PEEK[]
 expect_json '"\\Flagged" in j[0]["FLAGS"] and "hello" in j[0]["BODY[]"]' "appended message"
 run $PLAIN --folder "$F" remove_flags 1 '\Flagged'
 expect_out '1: (\Seen)' "remove_flags"
+run $PLAIN --folder "$F" add_flags 1 Flagged
+expect_err "warning: 'Flagged' is a keyword, not the system flag \Flagged" \
+    "a flag named like a system flag without the backslash: warned"
+run $PLAIN --folder "$F" remove_flags 1 Flagged
+run $PLAIN --json append --date 2024-02-01T11:00:00+01:00 "$F" "$T/msg.eml"
+expect_rc 0 "append with an ISO date"
+run $PLAIN --folder "$F" --json fetch 2 INTERNALDATE
+expect_json 'j[0]["INTERNALDATE"].startswith("2024-02-01T")' "ISO --date became the INTERNALDATE"
+run $PLAIN --json append --date 2024-13-01 "$F" "$T/msg.eml"
+expect_rc 2 "append with a bad ISO date"
+run $PLAIN --folder "$F" delete_messages 2 \; expunge
+expect_rc 0 "remove the second message again"
 run $PLAIN create_folder "$F-copy"
 run $PLAIN --folder "$F" --json copy 1 "$F-copy"
 expect_json 'j["uid_map"] == [[1, 1]]' "copy COPYUID"

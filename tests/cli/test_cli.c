@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -448,10 +449,171 @@ static void test_cli__split_words(void **state)
     assert_int_equal(q[4], 1);
     cli_words_free(w, n, q);
 
+    /* a backslash before a letter is kept: system flags typed bare */
+    n = cli_split_words("add_flags 9 \\Flagged \\Seen \\\\Draft \"\\Answered\" \\(x\\)",
+                        &w, &q);
+    assert_int_equal(n, 7);
+    assert_string_equal(w[2], "\\Flagged");
+    assert_int_equal(q[2], 0);
+    assert_string_equal(w[3], "\\Seen");
+    assert_string_equal(w[4], "\\Draft"); /* \\ is one backslash */
+    assert_int_equal(q[4], 1);
+    assert_string_equal(w[5], "\\Answered");
+    assert_string_equal(w[6], "(x)"); /* escaped parentheses are text */
+    cli_words_free(w, n, q);
+
+    /* non-ASCII bytes pass through untouched */
+    n = cli_split_words("folder_status Donn\xc3\xa9"
+                        "es",
+                        &w, &q);
+    assert_int_equal(n, 2);
+    assert_string_equal(w[1], "Donn\xc3\xa9"
+                              "es");
+    cli_words_free(w, n, q);
+
     assert_int_equal(cli_split_words("", &w, &q), 0);
     cli_words_free(w, 0, q);
     assert_int_equal(cli_split_words("fetch \"1:*", &w, &q), -1);
     assert_null(w);
+}
+
+static void test_cli__args_auth(void **state)
+{
+    (void)state;
+    cli_args a;
+    char err[256];
+    static const char *const names[] = {"login",       "plain",    "scram-sha-256",
+                                        "scram-sha-1", "cram-md5", "xoauth2",
+                                        "oauthbearer", "external", "none"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        assert_int_equal(args(&a, err, sizeof err, "-H", "h", "--auth", names[i], NULL),
+                         0);
+        assert_int_equal(a.cfg.auth, cli_auth_parse(names[i]));
+        assert_string_equal(cli_auth_name(a.cfg.auth), names[i]);
+        cli_args_clear(&a);
+    }
+    assert_int_equal(cli_auth_parse("SCRAM-SHA-256"), CLI_AUTH_SCRAM_SHA_256);
+    assert_int_equal(cli_auth_parse("digest-md5"), -1);
+    assert_int_equal(args(&a, err, sizeof err, "-H", "h", "--no-login", NULL), 0);
+    assert_int_equal(a.cfg.auth, CLI_AUTH_NONE);
+    cli_args_clear(&a);
+    /* --auth and --no-login may go with -f; token sources may not */
+    assert_int_equal(args(&a, err, sizeof err, "-f", "x.ini", "--no-login", NULL), 0);
+    assert_int_equal(a.auth, CLI_AUTH_NONE);
+    cli_args_clear(&a);
+    assert_int_equal(args(&a, err, sizeof err, "-f", "x.ini", "--token-file", "/t", NULL),
+                     2);
+    cli_args_clear(&a);
+
+    assert_int_equal(args(&a, err, sizeof err, "-H", "h", "--auth", "xoauth2",
+                          "--token-file", "/t", NULL),
+                     0);
+    assert_string_equal(a.cfg.token_file, "/t");
+    cli_args_clear(&a);
+    struct {
+        const char *a1, *a2, *a3, *a4, *msg;
+    } bad[] = {
+        {"--auth", "kerberos", NULL, NULL, "unknown --auth mechanism: kerberos"},
+        {"--auth", "plain", "--no-login", NULL, "--auth and --no-login disagree"},
+        {"--token-file", "/t", NULL, NULL, "an access token is for --auth xoauth2"},
+        {"--auth", "plain", "--token-env", "T", "not plain"},
+        {"--auth", "xoauth2", "--token-env", "T", NULL},
+        {"--key", "/k", NULL, NULL, "a client key needs its certificate"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = args(&a, err, sizeof err, "-H", "h", bad[i].a1, bad[i].a2, bad[i].a3,
+                      bad[i].a4, NULL);
+        if (!bad[i].msg) {
+            assert_int_equal(rc, 0);
+        } else {
+            assert_int_equal(rc, 2);
+            if (!strstr(err, bad[i].msg))
+                fail_msg("'%s' not in '%s'", bad[i].msg, err);
+        }
+        cli_args_clear(&a);
+    }
+    assert_int_equal(args(&a, err, sizeof err, "-H", "h", "--auth", "xoauth2",
+                          "--token-file", "/t", "--token-command", "c", NULL),
+                     2);
+    assert_non_null(strstr(err, "one way only"));
+    cli_args_clear(&a);
+}
+
+static void test_cli__config_auth(void **state)
+{
+    (void)state;
+    cli_config cfg;
+    char err[512];
+    assert_int_equal(
+        parse("[DEFAULT]\nhost = h\nauth = SCRAM-SHA-1\n", &cfg, err, sizeof err), 0);
+    assert_int_equal(cfg.auth, CLI_AUTH_SCRAM_SHA_1);
+    cli_config_clear(&cfg);
+    assert_int_equal(parse("[DEFAULT]\nhost = h\nauth = oauthbearer\n"
+                           "token_command = pass show imap\n",
+                           &cfg, err, sizeof err),
+                     0);
+    assert_string_equal(cfg.token_command, "pass show imap");
+    assert_int_equal(cli_auth_effective(&cfg), CLI_AUTH_OAUTHBEARER);
+    cli_config_clear(&cfg);
+    /* oauth2 = true with an access token instead of a refresh token */
+    assert_int_equal(parse("[DEFAULT]\nhost = h\noauth2 = yes\ntoken_env = TOKEN\n", &cfg,
+                           err, sizeof err),
+                     0);
+    assert_int_equal(cli_auth_effective(&cfg), CLI_AUTH_XOAUTH2);
+    cli_config_clear(&cfg);
+    assert_int_equal(parse("[DEFAULT]\nhost = h\nauth = gssapi\n", &cfg, err, sizeof err),
+                     CLI_EXIT_CONFIG);
+    assert_non_null(strstr(err, "unknown mechanism 'gssapi'"));
+    cli_config_clear(&cfg);
+    assert_int_equal(parse("[DEFAULT]\nhost = h\nauth = plain\ntoken_file = /t\n", &cfg,
+                           err, sizeof err),
+                     CLI_EXIT_CONFIG);
+    assert_non_null(strstr(err, "an access token is for"));
+    cli_config_clear(&cfg);
+    assert_int_equal(parse("[DEFAULT]\nhost = h\noauth2 = yes\n", &cfg, err, sizeof err),
+                     CLI_EXIT_CONFIG);
+    cli_config_clear(&cfg);
+}
+
+static void test_cli__secret_sources(void **state)
+{
+    (void)state;
+    char err[256], path[] = "/tmp/test_cli_tok_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "tok-123\n\n", 9), 9);
+    close(fd);
+    char *s = cli_secret_from_file(path, err, sizeof err);
+    assert_non_null(s);
+    assert_string_equal(s, "tok-123");
+    cli_free_secret(s);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_int_equal(write(fd, "a\nb\n", 4), 4);
+    close(fd);
+    assert_null(cli_secret_from_file(path, err, sizeof err));
+    assert_non_null(strstr(err, "more than one line"));
+    fd = open(path, O_WRONLY | O_TRUNC);
+    close(fd);
+    assert_null(cli_secret_from_file(path, err, sizeof err));
+    assert_non_null(strstr(err, "empty"));
+    unlink(path);
+    assert_null(cli_secret_from_file(path, err, sizeof err));
+
+    setenv("TEST_CLI_TOKEN", "env-tok", 1);
+    s = cli_secret_from_env("TEST_CLI_TOKEN", err, sizeof err);
+    assert_string_equal(s, "env-tok");
+    cli_free_secret(s);
+    assert_null(cli_secret_from_env("TEST_CLI_NO_SUCH_TOKEN", err, sizeof err));
+
+    s = cli_secret_from_command("printf 'cmd-tok\\n'", err, sizeof err);
+    assert_non_null(s);
+    assert_string_equal(s, "cmd-tok");
+    cli_free_secret(s);
+    assert_null(cli_secret_from_command("exit 5", err, sizeof err));
+    assert_non_null(strstr(err, "exit status 5"));
+    assert_null(
+        cli_secret_from_command("head -c 70000 /dev/zero | tr '\\0' x", err, sizeof err));
+    assert_non_null(strstr(err, "not a token"));
 }
 
 static void test_cli__take_opts(void **state)
@@ -635,6 +797,9 @@ int main(void)
         cmocka_unit_test(test_cli__args_connection),
         cmocka_unit_test(test_cli__args_command),
         cmocka_unit_test(test_cli__args_errors),
+        cmocka_unit_test(test_cli__args_auth),
+        cmocka_unit_test(test_cli__config_auth),
+        cmocka_unit_test(test_cli__secret_sources),
         cmocka_unit_test(test_cli__split_words),
         cmocka_unit_test(test_cli__take_opts),
         cmocka_unit_test(test_cli__exit_statuses),
