@@ -7,15 +7,36 @@
  * Environment: IMAP_PASSWORD (when not given as third argument), IMAP_PORT,
  * IMAP_NO_TLS=1 (plain connection), IMAP_CA_FILE (trusted CA bundle).
  */
+#define _XOPEN_SOURCE 700 /* wcswidth() */
+#include <langinfo.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <imapclient.h>
 
 static const char *const special_uses[] = {
     IMAPCLIENT_ALL,  IMAPCLIENT_ARCHIVE, IMAPCLIENT_DRAFTS, "\\Flagged",
     IMAPCLIENT_JUNK, IMAPCLIENT_SENT,    IMAPCLIENT_TRASH,  NULL};
+
+/* Print s left-aligned in a column of width characters. Folder names are
+ * UTF-8 ("Données"): the column is counted in display width, not bytes. */
+static void print_column(const char *s, int width)
+{
+    int w = -1;
+    size_t n = mbstowcs(NULL, s, 0);
+    if (n != (size_t)-1) {
+        wchar_t *ws = malloc((n + 1) * sizeof *ws);
+        if (ws && mbstowcs(ws, s, n + 1) != (size_t)-1)
+            w = wcswidth(ws, n);
+        free(ws);
+    }
+    if (w < 0)
+        w = (int)strlen(s); /* not text in this locale: count bytes */
+    printf("%s%*s", s, w < width ? width - w : 0, "");
+}
 
 static int fail(imapclient *c, const char *what)
 {
@@ -26,6 +47,11 @@ static int fail(imapclient *c, const char *what)
 
 int main(int argc, char **argv)
 {
+    /* the user's character set for the display widths; UTF-8 when no
+     * locale is set at all (folder names come as UTF-8) */
+    setlocale(LC_CTYPE, "");
+    if (!strcmp(nl_langinfo(CODESET), "ANSI_X3.4-1968"))
+        setlocale(LC_CTYPE, "C.UTF-8");
     const char *password = argc > 3 ? argv[3] : getenv("IMAP_PASSWORD");
     if (argc < 3 || !password) {
         fprintf(stderr, "usage: %s HOST USER [PASSWORD]\n", argv[0]);
@@ -60,7 +86,8 @@ int main(int argc, char **argv)
         /* \Noselect folders are only names in the hierarchy */
         if (imapclient_folder_has_flag(f, "\\Noselect") ||
             imapclient_folder_has_flag(f, "\\NonExistent")) {
-            printf("%-32s %-10s %8s %8s\n", f->name, use, "-", "-");
+            print_column(f->name, 32);
+            printf(" %-10s %8s %8s\n", use, "-", "-");
             continue;
         }
         imapclient_status_info *st = NULL;
@@ -69,8 +96,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "status %s: %s\n", f->name, imapclient_errmsg(c));
             continue;
         }
-        printf("%-32s %-10s %8llu %8llu\n", f->name, use,
-               (unsigned long long)st->messages, (unsigned long long)st->unseen);
+        print_column(f->name, 32);
+        printf(" %-10s %8llu %8llu\n", use, (unsigned long long)st->messages,
+               (unsigned long long)st->unseen);
         imapclient_status_info_free(st);
     }
     imapclient_folder_list_free(list);

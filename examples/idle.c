@@ -26,6 +26,14 @@ static void on_sigint(int sig)
     stop = 1;
 }
 
+/* The library's interrupt hook: a Ctrl-C ends the wait in idle_check() at
+ * once (IMAPCLIENT_EINTERRUPTED; the handle stays in IDLE). */
+static int interrupted(void *payload)
+{
+    (void)payload;
+    return stop;
+}
+
 static int fail(imapclient *c, const char *what)
 {
     fprintf(stderr, "%s: %s\n", what, c ? imapclient_errmsg(c) : "out of memory");
@@ -65,6 +73,7 @@ int main(int argc, char **argv)
     if (getenv("IMAP_NO_TLS"))
         opts.ssl = 0;
     opts.ca_file = getenv("IMAP_CA_FILE");
+    opts.interrupt = interrupted;
 
     imapclient *c = NULL;
     if (imapclient_connect(argv[1], &opts, &c))
@@ -74,8 +83,8 @@ int main(int argc, char **argv)
     if (imapclient_select_folder(c, folder, 0, NULL))
         return fail(c, "select_folder");
 
-    /* Ctrl-C sets stop; the loop ends when idle_check() returns (within
-     * its 30 s timeout), then IDLE is ended properly with DONE. */
+    /* Ctrl-C sets stop, which also ends the wait in idle_check(); then
+     * IDLE is ended properly with DONE. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_sigint;
@@ -88,7 +97,10 @@ int main(int argc, char **argv)
     while (!stop) {
         /* Wait for up to 30 seconds for an IDLE response. */
         imapclient_responses *r = NULL;
-        if (imapclient_idle_check(c, 30000, &r) < 0)
+        int rc = imapclient_idle_check(c, 30000, &r);
+        if (rc == IMAPCLIENT_EINTERRUPTED)
+            break;
+        if (rc < 0)
             return fail(c, "idle_check");
         if (r->count == 0)
             printf("Server sent: nothing\n");
