@@ -150,7 +150,7 @@ void cli_print_usage(FILE *f, const char *prog)
         "      --token-command CMD  run CMD (sh -c) and read it from its output\n"
         "\n"
         "other options:\n"
-        "      --json             print results as JSON (docs/cli-json.md)\n"
+        "      --json             print results as JSON (" IMAPCLIENT_CLI_JSON_DOC ")\n"
         "      --debug            log the protocol on stderr (secrets as ***)\n"
         "      --folder FOLDER    select FOLDER before running COMMAND\n"
         "      --readonly         select it read-only (EXAMINE)\n"

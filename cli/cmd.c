@@ -195,7 +195,7 @@ static void print_help(const cli_cmd *cmd)
            cmd->summary);
     if (cmd->help)
         printf("\n%s", cmd->help);
-    printf("\nAdd --json for JSON output (see docs/cli-json.md).\n");
+    printf("\nAdd --json for JSON output (see " IMAPCLIENT_CLI_JSON_DOC ").\n");
 }
 
 int cli_cmd_run(cli_ctx *ctx, int argc, char **argv)

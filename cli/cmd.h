@@ -17,6 +17,11 @@
 #include <imapclient.h>
 
 #include <jansson.h>
+
+/* Where the JSON forms are documented once installed (cli/CMakeLists.txt). */
+#ifndef IMAPCLIENT_CLI_JSON_DOC
+#define IMAPCLIENT_CLI_JSON_DOC "docs/cli-json.md"
+#endif
 #include <stddef.h>
 #include <stdio.h>
 

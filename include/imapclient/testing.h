@@ -30,11 +30,28 @@
 IMAPCLIENT_BEGIN_DECLS
 
 /**
- * Connect a handle to a script (see above); the greeting is read as by
- * imapclient_connect(). The script is copied.
+ * Connect a handle to a scripted server instead of a network one, for
+ * tests of your own code against canned server bytes (the reference's
+ * TestableIMAPClient). The greeting is read as by imapclient_connect();
+ * the script is copied.
  *
- * @param opts  options or NULL (port, ssl, timeouts and TLS are ignored)
- * @return as imapclient_connect()
+ * The script has one directive per line (LF or CRLF line ends):
+ * `S: text` is a line the server sends; `C: text` the line the client must
+ * send next, exactly (command tags are A001, A002, ... in order); `S+ text`
+ * server text without a line end; `S% bytes` and `C% bytes` bytes with %XX
+ * escapes (for NUL and other bytes a C string cannot hold); `!EOF` the
+ * server closes the connection; `!TIMEOUT` the next read times out; `#`
+ * starts a comment. Server lines are delivered when the client reads,
+ * after it has sent every C: line before them; a client byte that differs
+ * from the script fails the call with IMAPCLIENT_EIO and an error message
+ * showing the expected and the actual bytes.
+ *
+ * @param script  the script, NUL-terminated
+ * @param opts    options or NULL (port, ssl, timeouts and TLS are ignored)
+ * @param[out] out  the new handle, as with imapclient_connect()
+ * @return as imapclient_connect(): 0, IMAPCLIENT_EPROTOCOL (not an IMAP
+ *         greeting), IMAPCLIENT_EABORT (the script starts with BYE or
+ *         !EOF), IMAPCLIENT_EINVAL (a malformed script) or IMAPCLIENT_ENOMEM
  */
 IMAPCLIENT_EXTERN int imapclient_connect_scripted(const char *script,
                                                   const imapclient_options *opts,

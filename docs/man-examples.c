@@ -1,0 +1,1121 @@
+/*
+ * The EXAMPLE section of every man page (scripts/gen-man.py). Each block
+ * starts with an "@example NAME..." comment naming the pages it serves and
+ * ends with an "@end" comment. A block that defines main() is shown as it
+ * is; any other block is `static int example(imapclient *c)` (put inside a
+ * program that connects and logs in from its arguments) or `static int
+ * example(void)` (put inside a bare main()). CI compiles every page's
+ * program (gen-man.py --extract DIR; tests/CMakeLists.txt).
+ *
+ * This file is not compiled as a whole.
+ */
+
+/* @example imapclient_connect imapclient_free imapclient_options_init imapclient_options
+ *          imapclient_errmsg imapclient_errcode imapclient_logout imapclient_login */
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient_options opts;
+    imapclient_options_init(&opts); /* TLS on port 993, certificate checked */
+    opts.connect_timeout_ms = 15000;
+    opts.timeout_ms = 60000;
+
+    imapclient *c = NULL;
+    int rc = imapclient_connect(argv[1], &opts, &c);
+    if (rc == 0)
+        rc = imapclient_login(c, argv[2], argv[3], NULL);
+    if (rc != 0) {
+        /* c may hold the error even when connecting failed */
+        fprintf(stderr, "%s (%d): %s\n", imapclient_strerror(rc),
+                c ? imapclient_errcode(c) : rc,
+                c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    printf("logged in\n");
+    const char *bye = NULL;
+    if (imapclient_logout(c, &bye) == 0)
+        printf("%s\n", bye);
+    imapclient_free(c);
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_starttls imapclient_is_tls */
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient_options opts;
+    imapclient_options_init(&opts);
+    opts.ssl = 0; /* plain TCP on port 143, upgraded before the password goes */
+    imapclient *c = NULL;
+    if (imapclient_connect(argv[1], &opts, &c) != 0 || imapclient_starttls(c) != 0 ||
+        imapclient_login(c, argv[2], argv[3], NULL) != 0) {
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    printf("TLS: %s\n", imapclient_is_tls(c) ? "on" : "off");
+    imapclient_logout(c, NULL);
+    imapclient_free(c);
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_welcome imapclient_get_state imapclient_state */
+static int example(imapclient *c)
+{
+    printf("greeting: %s\n", imapclient_welcome(c));
+    if (imapclient_get_state(c) == IMAPCLIENT_STATE_AUTHENTICATED)
+        printf("logged in, no folder selected\n");
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_socket */
+static int example(imapclient *c)
+{
+    /* for poll() only: never read or write it */
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_idle(c);
+    if (rc)
+        return rc;
+    struct pollfd p = {.fd = imapclient_socket(c), .events = POLLIN};
+    imapclient_responses *r = NULL;
+    /* what may already be buffered, then wait up to 30 s for more */
+    if ((rc = imapclient_idle_check(c, 0, &r)) == 0 && r->count == 0 &&
+        poll(&p, 1, 30000) > 0) {
+        imapclient_responses_free(r);
+        rc = imapclient_idle_check(c, 0, &r);
+    }
+    if (rc == 0)
+        printf("%zu responses\n", r->count);
+    imapclient_responses_free(r);
+    return imapclient_idle_done(c, NULL, NULL);
+}
+/* @end */
+
+/* @example imapclient_set_use_uid imapclient_get_use_uid */
+static int example(imapclient *c)
+{
+    imapclient_ids *ids = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    imapclient_set_use_uid(c, 0); /* sequence numbers from now on */
+    if (rc == 0)
+        rc = imapclient_search(c, (const char *[]){"ALL", NULL}, NULL, &ids);
+    if (rc == 0)
+        printf("%zu messages (%s)\n", ids->count,
+               imapclient_get_use_uid(c) ? "UIDs" : "sequence numbers");
+    imapclient_ids_free(ids);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_set_folder_encode imapclient_get_folder_encode */
+static int example(imapclient *c)
+{
+    /* off: names go and come as the server spells them (modified UTF-7) */
+    imapclient_set_folder_encode(c, 0);
+    int exists = imapclient_folder_exists(c, "Donn&AOk-es");
+    imapclient_set_folder_encode(c, 1);
+    printf("folder_encode is %s; Donn&AOk-es %s\n",
+           imapclient_get_folder_encode(c) ? "on" : "off",
+           exists == 1 ? "exists" : "not found");
+    return exists < 0 ? exists : 0;
+}
+/* @end */
+
+/* @example imapclient_set_normalise_times imapclient_get_normalise_times */
+static int example(imapclient *c)
+{
+    imapclient_set_normalise_times(c, 0); /* keep the server's offsets */
+    imapclient_fetch_result *res = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_fetch(c, "1:*", (const char *[]){"INTERNALDATE", NULL}, NULL,
+                              &res);
+    for (size_t i = 0; rc == 0 && i < res->count; i++)
+        printf("%u: offset %+d minutes\n", res->msgs[i].id,
+               res->msgs[i].internaldate.offset_minutes);
+    printf("normalise_times: %d\n", imapclient_get_normalise_times(c));
+    imapclient_fetch_result_free(res);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_compress imapclient_is_compressed */
+static int example(imapclient *c)
+{
+    int rc = imapclient_compress(c);
+    if (rc == IMAPCLIENT_ECAPABILITY)
+        return 0; /* the server does not offer COMPRESS=DEFLATE */
+    if (rc == 0)
+        printf("compressed: %d\n", imapclient_is_compressed(c));
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_shutdown */
+static int example(imapclient *c)
+{
+    /* close at once, without LOGOUT; the handle still needs imapclient_free() */
+    int rc = imapclient_shutdown(c);
+    printf("state after shutdown: %d\n", (int)imapclient_get_state(c));
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_capabilities imapclient_has_capability */
+static int example(imapclient *c)
+{
+    const char *const *caps;
+    size_t n;
+    int rc = imapclient_capabilities(c, &caps, &n);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        printf("%s\n", caps[i]);
+    if (imapclient_has_capability(c, "IDLE") == 1)
+        printf("the server can push changes (IDLE)\n");
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_noop imapclient_responses_free imapclient_responses
+ * imapclient_response */
+static int example(imapclient *c)
+{
+    imapclient_responses *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 0, NULL);
+    if (rc == 0)
+        rc = imapclient_noop(c, &r);
+    for (size_t i = 0; rc == 0 && i < r->count; i++) {
+        const imapclient_response *x = &r->items[i];
+        if (x->has_number)
+            printf("(%u, %s)\n", x->number, x->name); /* (3, EXISTS) */
+        else
+            printf("(%s, %s)\n", x->name, x->text);
+    }
+    imapclient_responses_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_take_responses */
+static int example(imapclient *c)
+{
+    imapclient_responses *r = NULL;
+    /* responses that came along with earlier commands, without a command */
+    int rc = imapclient_take_responses(c, &r);
+    if (rc == 0)
+        printf("%zu responses kept\n", r->count);
+    imapclient_responses_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_version */
+static int example(void)
+{
+    printf("header %s, library %s\n", IMAPCLIENT_VERSION, imapclient_version());
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_strerror imapclient_status_name imapclient_status */
+static int example(void)
+{
+    for (int code = IMAPCLIENT_ERROR; code >= IMAPCLIENT_EINTERRUPTED; code--)
+        printf("%d %s: %s\n", code, imapclient_status_name(code),
+               imapclient_strerror(code));
+    return 0;
+}
+/* @end */
+
+/* ---- auth.h ---------------------------------------------------------------- */
+
+/* @example imapclient_plain_login */
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient *c = NULL;
+    const char *text = NULL;
+    if (imapclient_connect(argv[1], NULL, &c) != 0 ||
+        imapclient_plain_login(c, argv[2], argv[3], NULL, &text) != 0) {
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    printf("%s\n", text);
+    imapclient_logout(c, NULL);
+    imapclient_free(c);
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_scram_login imapclient_cram_md5_login */
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient *c = NULL;
+    if (imapclient_connect(argv[1], NULL, &c) != 0) {
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    /* the strongest mechanism the server offers */
+    int rc;
+    if (imapclient_has_capability(c, "AUTH=SCRAM-SHA-256") == 1)
+        rc = imapclient_scram_login(c, "SCRAM-SHA-256", argv[2], argv[3], NULL);
+    else if (imapclient_has_capability(c, "AUTH=CRAM-MD5") == 1)
+        rc = imapclient_cram_md5_login(c, argv[2], argv[3], NULL);
+    else
+        rc = imapclient_login(c, argv[2], argv[3], NULL);
+    if (rc != 0)
+        fprintf(stderr, "%s\n", imapclient_errmsg(c));
+    else
+        imapclient_logout(c, NULL);
+    imapclient_free(c);
+    return rc != 0;
+}
+/* @end */
+
+/* @example imapclient_oauth2_login imapclient_oauthbearer_login */
+int main(int argc, char **argv)
+{
+    /* the token from the environment: never on the command line */
+    const char *token = getenv("IMAP_ACCESS_TOKEN");
+    if (argc != 3 || !token) {
+        fprintf(stderr, "usage: IMAP_ACCESS_TOKEN=... %s HOST USER\n", argv[0]);
+        return 2;
+    }
+    imapclient *c = NULL;
+    if (imapclient_connect(argv[1], NULL, &c) != 0) {
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    int rc = imapclient_has_capability(c, "AUTH=OAUTHBEARER") == 1
+                 ? imapclient_oauthbearer_login(c, argv[2], token, NULL)
+                 : imapclient_oauth2_login(c, argv[2], token, NULL, NULL, NULL);
+    if (rc != 0)
+        fprintf(stderr, "%s\n", imapclient_errmsg(c));
+    else
+        imapclient_logout(c, NULL);
+    imapclient_free(c);
+    return rc != 0;
+}
+/* @end */
+
+/* @example imapclient_sasl_login imapclient_sasl_reply_set */
+/* SASL PLAIN by hand: authzid NUL authcid NUL password (RFC 4616) */
+static int plain_step(void *payload, const unsigned char *challenge, size_t challenge_len,
+                      imapclient_sasl_reply *reply)
+{
+    const char *const *cred = payload;
+    char buf[512];
+    (void)challenge;
+    (void)challenge_len;
+    int n = snprintf(buf, sizeof buf, "%c%s%c%s", 0, cred[0], 0, cred[1]);
+    if (n < 0 || (size_t)n >= sizeof buf)
+        return -1; /* cancels the exchange */
+    return imapclient_sasl_reply_set(reply, buf, (size_t)n);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient *c = NULL;
+    const char *cred[] = {argv[2], argv[3]};
+    if (imapclient_connect(argv[1], NULL, &c) != 0 ||
+        imapclient_sasl_login(c, "PLAIN", plain_step, cred, NULL) != 0) {
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    imapclient_logout(c, NULL);
+    imapclient_free(c);
+    return 0;
+}
+/* @end */
+
+/* ---- extensions.h ---------------------------------------------------------- */
+
+/* @example imapclient_id imapclient_id_result_get imapclient_id_result_free */
+static int example(imapclient *c)
+{
+    imapclient_id_result *r = NULL;
+    int rc = imapclient_id(
+        c, (const char *[]){"name", "my-client", "version", "1.0", NULL}, &r);
+    if (rc == 0 && r) { /* r is NULL when the server answers NIL */
+        const char *name = imapclient_id_result_get(r, "name");
+        printf("server: %s\n", name ? name : "(no name)");
+    }
+    imapclient_id_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_enable imapclient_enabled_free */
+static int example(imapclient *c)
+{
+    imapclient_enabled *r = NULL;
+    int rc = imapclient_enable(c, (const char *[]){"CONDSTORE", NULL}, &r);
+    for (size_t i = 0; rc == 0 && i < r->count; i++)
+        printf("enabled %s\n", r->items[i]);
+    imapclient_enabled_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_get_quota imapclient_quotas_free */
+static int example(imapclient *c)
+{
+    imapclient_quotas *q = NULL;
+    int rc = imapclient_get_quota(c, "INBOX", &q);
+    for (size_t i = 0; rc == 0 && i < q->count; i++)
+        printf("%s %s: %llu of %llu\n", q->items[i].quota_root, q->items[i].resource,
+               (unsigned long long)q->items[i].usage,
+               (unsigned long long)q->items[i].limit);
+    imapclient_quotas_free(q);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_get_quota_root imapclient_quota_roots_free
+ * imapclient_get_quota_for_root */
+static int example(imapclient *c)
+{
+    imapclient_quota_roots *roots = NULL;
+    imapclient_quotas *q = NULL;
+    int rc = imapclient_get_quota_root(c, "INBOX", &roots, NULL);
+    for (size_t i = 0; rc == 0 && i < roots->count; i++) {
+        if ((rc = imapclient_get_quota_for_root(c, roots->roots[i], &q)) != 0)
+            break;
+        printf("%s: %zu resources\n", roots->roots[i], q->count);
+        imapclient_quotas_free(q);
+        q = NULL;
+    }
+    imapclient_quota_roots_free(roots);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_set_quota */
+static int example(imapclient *c)
+{
+    /* usually only an administrator may */
+    imapclient_quota limit = {
+        .quota_root = "User quota", .resource = "STORAGE", .limit = 512000};
+    imapclient_quotas *q = NULL;
+    int rc = imapclient_set_quota(c, &limit, 1, &q);
+    if (rc == 0)
+        printf("%zu limits now\n", q->count);
+    imapclient_quotas_free(q);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_getacl imapclient_acl_free */
+static int example(imapclient *c)
+{
+    imapclient_acl *acl = NULL;
+    int rc = imapclient_getacl(c, "INBOX", &acl);
+    for (size_t i = 0; rc == 0 && i < acl->count; i++)
+        printf("%s: %s\n", acl->items[i].who, acl->items[i].rights);
+    imapclient_acl_free(acl);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_setacl imapclient_deleteacl */
+static int example(imapclient *c)
+{
+    /* let "otheruser" look up and read the folder, then take it back */
+    int rc = imapclient_setacl(c, "Shared", "otheruser", "lr", NULL);
+    if (rc == 0)
+        rc = imapclient_deleteacl(c, "Shared", "otheruser", NULL);
+    return rc;
+}
+/* @end */
+
+/* ---- fetch.h ----------------------------------------------------------------- */
+
+/* @example imapclient_fetch imapclient_fetch_result_free imapclient_fetch_result
+ *          imapclient_message imapclient_envelope imapclient_address */
+static int example(imapclient *c)
+{
+    imapclient_fetch_result *res = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_fetch(c, "1:*", (const char *[]){"ENVELOPE", "FLAGS", NULL}, NULL,
+                              &res);
+    for (size_t i = 0; rc == 0 && i < res->count; i++) {
+        const imapclient_message *m = &res->msgs[i];
+        const imapclient_envelope *e = m->envelope;
+        char from[256] = "";
+        if (e && e->from_count)
+            imapclient_address_format(&e->from[0], from, sizeof from);
+        printf("%u %s \"%s\" (%zu flags)\n", m->id, from,
+               e && e->subject ? e->subject : "", m->flag_count);
+    }
+    imapclient_fetch_result_free(res);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_fetch_result_get imapclient_message_item */
+static int example(imapclient *c)
+{
+    imapclient_fetch_result *res = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_fetch(
+            c, "1", (const char *[]){"BODY.PEEK[HEADER.FIELDS (SUBJECT)]", NULL}, NULL,
+            &res);
+    const imapclient_message *m = rc == 0 ? imapclient_fetch_result_get(res, 1) : NULL;
+    /* the item is named as the server names it: without .PEEK */
+    const imapclient_value *v =
+        m ? imapclient_message_item(m, "BODY[HEADER.FIELDS (SUBJECT)]") : NULL;
+    if (v && IMAPCLIENT_VALUE_IS_TEXT(v))
+        printf("%.*s", (int)v->len, v->str);
+    imapclient_fetch_result_free(res);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_fetch_each */
+static int on_message(void *payload, const imapclient_message *m)
+{
+    size_t *total = payload;
+    if (m->has_size)
+        *total += m->size;
+    return 0; /* go on; non-zero stops */
+}
+
+static int example(imapclient *c)
+{
+    size_t total = 0;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    /* one message in memory at a time, however big the folder */
+    if (rc == 0)
+        rc = imapclient_fetch_each(c, "1:*", (const char *[]){"RFC822.SIZE", NULL}, NULL,
+                                   on_message, NULL, 0, &total);
+    if (rc == 0)
+        printf("%zu bytes in INBOX\n", total);
+    return rc;
+}
+/* @end */
+
+/* ---- folders.h --------------------------------------------------------------- */
+
+/* @example imapclient_list_folders imapclient_folder_list_free imapclient_folder_has_flag
+ *          imapclient_folder imapclient_folder_list */
+static int example(imapclient *c)
+{
+    imapclient_folder_list *list = NULL;
+    int rc = imapclient_list_folders(c, "", "*", &list);
+    for (size_t i = 0; rc == 0 && i < list->count; i++) {
+        const imapclient_folder *f = &list->folders[i];
+        printf("%s%s\n", f->name,
+               imapclient_folder_has_flag(f, IMAPCLIENT_SENT) ? " (sent)" : "");
+    }
+    imapclient_folder_list_free(list);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_list_sub_folders */
+static int example(imapclient *c)
+{
+    imapclient_folder_list *list = NULL;
+    int rc = imapclient_list_sub_folders(c, "", "%", &list); /* subscribed, top level */
+    for (size_t i = 0; rc == 0 && i < list->count; i++)
+        printf("%s\n", list->folders[i].name);
+    imapclient_folder_list_free(list);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_xlist_folders */
+static int example(imapclient *c)
+{
+    imapclient_folder_list *list = NULL;
+    int rc = imapclient_xlist_folders(c, "", "*", &list); /* Gmail's; LIST elsewhere */
+    if (rc == IMAPCLIENT_ECAPABILITY)
+        rc = imapclient_list_folders(c, "", "*", &list);
+    for (size_t i = 0; rc == 0 && i < list->count; i++)
+        printf("%s\n", list->folders[i].name);
+    imapclient_folder_list_free(list);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_find_special_folder */
+static int example(imapclient *c)
+{
+    char *sent = NULL;
+    int rc = imapclient_find_special_folder(c, IMAPCLIENT_SENT, &sent);
+    if (rc == 0)
+        printf("sent mail goes to %s\n", sent ? sent : "(none found)");
+    free(sent);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_folder_exists imapclient_create_folder imapclient_delete_folder */
+static int example(imapclient *c)
+{
+    int rc = imapclient_folder_exists(c, "Projects/2025");
+    if (rc == 0)
+        rc = imapclient_create_folder(c, "Projects/2025", NULL);
+    if (rc >= 0)
+        rc = imapclient_delete_folder(c, "Projects/2025", NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_folder_status imapclient_status_info_get
+ * imapclient_status_info_free imapclient_status_info */
+static int example(imapclient *c)
+{
+    imapclient_status_info *st = NULL;
+    uint64_t unseen = 0;
+    int rc = imapclient_folder_status(c, "INBOX",
+                                      (const char *[]){"MESSAGES", "UNSEEN", NULL}, &st);
+    if (rc == 0 && imapclient_status_info_get(st, "UNSEEN", &unseen) == 0)
+        printf("%llu messages, %llu unseen\n", (unsigned long long)st->messages,
+               (unsigned long long)unseen);
+    imapclient_status_info_free(st);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_rename_folder */
+static int example(imapclient *c)
+{
+    int rc = imapclient_create_folder(c, "Old name", NULL);
+    if (rc == 0)
+        rc = imapclient_rename_folder(c, "Old name", "New name", NULL);
+    if (rc == 0)
+        rc = imapclient_delete_folder(c, "New name", NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_subscribe_folder imapclient_unsubscribe_folder */
+static int example(imapclient *c)
+{
+    const char *text = NULL;
+    int rc = imapclient_subscribe_folder(c, "Archive", &text);
+    if (rc == 0)
+        printf("%s\n", text);
+    if (rc == 0)
+        rc = imapclient_unsubscribe_folder(c, "Archive", NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_select_folder imapclient_select_info_free
+ * imapclient_select_info_get imapclient_select_info */
+static int example(imapclient *c)
+{
+    imapclient_select_info *info = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, &info); /* 1: read-only (EXAMINE) */
+    if (rc == 0) {
+        printf("%u messages, UIDVALIDITY %u\n", info->exists, info->uidvalidity);
+        const imapclient_value *id = imapclient_select_info_get(info, "MAILBOXID");
+        if (id)
+            printf("has a MAILBOXID\n");
+    }
+    imapclient_select_info_free(info);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_unselect_folder imapclient_close_folder */
+static int example(imapclient *c)
+{
+    int rc = imapclient_select_folder(c, "INBOX", 0, NULL);
+    /* UNSELECT leaves \Deleted messages; CLOSE expunges them */
+    if (rc == 0)
+        rc = imapclient_unselect_folder(c, NULL);
+    if (rc == IMAPCLIENT_ECAPABILITY)
+        rc = imapclient_close_folder(c, NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_namespace imapclient_namespace_info_free */
+static int example(imapclient *c)
+{
+    imapclient_namespace_info *ns = NULL;
+    int rc = imapclient_namespace(c, &ns);
+    for (size_t i = 0; rc == 0 && i < ns->personal_count; i++)
+        printf("personal: \"%s\" separator %s\n", ns->personal[i].prefix,
+               ns->personal[i].separator ? ns->personal[i].separator : "NIL");
+    imapclient_namespace_info_free(ns);
+    return rc;
+}
+/* @end */
+
+/* ---- idle.h ------------------------------------------------------------------ */
+
+/* @example imapclient_idle imapclient_idle_check imapclient_idle_done
+ * imapclient_idle_renew */
+static int example(imapclient *c)
+{
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_idle(c);
+    for (int round = 0; rc == 0 && round < 10; round++) {
+        imapclient_responses *r = NULL;
+        if ((rc = imapclient_idle_check(c, 30000, &r)) != 0) /* up to 30 s */
+            break;
+        for (size_t i = 0; i < r->count; i++)
+            if (r->items[i].has_number)
+                printf("(%u, %s)\n", r->items[i].number, r->items[i].name);
+        imapclient_responses_free(r);
+        if ((rc = imapclient_idle_renew(c, IMAPCLIENT_IDLE_RENEW_MS)) > 0)
+            rc = 0; /* renewed */
+    }
+    const char *text = NULL;
+    int done = imapclient_idle_done(c, &text, NULL);
+    return rc ? rc : done;
+}
+/* @end */
+
+/* ---- mail.h: dates, addresses, names, sets ----------------------------------- */
+
+/* @example imapclient_datetime_parse_internaldate imapclient_datetime_format_internaldate
+ *          imapclient_datetime */
+static int example(void)
+{
+    imapclient_datetime dt;
+    char out[32];
+    const char *s = "17-Jul-1996 02:44:25 -0700";
+    int rc = imapclient_datetime_parse_internaldate(s, strlen(s), &dt);
+    if (rc == 0)
+        rc = imapclient_datetime_format_internaldate(&dt, out);
+    if (rc == 0)
+        printf("%04d-%02d-%02d, offset %d min: %s\n", dt.year, dt.month, dt.day,
+               dt.offset_minutes, out);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_datetime_parse_rfc2822 imapclient_datetime_to_epoch */
+static int example(void)
+{
+    imapclient_datetime dt;
+    int64_t t;
+    const char *s = "Tue, 14 Nov 2023 22:13:20 +0100";
+    int rc = imapclient_datetime_parse_rfc2822(s, strlen(s), &dt);
+    if (rc == 0)
+        rc = imapclient_datetime_to_epoch(&dt, &t);
+    if (rc == 0)
+        printf("%lld seconds since 1970\n", (long long)t);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_datetime_normalise */
+static int example(void)
+{
+    imapclient_datetime dt;
+    const char *s = "14-Nov-2023 22:13:20 +0100";
+    int rc = imapclient_datetime_parse_internaldate(s, strlen(s), &dt);
+    if (rc == 0)
+        rc = imapclient_datetime_normalise(&dt); /* local time, offset dropped */
+    if (rc == 0)
+        printf("%02d:%02d local time\n", dt.hour, dt.minute);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_datetime_format_date imapclient_datetime_from_epoch */
+static int example(void)
+{
+    imapclient_datetime dt;
+    char day[16];
+    /* a week ago, as SEARCH SINCE wants it */
+    int rc = imapclient_datetime_from_epoch((int64_t)time(NULL) - 7 * 86400, 0, &dt);
+    if (rc == 0)
+        rc = imapclient_datetime_format_date(&dt, day);
+    if (rc == 0)
+        printf("SINCE %s\n", day);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_address_format imapclient_address_format_decoded */
+static int example(void)
+{
+    imapclient_address a = {
+        .name = "=?UTF-8?Q?J=C3=BCrgen?=", .mailbox = "juergen", .host = "example.de"};
+    char raw[256], shown[256];
+    int rc = imapclient_address_format(&a, raw, sizeof raw);
+    if (rc >= 0)
+        rc = imapclient_address_format_decoded(&a, shown, sizeof shown);
+    if (rc >= 0)
+        printf("%s\n%s\n", raw,
+               shown); /* the second reads "Jürgen <juergen@example.de>" */
+    return rc < 0 ? rc : 0;
+}
+/* @end */
+
+/* @example imapclient_utf7_encode imapclient_utf7_decode */
+static int example(void)
+{
+    char *wire = NULL, *back = NULL;
+    int rc = imapclient_utf7_encode("Données", &wire);
+    if (rc == 0)
+        rc = imapclient_utf7_decode(wire, &back);
+    if (rc == 0)
+        printf("%s -> %s -> %s\n", "Données", wire, back); /* Donn&AOk-es */
+    free(wire);
+    free(back);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_seqset_from_ids imapclient_seqset_valid imapclient_seqset_parse */
+static int example(void)
+{
+    const uint32_t ids[] = {1, 2, 3, 7, 9, 10};
+    char *set = NULL;
+    imapclient_range *ranges = NULL;
+    size_t n = 0;
+    int rc = imapclient_seqset_from_ids(ids, 6, &set); /* "1:3,7,9:10" */
+    if (rc == 0 && imapclient_seqset_valid(set))
+        rc = imapclient_seqset_parse(set, &ranges, &n);
+    if (rc == 0)
+        printf("%s: %zu ranges, the first %u:%u\n", set, n, ranges[0].lo, ranges[0].hi);
+    free(set);
+    free(ranges);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_decode_header */
+static int example(void)
+{
+    const char *subject = "=?UTF-8?B?R3LDvMOfZSBhdXMgTcO8bmNoZW4=?=";
+    char *text = NULL;
+    int rc = imapclient_decode_header(subject, strlen(subject), &text);
+    if (rc == 0)
+        printf("%s\n", text); /* Grüße aus München */
+    free(text);
+    return rc;
+}
+/* @end */
+
+/* ---- messages.h -------------------------------------------------------------- */
+
+/* @example imapclient_search imapclient_ids_free imapclient_ids */
+static int example(imapclient *c)
+{
+    imapclient_ids *ids = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_search(c, (const char *[]){"FROM", "alice", "NOT", "SEEN", NULL},
+                               NULL, &ids);
+    for (size_t i = 0; rc == 0 && i < ids->count; i++)
+        printf("%u\n", ids->ids[i]);
+    imapclient_ids_free(ids);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_search_raw */
+static int example(imapclient *c)
+{
+    imapclient_ids *ids = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0) /* sent as written: quote it yourself */
+        rc = imapclient_search_raw(c, "OR FLAGGED (SUBJECT \"invoice\")", NULL, &ids);
+    if (rc == 0)
+        printf("%zu matches\n", ids->count);
+    imapclient_ids_free(ids);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_gmail_search */
+static int example(imapclient *c)
+{
+    imapclient_ids *ids = NULL;
+    int rc = imapclient_select_folder(c, "[Gmail]/All Mail", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_gmail_search(c, "has:attachment in:unread", NULL, &ids);
+    if (rc == 0)
+        printf("%zu matches\n", ids->count);
+    imapclient_ids_free(ids);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_esearch imapclient_esearch_result_free */
+static int example(imapclient *c)
+{
+    imapclient_esearch_result *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_esearch(c, (const char *[]){"UNSEEN", NULL}, NULL,
+                                (const char *[]){"MIN", "COUNT", NULL}, &r);
+    if (rc == 0 && r->has_count)
+        printf("%u unseen, the first %u\n", r->count, r->has_min ? r->min : 0);
+    imapclient_esearch_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_sort */
+static int example(imapclient *c)
+{
+    imapclient_ids *ids = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0) /* newest first */
+        rc = imapclient_sort(c, (const char *[]){"REVERSE ARRIVAL", NULL},
+                             (const char *[]){"ALL", NULL}, NULL, &ids);
+    if (rc == 0 && ids->count)
+        printf("newest: %u\n", ids->ids[0]);
+    imapclient_ids_free(ids);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_thread imapclient_threads_free */
+static int example(imapclient *c)
+{
+    imapclient_threads *t = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_thread(c, "REFERENCES", (const char *[]){"ALL", NULL}, NULL, &t);
+    if (rc == 0)
+        printf("%zu threads\n", t->count);
+    imapclient_threads_free(t);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_get_flags imapclient_flags_result_get imapclient_flags_result_free
+ */
+static int example(imapclient *c)
+{
+    imapclient_flags_result *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_get_flags(c, "1:*", &r);
+    const imapclient_msg_flags *first =
+        rc == 0 ? imapclient_flags_result_get(r, 1) : NULL;
+    for (size_t i = 0; first && i < first->count; i++)
+        printf("%s\n", first->flags[i]);
+    imapclient_flags_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_set_flags imapclient_add_flags imapclient_remove_flags */
+static int example(imapclient *c)
+{
+    imapclient_flags_result *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 0, NULL);
+    if (rc == 0)
+        rc = imapclient_add_flags(c, "1", (const char *[]){IMAPCLIENT_FLAGGED, NULL}, 0,
+                                  &r);
+    if (rc == 0)
+        printf("message 1 has %zu flags\n", r->count ? r->msgs[0].count : 0);
+    imapclient_flags_result_free(r);
+    if (rc == 0) /* silent: no result */
+        rc = imapclient_remove_flags(c, "1", (const char *[]){IMAPCLIENT_FLAGGED, NULL},
+                                     1, NULL);
+    if (rc == 0) /* replace them all */
+        rc = imapclient_set_flags(
+            c, "2", (const char *[]){IMAPCLIENT_SEEN, "$Work", NULL}, 1, NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_get_gmail_labels imapclient_set_gmail_labels
+ *          imapclient_add_gmail_labels imapclient_remove_gmail_labels */
+static int example(imapclient *c)
+{
+    imapclient_flags_result *r = NULL;
+    int rc = imapclient_select_folder(c, "[Gmail]/All Mail", 0, NULL);
+    if (rc == 0)
+        rc = imapclient_add_gmail_labels(c, "1", (const char *[]){"Receipts", NULL}, 1,
+                                         NULL);
+    if (rc == 0)
+        rc = imapclient_remove_gmail_labels(c, "1", (const char *[]){"Later", NULL}, 1,
+                                            NULL);
+    if (rc == 0)
+        rc = imapclient_set_gmail_labels(c, "2", (const char *[]){"\\Important", NULL}, 1,
+                                         NULL);
+    if (rc == 0)
+        rc = imapclient_get_gmail_labels(c, "1:2", &r);
+    if (rc == 0)
+        printf("%zu messages\n", r->count);
+    imapclient_flags_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_delete_messages imapclient_expunge */
+static int example(imapclient *c)
+{
+    imapclient_responses *r = NULL;
+    int rc = imapclient_select_folder(c, "Trash", 0, NULL);
+    if (rc == 0)
+        rc = imapclient_delete_messages(c, "1:*", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_expunge(c, NULL, &r); /* every \Deleted message */
+    if (rc == 0)
+        printf("%zu expunged\n", r->count);
+    imapclient_responses_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_uid_expunge */
+static int example(imapclient *c)
+{
+    int rc = imapclient_select_folder(c, "Trash", 0, NULL);
+    /* only these UIDs, whatever else is \Deleted (UIDPLUS) */
+    if (rc == 0)
+        rc = imapclient_delete_messages(c, "7,9", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_uid_expunge(c, "7,9", NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_copy imapclient_move imapclient_copy_result_free */
+static int example(imapclient *c)
+{
+    imapclient_copy_result *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 0, NULL);
+    if (rc == 0)
+        rc = imapclient_copy(c, "1", "Archive", &r);
+    for (size_t i = 0; rc == 0 && r->dest_uids && i < r->count; i++)
+        printf("UID %u is %u in Archive\n", r->source_uids[i], r->dest_uids[i]);
+    imapclient_copy_result_free(r);
+    if (rc == 0)
+        rc = imapclient_move(c, "2", "Archive", NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_append imapclient_append_result_free */
+static int example(imapclient *c)
+{
+    static const char msg[] = "From: me@example.org\r\n"
+                              "Subject: a note to self\r\n"
+                              "\r\n"
+                              "Remember the milk.\r\n";
+    imapclient_append_result *r = NULL;
+    int rc = imapclient_append(c, "Drafts", msg, sizeof msg - 1,
+                               (const char *[]){IMAPCLIENT_DRAFT, NULL}, NULL, &r);
+    if (rc == 0 && r->has_appenduid)
+        printf("UID %s in Drafts\n", r->uid_set);
+    imapclient_append_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_multiappend */
+static int example(imapclient *c)
+{
+    static const char a[] = "Subject: one\r\n\r\nfirst\r\n",
+                      b[] = "Subject: two\r\n\r\nsecond\r\n";
+    imapclient_append_msg msgs[] = {
+        {.data = a,
+         .len = sizeof a - 1,
+         .flags = (const char *[]){IMAPCLIENT_SEEN, NULL}},
+        {.data = b, .len = sizeof b - 1},
+    };
+    /* both or neither (RFC 3502) */
+    int rc = imapclient_multiappend(c, "Archive", msgs, 2, NULL);
+    if (rc == IMAPCLIENT_ECAPABILITY)
+        printf("no MULTIAPPEND here: append them one by one\n");
+    return rc;
+}
+/* @end */
+
+/* ---- testing.h ---------------------------------------------------------------- */
+
+/* @example imapclient_connect_scripted imapclient_script_done imapclient_script_sent */
+int main(void)
+{
+    /* a test of your own code against canned server bytes: S: lines are
+     * sent, C: lines are what the client must send */
+    static const char script[] = "S: * OK [CAPABILITY IMAP4rev1] ready\n"
+                                 "C: A001 LOGIN alice secret\n"
+                                 "S: A001 OK LOGIN completed\n";
+    imapclient *c = NULL;
+    int rc = imapclient_connect_scripted(script, NULL, &c);
+    if (rc == 0)
+        rc = imapclient_login(c, "alice", "secret", NULL);
+    printf("login: %d, script done: %d, sent:\n%s", rc, imapclient_script_done(c),
+           imapclient_script_sent(c));
+    imapclient_free(c);
+    return rc != 0;
+}
+/* @end */
+
+/* ---- types.h ------------------------------------------------------------------- */
+
+/* @example imapclient_value_is imapclient_value */
+static int example(imapclient *c)
+{
+    imapclient_responses *r = NULL;
+    int rc = imapclient_noop(c, &r);
+    for (size_t i = 0; rc == 0 && i < r->count; i++)
+        if (imapclient_value_is(r->items[i].code_args, "READ-WRITE") ||
+            (r->items[i].args->count &&
+             imapclient_value_is(&r->items[i].args->items[0], "OK")))
+            printf("found\n");
+    imapclient_responses_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_body */
+static void walk(const imapclient_body *b, int depth)
+{
+    printf("%*s%s/%s\n", depth * 2, "", b->type ? b->type : "?",
+           b->subtype ? b->subtype : "?");
+    for (size_t i = 0; b->is_multipart && i < b->part_count; i++)
+        walk(&b->parts[i], depth + 1);
+}
+
+static int example(imapclient *c)
+{
+    imapclient_fetch_result *res = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_fetch(c, "1:*", (const char *[]){"BODYSTRUCTURE", NULL}, NULL,
+                              &res);
+    for (size_t i = 0; rc == 0 && i < res->count; i++)
+        if (res->msgs[i].body)
+            walk(res->msgs[i].body, 0);
+    imapclient_fetch_result_free(res);
+    return rc;
+}
+/* @end */
