@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: an easy-to-use, complete IMAP client library for C.
  *
  * This umbrella header includes the whole public API. Start with

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: authentication with AUTHENTICATE (SASL).
  *
  * imapclient_login() (LOGIN) is in imapclient/client.h. The calls here

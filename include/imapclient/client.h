@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: the connection handle and the session calls.
  *
  * One imapclient handle is one IMAP connection (one IMAPClient object). A

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: common definitions (export macro, version).
  */
 #ifndef IMAPCLIENT_COMMON_H
@@ -7,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** @cond INTERNAL */
 #ifdef __cplusplus
 #define IMAPCLIENT_BEGIN_DECLS extern "C" {
 #define IMAPCLIENT_END_DECLS   }
@@ -20,11 +22,12 @@
 #else
 #define IMAPCLIENT_EXTERN
 #endif
+/** @endcond */
 
-#define IMAPCLIENT_VERSION_MAJOR 0
-#define IMAPCLIENT_VERSION_MINOR 1
-#define IMAPCLIENT_VERSION_PATCH 0
-#define IMAPCLIENT_VERSION       "0.1.0"
+#define IMAPCLIENT_VERSION_MAJOR 0       /**< the headers' major version */
+#define IMAPCLIENT_VERSION_MINOR 1       /**< the headers' minor version */
+#define IMAPCLIENT_VERSION_PATCH 0       /**< the headers' patch level */
+#define IMAPCLIENT_VERSION       "0.1.0" /**< the headers' version as text */
 
 IMAPCLIENT_BEGIN_DECLS
 

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: status codes.
  *
  * Every call returns 0 on success or one of these negative codes. The
@@ -12,7 +13,10 @@
 
 #include "common.h"
 
-/* XX(name, value, text)  -- the one table; the enum and the texts expand from it. */
+/**
+ * The one table of status codes: XX(name, value, text) per code; the enum,
+ * imapclient_strerror() and imapclient_status_name() expand from it.
+ */
 #define IMAPCLIENT_STATUS_MAP(XX)                                                        \
     XX(ERROR, -1, "server replied NO or BAD")             /* IMAPClientError */          \
     XX(EABORT, -2, "connection unusable")                 /* IMAPClientAbortError */     \
@@ -38,9 +42,11 @@ IMAPCLIENT_BEGIN_DECLS
 /** Status codes returned by every call (0 is success). */
 typedef enum imapclient_status {
     IMAPCLIENT_OK = 0,
+/** @cond INTERNAL */
 #define IMAPCLIENT_XX_ENUM(name, value, text) IMAPCLIENT_##name = (value),
     IMAPCLIENT_STATUS_MAP(IMAPCLIENT_XX_ENUM)
 #undef IMAPCLIENT_XX_ENUM
+    /** @endcond */
 } imapclient_status;
 
 /**

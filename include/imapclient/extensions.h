@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: ID (RFC 2971), ENABLE (RFC 5161), QUOTA (RFC 2087 /
  * RFC 9208) and ACL (RFC 4314), as IMAPClient's id_(), enable(),
  * get_quota(), get_quota_root(), set_quota(), getacl() and setacl();
@@ -29,8 +30,8 @@ typedef struct imapclient_id_field {
 
 /** The server's ID fields (the reference's dict), in the server's order. */
 typedef struct imapclient_id_result {
-    size_t count;
-    const imapclient_id_field *fields;
+    size_t count;                      /**< number of fields */
+    const imapclient_id_field *fields; /**< the fields, in the order sent */
 } imapclient_id_result;
 
 /**
@@ -61,7 +62,7 @@ IMAPCLIENT_EXTERN void imapclient_id_result_free(imapclient_id_result *r);
 
 /** Capabilities the server enabled (from `* ENABLED`), upper-cased. */
 typedef struct imapclient_enabled {
-    size_t count;
+    size_t count;             /**< number of capabilities enabled */
     const char *const *items; /**< NULL-terminated too */
 } imapclient_enabled;
 
@@ -424,8 +425,8 @@ typedef struct imapclient_quota {
 
 /** A list of quotas. */
 typedef struct imapclient_quotas {
-    size_t count;
-    const imapclient_quota *items;
+    size_t count;                  /**< number of quotas */
+    const imapclient_quota *items; /**< the quotas: items[0..count) */
 } imapclient_quotas;
 
 /** The quota roots of a mailbox (the reference's MailboxQuotaRoots). */
@@ -501,14 +502,14 @@ IMAPCLIENT_EXTERN void imapclient_quota_roots_free(imapclient_quota_roots *r);
 
 /** One access right entry: an identifier and its rights, e.g. "lrs". */
 typedef struct imapclient_acl_entry {
-    const char *who;
-    const char *rights;
+    const char *who;    /**< the identifier (a user or group) */
+    const char *rights; /**< its rights, one letter each (RFC 4314) */
 } imapclient_acl_entry;
 
 /** The access control list of a folder (the reference's [(who, acl)]). */
 typedef struct imapclient_acl {
-    size_t count;
-    const imapclient_acl_entry *items;
+    size_t count;                      /**< number of entries */
+    const imapclient_acl_entry *items; /**< the entries: items[0..count) */
 } imapclient_acl;
 
 /**

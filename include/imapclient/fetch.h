@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: FETCH (IMAPClient.fetch) with typed results, a streaming
  * form for mailboxes of any size, and body sinks.
  */
@@ -30,28 +31,28 @@ typedef struct imapclient_message {
     uint32_t id;  /**< the key: the UID when use_uid is on, else the sequence number */
     uint32_t seq; /**< the sequence number (the reference's SEQ item) */
     uint32_t uid; /**< UID; valid when has_uid */
-    int has_uid;
+    int has_uid;  /**< non-zero when UID was sent */
 
-    const char *const *flags; /**< FLAGS, NULL-terminated; NULL when not sent */
-    size_t flag_count;
+    const char *const *flags;         /**< FLAGS, NULL-terminated; NULL when not sent */
+    size_t flag_count;                /**< entries in flags */
     imapclient_datetime internaldate; /**< INTERNALDATE (normalised to local time
                                            when normalise_times is on) */
-    int has_internaldate;
-    uint64_t size; /**< RFC822.SIZE; valid when has_size */
-    int has_size;
-    uint64_t modseq; /**< MODSEQ (RFC 7162); valid when has_modseq */
-    int has_modseq;
+    int has_internaldate;             /**< non-zero when INTERNALDATE was sent */
+    uint64_t size;                    /**< RFC822.SIZE; valid when has_size */
+    int has_size;                     /**< non-zero when RFC822.SIZE was sent */
+    uint64_t modseq;                  /**< MODSEQ (RFC 7162); valid when has_modseq */
+    int has_modseq;                   /**< non-zero when MODSEQ was sent */
     const imapclient_envelope *envelope; /**< ENVELOPE, or NULL */
     const imapclient_body *body;         /**< BODYSTRUCTURE (or BODY), or NULL */
 
     uint64_t gm_msgid; /**< X-GM-MSGID; valid when has_gm_msgid */
-    int has_gm_msgid;
+    int has_gm_msgid;  /**< non-zero when X-GM-MSGID was sent */
     uint64_t gm_thrid; /**< X-GM-THRID; valid when has_gm_thrid */
-    int has_gm_thrid;
+    int has_gm_thrid;  /**< non-zero when X-GM-THRID was sent */
     /** X-GM-LABELS, decoded from modified UTF-7 as get_gmail_labels() does
      *  (kept as sent when not valid modified UTF-7); NULL if not sent */
     const char *const *gm_labels;
-    size_t gm_label_count;
+    size_t gm_label_count; /**< entries in gm_labels */
 
     const char *emailid;          /**< EMAILID (OBJECTID, RFC 8474): the message's id,
                                        the same in every folder; NULL when not sent */
@@ -68,13 +69,13 @@ typedef struct imapclient_message {
     size_t preview_len;           /**< bytes in preview */
 
     const imapclient_fetch_item *items; /**< every item as sent, in order */
-    size_t item_count;
+    size_t item_count;                  /**< entries in items */
 } imapclient_message;
 
 /** The messages of one fetch, in the order the server sent them. */
 typedef struct imapclient_fetch_result {
-    size_t count;
-    const imapclient_message *msgs;
+    size_t count;                   /**< number of messages */
+    const imapclient_message *msgs; /**< the messages: msgs[0..count) */
 } imapclient_fetch_result;
 
 /**

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: folders and selection (the folder side of IMAPClient).
  *
  * Listing (LIST, LSUB, XLIST), special folders (SPECIAL-USE and the
@@ -129,7 +130,7 @@ IMAPCLIENT_EXTERN int imapclient_list_sub_folders(imapclient *c, const char *dir
 /**
  * List folders with Gmail's XLIST (IMAPClient.xlist_folders).
  *
- * XLIST adds special flags (\Inbox, \AllMail, \Sent, \Spam, ...) and
+ * XLIST adds special flags (`\Inbox`, `\AllMail`, `\Sent`, `\Spam`, ...) and
  * localised names. A deprecated Gmail extension; prefer
  * imapclient_list_folders() with SPECIAL-USE.
  *
@@ -268,7 +269,7 @@ IMAPCLIENT_EXTERN int imapclient_folder_has_flag(const imapclient_folder *f,
  * (from NAMESPACE when the server has it, else "" and "INBOX."):
  * Sent: "Sent", "Sent Items", "Sent items", "Sent Messages"; Drafts:
  * "Drafts"; Archive: "Archive"; Trash: "Trash", "Deleted Items",
- * "Deleted Messages", "Deleted"; Junk: "Junk", "Spam". \All has no common
+ * "Deleted Messages", "Deleted"; Junk: "Junk", "Spam". `\All` has no common
  * names. Flags compare case-insensitively.
  *
  * @param c            an authenticated handle
@@ -314,24 +315,30 @@ typedef struct imapclient_status_info {
     const imapclient_status_item *items; /**< every item, in the order sent */
     size_t count;                        /**< entries in items */
 
-    uint64_t messages;      /**< MESSAGES */
-    uint64_t recent;        /**< RECENT (IMAP4rev1 only) */
-    uint64_t uidnext;       /**< UIDNEXT */
-    uint64_t uidvalidity;   /**< UIDVALIDITY */
-    uint64_t unseen;        /**< UNSEEN */
-    uint64_t highestmodseq; /**< HIGHESTMODSEQ (CONDSTORE) */
-    uint64_t size;          /**< SIZE (RFC 8438 / IMAP4rev2), in octets */
-    uint64_t deleted;       /**< DELETED (IMAP4rev2) */
-    int has_messages, has_recent, has_uidnext, has_uidvalidity, has_unseen,
-        has_highestmodseq, has_size, has_deleted;
+    uint64_t messages;        /**< MESSAGES */
+    uint64_t recent;          /**< RECENT (IMAP4rev1 only) */
+    uint64_t uidnext;         /**< UIDNEXT */
+    uint64_t uidvalidity;     /**< UIDVALIDITY */
+    uint64_t unseen;          /**< UNSEEN */
+    uint64_t highestmodseq;   /**< HIGHESTMODSEQ (CONDSTORE) */
+    uint64_t size;            /**< SIZE (RFC 8438 / IMAP4rev2), in octets */
+    uint64_t deleted;         /**< DELETED (IMAP4rev2) */
+    int has_messages;         /**< MESSAGES was sent */
+    int has_recent;           /**< RECENT was sent */
+    int has_uidnext;          /**< UIDNEXT was sent */
+    int has_uidvalidity;      /**< UIDVALIDITY was sent */
+    int has_unseen;           /**< UNSEEN was sent */
+    int has_highestmodseq;    /**< HIGHESTMODSEQ was sent */
+    int has_size;             /**< SIZE was sent */
+    int has_deleted;          /**< DELETED was sent */
     uint64_t deleted_storage; /**< DELETED-STORAGE (IMAP4rev2, RFC 9208), in octets */
-    int has_deleted_storage;
-    uint64_t appendlimit; /**< APPENDLIMIT (RFC 7889): the largest message the
-                               folder takes; UINT64_MAX
-                               (IMAPCLIENT_APPENDLIMIT_NONE) for NIL: no limit */
-    int has_appendlimit;
-    const char *mailboxid; /**< MAILBOXID (RFC 8474), or NULL when not sent
-                                or not a valid object id */
+    int has_deleted_storage;  /**< DELETED-STORAGE was sent */
+    uint64_t appendlimit;     /**< APPENDLIMIT (RFC 7889): the largest message the
+                                   folder takes; UINT64_MAX
+                                   (IMAPCLIENT_APPENDLIMIT_NONE) for NIL: no limit */
+    int has_appendlimit;      /**< APPENDLIMIT was sent */
+    const char *mailboxid;    /**< MAILBOXID (RFC 8474), or NULL when not sent
+                                   or not a valid object id */
 } imapclient_status_info;
 
 /**
@@ -492,9 +499,13 @@ typedef struct imapclient_select_info {
     uint32_t uidvalidity;   /**< [UIDVALIDITY n] */
     uint32_t unseen;        /**< [UNSEEN n]: sequence number of the first unseen */
     uint64_t highestmodseq; /**< [HIGHESTMODSEQ n] (CONDSTORE) */
-    int has_exists, has_recent, has_uidnext, has_uidvalidity, has_unseen,
-        has_highestmodseq;
-    int nomodseq; /**< [NOMODSEQ]: the folder keeps no mod-sequences */
+    int has_exists;         /**< EXISTS was sent */
+    int has_recent;         /**< RECENT was sent */
+    int has_uidnext;        /**< UIDNEXT was sent */
+    int has_uidvalidity;    /**< UIDVALIDITY was sent */
+    int has_unseen;         /**< UNSEEN was sent */
+    int has_highestmodseq;  /**< HIGHESTMODSEQ was sent */
+    int nomodseq;           /**< [NOMODSEQ]: the folder keeps no mod-sequences */
 
     const char *const *flags;          /**< FLAGS, NULL-terminated; never NULL */
     size_t flag_count;                 /**< entries in flags */
@@ -567,7 +578,7 @@ IMAPCLIENT_EXTERN int imapclient_unselect_folder(imapclient *c, const char **tex
 /**
  * Close the selected folder (IMAPClient.close_folder).
  *
- * Sends CLOSE, which also expunges messages flagged \Deleted when the
+ * Sends CLOSE, which also expunges messages flagged `\Deleted` when the
  * folder is read-write. The state becomes AUTHENTICATED.
  *
  * @param[out] text  if not NULL, the completion text (valid until the next call)
@@ -594,11 +605,11 @@ typedef struct imapclient_namespace_entry {
  *  NULL (with count 0) when the server sent NIL. */
 typedef struct imapclient_namespace_info {
     const imapclient_namespace_entry *personal; /**< personal namespaces, or NULL */
-    size_t personal_count;
-    const imapclient_namespace_entry *other; /**< other users' namespaces, or NULL */
-    size_t other_count;
-    const imapclient_namespace_entry *shared; /**< shared namespaces, or NULL */
-    size_t shared_count;
+    size_t personal_count;                      /**< entries in personal */
+    const imapclient_namespace_entry *other;    /**< other users' namespaces, or NULL */
+    size_t other_count;                         /**< entries in other */
+    const imapclient_namespace_entry *shared;   /**< shared namespaces, or NULL */
+    size_t shared_count;                        /**< entries in shared */
 } imapclient_namespace_info;
 
 /**

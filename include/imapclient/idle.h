@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: IDLE (RFC 2177), as IMAPClient's idle(), idle_check() and
  * idle_done().
  *
@@ -67,7 +68,7 @@ IMAPCLIENT_EXTERN int imapclient_idle(imapclient *c);
  * Blocks at most timeout_ms for the first response, then takes every
  * response already received without blocking again. Responses are parsed
  * as the reference shows them: `* 1 EXISTS` is has_number=1, number=1,
- * name "EXISTS"; `* 1 FETCH (FLAGS (\Seen))` has args (FLAGS (\Seen));
+ * name "EXISTS"; `* 1 FETCH (FLAGS (\Seen))` has args `(FLAGS (\Seen))`;
  * `* OK Still here` is name "OK", text "Still here". A BYE is returned like
  * any other response (the next call then fails with IMAPCLIENT_EABORT).
  *

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: typed message data and helpers.
  *
  * Dates (INTERNALDATE, ENVELOPE dates), addresses and envelopes, body

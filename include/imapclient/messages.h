@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: message calls other than FETCH (IMAPClient's search,
  * gmail_search, sort, thread, get/set/add/remove_flags, the Gmail label
  * equivalents, delete_messages, expunge, uid_expunge, copy, move, append
@@ -33,12 +34,12 @@ IMAPCLIENT_BEGIN_DECLS
 /* System flags (the reference's DELETED, SEEN, ...)                    */
 /* ------------------------------------------------------------------ */
 
-#define IMAPCLIENT_DELETED  "\\Deleted"
-#define IMAPCLIENT_SEEN     "\\Seen"
-#define IMAPCLIENT_ANSWERED "\\Answered"
-#define IMAPCLIENT_FLAGGED  "\\Flagged"
-#define IMAPCLIENT_DRAFT    "\\Draft"
-#define IMAPCLIENT_RECENT   "\\Recent" /**< read-only: servers refuse to store it */
+#define IMAPCLIENT_DELETED  "\\Deleted"  /**< marked for removal by expunge */
+#define IMAPCLIENT_SEEN     "\\Seen"     /**< read */
+#define IMAPCLIENT_ANSWERED "\\Answered" /**< replied to */
+#define IMAPCLIENT_FLAGGED  "\\Flagged"  /**< marked for attention */
+#define IMAPCLIENT_DRAFT    "\\Draft"    /**< not yet sent */
+#define IMAPCLIENT_RECENT   "\\Recent"   /**< read-only: servers refuse to store it */
 
 /* ------------------------------------------------------------------ */
 /* Search, sort, thread                                                 */
@@ -382,7 +383,7 @@ IMAPCLIENT_EXTERN void imapclient_threads_free(imapclient_threads *t);
  * @param charset    NULL means "UTF-8"; negotiated as for imapclient_sort()
  * @param[out] out   free with imapclient_threads_free()
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY when the server
- *         lacks THREAD=<algorithm>; IMAPCLIENT_EINVAL for an algorithm that
+ *         lacks `THREAD=<algorithm>`; IMAPCLIENT_EINVAL for an algorithm that
  *         is not an atom
  */
 IMAPCLIENT_EXTERN int imapclient_thread(imapclient *c, const char *algorithm,
@@ -503,7 +504,7 @@ IMAPCLIENT_EXTERN int imapclient_delete_messages(imapclient *c, const char *mess
  * Remove deleted messages (IMAPClient.expunge).
  *
  * Without ids it sends EXPUNGE; with ids (which needs use_uid, as the
- * reference, and UIDPLUS) UID EXPUNGE <ids>, which only removes those of
+ * reference, and UIDPLUS) `UID EXPUNGE <ids>`, which only removes those of
  * the ids that have \\Deleted.
  *
  * @param messages  NULL for all deleted messages, or a UID sequence set
@@ -521,7 +522,7 @@ IMAPCLIENT_EXTERN int imapclient_expunge(imapclient *c, const char *messages,
                                          imapclient_responses **out);
 
 /**
- * UID EXPUNGE <uids> (IMAPClient.uid_expunge, RFC 4315). The ids are UIDs
+ * `UID EXPUNGE <uids>` (IMAPClient.uid_expunge, RFC 4315). The ids are UIDs
  * whatever use_uid says. Results as imapclient_expunge().
  *
  * @return as imapclient_expunge(); IMAPCLIENT_ECAPABILITY without UIDPLUS

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: connection options (the keyword arguments of IMAPClient()).
  */
 #ifndef IMAPCLIENT_OPTIONS_H
@@ -69,8 +70,8 @@ typedef struct imapclient_options {
     int folder_encode;   /**< modified UTF-7 folder names (default 1) */
 
     /* Protocol log (never shows passwords or tokens). */
-    imapclient_log_fn log;
-    void *log_payload;
+    imapclient_log_fn log; /**< called per line sent and received; NULL: no log */
+    void *log_payload;     /**< passed to log */
 
     /* Limits that keep memory bounded against hostile servers. */
     size_t max_line;      /**< longest line outside literals (default 8 MiB) */

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: the scripted server for tests (IMAPClient's
  * TestableIMAPClient). A handle connected with imapclient_connect_scripted()
  * talks to a script instead of a network server, so you can test your own

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: the generic value tree and parsed server responses.
  *
  * Everything a server sends can be represented as a tree of values, so
@@ -17,7 +18,7 @@ IMAPCLIENT_BEGIN_DECLS
 typedef enum imapclient_value_type {
     IMAPCLIENT_VALUE_NIL = 0, /**< NIL */
     IMAPCLIENT_VALUE_NUMBER,  /**< digits that fit in 64 bits; str holds them too */
-    IMAPCLIENT_VALUE_ATOM,    /**< a bare word: OK, \Seen, BODY[TEXT]<0> */
+    IMAPCLIENT_VALUE_ATOM,    /**< a bare word: `OK`, `\Seen`, `BODY[TEXT]<0>` */
     IMAPCLIENT_VALUE_STRING,  /**< a quoted string, unescaped */
     IMAPCLIENT_VALUE_LITERAL, /**< a {n} or ~{n} literal */
     IMAPCLIENT_VALUE_LIST     /**< a parenthesised list */
@@ -28,8 +29,8 @@ typedef enum imapclient_value_type {
 
 /** One value; a list holds its members in items[0..count). */
 typedef struct imapclient_value {
-    imapclient_value_type type;
-    unsigned flags;  /**< IMAPCLIENT_VALUE_LITERAL8 */
+    imapclient_value_type type; /**< which kind of value */
+    unsigned flags;             /**< IMAPCLIENT_VALUE_LITERAL8 */
     const char *str; /**< text of a scalar, NUL-terminated; NULL for NIL/LIST */
     size_t len;      /**< bytes in str (may contain NULs for literals) */
     uint64_t number; /**< value of a NUMBER */
@@ -66,13 +67,13 @@ typedef struct imapclient_response {
     const char
         *text; /**< human-readable text of a status response or continuation, or "" */
     const char *raw; /**< the whole response as received, CRLF removed */
-    size_t raw_len;
+    size_t raw_len;  /**< bytes in raw */
 } imapclient_response;
 
 /** A list of responses that owns its memory. */
 typedef struct imapclient_responses {
-    size_t count;
-    imapclient_response *items;
+    size_t count;               /**< number of responses */
+    imapclient_response *items; /**< the responses, in arrival order */
     const char *text; /**< the text of the tagged completion, when there was one */
 } imapclient_responses;
 
