@@ -12,6 +12,14 @@
 #   (after 2) the Python package: pip install ./python into a venv over
 #      Debian's python3 (no registry), then its pytest suite (scripted,
 #      live against its own private Dovecot, memory)
+#   6. the documentation: man pages current, every page's example compiles,
+#      the Doxygen HTML reference builds without a warning
+#   7. the build without optional dependencies (AUTO skips, ON fails)
+#   8. install: pkg-config and the CMake package from /usr/local, a custom
+#      prefix and (through the Debian packages) /usr with a multiarch libdir
+#   9. the ABI: exported symbols against debian/libimapclient0.symbols
+#  10. the Debian packages: dpkg-buildpackage -us -uc, lintian without
+#      errors, unpacked into a scratch root and used by an outside program
 # Build trees go to build/ (override with BUILD_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,19 +108,68 @@ if [ "$bad" != "0" ]; then
     exit 1
 fi
 
-step "documentation: every public function documented, man pages current"
+step "documentation: man pages current, their examples compile, Doxygen without warnings"
 python3 scripts/gen-man.py --check
+bash scripts/check-man-examples.sh "$build/gcc"
+rm -rf "$build/gcc/doc"
+cmake --build "$build/gcc" --target doc >"$build/doc.log" 2>&1 || {
+    cat "$build/doc.log"
+    echo "FAILED: doxygen reported warnings" >&2
+    exit 1
+}
+echo "HTML reference in $build/gcc/doc/html"
 
-step "install: pkg-config and CMake package work from a fresh prefix"
+step "optional parts: without their dependencies AUTO skips them, ON fails"
+nodeps=$build/nodeps
+rm -rf "$nodeps"
+# no pkg-config modules at all: inih, jansson, libedit, libcurl, cmocka, gmime "missing"
+PKG_CONFIG_LIBDIR=/nonexistent cmake -S . -B "$nodeps/auto" >"$nodeps.log" 2>&1
+grep -q "Not built (dependencies missing): the imapclient program, the tests, the GMime example" \
+    "$nodeps.log" || { cat "$nodeps.log"; echo "FAILED: AUTO did not say what it skipped" >&2; exit 1; }
+for opt in TESTS CLI EXAMPLES; do
+    if PKG_CONFIG_LIBDIR=/nonexistent cmake -S . -B "$nodeps/$opt" -DIMAPCLIENT_BUILD_$opt=ON \
+        >"$nodeps.$opt.log" 2>&1; then
+        echo "FAILED: IMAPCLIENT_BUILD_$opt=ON without its dependencies did not fail" >&2
+        exit 1
+    fi
+done
+echo "AUTO skips the program, the tests and the GMime example; ON makes each a hard failure"
+
+step "install: pkg-config and the CMake package from /usr/local and from a custom prefix"
+# use_installed SYSROOT PREFIX LIBDIR: the .pc file names PREFIX's dirs, and
+# an outside program builds through it and runs
+use_installed() {
+    local sysroot=$1 pfx=$2 libdir=$3 out=${1:-$2}/quickstart-pc
+    export PKG_CONFIG_SYSROOT_DIR=$sysroot
+    export PKG_CONFIG_LIBDIR=$sysroot$libdir/pkgconfig:/usr/lib/$(gcc -print-multiarch)/pkgconfig:/usr/share/pkgconfig
+    [ "$(PKG_CONFIG_SYSROOT_DIR= pkg-config --variable=includedir imapclient)" = "$pfx/include" ] &&
+        [ "$(PKG_CONFIG_SYSROOT_DIR= pkg-config --variable=libdir imapclient)" = "$libdir" ] || {
+        echo "FAILED: imapclient.pc under $pfx: $(cat "$sysroot$libdir/pkgconfig/imapclient.pc")" >&2
+        exit 1
+    }
+    # shellcheck disable=SC2046
+    cc -std=c11 -Wall -Werror examples/quickstart.c -o "$out" \
+        $(pkg-config --cflags --libs imapclient) -Wl,-rpath,"$sysroot$libdir"
+    unset PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_LIBDIR
+    local rc=0
+    "$out" >/dev/null 2>&1 || rc=$?
+    [ "$rc" -eq 2 ] # it ran and printed its usage
+    echo "installed under $pfx: pkg-config names $pfx/include and $libdir; an outside program builds and runs"
+}
+staged=$build/install-usrlocal
+rm -rf "$staged" && DESTDIR=$staged cmake --install "$build/gcc" >/dev/null
+use_installed "$staged" /usr/local /usr/local/lib
 prefix=$build/install-test
 rm -rf "$prefix" && cmake --install "$build/gcc" --prefix "$prefix" >/dev/null
-PKG_CONFIG_PATH=$prefix/lib/pkgconfig
-export PKG_CONFIG_PATH
-# shellcheck disable=SC2046
-cc -std=c11 -Wall -Werror examples/quickstart.c -o "$prefix/quickstart-pc" \
-    $(pkg-config --cflags --libs imapclient) -Wl,-rpath,"$prefix/lib"
-rc=0; "$prefix/quickstart-pc" >/dev/null 2>&1 || rc=$?
-[ "$rc" -eq 2 ] # it ran and printed its usage
+use_installed "" "$prefix" "$prefix/lib"
+[ -f "$prefix/share/man/man3/imapclient_select_folder.3" ] &&
+    [ -f "$prefix/share/man/man3/imapclient_options.3" ] &&
+    [ -f "$prefix/share/man/man1/imapclient.1" ] &&
+    [ -f "$prefix/share/doc/libimapclient/errors.md" ] &&
+    [ -f "$prefix/share/doc/libimapclient/cli-json.md" ] || {
+    echo "FAILED: cmake --install left out man pages or docs" >&2
+    exit 1
+}
 mkdir -p "$prefix/cmake-consumer"
 cat >"$prefix/cmake-consumer/CMakeLists.txt" <<'CM'
 cmake_minimum_required(VERSION 3.18)
@@ -124,7 +181,13 @@ CM
 cmake -S "$prefix/cmake-consumer" -B "$prefix/cmake-consumer/build" \
     -DCMAKE_PREFIX_PATH="$prefix" -DSRC="$root/examples/quickstart.c" >/dev/null
 cmake --build "$prefix/cmake-consumer/build" >/dev/null
-echo "installed library used through pkg-config and find_package"
+echo "installed library used through find_package; man pages and docs installed"
+
+step "ABI: exported symbols against debian/libimapclient0.symbols"
+bash scripts/abi-check.sh "$build/gcc"
+
+step "Debian packages: build, lintian, install into a scratch root, use (/usr, multiarch libdir)"
+bash scripts/package.sh "$build/deb"
 
 gcc_n=$(grep -oE 'out of [0-9]+' "$build/gcc-ctest.log" | tail -1 | grep -oE '[0-9]+')
 asan_n=$(grep -oE 'out of [0-9]+' "$build/asan-ctest.log" | tail -1 | grep -oE '[0-9]+')
