@@ -27,11 +27,12 @@
 
 /* Exit statuses (documented in docs/man/imapclient.1). A library status
  * -n becomes CLI_EXIT_LIB_BASE + n, so every category has its own. */
-#define CLI_EXIT_OK       0
-#define CLI_EXIT_FAILURE  1 /* a local failure: file, directory, state file */
-#define CLI_EXIT_USAGE    2 /* bad option, unknown command, bad arguments */
-#define CLI_EXIT_CONFIG   3 /* the config file cannot be read or is invalid */
-#define CLI_EXIT_OAUTH2   4 /* the OAuth2 token exchange failed */
+#define CLI_EXIT_OK      0
+#define CLI_EXIT_FAILURE 1 /* a local failure: file, directory, state file */
+#define CLI_EXIT_USAGE   2 /* bad option, unknown command, bad arguments */
+#define CLI_EXIT_CONFIG  3 /* the config file cannot be read or is invalid */
+#define CLI_EXIT_OAUTH2                                                                  \
+    4 /* no OAuth2 access token: exchange, file, variable or command */
 #define CLI_EXIT_LIB_BASE 10
 /* Interrupted by Ctrl-C (128 + SIGINT, as shells report it). */
 #define CLI_EXIT_INTERRUPTED 130

@@ -91,7 +91,10 @@ static int access_token(cli_ctx *ctx, char **out)
     }
     if (!*out) {
         fprintf(stderr, "imapclient: %s\n", err);
-        return cfg->oauth2 ? CLI_EXIT_OAUTH2 : CLI_EXIT_USAGE;
+        /* nothing configured and no terminal: a usage error, as a missing
+         * password; a source that gave no token: the OAuth2 status */
+        return cfg->token_file || cfg->token_env || cfg->token_command ? CLI_EXIT_OAUTH2
+                                                                       : CLI_EXIT_USAGE;
     }
     return 0;
 }

@@ -130,9 +130,12 @@ static int secret_fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* Read all of fd (at most MAX_SECRET bytes) into a wiped-on-free string
- * with trailing blanks and line ends removed. */
-static char *read_secret_fd(int fd, const char *what, char *err, size_t errlen)
+ * with trailing blanks and line ends removed. On failure *empty says
+ * whether there was simply nothing to read. */
+static char *read_secret_fd(int fd, const char *what, char *err, size_t errlen,
+                            int *empty)
 {
+    *empty = 0;
     char *buf = malloc(MAX_SECRET + 1);
     size_t len = 0;
     if (!buf) {
@@ -162,6 +165,7 @@ static char *read_secret_fd(int fd, const char *what, char *err, size_t errlen)
     buf[len] = '\0';
     if (len == 0) {
         secret_fail(err, errlen, "%s: empty", what);
+        *empty = 1;
         goto bad;
     }
     /* one line: a token with a line end or NUL inside is a wrong file */
@@ -184,8 +188,9 @@ char *cli_secret_from_file(const char *path, char *err, size_t errlen)
         return NULL;
     }
     char what[512];
+    int empty;
     snprintf(what, sizeof what, "token file %s", path);
-    char *s = read_secret_fd(fd, what, err, errlen);
+    char *s = read_secret_fd(fd, what, err, errlen, &empty);
     close(fd);
     return s;
 }
@@ -231,14 +236,17 @@ char *cli_secret_from_command(const char *command, char *err, size_t errlen)
         _exit(127);
     }
     close(fds[1]);
-    char *s = read_secret_fd(fds[0], "token command", err, errlen);
+    int empty;
+    char *s = read_secret_fd(fds[0], "token command", err, errlen, &empty);
     close(fds[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     int failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
-    /* killed by SIGPIPE: we stopped reading (too much); that error stands */
-    if (failed && !(!s && WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE)) {
+    /* a failed command's status says more than its empty output; but when
+     * we stopped reading (too much), that error stands, whatever the
+     * command's status after its pipe closed */
+    if (failed && (s || empty)) {
         cli_free_secret(s);
         if (WIFEXITED(status))
             secret_fail(err, errlen, "token command failed (exit status %d)",

@@ -43,10 +43,10 @@ expect_not_err "$TOKEN" "the token is not logged (variable)"
 run $CONN -u "$IMAPTEST_USER" --auth xoauth2 --token-command "cat '$T/token'" state
 expect_rc 0 "xoauth2, token from a command"
 run $CONN -u "$IMAPTEST_USER" --auth xoauth2 --token-command "exit 3" state
-expect_rc 2 "a failing token command"
+expect_rc 4 "a failing token command (no OAuth2 token: 4)"
 expect_err "token command failed (exit status 3)" "a failing token command: the message"
 run $CONN -u "$IMAPTEST_USER" --auth xoauth2 --token-file "$T/nope" state
-expect_rc 2 "a missing token file"
+expect_rc 4 "a missing token file"
 expect_err "token file $T/nope" "a missing token file: the message"
 run $CONN -u "$IMAPTEST_USER" --auth plain --token-file "$T/token" state
 expect_rc 2 "a token with a password mechanism"
