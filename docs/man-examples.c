@@ -1119,3 +1119,418 @@ static int example(imapclient *c)
     return rc;
 }
 /* @end */
+
+/* ---- async.h: the non-blocking API --------------------------------------------- */
+
+/* @example imapclient_connect_start imapclient_want imapclient_drive
+ *          imapclient_start_login imapclient_start_select_folder imapclient_start_fetch
+ *          imapclient_start_logout imapclient_pending_commands */
+static void on_done(imapclient *c, imapclient_completion *done)
+{
+    (void)c;
+    if (done->status != 0) {
+        fprintf(stderr, "command %d failed: %s\n", (int)done->op, done->errmsg);
+        return;
+    }
+    if (done->op == IMAPCLIENT_OP_FETCH) {
+        imapclient_fetch_result *res = done->result; /* freed after the callback */
+        printf("%zu messages fetched\n", res->count);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient *c = NULL;
+    /* everything is started at once: the library sends each command when
+     * the one before allows it (login, then select, then the fetch) */
+    if (imapclient_connect_start(argv[1], NULL, on_done, NULL, &c) != 0 ||
+        imapclient_start_login(c, argv[2], argv[3], on_done, NULL, NULL) != 0 ||
+        imapclient_start_select_folder(c, "INBOX", 1, on_done, NULL, NULL) != 0 ||
+        imapclient_start_fetch(c, "1:*", (const char *[]){"FLAGS", NULL}, NULL, on_done,
+                               NULL, NULL) != 0 ||
+        imapclient_start_logout(c, on_done, NULL, NULL) != 0) {
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        imapclient_free(c);
+        return 1;
+    }
+    /* the event loop: wait for what the handle wants, then drive it */
+    while (imapclient_pending_commands(c) > 0) {
+        imapclient_wants w;
+        if (imapclient_want(c, &w) != 0)
+            break;
+        struct pollfd p = {.fd = w.fd};
+        if (w.events & IMAPCLIENT_WANT_READ)
+            p.events |= POLLIN;
+        if (w.events & IMAPCLIENT_WANT_WRITE)
+            p.events |= POLLOUT;
+        poll(&p, 1, w.timeout_ms);
+        if (imapclient_drive(c) != 0)
+            break;
+    }
+    imapclient_free(c);
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_next_completion imapclient_completion_free imapclient_start_search
+ *          imapclient_start_noop imapclient_start_add_flags imapclient_start_remove_flags
+ *          imapclient_start_set_flags imapclient_start_copy imapclient_start_move
+ *          imapclient_start_expunge imapclient_start_append */
+/* Drive until every started command completed (a blocking loop, for brevity). */
+static int run(imapclient *c)
+{
+    while (imapclient_pending_commands(c) > 0) {
+        imapclient_wants w;
+        int rc = imapclient_want(c, &w);
+        if (rc != 0)
+            return rc;
+        struct pollfd p = {.fd = w.fd,
+                           .events =
+                               (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
+                                       (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
+        poll(&p, 1, w.timeout_ms);
+        if ((rc = imapclient_drive(c)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int example(imapclient *c)
+{
+    static const char msg[] = "Subject: pipelined\r\n\r\nhello\r\n";
+    int rc = imapclient_select_folder(c, "INBOX", 0, NULL);
+    /* NULL callbacks: the completions go to the handle's queue; these go
+     * out one after the other without waiting (pipelining) */
+    if (rc == 0)
+        rc = imapclient_start_search(c, (const char *[]){"UNSEEN", NULL}, NULL, NULL,
+                                     NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_add_flags(c, "1", (const char *[]){"$Later", NULL}, 1, NULL,
+                                        NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_remove_flags(c, "1", (const char *[]){"$Later", NULL}, 1,
+                                           NULL, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_set_flags(c, "2", (const char *[]){IMAPCLIENT_SEEN, NULL},
+                                        1, NULL, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_append(c, "Archive", msg, sizeof msg - 1, NULL, NULL, NULL,
+                                     NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_copy(c, "1", "Archive", NULL, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_move(c, "3", "Archive", NULL, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_expunge(c, NULL, NULL, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_noop(c, NULL, NULL, NULL);
+    if (rc == 0)
+        rc = run(c);
+    imapclient_completion *done;
+    while (imapclient_next_completion(c, &done) == 1) {
+        printf("command %d: %s\n", (int)done->op, done->status ? done->errmsg : "done");
+        imapclient_completion_free(done); /* and its result */
+    }
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_start_idle imapclient_start_idle_done imapclient_set_unsolicited_cb
+ *          imapclient_cancel_all */
+static volatile int stop;
+
+static void on_change(void *payload, imapclient *c, const imapclient_response *r)
+{
+    (void)payload;
+    (void)c;
+    if (r->has_number)
+        printf("(%u, %s)\n", r->number, r->name); /* (4, EXISTS) */
+}
+
+static int example(imapclient *c)
+{
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    imapclient_set_unsolicited_cb(c, on_change, NULL);
+    if (rc == 0)
+        rc = imapclient_start_idle(c, NULL, NULL, NULL);
+    for (int i = 0; rc == 0 && i < 60; i++) { /* about a minute */
+        imapclient_wants w;
+        if ((rc = imapclient_want(c, &w)) != 0)
+            break;
+        struct pollfd p = {.fd = w.fd, .events = POLLIN};
+        poll(&p, 1, 1000);
+        if (stop) {                   /* e.g. set by a signal handler */
+            imapclient_cancel_all(c); /* the handle is unusable afterwards */
+            return IMAPCLIENT_EINTERRUPTED;
+        }
+        rc = imapclient_drive(c);
+    }
+    if (rc == 0)
+        rc = imapclient_start_idle_done(c, NULL, NULL, NULL);
+    while (rc == 0 && imapclient_pending_commands(c) > 0) {
+        imapclient_wants w;
+        if ((rc = imapclient_want(c, &w)) != 0)
+            break;
+        struct pollfd p = {.fd = w.fd, .events = POLLIN};
+        poll(&p, 1, w.timeout_ms);
+        rc = imapclient_drive(c);
+    }
+    imapclient_set_unsolicited_cb(c, NULL, NULL);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_start_fetch_each */
+static int on_message(void *payload, const imapclient_message *m)
+{
+    (void)payload;
+    printf("message %u\n", m->id);
+    return 0;
+}
+
+static void on_fetched(imapclient *c, imapclient_completion *done)
+{
+    (void)c;
+    *(int *)done->user = done->status == 0 ? 1 : -1;
+}
+
+static int example(imapclient *c)
+{
+    int finished = 0;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_start_fetch_each(c, "1:*", (const char *[]){"ENVELOPE", NULL},
+                                         NULL, on_message, NULL, 0, NULL, on_fetched,
+                                         &finished, NULL);
+    while (rc == 0 && !finished) {
+        imapclient_wants w;
+        if ((rc = imapclient_want(c, &w)) != 0)
+            break;
+        struct pollfd p = {.fd = w.fd, .events = POLLIN};
+        poll(&p, 1, w.timeout_ms);
+        rc = imapclient_drive(c);
+    }
+    return rc ? rc : finished < 0 ? IMAPCLIENT_ERROR : 0;
+}
+/* @end */
+
+/* @example imapclient_start_starttls imapclient_start_plain_login
+ *          imapclient_start_scram_login imapclient_start_cram_md5_login
+ *          imapclient_start_oauth2_login imapclient_start_oauthbearer_login
+ *          imapclient_start_sasl_login */
+static int external(void *payload, const unsigned char *challenge, size_t challenge_len,
+                    imapclient_sasl_reply *reply)
+{
+    (void)payload;
+    (void)challenge;
+    (void)challenge_len;
+    (void)reply;
+    return 0; /* SASL EXTERNAL: the empty response */
+}
+
+int main(int argc, char **argv)
+{
+    const char *token = getenv("IMAP_ACCESS_TOKEN");
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD MECHANISM\n", argv[0]);
+        return 2;
+    }
+    imapclient_options opts;
+    imapclient_options_init(&opts);
+    opts.ssl = 0; /* plain on 143, upgraded with STARTTLS first */
+    imapclient *c = NULL;
+    const char *mech = argv[4], *user = argv[2], *pw = argv[3];
+    int rc = imapclient_connect_start(argv[1], &opts, NULL, NULL, &c);
+    if (rc == 0)
+        rc = imapclient_start_starttls(c, NULL, NULL, NULL);
+    if (rc == 0 && !strcmp(mech, "plain"))
+        rc = imapclient_start_plain_login(c, user, pw, NULL, NULL, NULL, NULL);
+    else if (rc == 0 && !strcmp(mech, "scram"))
+        rc = imapclient_start_scram_login(c, "SCRAM-SHA-256", user, pw, NULL, NULL, NULL);
+    else if (rc == 0 && !strcmp(mech, "cram-md5"))
+        rc = imapclient_start_cram_md5_login(c, user, pw, NULL, NULL, NULL);
+    else if (rc == 0 && !strcmp(mech, "xoauth2") && token)
+        rc = imapclient_start_oauth2_login(c, user, token, NULL, NULL, NULL, NULL, NULL);
+    else if (rc == 0 && !strcmp(mech, "oauthbearer") && token)
+        rc = imapclient_start_oauthbearer_login(c, user, token, NULL, NULL, NULL);
+    else if (rc == 0)
+        rc = imapclient_start_sasl_login(c, "EXTERNAL", external, NULL, NULL, NULL, NULL);
+    while (rc == 0 && imapclient_pending_commands(c) > 0) {
+        imapclient_wants w;
+        if ((rc = imapclient_want(c, &w)) != 0)
+            break;
+        struct pollfd p = {.fd = w.fd,
+                           .events =
+                               (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
+                                       (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
+        poll(&p, 1, w.timeout_ms);
+        rc = imapclient_drive(c);
+    }
+    imapclient_completion *done;
+    while (imapclient_next_completion(c, &done) == 1) {
+        if (done->status && !rc)
+            rc = done->status;
+        imapclient_completion_free(done);
+    }
+    if (rc)
+        fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+    imapclient_free(c);
+    return rc != 0;
+}
+/* @end */
+
+/* ---- messages.h: streaming APPEND, REPLACE, APPENDLIMIT ------------------------ */
+
+/* @example imapclient_append_stream imapclient_start_append_stream */
+static int example(imapclient *c)
+{
+    /* a message file of any size, read while it is sent */
+    int fd = open("message.eml", O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        perror("message.eml");
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    imapclient_source src = {.fd = fd, .size = (uint64_t)st.st_size, .crlf = 0};
+    imapclient_append_result *r = NULL;
+    int rc = imapclient_append_stream(c, "Archive", &src, NULL, NULL, &r);
+    if (rc == 0 && r->has_appenduid)
+        printf("UID %s\n", r->uid_set);
+    imapclient_append_result_free(r);
+    close(fd);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_multiappend_stream imapclient_start_multiappend_stream */
+typedef struct text {
+    const char *p;
+    size_t left;
+} text;
+
+static long long read_text(void *payload, char *buf, size_t n)
+{
+    text *t = payload;
+    size_t k = n < t->left ? n : t->left;
+    memcpy(buf, t->p, k);
+    t->p += k;
+    t->left -= k;
+    return (long long)k;
+}
+
+static int example(imapclient *c)
+{
+    static const char one[] = "Subject: one\n\nfirst\n",
+                      two[] = "Subject: two\n\nsecond\n";
+    text a = {one, sizeof one - 1}, b = {two, sizeof two - 1};
+    imapclient_append_source msgs[] = {
+        {.src = {.fd = -1, .read = read_text, .payload = &a, .size = sizeof one - 1}},
+        {.src = {.fd = -1, .read = read_text, .payload = &b, .size = sizeof two - 1},
+         .flags = (const char *[]){IMAPCLIENT_SEEN, NULL}},
+    };
+    /* line ends are made CRLF on the way (crlf 0); both or neither */
+    return imapclient_multiappend_stream(c, "Archive", msgs, 2, NULL);
+}
+/* @end */
+
+/* @example imapclient_replace imapclient_get_appendlimit */
+static int example(imapclient *c)
+{
+    static const char draft[] = "Subject: draft, second version\r\n\r\nnow longer\r\n";
+    uint64_t limit;
+    int rc = imapclient_get_appendlimit(c, "Drafts", &limit);
+    if (rc == 0 && limit != IMAPCLIENT_APPENDLIMIT_NONE && sizeof draft - 1 > limit)
+        return 0; /* too big for this server */
+    if (rc != 0 && rc != IMAPCLIENT_ECAPABILITY)
+        return rc;
+    rc = imapclient_select_folder(c, "Drafts", 0, NULL);
+    /* message (UID) 7 of Drafts becomes the new version, atomically */
+    if (rc == 0)
+        rc = imapclient_replace(c, 7, "Drafts", draft, sizeof draft - 1,
+                                (const char *[]){IMAPCLIENT_DRAFT, NULL}, NULL, NULL);
+    return rc;
+}
+/* @end */
+
+/* ---- extensions.h: METADATA, NOTIFY, ENABLE state, UNAUTHENTICATE ------------- */
+
+/* @example imapclient_get_metadata imapclient_metadata_get imapclient_metadata_free
+ *          imapclient_set_metadata */
+static int example(imapclient *c)
+{
+    imapclient_metadata_entry set = {
+        .name = "/private/comment", .value = "my notes", .len = 8};
+    imapclient_metadata *m = NULL;
+    int rc = imapclient_set_metadata(c, "INBOX", &set, 1, NULL);
+    if (rc == 0)
+        rc = imapclient_get_metadata(
+            c, "INBOX", (const char *[]){"/private/comment", NULL}, 0, 0, &m);
+    const imapclient_metadata_entry *e =
+        rc == 0 ? imapclient_metadata_get(m, "/private/comment") : NULL;
+    if (e && e->value)
+        printf("comment: %.*s\n", (int)e->len, e->value);
+    imapclient_metadata_free(m);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_notify_set imapclient_notify_none
+ * imapclient_notify_event_from_response imapclient_notify_event_free */
+static int example(imapclient *c)
+{
+    imapclient_notify_group groups[] = {
+        {.filter = IMAPCLIENT_NOTIFY_SELECTED, .events = IMAPCLIENT_EVENT_MESSAGES},
+        {.filter = IMAPCLIENT_NOTIFY_PERSONAL, .events = IMAPCLIENT_EVENT_MESSAGE_NEW},
+    };
+    imapclient_responses *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_notify_set(c, groups, 2, 0);
+    if (rc == 0)
+        rc = imapclient_noop(c, &r); /* events come with any command */
+    for (size_t i = 0; rc == 0 && i < r->count; i++) {
+        imapclient_notify_event *e = NULL;
+        if (imapclient_notify_event_from_response(c, &r->items[i], &e) == 0 && e) {
+            if (e->kind == IMAPCLIENT_NOTIFY_STATUS)
+                printf("%s: %llu messages\n", e->mailbox,
+                       (unsigned long long)e->messages);
+            imapclient_notify_event_free(e);
+        }
+    }
+    imapclient_responses_free(r);
+    return rc == 0 ? imapclient_notify_none(c) : rc;
+}
+/* @end */
+
+/* @example imapclient_is_enabled imapclient_is_imap4rev2 imapclient_is_utf8 */
+static int example(imapclient *c)
+{
+    imapclient_enabled *r = NULL;
+    int rc = imapclient_enable(c, (const char *[]){"UTF8=ACCEPT", "CONDSTORE", NULL}, &r);
+    imapclient_enabled_free(r);
+    if (rc != 0 && rc != IMAPCLIENT_ECAPABILITY)
+        return rc;
+    printf("CONDSTORE enabled: %d, UTF-8 names: %d, IMAP4rev2: %d\n",
+           imapclient_is_enabled(c, "CONDSTORE"), imapclient_is_utf8(c),
+           imapclient_is_imap4rev2(c));
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_unauthenticate */
+static int example(imapclient *c)
+{
+    /* back to "not authenticated" on the same connection, to log in again
+     * as someone else (RFC 8437) */
+    int rc = imapclient_unauthenticate(c, NULL);
+    if (rc == 0)
+        rc = imapclient_login(c, "otheruser", "otherpass", NULL);
+    return rc;
+}
+/* @end */

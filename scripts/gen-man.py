@@ -260,11 +260,17 @@ int main(void)
 def example_program(block):
     """The whole program a page shows: includes, the block, main()."""
     inc = ["#include <imapclient.h>", ""]
+    if re.search(r"\bopen\(", block):
+        inc.append("#include <fcntl.h>")
     if re.search(r"\bpoll\(", block):
         inc.append("#include <poll.h>")
     inc += ["#include <stdio.h>", "#include <stdlib.h>", "#include <string.h>"]
+    if re.search(r"\bfstat\(", block):
+        inc.append("#include <sys/stat.h>")
     if re.search(r"\btime\(", block):
         inc.append("#include <time.h>")
+    if re.search(r"\bclose\(", block):
+        inc.append("#include <unistd.h>")
     prog = "\n".join(inc) + "\n\n" + block
     if "int main(" not in block:
         prog += CONNECTED_MAIN if "example(imapclient *c)" in block else BARE_MAIN

@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: the non-blocking API, for event loops and pipelining.
  *
  * Every call of the reference's API waits until its command completed.
@@ -35,9 +36,14 @@
  *         imapclient_wants w;
  *         if (imapclient_want(c, &w) < 0)
  *             break;
- *         struct pollfd p = {w.fd, (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0)
- * | (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))}; poll(&p, 1, w.timeout_ms); if
- * (imapclient_drive(c) < 0) break;
+ *         struct pollfd p = {.fd = w.fd};
+ *         if (w.events & IMAPCLIENT_WANT_READ)
+ *             p.events |= POLLIN;
+ *         if (w.events & IMAPCLIENT_WANT_WRITE)
+ *             p.events |= POLLOUT;
+ *         poll(&p, 1, w.timeout_ms);
+ *         if (imapclient_drive(c) < 0)
+ *             break;
  *     }
  */
 #ifndef IMAPCLIENT_ASYNC_H
@@ -103,8 +109,8 @@ typedef void (*imapclient_done_cb)(imapclient *c, imapclient_completion *done);
 /* ------------------------------------------------------------------ */
 
 /** Bits of imapclient_wants.events. */
-#define IMAPCLIENT_WANT_READ  1
-#define IMAPCLIENT_WANT_WRITE 2
+#define IMAPCLIENT_WANT_READ  1 /**< poll the fd for reading */
+#define IMAPCLIENT_WANT_WRITE 2 /**< poll the write fd for writing */
 
 /** What a handle waits for. */
 typedef struct imapclient_wants {

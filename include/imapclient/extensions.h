@@ -266,15 +266,15 @@ typedef enum imapclient_notify_filter {
 
 /** One event group of NOTIFY SET: "(filter events)". */
 typedef struct imapclient_notify_group {
-    imapclient_notify_filter filter;
-    const char *const *mailboxes;   /**< SUBTREE and MAILBOXES: NULL-terminated
-                                         UTF-8 names (at least one); else NULL */
-    unsigned events;                /**< IMAPCLIENT_EVENT_* bits; 0 sends NONE
-                                         (no events for these mailboxes) */
-    const char *const *fetch_attrs; /**< SELECTED groups with MessageNew:
-                                         NULL-terminated fetch attributes sent
-                                         for each new message, e.g. {"UID",
-                                         "FLAGS", NULL}; NULL for none */
+    imapclient_notify_filter filter; /**< which mailboxes */
+    const char *const *mailboxes;    /**< SUBTREE and MAILBOXES: NULL-terminated
+                                          UTF-8 names (at least one); else NULL */
+    unsigned events;                 /**< IMAPCLIENT_EVENT_* bits; 0 sends NONE
+                                          (no events for these mailboxes) */
+    const char *const *fetch_attrs;  /**< SELECTED groups with MessageNew:
+                                          NULL-terminated fetch attributes sent
+                                          for each new message, e.g. {"UID",
+                                          "FLAGS", NULL}; NULL for none */
 } imapclient_notify_group;
 
 /**
@@ -336,27 +336,27 @@ typedef enum imapclient_notify_kind {
 } imapclient_notify_kind;
 
 /* imapclient_notify_event.status_items: which STATUS values came. */
-#define IMAPCLIENT_NOTIFY_HAS_MESSAGES      0x01u
-#define IMAPCLIENT_NOTIFY_HAS_UIDNEXT       0x02u
-#define IMAPCLIENT_NOTIFY_HAS_UIDVALIDITY   0x04u
-#define IMAPCLIENT_NOTIFY_HAS_UNSEEN        0x08u
-#define IMAPCLIENT_NOTIFY_HAS_HIGHESTMODSEQ 0x10u
-#define IMAPCLIENT_NOTIFY_HAS_RECENT        0x20u
+#define IMAPCLIENT_NOTIFY_HAS_MESSAGES      0x01u /**< messages is set */
+#define IMAPCLIENT_NOTIFY_HAS_UIDNEXT       0x02u /**< uidnext is set */
+#define IMAPCLIENT_NOTIFY_HAS_UIDVALIDITY   0x04u /**< uidvalidity is set */
+#define IMAPCLIENT_NOTIFY_HAS_UNSEEN        0x08u /**< unseen is set */
+#define IMAPCLIENT_NOTIFY_HAS_HIGHESTMODSEQ 0x10u /**< highestmodseq is set */
+#define IMAPCLIENT_NOTIFY_HAS_RECENT        0x20u /**< recent is set */
 
 /** A notification decoded from an untagged response. */
 typedef struct imapclient_notify_event {
-    imapclient_notify_kind kind;
-    uint32_t number; /**< EXISTS: the message count; EXPUNGE, FETCH: the
-                          message number */
+    imapclient_notify_kind kind; /**< what happened */
+    uint32_t number;             /**< EXISTS: the message count; EXPUNGE, FETCH: the
+                                      message number */
 
     /* FETCH */
-    int has_uid;
-    uint32_t uid; /**< the UID, when the FETCH carried one */
-    int has_flags;
+    int has_uid;              /**< the FETCH carried a UID */
+    uint32_t uid;             /**< the UID, when the FETCH carried one */
+    int has_flags;            /**< the FETCH carried FLAGS */
     const char *const *flags; /**< the flags, NULL-terminated, when it carried them */
-    size_t flag_count;
-    int has_modseq;
-    uint64_t modseq; /**< MODSEQ, when it carried one (CONDSTORE) */
+    size_t flag_count;        /**< entries in flags */
+    int has_modseq;           /**< the FETCH carried MODSEQ */
+    uint64_t modseq;          /**< MODSEQ, when it carried one (CONDSTORE) */
 
     /* VANISHED */
     const char *uid_set; /**< the UIDs as sent ("3:5,9"; never expanded) */
@@ -366,20 +366,25 @@ typedef struct imapclient_notify_event {
     const char *mailbox; /**< the mailbox, decoded; "" for server metadata */
 
     /* STATUS */
-    unsigned status_items; /**< IMAPCLIENT_NOTIFY_HAS_* of the values below */
-    uint64_t messages, uidnext, uidvalidity, unseen, highestmodseq, recent;
+    unsigned status_items;  /**< IMAPCLIENT_NOTIFY_HAS_* of the values below */
+    uint64_t messages;      /**< MESSAGES */
+    uint64_t uidnext;       /**< UIDNEXT */
+    uint64_t uidvalidity;   /**< UIDVALIDITY */
+    uint64_t unseen;        /**< UNSEEN */
+    uint64_t highestmodseq; /**< HIGHESTMODSEQ */
+    uint64_t recent;        /**< RECENT */
 
     /* MAILBOX */
     const char *delimiter;         /**< hierarchy delimiter, or NULL (NIL) */
     const char *const *attributes; /**< LIST attributes, NULL-terminated */
-    size_t attribute_count;
-    int nonexistent;         /**< \NonExistent: deleted (or renamed away) */
-    int subscribed;          /**< \Subscribed */
+    size_t attribute_count;        /**< entries in attributes */
+    int nonexistent;               /**< `\NonExistent`: deleted (or renamed away) */
+    int subscribed;                /**< `\Subscribed` */
     const char *old_mailbox; /**< renamed: the old name (OLDNAME), decoded; else NULL */
 
     /* METADATA */
     const char *const *entries; /**< the entries that changed, NULL-terminated */
-    size_t entry_count;
+    size_t entry_count;         /**< entries in entries */
 
     /** The attributes (FETCH) or items (STATUS) as sent, every one of them;
      *  the empty list for other kinds. */
