@@ -46,19 +46,6 @@ static char *iso_to_imap_date(const char *s)
     return strdup(buf);
 }
 
-/* With non-ASCII criteria and no --charset, the criteria go as UTF-8 (the
- * only charset besides US-ASCII that servers commonly know). */
-static const char *criteria_charset(const char *charset, const char *const *items)
-{
-    if (charset || !items)
-        return charset;
-    for (size_t i = 0; items[i]; i++)
-        for (const unsigned char *p = (const unsigned char *)items[i]; *p; p++)
-            if (*p >= 0x80)
-                return "UTF-8";
-    return NULL;
-}
-
 /* Criteria items from the arguments. In the shell, an unquoted word's
  * leading '(' and trailing ')' are items of their own, so
  * `search NOT (SUBJECT foo FLAGGED)` nests as the reference's lists do.
@@ -169,7 +156,7 @@ static int cmd_search(cli_ctx *ctx, int argc, char **argv)
         char **store;
         size_t nstore;
         const char **items = criteria_items(ctx, argc, argv, 1, &store, &nstore);
-        rc = imapclient_search(ctx->c, items, criteria_charset(charset, items), &ids);
+        rc = imapclient_search(ctx->c, items, charset, &ids);
         free(items);
         free_store(store, nstore);
     }
@@ -238,7 +225,7 @@ static int cmd_esearch(cli_ctx *ctx, int argc, char **argv)
     const char **items = criteria_items(ctx, argc, argv, 1, &store, &nstore);
     const char *all[] = {"ALL", NULL};
     imapclient_esearch_result *r;
-    rc = imapclient_esearch(ctx->c, items ? items : all, criteria_charset(charset, items),
+    rc = imapclient_esearch(ctx->c, items ? items : all, charset,
                             (const char *const *)returns, &r);
     free(items);
     free_store(store, nstore);
@@ -338,8 +325,7 @@ static int cmd_thread(cli_ctx *ctx, int argc, char **argv)
     size_t nstore;
     const char **items = criteria_items(ctx, argc, argv, 1, &store, &nstore);
     imapclient_threads *t;
-    rc =
-        imapclient_thread(ctx->c, algorithm, items, criteria_charset(charset, items), &t);
+    rc = imapclient_thread(ctx->c, algorithm, items, charset, &t);
     free(items);
     free_store(store, nstore);
     if (rc)
@@ -800,7 +786,8 @@ const cli_cmd cli_cmds_messages[] = {
      "an unquoted word's leading ( and trailing ) count as items too.\n"
      "--raw sends the words joined by spaces, unquoted.\n"
      "Dates after BEFORE, ON, SINCE and SENT* may be ISO: SINCE 2024-01-01.\n"
-     "Non-ASCII criteria go as UTF-8 unless --charset says otherwise.\n"
+     "For non-ASCII criteria the library picks the charset (UTF-8, or one the\n"
+     "server names in BADCHARSET) unless --charset names one.\n"
      "Examples: search UNSEEN; search SINCE 2024-01-01 FROM alice\n",
      SEL},
     {"gmail_search", cmd_gmail_search, "search with Gmail's X-GM-RAW",

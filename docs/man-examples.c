@@ -1534,3 +1534,27 @@ static int example(imapclient *c)
     return rc;
 }
 /* @end */
+
+/* ---- quirks.h ------------------------------------------------------------------ */
+
+/* @example imapclient_quirks_profile imapclient_quirks_profile_names
+ * imapclient_get_quirks imapclient_set_quirks */
+static int example(imapclient *c)
+{
+    const char *const *names = imapclient_quirks_profile_names();
+    for (size_t i = 0; names[i]; i++)
+        printf("profile %s\n", names[i]);
+    printf("this server looks like: %s\n", imapclient_get_quirks(c)->name);
+
+    /* a server known to drop IDLE after 10 minutes: renew before */
+    imapclient_quirks q = *imapclient_get_quirks(c);
+    q.idle_max_ms = 9 * 60 * 1000;
+    int rc = imapclient_set_quirks(c, &q);
+    if (rc == 0) { /* or start from a named profile */
+        imapclient_quirks yahoo;
+        if (imapclient_quirks_profile("yahoo", &yahoo) == 0)
+            printf("yahoo: search_no_charset %d\n", yahoo.search_no_charset);
+    }
+    return rc;
+}
+/* @end */

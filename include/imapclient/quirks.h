@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: server quirks as data.
  *
  * Real servers differ from the RFCs in ways a client can only know by
@@ -80,7 +81,7 @@ typedef struct imapclient_quirks {
     int id_before_select;
 
     /**
-     * The server marks special folders (\Sent, \Trash, ... of RFC 6154) in
+     * The server marks special folders (`\Sent`, `\Trash`, ... of RFC 6154) in
      * the flags of a plain LIST although it does not offer SPECIAL-USE
      * (Exchange). imapclient_find_special_folder() lists every folder and
      * reads these flags when SPECIAL-USE is not offered and this is on;
