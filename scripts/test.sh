@@ -122,9 +122,9 @@ echo "HTML reference in $build/gcc/doc/html"
 step "optional parts: without their dependencies AUTO skips them, ON fails"
 nodeps=$build/nodeps
 rm -rf "$nodeps"
-# no pkg-config modules at all: inih, jansson, libedit, libcurl, cmocka, gmime "missing"
+# no pkg-config modules at all: inih, jansson, libedit, libcurl, cmocka, gmime, libuv "missing"
 PKG_CONFIG_LIBDIR=/nonexistent cmake -S . -B "$nodeps/auto" >"$nodeps.log" 2>&1
-grep -q "Not built (dependencies missing): the imapclient program, the tests, the GMime example" \
+grep -q "Not built (dependencies missing): the imapclient program, the tests, the GMime example, the libuv example" \
     "$nodeps.log" || { cat "$nodeps.log"; echo "FAILED: AUTO did not say what it skipped" >&2; exit 1; }
 for opt in TESTS CLI EXAMPLES; do
     if PKG_CONFIG_LIBDIR=/nonexistent cmake -S . -B "$nodeps/$opt" -DIMAPCLIENT_BUILD_$opt=ON \
@@ -133,7 +133,7 @@ for opt in TESTS CLI EXAMPLES; do
         exit 1
     fi
 done
-echo "AUTO skips the program, the tests and the GMime example; ON makes each a hard failure"
+echo "AUTO skips the program, the tests and the GMime and libuv examples; ON makes each a hard failure"
 
 step "install: pkg-config and the CMake package from /usr/local and from a custom prefix"
 # use_installed SYSROOT PREFIX LIBDIR: the .pc file names PREFIX's dirs, and
