@@ -1558,3 +1558,115 @@ static int example(imapclient *c)
     return rc;
 }
 /* @end */
+
+/* ---- LIST-EXTENDED, LIST-STATUS, CREATE-SPECIAL-USE --------------------------- */
+
+/* @example imapclient_list_extended imapclient_list_status */
+static int example(imapclient *c)
+{
+    /* subscribed folders with their special use, in one LIST */
+    imapclient_list_options opts = {.selection = IMAPCLIENT_LIST_SUBSCRIBED,
+                                    .returns = IMAPCLIENT_LIST_RETURN_SPECIAL_USE};
+    imapclient_folder_list *list = NULL;
+    int rc = imapclient_list_extended(c, "", (const char *[]){"*", NULL}, &opts, &list);
+    for (size_t i = 0; rc == 0 && i < list->count; i++)
+        printf("%s\n", list->folders[i].name);
+    imapclient_folder_list_free(list);
+    list = NULL;
+    /* every folder with its counts (one STATUS per folder without LIST-STATUS) */
+    if (rc == 0)
+        rc = imapclient_list_status(c, "", "*",
+                                    (const char *[]){"MESSAGES", "UNSEEN", NULL}, &list);
+    for (size_t i = 0; rc == 0 && i < list->count; i++) {
+        const imapclient_folder *f = &list->folders[i];
+        if (f->status)
+            printf("%s: %llu messages, %llu unseen\n", f->name,
+                   (unsigned long long)f->status->messages,
+                   (unsigned long long)f->status->unseen);
+    }
+    imapclient_folder_list_free(list);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_create_folder_ex imapclient_create_result_free */
+static int example(imapclient *c)
+{
+    imapclient_create_result *r = NULL;
+    /* a folder that is the account's Archive (CREATE-SPECIAL-USE) */
+    int rc = imapclient_create_folder_ex(c, "Old mail",
+                                         (const char *[]){IMAPCLIENT_ARCHIVE, NULL}, &r);
+    if (rc == 0)
+        printf("created, MAILBOXID %s\n", r->mailboxid ? r->mailboxid : "(none)");
+    imapclient_create_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* ---- search extensions ------------------------------------------------------- */
+
+/* @example imapclient_search_partial imapclient_esort */
+static int example(imapclient *c)
+{
+    imapclient_esearch_result *page = NULL, *sorted = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    /* the first 50 matches, and how many there are (PARTIAL, RFC 9394) */
+    if (rc == 0)
+        rc = imapclient_search_partial(c, (const char *[]){"ALL", NULL}, NULL, 1, 50,
+                                       &page);
+    if (rc == 0)
+        printf("%zu of %u messages\n", page->partial_count,
+               page->has_count ? page->count : 0);
+    /* the newest and the count of the unseen ones, sorted by the server (ESORT) */
+    if (rc == 0)
+        rc = imapclient_esort(c, (const char *[]){"REVERSE ARRIVAL", NULL},
+                              (const char *[]){"UNSEEN", NULL}, NULL,
+                              (const char *[]){"MIN", "COUNT", NULL}, &sorted);
+    if (rc == 0 && sorted->has_min)
+        printf("newest unseen: %u\n", sorted->min);
+    imapclient_esearch_result_free(page);
+    imapclient_esearch_result_free(sorted);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_multisearch imapclient_multisearch_result_free */
+static int example(imapclient *c)
+{
+    imapclient_search_source in = {.in = IMAPCLIENT_IN_PERSONAL};
+    imapclient_multisearch_result *r = NULL;
+    /* every personal folder at once (MULTISEARCH, RFC 7377) */
+    int rc = imapclient_multisearch(c, &in, 1, (const char *[]){"FROM", "alice", NULL},
+                                    NULL, (const char *[]){"COUNT", NULL}, &r);
+    for (size_t i = 0; rc == 0 && i < r->count; i++)
+        printf("%s: %u\n", r->mailboxes[i].mailbox, r->mailboxes[i].result.count);
+    imapclient_multisearch_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* ---- fetch: BINARY ------------------------------------------------------------ */
+
+/* @example imapclient_message_binary imapclient_message_binary_size */
+static int example(imapclient *c)
+{
+    imapclient_fetch_result *res = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    /* part 1 decoded by the server (base64, quoted-printable undone) */
+    if (rc == 0)
+        rc = imapclient_fetch(c, "1",
+                              (const char *[]){"BINARY.SIZE[1]", "BINARY.PEEK[1]", NULL},
+                              NULL, &res);
+    for (size_t i = 0; rc == 0 && i < res->count; i++) {
+        const char *data;
+        size_t len;
+        uint64_t size;
+        if (imapclient_message_binary_size(&res->msgs[i], "1", &size))
+            printf("part 1: %llu bytes decoded\n", (unsigned long long)size);
+        if (imapclient_message_binary(&res->msgs[i], "1", &data, &len) && data)
+            printf("%.*s\n", (int)(len < 200 ? len : 200), data);
+    }
+    imapclient_fetch_result_free(res);
+    return rc;
+}
+/* @end */

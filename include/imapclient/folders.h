@@ -37,7 +37,7 @@ IMAPCLIENT_BEGIN_DECLS
 #define IMAPCLIENT_INBOX "INBOX"
 
 /* Special-use folder flags (RFC 6154), for imapclient_find_special_folder().
- * \Flagged is omitted as in the reference: it is also a message flag. */
+ * `\Flagged` is omitted as in the reference: it is also a message flag. */
 #define IMAPCLIENT_ALL     "\\All"     /**< all messages */
 #define IMAPCLIENT_ARCHIVE "\\Archive" /**< archived messages */
 #define IMAPCLIENT_DRAFTS  "\\Drafts"  /**< drafts */
@@ -81,7 +81,7 @@ typedef struct imapclient_folder {
     const char *old_name;         /**< OLDNAME extended data (RFC 9051, RFC 5465):
                                        the name before a rename, decoded as name;
                                        NULL when not sent */
-    int nonexistent;              /**< \NonExistent (RFC 5258, RFC 9051): listed
+    int nonexistent;              /**< `\NonExistent` (RFC 5258, RFC 9051): listed
                                        (subscribed, or a parent of matches) but
                                        no such folder; it cannot be selected */
 } imapclient_folder;
@@ -149,7 +149,7 @@ IMAPCLIENT_EXTERN int imapclient_xlist_folders(imapclient *c, const char *direct
                (nonexistent set) */
 #define IMAPCLIENT_LIST_REMOTE                                                           \
     0x02u /**< REMOTE: folders on other servers                                          \
-               too (\Remote) */
+               too (`\Remote`) */
 #define IMAPCLIENT_LIST_RECURSIVEMATCH                                                   \
     0x04u /**< RECURSIVEMATCH: also a folder                                             \
                whose children match the other                                            \
@@ -162,14 +162,14 @@ IMAPCLIENT_EXTERN int imapclient_xlist_folders(imapclient *c, const char *direct
 /* LIST-EXTENDED return options (RFC 5258 section 3.2, RFC 6154), for
  * imapclient_list_options.returns. */
 #define IMAPCLIENT_LIST_RETURN_CHILDREN                                                  \
-    0x01u /**< CHILDREN: \HasChildren or                                                 \
-               \HasNoChildren on each */
+    0x01u /**< CHILDREN: `\HasChildren` or                                               \
+               `\HasNoChildren` on each */
 #define IMAPCLIENT_LIST_RETURN_SUBSCRIBED                                                \
-    0x02u /**< SUBSCRIBED: \Subscribed on                                                \
+    0x02u /**< SUBSCRIBED: `\Subscribed` on                                              \
                each subscribed folder */
 #define IMAPCLIENT_LIST_RETURN_SPECIAL_USE                                               \
     0x04u /**< SPECIAL-USE: the special-use                                              \
-               attributes (\Sent ...) */
+               attributes (`\Sent` ...) */
 
 /** What imapclient_list_extended() asks for beyond a plain LIST. */
 typedef struct imapclient_list_options {
@@ -233,7 +233,7 @@ IMAPCLIENT_EXTERN int imapclient_list_extended(imapclient *c, const char *direct
  * @param items      NULL-terminated STATUS items, as for
  *                   imapclient_folder_status(); NULL for its default
  * @param[out] out   the folders, each with its status (NULL for folders
- *                   that cannot be selected: \Noselect, \NonExistent),
+ *                   that cannot be selected: `\Noselect`, `\NonExistent`),
  *                   free with imapclient_folder_list_free()
  * @return as imapclient_list_extended(); without LIST-STATUS, a STATUS
  *         the server refuses (a folder deleted in between) leaves that
@@ -264,7 +264,7 @@ IMAPCLIENT_EXTERN int imapclient_folder_has_flag(const imapclient_folder *f,
  * capabilities through `LIST (SPECIAL-USE) "" "*"`, with SPECIAL-USE alone
  * through `LIST "" "*" RETURN (SPECIAL-USE)`, else through the flags of a
  * plain LIST (which also catches servers that flag folders without
- * announcing SPECIAL-USE); folders listed \NonExistent do not count.
+ * announcing SPECIAL-USE); folders listed `\NonExistent` do not count.
  * Then by the reference's common names, tried in each personal namespace
  * (from NAMESPACE when the server has it, else "" and "INBOX."):
  * Sent: "Sent", "Sent Items", "Sent items", "Sent Messages"; Drafts:
@@ -289,7 +289,7 @@ IMAPCLIENT_EXTERN int imapclient_find_special_folder(imapclient *c,
  *
  * Runs LIST "" folder. As in the reference any listed folder counts; when the name holds
  * the wildcards '*' or '%', only a listed folder of exactly that name counts. A folder
- * listed \NonExistent (RFC 5258, RFC 9051) does not.
+ * listed `\NonExistent` (RFC 5258, RFC 9051) does not.
  *
  * @return 1 (exists), 0 (does not), or a negative code as
  *         imapclient_list_folders()

@@ -279,7 +279,7 @@ typedef enum imapclient_search_in {
 
 /** One source of a multi-mailbox search. */
 typedef struct imapclient_search_source {
-    imapclient_search_in in;
+    imapclient_search_in in;      /**< which mailboxes */
     const char *const *mailboxes; /**< SUBTREE, SUBTREE_ONE and MAILBOXES:
                                        NULL-terminated UTF-8 names (at least
                                        one); else NULL */
@@ -295,8 +295,8 @@ typedef struct imapclient_multisearch_mailbox {
 /** The result of imapclient_multisearch(): one entry per mailbox with
  *  matches (or with return data), in the server's order. */
 typedef struct imapclient_multisearch_result {
-    size_t count;
-    const imapclient_multisearch_mailbox *mailboxes;
+    size_t count;                                    /**< number of mailboxes */
+    const imapclient_multisearch_mailbox *mailboxes; /**< mailboxes[0..count) */
 } imapclient_multisearch_result;
 
 /**
