@@ -7,6 +7,10 @@ command -v tmux >/dev/null || {
 SOCK="imapclient-test-$$"
 tm() { tmux -L "$SOCK" "$@"; }
 CLEANUP+=("tmux -L $SOCK kill-server")
+# A session that lives as long as the test, so that killing the session
+# "t" between two shells never ends the tmux server (a new session started
+# while the server is going away fails).
+tm new-session -d -s keep -x 80 -y 10 "sleep 3600"
 
 # wait_for PATTERN [SECONDS]: until the pane shows PATTERN (fixed string;
 # tmux drops trailing blanks, so the pattern's are dropped too)
