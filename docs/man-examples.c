@@ -1670,3 +1670,53 @@ static int example(imapclient *c)
     return rc;
 }
 /* @end */
+
+/* ---- tls.h: shared TLS configurations ---------------------------------------- */
+
+/* @example imapclient_tls_config_new imapclient_tls_config_ref
+ * imapclient_tls_config_unref imapclient_tls_config_set_ca
+ * imapclient_tls_config_set_verify imapclient_tls_config_set_client_cert
+ * imapclient_tls_config_set_session_cache imapclient_tls_config_ssl_ctx
+ * imapclient_tls_config_errmsg imapclient_tls_resumed */
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD CA_FILE\n", argv[0]);
+        return 2;
+    }
+    /* one configuration for every connection: the CA file is read once,
+     * and later connections resume the first one's TLS session */
+    imapclient_tls_config *tls = imapclient_tls_config_new();
+    if (!tls || imapclient_tls_config_set_ca(tls, argv[4], NULL) != 0 ||
+        imapclient_tls_config_set_verify(tls, 1) != 0 ||
+        imapclient_tls_config_set_session_cache(tls, 1) != 0) {
+        fprintf(stderr, "TLS set-up: %s\n",
+                tls ? imapclient_tls_config_errmsg(tls) : "no memory");
+        imapclient_tls_config_unref(tls);
+        return 1;
+    }
+    if (getenv("IMAP_CLIENT_CERT") &&
+        imapclient_tls_config_set_client_cert(tls, getenv("IMAP_CLIENT_CERT"), NULL) != 0)
+        fprintf(stderr, "client certificate: %s\n", imapclient_tls_config_errmsg(tls));
+    printf("OpenSSL SSL_CTX at %p\n", imapclient_tls_config_ssl_ctx(tls));
+
+    imapclient_options opts;
+    imapclient_options_init(&opts);
+    opts.tls_config = imapclient_tls_config_ref(tls); /* one reference per holder */
+    for (int i = 0; i < 2; i++) {
+        imapclient *c = NULL;
+        if (imapclient_connect(argv[1], &opts, &c) != 0 ||
+            imapclient_login(c, argv[2], argv[3], NULL) != 0) {
+            fprintf(stderr, "%s\n", c ? imapclient_errmsg(c) : "out of memory");
+        } else {
+            printf("connection %d: session %s\n", i + 1,
+                   imapclient_tls_resumed(c) ? "resumed" : "new");
+            imapclient_logout(c, NULL);
+        }
+        imapclient_free(c);
+    }
+    imapclient_tls_config_unref(opts.tls_config);
+    imapclient_tls_config_unref(tls);
+    return 0;
+}
+/* @end */

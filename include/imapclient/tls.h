@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: TLS configurations that many connections share.
  *
  * A configuration holds one OpenSSL SSL_CTX with its trusted CAs, its
