@@ -100,7 +100,7 @@ setup(
     name="libimapclient",
     version="0.1.0",
     description="IMAPClient's API backed by libimapclient (C)",
-    license="BSD-3-Clause",
+    license="MIT",
     packages=["libimapclient"],
     ext_modules=[ext],
     python_requires=">=3.9",
