@@ -498,13 +498,6 @@ static int plain_check(imapclient *c, imc_request *rq)
     return rc ? rc : require_needs(c, ((plain_op *)rq)->st.need);
 }
 
-/* FETCH and STORE: no EXPUNGE while they run; by sequence number only
- * when nothing in flight may expunge (RFC 3501 5.5). */
-static unsigned fetch_pipe(const imapclient *c)
-{
-    return IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
-}
-
 static void plain_op_free(imc_request *rq)
 {
     plain_op *op = (plain_op *)rq;
@@ -535,7 +528,7 @@ int imapclient_start_fetch(imapclient *c, const char *messages, const char *cons
     }
     fetch_needs(data, modifiers, op->st.need);
     op->rq.check = plain_check;
-    op->rq.pipe = fetch_pipe(c);
+    op->rq.pipe = imc_pipe_fetch_like(c);
     return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free,
                             plain_op_free, cb, user, id);
 }
@@ -786,7 +779,7 @@ int imapclient_start_fetch_each(imapclient *c, const char *messages,
     }
     fetch_needs(data, modifiers, op->st.need);
     op->rq.check = each_check;
-    op->rq.pipe = fetch_pipe(c);
+    op->rq.pipe = imc_pipe_fetch_like(c);
     return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH_EACH, NULL, each_op_free, cb,
                             user, id);
 }

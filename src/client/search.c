@@ -906,10 +906,7 @@ int imapclient_start_search(imapclient *c, const char *const *criteria,
     ids_op_init(op, "SEARCH");
     criteria_needs(criteria, op->need);
     op->rq.check = search_check;
-    /* SEARCH: no EXPUNGE while it runs; by sequence number only when
-     * nothing in flight may expunge (RFC 3501 5.5). */
-    op->rq.pipe =
-        IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+    op->rq.pipe = imc_pipe_fetch_like(c);
     crit_put(c, &op->k);
     return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_SEARCH, ids_free, crit_op_free, cb,
                             user, id);

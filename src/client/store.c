@@ -355,10 +355,7 @@ static int start_store(imapclient *c, const char *call, const char *messages,
         return rc;
     }
     fo->rq.check = store_check;
-    /* STORE: no EXPUNGE while it runs; by sequence number only when
-     * nothing in flight may expunge (RFC 3501 5.5). */
-    fo->rq.pipe =
-        IMC_PIPE_FREE | IMC_PIPE_NOEXPUNGE | (c->opts.use_uid ? 0 : IMC_PIPE_SEQNUM);
+    fo->rq.pipe = imc_pipe_fetch_like(c);
     return imc_async_submit(c, &fo->rq, IMAPCLIENT_OP_STORE, flags_result_free,
                             flags_op_free, cb, user, id);
 }

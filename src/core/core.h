@@ -54,7 +54,8 @@ enum imc_pipe {
     IMC_PIPE_BARRIER = 0,
     /* May share the wire with other commands. */
     IMC_PIPE_FREE = 1,
-    /* FETCH, STORE, SEARCH: the server sends no EXPUNGE while one runs. */
+    /* FETCH, STORE, SEARCH by sequence number (not their UID forms): the
+     * server sends no EXPUNGE while one runs. */
     IMC_PIPE_NOEXPUNGE = 2,
     /* Names messages by sequence number: only sent while every command in
      * flight is NOEXPUNGE (an EXPUNGE would shift the numbers). */
@@ -226,6 +227,15 @@ struct imapclient {
     int errcode;
     char errmsg[IMC_ERRMSG_SIZE];
 };
+
+/* The class of FETCH, STORE and SEARCH in the form the handle sends them:
+ * by sequence number NOEXPUNGE and SEQNUM; the UID forms neither, for the
+ * server may send EXPUNGE while UID FETCH, UID STORE or UID SEARCH runs
+ * (RFC 3501 sections 5.5 and 7.4.1; RFC 9051 the same). */
+static inline unsigned imc_pipe_fetch_like(const imapclient *c)
+{
+    return IMC_PIPE_FREE | (c->opts.use_uid ? 0 : IMC_PIPE_NOEXPUNGE | IMC_PIPE_SEQNUM);
+}
 
 /* ---- the handle ---------------------------------------------------------------- */
 

@@ -207,6 +207,50 @@ static void test_async__sequence_numbers_wait_for_expunge_risk(void **state)
     done(c);
 }
 
+/* UID FETCH, UID STORE and UID SEARCH are not FETCH, STORE and SEARCH for
+ * RFC 3501 5.5: the server may send EXPUNGE while they run (7.4.1), so a
+ * command naming messages by sequence number waits for them. Here the
+ * EXPUNGE that comes during the UID FETCH renumbers message 3 to 2; a
+ * FETCH 2 sent at once would have named another message. */
+static void test_async__sequence_numbers_wait_for_uid_commands(void **state)
+{
+    static const char *const forms[] = {
+        "UID FETCH 1 (FLAGS)", "UID STORE 1 +FLAGS.SILENT (\\Seen)", "UID SEARCH ALL"};
+    for (int form = 0; form < 3; form++) {
+        char script[512];
+        snprintf(script, sizeof script,
+                 "C: A002 %s\n"
+                 "S: * 2 EXPUNGE\n"
+                 "S: A002 OK u\n"
+                 "C: A003 FETCH 2 (FLAGS)\n"
+                 "S: * 2 FETCH (FLAGS ())\n"
+                 "S: A003 OK f\n",
+                 forms[form]);
+        imapclient *c = selected(script);
+        seen s = {0};
+        static const char *const seen_flag[] = {"\\Seen", NULL};
+        if (form == 0)
+            assert_int_equal(
+                imapclient_start_fetch(c, "1", flags_item, NULL, record, &s, NULL), 0);
+        else if (form == 1)
+            assert_int_equal(
+                imapclient_start_add_flags(c, "1", seen_flag, 1, record, &s, NULL), 0);
+        else
+            assert_int_equal(imapclient_start_search(c, (const char *[]){"ALL", NULL},
+                                                     NULL, record, &s, NULL),
+                             0);
+        imapclient_set_use_uid(c, 0);
+        assert_int_equal(
+            imapclient_start_fetch(c, "2", flags_item, NULL, record, &s, NULL), 0);
+        assert_int_equal(run(c), 0);
+        assert_int_equal(s.n, 2);
+        assert_int_equal(s.status[0], 0);
+        assert_int_equal(s.status[1], 0);
+        assert_int_equal(s.count[1], 1);
+        done(c);
+    }
+}
+
 /* Without LITERAL+ a synchronising literal holds everything after it
  * until the server's "+". */
 static void test_async__synchronising_literal_holds_the_pipe(void **state)
@@ -611,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_async__pipelined_fetches_out_of_order),
         cmocka_unit_test(test_async__barrier_waits_both_ways),
         cmocka_unit_test(test_async__sequence_numbers_wait_for_expunge_risk),
+        cmocka_unit_test(test_async__sequence_numbers_wait_for_uid_commands),
         cmocka_unit_test(test_async__synchronising_literal_holds_the_pipe),
         cmocka_unit_test(test_async__drop_with_ten_in_flight),
         cmocka_unit_test(test_async__foreign_tag_with_pipelined_commands),
