@@ -431,6 +431,19 @@ int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text
 
 /* ---- commands -------------------------------------------------------------- */
 
+/* Commands in flight are a prefix of the queue: they start in order. */
+static int in_flight(const imc_cmd *k)
+{
+    return k->phase != CMD_QUEUED;
+}
+
+/* In flight and still waiting for the server's responses (not answered
+ * while its last bytes go out). */
+static int listening(const imc_cmd *k)
+{
+    return in_flight(k) && !k->answered;
+}
+
 void imc_begin(imapclient *c, const char *verb)
 {
     imc_cmdbuf_reset(&c->cmd);
@@ -585,6 +598,12 @@ static void release(parse_state *ps)
     ps->parsed = 0;
 }
 
+/* Every byte of k went out (streamed literals included). */
+static int all_sent(const imc_cmd *k)
+{
+    return k->sent >= k->out.buf.len && !k->src_left && k->source >= k->out.nsources;
+}
+
 /* A failure found while k runs, reported when it completes: the first one
  * wins, with the message it had. */
 static void defer(imapclient *c, imc_cmd *k, int code)
@@ -633,16 +652,34 @@ static void complete_tagged(imapclient *c, imc_cmd *k, const imapclient_response
             rc = imc_fail(c, IMAPCLIENT_ERROR, "%s: %s %s", k->what, done->name,
                           done->text);
     }
+    if (c->out_cmd == k && k->phase == CMD_SENDING && !all_sent(k)) {
+        /* Completed half-way out (a literal refused at once, RFC 3501 7.5
+         * allows it only instead of "+"). A non-synchronising literal is
+         * read by the server whatever its answer, and the rest of the line
+         * with it: the rest goes out as built, or the server would take
+         * what follows for message data, and message data for commands. */
+        k->answered = 1;
+        k->answer_rc = rc;
+        free(k->errsave);
+        k->errsave = rc ? strdup(c->errmsg) : NULL;
+        return;
+    }
     finish_cmd(c, k, rc);
 }
 
-/* ---- bytes out --------------------------------------------------------------- */
-
-/* Commands in flight are a prefix of the queue: they start in order. */
-static int in_flight(const imc_cmd *k)
+/* An answered command's bytes are out (or stop at a synchronising literal,
+ * whose "+" will not come): report the answer. */
+static void finish_answered(imapclient *c, imc_cmd *k)
 {
-    return k->phase != CMD_QUEUED;
+    c->out_cmd = NULL;
+    k->phase = CMD_SENT;
+    c->errcode = k->answer_rc;
+    if (k->errsave)
+        snprintf(c->errmsg, sizeof c->errmsg, "%s", k->errsave);
+    finish_cmd(c, k, k->answer_rc);
 }
+
+/* ---- bytes out --------------------------------------------------------------- */
 
 /* May k (the first queued command) start now? RFC 3501 5.5. */
 static int may_start(const imapclient *c, const imc_cmd *k)
@@ -812,6 +849,11 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
             return 1;
         }
         if (at_split) {
+            if (k->answered) {
+                /* the line is out; the server will not ask for the literal */
+                finish_answered(c, k);
+                continue;
+            }
             /* a synchronising literal: wait for "+" (RFC 3501 7.5) */
             k->split++;
             k->phase = CMD_WAIT_LIT;
@@ -830,6 +872,10 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
             continue;
         }
         /* all of it is out */
+        if (k->answered) {
+            finish_answered(c, k);
+            continue;
+        }
         k->phase = CMD_SENT;
         c->out_cmd = NULL;
     }
@@ -901,7 +947,8 @@ static int core_divert(void *ud, const char *resp, size_t len, uint64_t n)
     imapclient *c = ud;
     c->divert_to = NULL;
     for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
-        if (k->rq->lit_divert && k->rq->lit_divert(k->rq->ud, resp, len, n)) {
+        if (!k->answered && k->rq->lit_divert &&
+            k->rq->lit_divert(k->rq->ud, resp, len, n)) {
             c->divert_to = k->rq;
             return 1;
         }
@@ -921,7 +968,7 @@ static void set_divert(imapclient *c)
 {
     int any = 0;
     for (imc_cmd *k = c->q_head; k && in_flight(k) && !any; k = k->next)
-        any = k->rq->lit_divert != NULL;
+        any = listening(k) && k->rq->lit_divert != NULL;
     if (any) {
         c->rd.lit_divert = core_divert;
         c->rd.lit_data = core_lit_data;
@@ -989,9 +1036,13 @@ static int parse_into(imapclient *c, parse_state *ps, imc_arena *a,
     return 0;
 }
 
+/* The oldest command in flight that still takes responses. */
 static imc_cmd *first_in_flight(const imapclient *c)
 {
-    return c->q_head && in_flight(c->q_head) ? c->q_head : NULL;
+    for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
+        if (listening(k))
+            return k;
+    return NULL;
 }
 
 /* A response that cannot be parsed: remembered by the oldest command in
@@ -1025,7 +1076,7 @@ static void continuation(imapclient *c, const imapclient_response *r)
     /* The command that may be answered: the only one in flight with a
      * continuation handler (those are barriers). */
     for (k = c->q_head; k && in_flight(k); k = k->next)
-        if (k->rq->on_continue)
+        if (listening(k) && k->rq->on_continue)
             break;
     if (!k || !in_flight(k) || c->reply.buf.len) {
         imc_log_info(c, "ignoring an unexpected continuation request");
@@ -1071,7 +1122,7 @@ static void untagged(imapclient *c, parse_state *ps, imapclient_response *r)
 {
     for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next) {
         imc_request *rq = k->rq;
-        if (!rq->on_untagged)
+        if (!rq->on_untagged || k->answered)
             continue;
         if (rq->arena && parse_into(c, ps, rq->arena, r)) {
             /* cannot happen once parsed (same bytes), but for memory */
@@ -1110,7 +1161,7 @@ static void foreign(imapclient *c, const char *tag)
 {
     size_t n = 0;
     for (imc_cmd *k = c->q_head; k && in_flight(k); k = k->next)
-        n++;
+        n += listening(k);
     if (n <= 1) {
         imc_log_info(c, "ignoring a completion with an unknown tag");
         return;
@@ -1176,7 +1227,7 @@ static void handle_response(imapclient *c)
         return;
     }
     imc_cmd *k = c->q_head;
-    while (k && in_flight(k) && strcmp(k->tag, r.tag) != 0)
+    while (k && in_flight(k) && (k->answered || strcmp(k->tag, r.tag) != 0))
         k = k->next;
     if (!k || !in_flight(k)) {
         /* (the tag is copied: the abort may free the arena it is in) */

@@ -128,6 +128,12 @@ struct imc_cmd {
     enum { CMD_QUEUED, CMD_SENDING, CMD_WAIT_LIT, CMD_SENT } phase;
     int deferred;  /* status to report at completion (malformed response...) */
     char *errsave; /* its message (malloc'd) */
+    /* The server completed it before all its bytes went out (a refused
+     * APPEND whose non-synchronising literal is still on its way): the
+     * outcome, reported once the rest went out as the server expects it.
+     * It takes no more responses meanwhile. */
+    int answered;
+    int answer_rc;
 };
 
 #define IMC_ERRMSG_SIZE 2048

@@ -230,6 +230,58 @@ static void test_async__two_hundred_appends_in_flight(void **state)
     imapclient_free(c);
 }
 
+/* Dovecot refuses an APPEND to a folder that does not exist as soon as it
+ * reads the command line (NO [TRYCREATE]), then reads and drops the
+ * LITERAL+ message. The client is then still sending that message: it
+ * must send all of it, or Dovecot reads the next command as message
+ * data. Here a 4 MB refused APPEND, then a small one that must land in
+ * the right folder, then a NOOP, all in flight at once. */
+static void test_async__refused_append_keeps_the_stream_in_step(void **state)
+{
+    imapclient *c = live_login();
+    char folder[64];
+    snprintf(folder, sizeof folder, "async-refused-%d", (int)getpid());
+    assert_int_equal(imapclient_create_folder(c, folder, NULL), 0);
+    size_t big = 4u << 20;
+    char *msg = malloc(big);
+    assert_non_null(msg);
+    memcpy(msg, "Subject: refused\r\n\r\n", 20);
+    for (size_t i = 20; i < big; i++)
+        msg[i] = (i % 72) == 70 ? '\r' : (i % 72) == 71 ? '\n' : 'a' + (char)(i % 26);
+    /* a body line that reads as a command if taken out of its literal */
+    memcpy(msg + big - 24, "\r\nx DELETE INBOX\r\n\r\n\r\n\r\n", 24);
+    /* a small send buffer: the refusal surely comes while the message
+     * is on its way */
+    imapclient_wants w;
+    assert_int_equal(imapclient_want(c, &w), 0);
+    int sndbuf = 16384;
+    assert_int_equal(setsockopt(w.fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf), 0);
+    log l = {0};
+    assert_int_equal(imapclient_start_append(c, "no-such-folder-here", msg, big, NULL,
+                                             NULL, record, &l, NULL),
+                     0);
+    static const char small[] = "Subject: small\r\n\r\nhi\r\n";
+    assert_int_equal(imapclient_start_append(c, folder, small, sizeof small - 1, NULL,
+                                             NULL, record, &l, NULL),
+                     0);
+    assert_int_equal(imapclient_start_noop(c, record, &l, NULL), 0);
+    assert_int_equal(pump(c, &l.n, 3, 20000), 0);
+    assert_int_equal(l.n, 3);
+    assert_int_equal(l.status[0], IMAPCLIENT_ERROR);
+    assert_non_null(strstr(l.err, "TRYCREATE"));
+    assert_int_equal(l.status[1], 0);
+    assert_int_equal(l.status[2], 0);
+    assert_int_equal(l.failed, 1);
+    imapclient_status_info *st;
+    assert_int_equal(imapclient_folder_status(c, folder, NULL, &st), 0);
+    assert_int_equal(st->messages, 1);
+    imapclient_status_info_free(st);
+    free(msg);
+    assert_int_equal(imapclient_delete_folder(c, folder, NULL), 0);
+    imapclient_logout(c, NULL);
+    imapclient_free(c);
+}
+
 static void count_exists(void *payload, imapclient *c, const imapclient_response *r)
 {
     if (r->has_number && !strcmp(r->name, "EXISTS"))
@@ -410,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_async__tls_connect),
         cmocka_unit_test(test_async__starttls),
         cmocka_unit_test(test_async__two_hundred_appends_in_flight),
+        cmocka_unit_test(test_async__refused_append_keeps_the_stream_in_step),
         cmocka_unit_test(test_async__idle_sees_other_connection),
         cmocka_unit_test(test_async__fetch_each_with_sink),
         cmocka_unit_test(test_async__connect_timeout),

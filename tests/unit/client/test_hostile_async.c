@@ -31,6 +31,7 @@ typedef struct tally {
     int done[NCMDS + 1];
     int status[NCMDS + 1];
     long count[NCMDS + 1];
+    void *src; /* the streamed source's state, for the tests that have one */
 } tally;
 
 static void on_done(imapclient *c, imapclient_completion *d)
@@ -228,6 +229,158 @@ static void test_hostile_async__lying_literal(void **state)
         assert_int_equal(t.status[i], IMAPCLIENT_EABORT);
 }
 
+/* ---- a command answered before all its bytes went out ---------------------- */
+
+/* A handle as after the greeting, selected, with the given capabilities. */
+static imapclient *bare(const char *cap2)
+{
+    imapclient_options o;
+    imapclient_options_init(&o);
+    imapclient *c = imc_handle_new("hostile", &o);
+    assert_non_null(c);
+    assert_int_equal(imc_reader_init(&c->rd, NULL, o.max_line, 1 << 20), 0);
+    c->dead = 0;
+    c->greeted = 1;
+    imc_set_state(c, IMAPCLIENT_STATE_SELECTED);
+    imapclient_value items[] = {
+        {.type = IMAPCLIENT_VALUE_ATOM, .str = "IMAP4rev1", .len = 9},
+        {.type = IMAPCLIENT_VALUE_ATOM, .str = cap2, .len = strlen(cap2)},
+    };
+    imapclient_value caps = {.type = IMAPCLIENT_VALUE_LIST, .items = items, .count = 2};
+    assert_int_equal(imc_caps_set_from_values(c, &caps, 0), 0);
+    return c;
+}
+
+/* Take at most max bytes of what the core sends (all: SIZE_MAX). */
+static size_t take(imapclient *c, char *dst, size_t room, size_t max)
+{
+    size_t got = 0;
+    const char *p;
+    size_t n;
+    while (got < max && imc_core_output(c, &p, &n) > 0) {
+        if (n > max - got)
+            n = max - got;
+        assert_true(got + n <= room);
+        memcpy(dst + got, p, n);
+        got += n;
+        imc_core_written(c, n);
+    }
+    return got;
+}
+
+static void feed(imapclient *c, const char *s)
+{
+    assert_int_equal(imc_reader_push(&c->rd, s, strlen(s)), 0);
+    imc_core_process(c, NULL);
+}
+
+typedef struct src_state {
+    size_t size, pos;
+    int reads_after_done; /* reads made once the completion came */
+    int completed;
+} src_state;
+
+static long long src_read(void *payload, char *buf, size_t n)
+{
+    src_state *s = payload;
+    if (s->completed)
+        s->reads_after_done++;
+    size_t k = s->size - s->pos < n ? s->size - s->pos : n;
+    for (size_t i = 0; i < k; i++, s->pos++)
+        buf[i] = (s->pos % 64) == 62 ? '\r' : (s->pos % 64) == 63 ? '\n' : 'x';
+    return (long long)k;
+}
+
+static void src_done(imapclient *c, imapclient_completion *d)
+{
+    tally *t = d->user;
+    t->done[d->id]++;
+    t->status[d->id] = d->status;
+    if (d->op == IMAPCLIENT_OP_APPEND)
+        ((src_state *)t->src)->completed = 1;
+}
+
+/* The server refuses an APPEND with LITERAL+ before its literal arrived
+ * (Dovecot does so for a folder that does not exist: NO [TRYCREATE] at
+ * once, then it reads and drops the literal). The literal was announced
+ * as non-synchronising, so the server reads all of it: the client must
+ * send the rest, and the NOOP after it, in step. Dropping the rest would
+ * have the server read the NOOP, and whatever follows, as message data,
+ * and later message data as commands. The completion comes once the bytes
+ * are out (the source stays the caller's until then). */
+static void test_hostile_async__answered_before_its_literal_was_sent(void **state)
+{
+    for (int streamed = 0; streamed < 2; streamed++) {
+        imapclient *c = bare("LITERAL+");
+        tally t = {0};
+        src_state ss = {.size = 100000};
+        t.src = &ss;
+        static char msg[100000];
+        for (size_t i = 0; i < sizeof msg; i++)
+            msg[i] = (i % 64) == 62 ? '\r' : (i % 64) == 63 ? '\n' : 'x';
+        if (streamed) {
+            imapclient_source src = {
+                .fd = -1, .read = src_read, .payload = &ss, .size = ss.size, .crlf = 1};
+            assert_int_equal(imapclient_start_append_stream(c, "Nowhere", &src, NULL,
+                                                            NULL, src_done, &t, NULL),
+                             0);
+        } else {
+            assert_int_equal(imapclient_start_append(c, "Nowhere", msg, sizeof msg, NULL,
+                                                     NULL, src_done, &t, NULL),
+                             0);
+        }
+        assert_int_equal(imapclient_start_noop(c, src_done, &t, NULL), 0);
+        static char out[300000];
+        size_t n = take(c, out, sizeof out, 5000);
+        assert_int_equal(n, 5000);
+        feed(c, "A001 NO [TRYCREATE] no such folder\r\n");
+        assert_false(c->dead);
+        n += take(c, out + n, sizeof out - n, SIZE_MAX);
+        static const char head[] = "A001 APPEND \"Nowhere\" () {100000+}\r\n";
+        size_t hl = sizeof head - 1;
+        assert_true(n > hl);
+        assert_memory_equal(out, head, hl);
+        assert_int_equal(n, hl + sizeof msg + 2 + strlen("A002 NOOP\r\n"));
+        assert_memory_equal(out + hl, msg, sizeof msg);
+        assert_memory_equal(out + hl + sizeof msg, "\r\nA002 NOOP\r\n", 13);
+        assert_int_equal(t.done[1], 1);
+        assert_int_equal(t.status[1], IMAPCLIENT_ERROR);
+        assert_int_equal(ss.reads_after_done, 0);
+        assert_non_null(strstr(c->errmsg, "TRYCREATE"));
+        feed(c, "A002 OK n\r\n");
+        assert_int_equal(t.done[2], 1);
+        assert_int_equal(t.status[2], 0);
+        assert_int_equal(imc_core_inflight(c), 0);
+        imapclient_free(c);
+        assert_int_equal(t.done[1], 1);
+    }
+}
+
+/* Without LITERAL+ the server may refuse the literal instead of sending
+ * "+": then it must not be sent, and the next command follows at once. */
+static void test_hostile_async__synchronising_literal_refused(void **state)
+{
+    imapclient *c = bare("UIDPLUS");
+    tally t = {0};
+    assert_int_equal(imapclient_start_append(c, "Nowhere", "hello\r\n", 7, NULL, NULL,
+                                             on_done, &t, NULL),
+                     0);
+    assert_int_equal(imapclient_start_noop(c, on_done, &t, NULL), 0);
+    char out[256];
+    size_t n = take(c, out, sizeof out, SIZE_MAX);
+    static const char head[] = "A001 APPEND \"Nowhere\" () {7}\r\n";
+    assert_int_equal(n, sizeof head - 1);
+    feed(c, "A001 NO [TRYCREATE] no such folder\r\n");
+    assert_int_equal(t.done[1], 1);
+    assert_int_equal(t.status[1], IMAPCLIENT_ERROR);
+    n = take(c, out, sizeof out, SIZE_MAX);
+    assert_int_equal(n, 11);
+    assert_memory_equal(out, "A002 NOOP\r\n", 11);
+    feed(c, "A002 OK n\r\n");
+    assert_int_equal(t.done[2], 1);
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +389,8 @@ int main(void)
         cmocka_unit_test(test_hostile_async__completion_for_an_unsent_command),
         cmocka_unit_test(test_hostile_async__out_of_order_completions),
         cmocka_unit_test(test_hostile_async__lying_literal),
+        cmocka_unit_test(test_hostile_async__answered_before_its_literal_was_sent),
+        cmocka_unit_test(test_hostile_async__synchronising_literal_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
