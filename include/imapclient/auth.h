@@ -41,7 +41,9 @@ typedef struct imapclient_sasl_reply imapclient_sasl_reply;
  * Called once per server challenge, with the challenge base64-decoded. For
  * a client-first mechanism (PLAIN, SCRAM, ...) the first challenge is empty,
  * as the reference documents. Set the response with
- * imapclient_sasl_reply_set() (no call sends an empty response).
+ * imapclient_sasl_reply_set() (no call sends an empty response). A
+ * blocking call on the same handle fails inside with
+ * IMAPCLIENT_EILLEGAL_STATE.
  *
  * @param payload        the payload given to imapclient_sasl_login()
  * @param challenge      the decoded challenge (not NUL-terminated; may hold

@@ -163,7 +163,9 @@ IMAPCLIENT_EXTERN int imapclient_message_binary_size(const imapclient_message *m
  * Called once per message by imapclient_fetch_each(). The message and all
  * it points to are valid only during the call. Return 0 to go on, non-zero
  * to stop: the rest of the responses are still read (and dropped) so the
- * connection stays usable, and fetch_each returns that value.
+ * connection stays usable, and fetch_each returns that value. A blocking
+ * call on the same handle from inside fails with IMAPCLIENT_EILLEGAL_STATE
+ * (the handle is in the middle of a response).
  */
 typedef int (*imapclient_message_cb)(void *payload, const imapclient_message *msg);
 
@@ -173,7 +175,8 @@ typedef int (*imapclient_message_cb)(void *payload, const imapclient_message *ms
  * the message's sequence number; name the item ("BODY[]", "BINARY[1]")
  * as sent. Return 0 to go on, non-zero to fail the fetch with
  * IMAPCLIENT_ERROR (the literal is still read to its end). The item then
- * appears in the message with an empty LITERAL value.
+ * appears in the message with an empty LITERAL value. Blocking calls on the
+ * same handle fail inside, as in the message callback.
  */
 typedef int (*imapclient_sink_cb)(void *payload, uint32_t seq, const char *name,
                                   const char *data, size_t len);

@@ -675,7 +675,9 @@ IMAPCLIENT_EXTERN int imapclient_multiappend(imapclient *c, const char *folder,
 typedef struct imapclient_source {
     int fd; /**< read from this fd (pread from its current offset, which is
                  not moved; read() on a pipe with crlf 1), or -1 for read */
-    /** Read up to n bytes into buf: the count, 0 at the end, -1 on error. */
+    /** Read up to n bytes into buf: the count, 0 at the end, -1 on error.
+        Called while the command goes out: a blocking call on the same
+        handle fails inside with IMAPCLIENT_EILLEGAL_STATE. */
     long long (*read)(void *payload, char *buf, size_t n);
     /** Start again from the first byte (0 ok, -1 error); may be NULL. */
     int (*rewind)(void *payload);

@@ -599,6 +599,7 @@ int imapclient_message_binary_size(const imapclient_message *m, const char *sect
 /* ---- streaming form ----------------------------------------------------- */
 
 typedef struct each_state {
+    imapclient *c;
     idset set;
     const char *need[MAX_NEEDS + 1]; /* capabilities the items need */
     imapclient_message_cb cb;
@@ -622,7 +623,9 @@ static int on_fetch_each(imapclient *c, const imapclient_response *r, void *ud)
     int rc = build_message(c, c->scratch, r, &m);
     if (rc)
         return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory") : 0;
+    c->in_callback++;
     rc = st->cb(st->payload, &m);
+    c->in_callback--;
     if (rc)
         st->stopped = rc;
     return 1;
@@ -681,7 +684,10 @@ static int divert_literal(void *ud, const char *s, size_t len, uint64_t n)
 static int sink_data(void *ud, const char *p, size_t n)
 {
     each_state *st = ud;
-    return st->sink(st->payload, st->seq, st->name, p, n);
+    st->c->in_callback++;
+    int rc = st->sink(st->payload, st->seq, st->name, p, n);
+    st->c->in_callback--;
+    return rc;
 }
 
 /* The streaming form as one command object. */
@@ -709,7 +715,7 @@ static int each_build(imapclient *c, const char *messages, const char *const *da
     if (!msg_cb)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
     op->st = (each_state){
-        .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
+        .c = c, .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
     int rc = start_fetch(c, messages, data, modifiers, &op->st.set);
     if (rc) {
         free(op->st.set.r);

@@ -162,6 +162,27 @@ int imc_abort(imapclient *c, int code, const char *fmt, ...)
     return code;
 }
 
+void imc_cancel(imapclient *c)
+{
+    if (c->dead)
+        return;
+    if (c->in_callback) {
+        c->cancel_asked = 1;
+        return;
+    }
+    c->cancel_asked = 0;
+    imc_abort(c, IMAPCLIENT_EINTERRUPTED, "cancelled by the caller");
+}
+
+/* A cancel asked from inside a callback, once it returned; 1 if done. */
+static int cancel_now(imapclient *c)
+{
+    if (!c->cancel_asked || c->in_callback)
+        return 0;
+    imc_cancel(c);
+    return 1;
+}
+
 int imc_recode(imapclient *c, int code)
 {
     c->errcode = code;
@@ -796,6 +817,8 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
         return 1;
     }
     for (;;) {
+        if (cancel_now(c))
+            return c->errcode;
         imc_cmd *k = c->out_cmd;
         if (!k) {
             k = next_queued(c);
@@ -814,7 +837,11 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
                 size_t want = sizeof c->src_buf;
                 if (want > k->src_left)
                     want = (size_t)k->src_left;
+                c->in_callback++; /* the caller's read callback */
                 long long got = src->read(src, c->src_buf, want);
+                c->in_callback--;
+                if (cancel_now(c))
+                    return c->errcode;
                 if (got <= 0) {
                     int rc = got < 0 ? (int)got : IMAPCLIENT_EIO;
                     /* Half a literal went out: nothing can follow in step. */
@@ -1085,7 +1112,9 @@ static void continuation(imapclient *c, const imapclient_response *r)
     imc_cmdbuf_reset(&c->cmd);
     imc_cmd *was = c->cur;
     c->cur = k;
+    c->in_callback++; /* SASL steps and IDLE's completion are the caller's */
     int h = k->rq->on_continue(c, r, k->rq->ud);
+    c->in_callback--;
     c->cur = was;
     if (h < 0) {
         imc_cmdbuf_reset(&c->cmd);
@@ -1243,6 +1272,7 @@ static void handle_response(imapclient *c)
 int imc_core_process(imapclient *c, const imc_request *until)
 {
     for (;;) {
+        cancel_now(c);
         if (until && until->finished)
             return 1;
         if (c->stop) {

@@ -176,6 +176,7 @@ struct imapclient {
     int stop;               /* a handler asked imc_core_process() to return (3) */
     int in_check;           /* a check hook runs: imc_caps_ensure() must not wait */
     int in_callback;        /* a caller's callback runs: no blocking call may start */
+    int cancel_asked;       /* imapclient_cancel_all() from inside a callback */
     imc_request *divert_to; /* the request whose body sink takes this literal */
     char src_buf[16384];    /* staging for streamed literals */
     size_t src_len, src_off;
@@ -263,6 +264,10 @@ int imc_abort(imapclient *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Same code, message replaced: for remapping ERROR to LOGIN etc. */
 int imc_recode(imapclient *c, int code);
+/* imapclient_cancel_all(): abort with EINTERRUPTED now, or, from inside a
+ * caller's callback (the engine is in the middle of a response or of a
+ * command's bytes), as soon as the callback returned. */
+void imc_cancel(imapclient *c);
 
 /* ---- commands ---------------------------------------------------------------- */
 

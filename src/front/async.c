@@ -234,8 +234,8 @@ size_t imapclient_pending_commands(const imapclient *c)
 
 void imapclient_cancel_all(imapclient *c)
 {
-    if (c && !c->dead)
-        imc_abort(c, IMAPCLIENT_EINTERRUPTED, "cancelled by the caller");
+    if (c)
+        imc_cancel(c);
 }
 
 void imapclient_set_unsolicited_cb(imapclient *c,
@@ -513,6 +513,10 @@ int imapclient_drive(imapclient *c)
 {
     if (!c)
         return IMAPCLIENT_EINVAL;
+    if (c->in_callback)
+        /* from inside a callback of this handle: the drive under way goes
+         * on once it returns */
+        return c->dead ? c->errcode : 0;
     async_state *a = state(c);
     if (!a)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
