@@ -37,6 +37,7 @@ typedef struct async_state {
     int awaiting;          /* a command expects an answer */
     long long progress_ms; /* last time bytes moved (or the wait began) */
     int read_wants;        /* what the transport wanted after a read would block */
+    int write_wants;       /* the same after a write would block (0: it did not) */
     /* gathered output the core counts as sent, not yet taken by the
      * transport (IMC_GATHER bytes, allocated while there is some) */
     char *out;
@@ -418,8 +419,10 @@ static int flush_gathered(imapclient *c, async_state *a, int *moved)
     while (a->out_off < a->out_len) {
         ssize_t w =
             c->t->ops->try_write(c->t, a->out + a->out_off, a->out_len - a->out_off);
-        if (w == IMC_AGAIN)
+        if (w == IMC_AGAIN) {
+            a->write_wants = c->t->wants;
             return IMC_AGAIN;
+        }
         if (w < 0)
             return imc_abort(c, (int)w, "sending: %s", c->t->err);
         a->out_off += (size_t)w;
@@ -434,6 +437,7 @@ static int flush_gathered(imapclient *c, async_state *a, int *moved)
 static int pump_out(imapclient *c, async_state *a)
 {
     int moved = 0;
+    a->write_wants = 0;
     while (!c->dead) {
         if (flush_gathered(c, a, &moved))
             break;
@@ -443,7 +447,9 @@ static int pump_out(imapclient *c, async_state *a)
         if (have <= 0) {
             if (have == 0 && c->t->ops->unsent && c->t->ops->unsent(c->t)) {
                 ssize_t w = c->t->ops->try_write(c->t, NULL, 0);
-                if (w < 0 && w != IMC_AGAIN)
+                if (w == IMC_AGAIN)
+                    a->write_wants = c->t->wants;
+                else if (w < 0)
                     imc_abort(c, (int)w, "sending: %s", c->t->err);
             }
             break;
@@ -453,8 +459,11 @@ static int pump_out(imapclient *c, async_state *a)
             continue;
         }
         ssize_t w = c->t->ops->try_write(c->t, p, n);
-        if (w == IMC_AGAIN)
+        if (w == IMC_AGAIN) {
+            /* (TLS may wait to read: a renegotiation or key update) */
+            a->write_wants = c->t->wants;
             break;
+        }
         if (w < 0) {
             imc_abort(c, (int)w, "sending: %s", c->t->err);
             break;
@@ -476,6 +485,7 @@ static int pump_out(imapclient *c, async_state *a)
 static int pump_in(imapclient *c, async_state *a)
 {
     int moved = 0;
+    a->read_wants = 0;
     while (!c->dead) {
         int rc = imc_core_process(c, NULL);
         if (rc < 0 || rc == 2)
@@ -531,6 +541,9 @@ int imapclient_drive(imapclient *c)
             break;
         int moved = pump_out(c, a);
         moved |= pump_in(c, a);
+        if (a->write_wants == IMC_WANT_READ && !c->dead)
+            /* what the write waited for may have come with the read */
+            moved |= pump_out(c, a);
         if (a->phase == PH_GREETING && (c->greeted || c->dead)) {
             if (c->dead)
                 imc_front_greeting_failed(c);
@@ -589,8 +602,15 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
             t->wants == IMC_WANT_WRITE ? IMAPCLIENT_WANT_WRITE : IMAPCLIENT_WANT_READ;
     } else {
         w->events = IMAPCLIENT_WANT_READ;
-        if (imc_core_wants_write(cc) || (t->ops->unsent && t->ops->unsent(cc->t)) ||
-            (a && (a->read_wants == IMC_WANT_WRITE || a->out_off < a->out_len)))
+        /* Bytes to send ask for writability, unless the last write waited
+         * for the server (TLS: a renegotiation or key update under way,
+         * moved on by reading): the socket is writable, so asking would
+         * wake the loop at once, again and again. A read that waits to
+         * write (the same, with the socket full) asks for it. */
+        int out = imc_core_wants_write(cc) || (t->ops->unsent && t->ops->unsent(cc->t)) ||
+                  (a && a->out_off < a->out_len);
+        if ((out && !(a && a->write_wants == IMC_WANT_READ)) ||
+            (a && a->read_wants == IMC_WANT_WRITE))
             w->events |= IMAPCLIENT_WANT_WRITE;
         /* bytes already in: handle them now */
         if (imc_reader_buffered(&cc->rd) || t->ops->pending(cc->t) ||

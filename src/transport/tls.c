@@ -34,6 +34,7 @@ typedef struct tls_transport {
     char *key;                  /* the session cache key (cfg only) */
     BIO_METHOD *meth;           /* the socket BIO's (see socket_bio()) */
     int nosig;                  /* the socket BIO writes: no SIGPIPE to guard against */
+    int write_retry; /* the last SSL_write must be retried (a record half-sent) */
 } tls_transport;
 
 /* OpenSSL's own socket BIO writes with write(), which raises SIGPIPE once
@@ -289,11 +290,24 @@ static ssize_t tls_try_write(imc_transport *bt, const void *buf, size_t len)
     tls_transport *t = (tls_transport *)bt;
     if (!len)
         return 0;
+    if (SSL_in_init(t->ssl) || (SSL_renegotiate_pending(t->ssl) && !t->write_retry)) {
+        /* A renegotiation (or key update) the server asked for is under
+         * way or about to start: try_read drives it, SSL_read writing the
+         * client's flights too. Driven by SSL_write, OpenSSL fails it with
+         * "unexpected record" when the server's application data comes
+         * before its ServerHello (SSL_read may take it), or with "bad
+         * length" when a handshake flight bigger than len is half-sent. A
+         * record half-sent before it started is finished first (OpenSSL
+         * starts the renegotiation only after that). */
+        t->base.wants = IMC_WANT_READ;
+        return IMC_AGAIN;
+    }
     size_t put = 0;
     sigpipe_guard g;
     sigpipe_block(t, &g);
     int rc = SSL_write_ex(t->ssl, buf, len, &put);
     sigpipe_restore(&g);
+    t->write_retry = rc != 1;
     if (rc == 1)
         return (ssize_t)put;
     if (tls_wants(t, rc))
