@@ -132,10 +132,11 @@ IMAPCLIENT_EXTERN int imapclient_want(const imapclient *c, imapclient_wants *w);
 /**
  * Move the handle on without blocking: send what can be sent, read what
  * arrived, deliver completions, enforce the timeouts (connect_timeout_ms
- * for the whole connect; timeout_ms as the longest silence while a
- * command is in flight). Call it when the fd is ready or the timeout of
- * imapclient_want() passed; a call at any other time is harmless. Called
- * from inside one of the handle's callbacks it does nothing (the drive
+ * for the whole connect; the TLS handshake after STARTTLS as the blocking
+ * call, connect_timeout_ms or else timeout_ms; timeout_ms as the longest
+ * silence while a command is in flight, an IDLE that is idling excepted). Call it when
+ * the fd is ready or the timeout of imapclient_want() passed; a call at any other time is
+ * harmless. Called from inside one of the handle's callbacks it does nothing (the drive
  * under way goes on once the callback returned).
  *
  * @return 0 while the handle is usable; otherwise the status that ended
@@ -162,9 +163,10 @@ IMAPCLIENT_EXTERN size_t imapclient_pending_commands(const imapclient *c);
 
 /**
  * Give up: every command queued or in flight completes with
- * IMAPCLIENT_EINTERRUPTED and the handle becomes unusable (the server may
- * be half-way through a command, so the connection cannot go on in step).
- * For a signal handler's flag checked by the event loop. Called from
+ * IMAPCLIENT_EINTERRUPTED (a connect or STARTTLS whose handshake is under
+ * way too) and the handle becomes unusable (the server may be half-way
+ * through a command, so the connection cannot go on in step). For a
+ * signal handler's flag checked by the event loop. Called from
  * inside one of the handle's callbacks (a completion, a message callback,
  * a body sink, a source's read callback, ...), it takes effect as soon as
  * that callback returned.

@@ -18,6 +18,7 @@ void imapclient_free(imapclient *c)
         return;
     /* Commands still queued or in flight complete with EABORT, so the
      * non-blocking API's callbacks can release what they hold. */
+    imc_async_closing(c);
     if (c->q_head && !c->dead)
         imc_abort(c, IMAPCLIENT_EABORT, "handle freed with commands in flight");
     while (c->q_head)

@@ -31,13 +31,15 @@ typedef struct async_state {
     void *connect_user;
     uint64_t connect_id;
     long long connect_deadline; /* 0: none */
-    /* STARTTLS: its completion waits for the handshake */
+    /* STARTTLS: its completion waits for the handshake, until tls_deadline */
     imc_request *tls_rq;
+    long long tls_deadline; /* 0: none */
     /* the silence timeout */
     int awaiting;          /* a command expects an answer */
     long long progress_ms; /* last time bytes moved (or the wait began) */
     int read_wants;        /* what the transport wanted after a read would block */
     int write_wants;       /* the same after a write would block (0: it did not) */
+    int freeing;           /* imapclient_free() runs */
     /* gathered output the core counts as sent, not yet taken by the
      * transport (IMC_GATHER bytes, allocated while there is some) */
     char *out;
@@ -62,11 +64,38 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The connect's completion is still to come. */
+static int connecting(const async_state *a)
+{
+    return a->phase == PH_TCP || a->phase == PH_TLS || a->phase == PH_GREETING;
+}
+
+static void settle_dead(imapclient *c, async_state *a);
+
+/* The core's on_dead hook for handles used without waiting: close the
+ * transport, then complete the connect or STARTTLS still waiting for its
+ * handshake, before the commands queued after it complete. */
+static void async_on_dead(imapclient *c)
+{
+    imc_front_close(c);
+    if (c->front)
+        settle_dead(c, c->front);
+}
+
 static async_state *state(imapclient *c)
 {
-    if (!c->front)
+    if (!c->front) {
         c->front = calloc(1, sizeof(async_state));
+        if (c->front && c->on_dead == imc_front_close)
+            c->on_dead = async_on_dead;
+    }
     return c->front;
+}
+
+void imc_async_closing(imapclient *c)
+{
+    if (c->front)
+        ((async_state *)c->front)->freeing = 1;
 }
 
 uint64_t imc_async_next_id(imapclient *c)
@@ -146,8 +175,12 @@ static void op_complete(imapclient *c, imc_request *rq)
     async_state *a = c->front;
     if (o->op == IMAPCLIENT_OP_STARTTLS && rq->rc == 0 && c->upgrade == IMC_UPGRADE_TLS &&
         a) {
-        /* TLS is not up yet: the completion comes after the handshake */
+        /* TLS is not up yet: the completion comes after the handshake,
+         * within the time the blocking call gives it */
         a->tls_rq = rq;
+        int ms =
+            c->opts.connect_timeout_ms ? c->opts.connect_timeout_ms : c->opts.timeout_ms;
+        a->tls_deadline = ms > 0 ? now_ms() + ms : 0;
         return;
     }
     void *result = rq->rc == 0 ? rq->out : NULL;
@@ -218,6 +251,11 @@ void imc_async_free(imapclient *c)
     async_state *a = c->front;
     if (!a)
         return;
+    /* a connect or STARTTLS handshake still under way completes too */
+    if (connecting(a) || a->tls_rq) {
+        imc_abort(c, IMAPCLIENT_EABORT, "handle freed");
+        settle_dead(c, a);
+    }
     while (a->qhead) {
         qentry *e = a->qhead;
         a->qhead = e->next;
@@ -235,8 +273,11 @@ size_t imapclient_pending_commands(const imapclient *c)
 
 void imapclient_cancel_all(imapclient *c)
 {
-    if (c)
-        imc_cancel(c);
+    if (!c)
+        return;
+    imc_cancel(c);
+    if (c->dead && c->front)
+        settle_dead(c, c->front);
 }
 
 void imapclient_set_unsolicited_cb(imapclient *c,
@@ -252,8 +293,11 @@ void imapclient_set_unsolicited_cb(imapclient *c,
 
 /* ---- connecting ------------------------------------------------------------ */
 
+/* The connect's completion (once: a death on the way may have sent it). */
 static void connect_done(imapclient *c, async_state *a, int status)
 {
+    if (!connecting(a))
+        return;
     a->phase = PH_NONE;
     a->connect_deadline = 0;
     imc_async_deliver(c, IMAPCLIENT_OP_CONNECT, a->connect_id, a->connect_cb,
@@ -305,6 +349,7 @@ int imapclient_connect_start(const char *host, const imapclient_options *opts,
     t->interrupt_payload = c->opts.interrupt_payload;
     if ((rc = imc_front_attach(c, t)))
         return rc;
+    c->on_dead = async_on_dead;
     if (c->opts.connect_timeout_ms > 0)
         a->connect_deadline = now_ms() + c->opts.connect_timeout_ms;
     return 0;
@@ -367,6 +412,20 @@ static void starttls_done(imapclient *c, async_state *a, int status)
     free(o);
     if (free_op)
         free_op(rq);
+}
+
+/* The handle died (cancel, free, a failure): the connect's or STARTTLS's
+ * completion, if one is still to come, comes now, with the failure. */
+static void settle_dead(imapclient *c, async_state *a)
+{
+    int rc = c->errcode ? c->errcode : IMAPCLIENT_EABORT;
+    if (connecting(a)) {
+        if (a->phase == PH_GREETING && !a->freeing)
+            rc = imc_front_greeting_failed(c);
+        connect_done(c, a, rc);
+    }
+    if (a->tls_rq)
+        starttls_done(c, a, rc);
 }
 
 /* After STARTTLS's OK: the handshake, step by step. 1 while waiting. */
@@ -555,13 +614,18 @@ int imapclient_drive(imapclient *c)
             break;
     }
     if (c->dead) {
-        if (a->phase == PH_GREETING)
-            connect_done(c, a, c->errcode);
-        if (a->tls_rq)
-            starttls_done(c, a, c->errcode);
+        settle_dead(c, a);
         return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
     }
     /* timeouts */
+    if (a->tls_rq && a->tls_deadline && now >= a->tls_deadline) {
+        int ms =
+            c->opts.connect_timeout_ms ? c->opts.connect_timeout_ms : c->opts.timeout_ms;
+        imc_abort(c, IMAPCLIENT_ETIMEOUT, "starttls: TLS handshake timed out after %d ms",
+                  ms);
+        settle_dead(c, a);
+        return IMAPCLIENT_ETIMEOUT;
+    }
     if (a->phase != PH_NONE && a->connect_deadline && now >= a->connect_deadline) {
         imc_abort(c, IMAPCLIENT_ETIMEOUT, "connect timed out after %d ms",
                   c->opts.connect_timeout_ms);
@@ -620,6 +684,8 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
     if (a && ph != PH_NONE && a->connect_deadline &&
         (due < 0 || a->connect_deadline < due))
         due = a->connect_deadline;
+    if (a && a->tls_rq && a->tls_deadline && (due < 0 || a->tls_deadline < due))
+        due = a->tls_deadline;
     if (cc->opts.timeout_ms > 0 && imc_core_awaiting(cc)) {
         long long d = (a && a->awaiting ? a->progress_ms : now) + cc->opts.timeout_ms;
         if (due < 0 || d < due)

@@ -81,7 +81,11 @@ void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
 /* A fresh completion id. */
 uint64_t imc_async_next_id(imapclient *c);
 
-/* Release the non-blocking front's state (imapclient_free). */
+/* imapclient_free() begins: completions still to come say the handle was
+ * freed. */
+void imc_async_closing(imapclient *c);
+/* Release the non-blocking front's state (imapclient_free); a connect or
+ * STARTTLS still under way completes with EABORT first. */
 void imc_async_free(imapclient *c);
 
 #endif

@@ -758,8 +758,7 @@ static void test_async_tls__connect_timeouts(void **state)
 /* STARTTLS answered OK, then no handshake: the STARTTLS completion comes
  * with ETIMEOUT (timeout_ms, as the blocking call without a connect
  * timeout), and the login queued behind it with it. */
-static __attribute__((unused)) void
-test_async_tls__starttls_handshake_timeout(void **state)
+static void test_async_tls__starttls_handshake_timeout(void **state)
 {
     peer p = {.mode = PEER_STARTTLS};
     peer_start(&p);
@@ -790,8 +789,7 @@ test_async_tls__starttls_handshake_timeout(void **state)
 /* Cancelled or freed while the TLS handshake (of the connect, or after
  * STARTTLS) waits: the connect or STARTTLS completion comes once, with
  * EINTERRUPTED or EABORT, and nothing leaks (valgrind). */
-static __attribute__((unused)) void
-test_async_tls__cancel_and_free_during_handshakes(void **state)
+static void test_async_tls__cancel_and_free_during_handshakes(void **state)
 {
     for (int how = 0; how < 4; how++) {
         int starttls = how >= 2, do_free = how % 2;
@@ -905,6 +903,8 @@ int main(void)
         cmocka_unit_test(test_async_tls__renegotiation_both_ways),
         cmocka_unit_test(test_async_tls__key_update_both_ways),
         cmocka_unit_test(test_async_tls__connect_timeouts),
+        cmocka_unit_test(test_async_tls__starttls_handshake_timeout),
+        cmocka_unit_test(test_async_tls__cancel_and_free_during_handshakes),
         cmocka_unit_test(test_async_tls__silence_timeout_and_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
