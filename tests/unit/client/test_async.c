@@ -630,6 +630,49 @@ static void test_async__no_blocking_call_inside_a_callback(void **state)
     done(c);
 }
 
+/* imapclient_want()'s deadline: none while nothing is due (no busy
+ * loop), 0 when bytes already read wait to be handled (a blocking call
+ * left them: poll would not wake for them), and the silence timeout of a
+ * command in flight. */
+static void test_async__want_deadlines(void **state)
+{
+    imapclient_options o;
+    imapclient_options_init(&o);
+    o.timeout_ms = 5000;
+    imapclient *c = NULL;
+    assert_int_equal(imapclient_connect_scripted(SELECTED "C: A002 NOOP\n"
+                                                          "S: A002 OK n\n"
+                                                          "S: * 4 EXISTS\n"
+                                                          "C: A003 NOOP\n"
+                                                          "S: A003 OK n\n",
+                                                 &o, &c),
+                     0);
+    assert_int_equal(imapclient_select_folder(c, "INBOX", 0, NULL), 0);
+    imapclient_wants w;
+    assert_int_equal(imapclient_want(c, &w), 0);
+    assert_int_equal(w.timeout_ms, -1);
+    assert_int_equal(w.events, IMAPCLIENT_WANT_READ);
+    /* the EXISTS came in the same read as the NOOP's completion */
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    assert_int_equal(imapclient_want(c, &w), 0);
+    assert_int_equal(w.timeout_ms, 0);
+    assert_int_equal(imapclient_drive(c), 0);
+    assert_int_equal(imapclient_want(c, &w), 0);
+    assert_int_equal(w.timeout_ms, -1);
+    imapclient_responses *r = NULL;
+    assert_int_equal(imapclient_take_responses(c, &r), 0);
+    assert_int_equal(r->count, 1);
+    imapclient_responses_free(r);
+    /* a command in flight: its answer is due within timeout_ms */
+    seen s = {0};
+    assert_int_equal(imapclient_start_noop(c, record, &s, NULL), 0);
+    assert_int_equal(imapclient_want(c, &w), 0);
+    assert_true(w.events & IMAPCLIENT_WANT_WRITE);
+    assert_int_equal(imapclient_drive(c), 0);
+    assert_int_equal(s.n, 1);
+    done(c);
+}
+
 /* Argument errors are reported at once and queue nothing. */
 static void test_async__bad_arguments_queue_nothing(void **state)
 {
@@ -669,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_async__command_after_logout_fails),
         cmocka_unit_test(test_async__blocking_call_behind_queued_commands),
         cmocka_unit_test(test_async__no_blocking_call_inside_a_callback),
+        cmocka_unit_test(test_async__want_deadlines),
         cmocka_unit_test(test_async__bad_arguments_queue_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
