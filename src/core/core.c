@@ -16,8 +16,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_PENDING 100000
-#define LOG_CUT     4096
+#define MAX_PENDING  100000
+#define LOG_CUT      4096
+#define SRC_BUF_SIZE 16384 /* staging for streamed literals */
 
 /* ---- the handle ----------------------------------------------------------- */
 
@@ -108,6 +109,7 @@ void imc_handle_destroy(imapclient *c)
     imc_arena_free(c->pend_arena);
     imc_arena_free(c->caps_arena);
     free(c->pend);
+    free(c->src_buf);
     free(c);
 }
 
@@ -356,7 +358,9 @@ static int generic_untagged(imapclient *c, const imapclient_response *r)
         return imc_caps_set_from_values(c, r->code_args, 0);
     }
     if (r->tag[0] == '*' && !strcmp(r->name, "BYE")) {
-        c->bye_text = imc_arena_strdup(c->call_arena, r->text);
+        /* (for the end of stream that follows, maybe after the call:
+         * kept with the connection) */
+        c->bye_text = imc_arena_strdup(c->conn_arena, r->text);
         if (!c->bye_text)
             return IMAPCLIENT_ENOMEM;
     }
@@ -834,7 +838,9 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
         if (k->src_left) {
             if (c->src_off == c->src_len) {
                 imc_source *src = k->out.sources[k->source - 1].src;
-                size_t want = sizeof c->src_buf;
+                if (!c->src_buf && !(c->src_buf = malloc(SRC_BUF_SIZE)))
+                    return imc_abort(c, IMAPCLIENT_ENOMEM, "%s: out of memory", k->what);
+                size_t want = SRC_BUF_SIZE;
                 if (want > k->src_left)
                     want = (size_t)k->src_left;
                 c->in_callback++; /* the caller's read callback */
@@ -919,6 +925,35 @@ int imc_core_wants_write(const imapclient *c)
         return k->phase != CMD_WAIT_LIT;
     k = next_queued(c);
     return k && may_start(c, k);
+}
+
+int imc_core_quiet(const imapclient *c)
+{
+    if (c->out_cmd || c->reply_sent < c->reply.buf.len || imc_core_awaiting(c) ||
+        imc_reader_buffered(&c->rd) || imc_reader_partial(&c->rd))
+        return 0;
+    for (const imc_cmd *k = c->q_head; k; k = k->next)
+        if (!in_flight(k))
+            return 0; /* something still to send */
+    return 1;
+}
+
+void imc_core_trim(imapclient *c)
+{
+    if (!imc_core_quiet(c))
+        return;
+    imc_reader_trim(&c->rd);
+    imc_parser_free(&c->parser); /* its stack; it grows again when needed */
+    imc_arena_trim(c->scratch);
+    free(c->src_buf);
+    c->src_buf = NULL;
+    c->src_len = c->src_off = 0;
+    if (!c->npend) {
+        free(c->pend);
+        c->pend = NULL;
+        c->pend_cap = 0;
+        imc_arena_trim(c->pend_arena);
+    }
 }
 
 int imc_core_awaiting(const imapclient *c)

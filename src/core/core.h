@@ -178,7 +178,7 @@ struct imapclient {
     int in_callback;        /* a caller's callback runs: no blocking call may start */
     int cancel_asked;       /* imapclient_cancel_all() from inside a callback */
     imc_request *divert_to; /* the request whose body sink takes this literal */
-    char src_buf[16384];    /* staging for streamed literals */
+    char *src_buf;          /* staging for streamed literals (while they go out) */
     size_t src_len, src_off;
 
     /* capabilities; caps is NULL-terminated, lives in caps_arena */
@@ -229,7 +229,7 @@ struct imapclient {
 
     /* reset at the start of each call */
     imc_arena *call_arena; /* texts returned as "valid until the next call" */
-    char *bye_text;        /* text of an untagged BYE, if one came */
+    char *bye_text;        /* text of an untagged BYE, if one came (conn_arena) */
     char what[128];        /* the running command, as shown in errors */
     int errcode;
     char errmsg[IMC_ERRMSG_SIZE];
@@ -305,6 +305,13 @@ void imc_core_written(imapclient *c, size_t n);
 int imc_core_wants_write(const imapclient *c);
 /* Whether a command in flight expects an answer (not a quiet one). */
 int imc_core_awaiting(const imapclient *c);
+/* 1 when nothing is going on: nothing to send, no answer due (an IDLE
+ * that is idling may be in flight), no bytes read and not yet handled. */
+int imc_core_quiet(const imapclient *c);
+/* When quiet, give back the memory only busy connections need: the read
+ * buffer, the parser's stack, the scratch arena, the staging of streamed
+ * literals, an empty store of kept responses. It all comes back on use. */
+void imc_core_trim(imapclient *c);
 
 /* ---- bytes in ------------------------------------------------------------------ */
 

@@ -639,6 +639,11 @@ int imapclient_drive(imapclient *c)
     if (awaiting && c->opts.timeout_ms > 0 && now - a->progress_ms >= c->opts.timeout_ms)
         return imc_abort(c, IMAPCLIENT_ETIMEOUT, "no answer from the server for %d ms",
                          c->opts.timeout_ms);
+    if (a->phase == PH_NONE && imc_core_quiet(c)) {
+        /* gone quiet (idle, or IDLE idling): keep only what it needs */
+        imc_core_trim(c);
+        imc_arena_trim(c->call_arena);
+    }
     return 0;
 }
 

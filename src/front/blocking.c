@@ -95,14 +95,16 @@ static int has_output(imapclient *c)
 int imc_front_wait(imapclient *c, imc_request *rq)
 {
     for (;;) {
-        if (rq->finished)
+        if (rq->finished) {
+            imc_core_trim(c); /* between calls: only what an idle handle needs */
             return rq->rc;
+        }
         if (c->dead)
             return c->errcode ? c->errcode : IMAPCLIENT_EABORT;
         imc_front_flush(c);
         int rc = imc_core_process(c, rq);
         if (rq->finished)
-            return rq->rc;
+            continue;
         if (rc == 3)
             return 1;
         if (rc < 0)

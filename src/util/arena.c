@@ -147,6 +147,20 @@ void imc_arena_reset(imc_arena *a)
     a->head = keep;
 }
 
+void imc_arena_trim(imc_arena *a)
+{
+    if (!a)
+        return;
+    struct block *b = a->head;
+    while (b) {
+        struct block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+    a->footprint = 0;
+}
+
 void imc_arena_get_mark(const imc_arena *a, imc_arena_mark *m)
 {
     m->head = a->head;

@@ -35,6 +35,9 @@ char *imc_arena_strdup(imc_arena *a, const char *s);
 
 /* Forget every allocation but keep the first block for reuse. */
 void imc_arena_reset(imc_arena *a);
+/* Forget every allocation and give all the memory back (the arena stays
+ * usable). */
+void imc_arena_trim(imc_arena *a);
 
 /* A point to roll an arena back to: everything allocated after it can be
  * released at once (a response parsed into a result's arena that turned

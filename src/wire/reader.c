@@ -10,6 +10,8 @@
 #define IN_SIZE (64 * 1024)
 /* Literal rests at least this big are read into the response directly. */
 #define DIRECT_MIN (16 * 1024)
+/* A response buffer bigger than this is given back by imc_reader_trim(). */
+#define RESP_KEEP 1024
 
 int imc_reader_init(imc_reader *r, imc_transport *t, size_t max_line,
                     uint64_t max_literal)
@@ -19,12 +21,20 @@ int imc_reader_init(imc_reader *r, imc_transport *t, size_t max_line,
     r->max_line = max_line;
     r->max_literal = max_literal;
     r->direct_min = DIRECT_MIN;
-    r->in = malloc(IN_SIZE);
-    if (!r->in)
-        return IMAPCLIENT_ENOMEM;
-    r->in_cap = IN_SIZE;
+    /* in[] comes with the first bytes (imc_reader_space) */
     imc_buf_init(&r->resp, 0);
     return 0;
+}
+
+void imc_reader_trim(imc_reader *r)
+{
+    if (r->in && r->in_start == r->in_end && !r->direct) {
+        free(r->in);
+        r->in = NULL;
+        r->in_cap = r->in_start = r->in_end = 0;
+    }
+    if (!imc_reader_partial(r) && !r->direct && r->resp.cap > RESP_KEEP)
+        imc_buf_free(&r->resp);
 }
 
 void imc_reader_free(imc_reader *r)
@@ -71,6 +81,14 @@ void imc_reader_space(imc_reader *r, char **p, size_t *n)
             *n = want;
             return;
         }
+    }
+    if (!r->in) {
+        if (!(r->in = malloc(IN_SIZE))) {
+            *p = NULL;
+            *n = 0;
+            return;
+        }
+        r->in_cap = IN_SIZE;
     }
     if (r->in_end == r->in_cap && r->in_start > 0) {
         memmove(r->in, r->in + r->in_start, r->in_end - r->in_start);

@@ -55,6 +55,10 @@ typedef struct imc_reader {
 int imc_reader_init(imc_reader *r, imc_transport *t, size_t max_line,
                     uint64_t max_literal);
 void imc_reader_free(imc_reader *r);
+/* Give back the input buffer when nothing is buffered, and a big response
+ * buffer when no response is being assembled (a connection gone quiet);
+ * both come back as bytes arrive. */
+void imc_reader_trim(imc_reader *r);
 
 /* Where the next bytes should go: *p gets room for up to *n bytes (never
  * 0 unless out of memory, when *n is 0). */
