@@ -589,6 +589,9 @@ int imapclient_drive(imapclient *c)
     async_state *a = state(c);
     if (!a)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    /* A call: what the last one left in call_arena (a blocking call's
+     * texts, the folder names encoded by start calls) is done with. */
+    imc_arena_reset(c->call_arena);
     long long now = now_ms();
     if (!c->dead && (a->phase == PH_TCP || a->phase == PH_TLS) && step_connect(c, a)) {
         if (a->connect_deadline && now >= a->connect_deadline)

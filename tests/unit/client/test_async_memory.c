@@ -187,12 +187,64 @@ static void test_async_memory__long_running_loop_stays_bounded(void **state)
     imapclient_free(c);
 }
 
+/* The same while never quiet (a NOOP stays unanswered): 300 APPENDs to
+ * a long non-ASCII folder name, each encoded for its start call. */
+static void test_async_memory__busy_loop_stays_bounded(void **state)
+{
+    char name[301], enc[512];
+    /* 150 x U+00E9 ("\xc3\xa9"): "&AOkA6QDp...-" */
+    for (int i = 0; i < 150; i++)
+        memcpy(name + 2 * i, "\xc3\xa9", 2);
+    name[300] = '\0';
+    char *e = enc;
+    *e++ = '&';
+    for (int i = 0; i < 50; i++)
+        e = stpcpy(e, "AOkA6QDp");
+    strcpy(e, "-");
+    size_t cap = 300 * 700 + 1024;
+    char *script = malloc(cap);
+    char *o = script + sprintf(script, "S: * PREAUTH [CAPABILITY IMAP4rev1 LITERAL+] hi\n"
+                                       "C: A001 NOOP\n");
+    for (int i = 0; i < 300; i++)
+        o += sprintf(o, "C: A%03d APPEND \"%s\" () {1+}\nC+ x\nC: \nS: A%03d OK a\n",
+                     i + 2, enc, i + 2);
+    strcpy(o, "S: A001 OK n\n");
+    imapclient *c = NULL;
+    assert_int_equal(imapclient_connect_scripted(script, NULL, &c), 0);
+    free(script);
+    count = 0;
+    assert_int_equal(imapclient_start_noop(c, completed, NULL, NULL), 0);
+    size_t most = 0;
+    for (int i = 0; i < 300; i++) {
+        assert_int_equal(
+            imapclient_start_append(c, name, "x", 1, NULL, NULL, completed, NULL, NULL),
+            0);
+        for (int k = 0; k < 20 && count < i + 1; k++)
+            if (imapclient_drive(c))
+                fail_msg("append %d: %s", i, imapclient_errmsg(c));
+        if (i == 299)
+            break; /* (the NOOP's answer came with the last one) */
+        assert_int_equal(count, i + 1);
+        assert_false(imc_core_quiet(c));
+        size_t now = imc_arena_footprint(c->call_arena);
+        if (now > most)
+            most = now;
+    }
+    for (int k = 0; k < 20 && count < 301; k++)
+        assert_int_equal(imapclient_drive(c), 0);
+    assert_int_equal(count, 301);
+    assert_true(imapclient_script_done(c));
+    assert_true(most <= 2 * 4096);
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_async_memory__idle_after_big_work),
         cmocka_unit_test(test_async_memory__between_blocking_calls),
         cmocka_unit_test(test_async_memory__long_running_loop_stays_bounded),
+        cmocka_unit_test(test_async_memory__busy_loop_stays_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
