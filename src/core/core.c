@@ -1136,11 +1136,13 @@ static void continuation(imapclient *c, const imapclient_response *r)
         return;
     }
     /* The command that may be answered: the only one in flight with a
-     * continuation handler (those are barriers). */
+     * continuation handler (those are barriers), once all of it went out
+     * (before that the server cannot have read it, and an answer would go
+     * out in the middle of its line). */
     for (k = c->q_head; k && in_flight(k); k = k->next)
         if (listening(k) && k->rq->on_continue)
             break;
-    if (!k || !in_flight(k) || c->reply.buf.len) {
+    if (!k || !in_flight(k) || c->reply.buf.len || k->phase != CMD_SENT) {
         imc_log_info(c, "ignoring an unexpected continuation request");
         return;
     }

@@ -381,6 +381,34 @@ static void test_hostile_async__synchronising_literal_refused(void **state)
     imapclient_free(c);
 }
 
+/* A "+" before the command line it would answer was all sent (a server
+ * cannot have read the line yet): the answer must not go out in the
+ * middle of the line. It is ignored; the answer goes after a "+" that
+ * comes once the line is out. */
+static void test_hostile_async__continuation_before_the_line_was_sent(void **state)
+{
+    imapclient *c = bare("AUTH=PLAIN");
+    c->state = IMAPCLIENT_STATE_NOT_AUTHENTICATED;
+    tally t = {0};
+    assert_int_equal(imapclient_start_plain_login(c, "me", "pw", NULL, on_done, &t, NULL),
+                     0);
+    char out[256];
+    size_t n = take(c, out, sizeof out, 7);
+    assert_int_equal(n, 7);
+    feed(c, "+ \r\n");
+    n += take(c, out + n, sizeof out - n, SIZE_MAX);
+    out[n] = '\0';
+    assert_string_equal(out, "A001 AUTHENTICATE PLAIN\r\n");
+    feed(c, "+ \r\n");
+    n = take(c, out, sizeof out, SIZE_MAX);
+    out[n] = '\0';
+    assert_string_equal(out, "AG1lAHB3\r\n");
+    feed(c, "A001 OK in\r\n");
+    assert_int_equal(t.done[1], 1);
+    assert_int_equal(t.status[1], 0);
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_hostile_async__lying_literal),
         cmocka_unit_test(test_hostile_async__answered_before_its_literal_was_sent),
         cmocka_unit_test(test_hostile_async__synchronising_literal_refused),
+        cmocka_unit_test(test_hostile_async__continuation_before_the_line_was_sent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
