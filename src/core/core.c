@@ -651,15 +651,13 @@ static void complete_tagged(imapclient *c, imc_cmd *k, const imapclient_response
     imapclient_response *done = imc_arena_alloc(a, sizeof *done);
     int bad = !done || imc_response_copy(a, r, done);
     release(ps);
-    if (bad) {
-        imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        finish_cmd(c, k, IMAPCLIENT_ENOMEM);
-        return;
-    }
-    rq->done = done;
-    rq->result = done->name;
     int rc;
-    if (!strcmp(done->name, "OK")) {
+    if (bad) {
+        /* (still an answer: what follows holds for it too) */
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    } else if (!strcmp(done->name, "OK")) {
+        rq->done = done;
+        rq->result = done->name;
         rq->status = 0;
         rc = k->deferred;
         if (rc) {
@@ -668,6 +666,8 @@ static void complete_tagged(imapclient *c, imc_cmd *k, const imapclient_response
                 snprintf(c->errmsg, sizeof c->errmsg, "%s", k->errsave);
         }
     } else {
+        rq->done = done;
+        rq->result = done->name;
         rq->status = IMAPCLIENT_ERROR;
         if (done->code)
             rc = imc_fail(c, IMAPCLIENT_ERROR, "%s: %s [%s%s%s] %s", k->what, done->name,
