@@ -28,7 +28,9 @@
  *
  * A handle may be driven from one thread at a time. Blocking calls may be
  * made on a handle with non-blocking commands in flight: they queue behind
- * them and deliver their completions while they wait.
+ * them and deliver their completions while they wait. While a connect or
+ * STARTTLS started without waiting has not completed they fail with
+ * IMAPCLIENT_EILLEGAL_STATE (its handshake runs in imapclient_drive()).
  *
  *     imapclient *c;
  *     imapclient_connect_start("imap.example.org", &opts, on_connected, NULL, &c);

@@ -179,6 +179,11 @@ int imc_call_begin(imapclient *c)
     imc_call_reset(c);
     if (c->dead)
         return imc_fail(c, IMAPCLIENT_EABORT, "connection is closed");
+    if (imc_async_handshaking(c))
+        /* a blocking call cannot wait behind a handshake it does not run */
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "the connect or STARTTLS started without waiting is still under "
+                        "way: drive the handle until it completes");
     if (c->state == IMAPCLIENT_STATE_IDLE)
         return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
                         "in IDLE: call imapclient_idle_done() first");

@@ -92,6 +92,12 @@ static async_state *state(imapclient *c)
     return c->front;
 }
 
+int imc_async_handshaking(const imapclient *c)
+{
+    const async_state *a = c->front;
+    return a && (connecting(a) || a->tls_rq || a->phase == PH_STARTTLS);
+}
+
 void imc_async_closing(imapclient *c)
 {
     if (c->front)

@@ -81,6 +81,9 @@ void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
 /* A fresh completion id. */
 uint64_t imc_async_next_id(imapclient *c);
 
+/* 1 while a connect or STARTTLS started without waiting has not
+ * completed (its handshake runs in imapclient_drive()). */
+int imc_async_handshaking(const imapclient *c);
 /* imapclient_free() begins: completions still to come say the handle was
  * freed. */
 void imc_async_closing(imapclient *c);

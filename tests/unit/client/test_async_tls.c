@@ -327,11 +327,20 @@ static void peer_imap(peer *p)
                 break;
         } else if (p->mode == PEER_SILENT_CMD && strcasecmp(cmd, "LOGIN")) {
             continue; /* never answered */
-        } else if (!strcasecmp(cmd, "STARTTLS")) {
+        } else if (!strcasecmp(cmd, "STARTTLS") && !p->ssl) {
             peer_say(p, "%s OK begin TLS\r\n", tag);
-            while (recv(p->fd, line, sizeof line, 0) > 0) /* no handshake, ever */
-                ;
-            break;
+            if (p->mode == PEER_STARTTLS) {
+                while (recv(p->fd, line, sizeof line, 0) > 0) /* no handshake, ever */
+                    ;
+                break;
+            }
+            p->ssl = SSL_new(p->ctx);
+            SSL_set_app_data(p->ssl, p);
+            SSL_set_fd(p->ssl, p->fd);
+            if (SSL_accept(p->ssl) != 1) {
+                peer_fail(p, "SSL_accept after STARTTLS");
+                break;
+            }
         } else if (peer_say(p, "%s OK done\r\n", tag)) {
             break;
         }
@@ -837,6 +846,52 @@ static void test_async_tls__cancel_and_free_during_handshakes(void **state)
     }
 }
 
+/* A blocking call while the non-blocking connect or STARTTLS handshake
+ * is under way: it cannot queue behind a handshake, so it is refused
+ * (EILLEGAL_STATE) and the handle goes on; the handshake then completes
+ * and the same call works. */
+static void test_async_tls__blocking_call_during_a_handshake(void **state)
+{
+    for (int starttls = 0; starttls < 2; starttls++) {
+        peer p = {.mode = PEER_IMAP,
+                  .tls = !starttls,
+                  .finish_delay_ms = 200,
+                  .max_version = TLS1_2_VERSION};
+        peer_start(&p);
+        imapclient_options o = opts_for(&p);
+        tally t = {0};
+        imapclient *c = NULL;
+        loop l = {0};
+        assert_int_equal(imapclient_connect_start("127.0.0.1", &o, record, &t, &c), 0);
+        int want = 1;
+        if (starttls) {
+            assert_int_equal(run_until(c, &t.n, 1, 5000, &l), 0);
+            assert_int_equal(imapclient_start_starttls(c, record, &t, NULL), 0);
+            want = 2;
+        } else {
+            /* not even connected yet */
+            assert_int_equal(imapclient_noop(c, NULL), IMAPCLIENT_EILLEGAL_STATE);
+        }
+        /* until the handshake waits for the held-back Finished */
+        for (int i = 0; i < 5; i++) {
+            imapclient_wants w;
+            assert_int_equal(imapclient_want(c, &w), 0);
+            struct pollfd pf = {w.fd, POLLIN, 0};
+            poll(&pf, 1, 20);
+            assert_int_equal(imapclient_drive(c), 0);
+        }
+        assert_int_equal(t.n, want - 1);
+        assert_int_equal(imapclient_noop(c, NULL), IMAPCLIENT_EILLEGAL_STATE);
+        assert_int_equal(run_until(c, &t.n, want, 5000, &l), 0);
+        assert_int_equal(t.status[want - 1], 0);
+        assert_true(imapclient_is_tls(c));
+        assert_int_equal(imapclient_noop(c, NULL), 0);
+        assert_int_equal(imapclient_logout(c, NULL), 0);
+        imapclient_free(c);
+        peer_join(&p);
+    }
+}
+
 /* A command the server never answers: ETIMEOUT after timeout_ms of
  * silence, as imapclient_want() announced. An IDLE that is idling may be
  * silent for ever: never timed out, and the loop sleeps (no deadline). */
@@ -905,6 +960,7 @@ int main(void)
         cmocka_unit_test(test_async_tls__connect_timeouts),
         cmocka_unit_test(test_async_tls__starttls_handshake_timeout),
         cmocka_unit_test(test_async_tls__cancel_and_free_during_handshakes),
+        cmocka_unit_test(test_async_tls__blocking_call_during_a_handshake),
         cmocka_unit_test(test_async_tls__silence_timeout_and_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
