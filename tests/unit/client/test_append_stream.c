@@ -185,6 +185,32 @@ static void test_append_stream__nul_on_the_way(void **state)
     imapclient_free(c);
 }
 
+/* An already-normal message is counted once and then copied; should the
+ * source change between the passes (a NUL where the count saw none), the
+ * NUL is still refused on the way and the connection ends. */
+static int swap_rewind(void *payload)
+{
+    cursor *k = payload;
+    k->pos = 0;
+    k->rewinds++;
+    k->s = "a\r\n\0\r\n"; /* same size, a NUL now */
+    return 0;
+}
+
+static void test_append_stream__source_changes_between_passes(void **state)
+{
+    imapclient *c = play(GREET "C: A001 APPEND \"INBOX\" () {6+}\n");
+    cursor k = {.s = "a\r\nb\r\n", .len = 6};
+    imapclient_source src = {
+        .fd = -1, .read = cur_read, .rewind = swap_rewind, .payload = &k, .size = 6};
+    assert_int_equal(imapclient_append_stream(c, "INBOX", &src, NULL, NULL, NULL),
+                     IMAPCLIENT_EINVAL);
+    assert_int_equal(k.rewinds, 1);
+    assert_non_null(strstr(imapclient_errmsg(c), "NUL"));
+    assert_int_equal(imapclient_noop(c, NULL), IMAPCLIENT_EABORT);
+    imapclient_free(c);
+}
+
 static void test_append_stream__multiappend(void **state)
 {
     imapclient *c = play(GREET "C% A001 APPEND \"INBOX\" {3+}%0D%0Aa%0D%0A (\\Seen) "
@@ -398,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_append_stream__source_ends_early),
         cmocka_unit_test(test_append_stream__source_fails_half_way),
         cmocka_unit_test(test_append_stream__nul_on_the_way),
+        cmocka_unit_test(test_append_stream__source_changes_between_passes),
         cmocka_unit_test(test_append_stream__multiappend),
         cmocka_unit_test(test_append_stream__big_file),
         cmocka_unit_test(test_append_stream__random_line_ends),
