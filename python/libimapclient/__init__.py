@@ -17,9 +17,21 @@ from .imapclient import (  # noqa: F401
     TRASH,
     MailboxQuotaRoots,
     Namespace,
+    NotifyGroup,
+    Quirks,
+    notify_events,
     Quota,
 )
-from .response_types import Address, BodyData, Envelope, SearchIds  # noqa: F401
+from .response_types import (  # noqa: F401
+    Address,
+    BodyData,
+    Envelope,
+    Folder,
+    Metadata,
+    NotifyEvent,
+    Response,
+    SearchIds,
+)
 
 version_info = (0, 1, 0, "final")
 __version__ = "0.1.0"

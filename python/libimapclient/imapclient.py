@@ -22,7 +22,16 @@ from . import _imapclient, exceptions
 from .datetime_util import format_criteria_date
 from .fixed_offset import FixedOffset
 from .imap_utf7 import decode as decode_utf7
-from .response_types import Address, BodyData, Envelope, SearchIds
+from .response_types import (
+    Address,
+    BodyData,
+    Envelope,
+    Folder,
+    Metadata,
+    NotifyEvent,
+    Response,
+    SearchIds,
+)
 
 logger = logging.getLogger(__name__)
 _imaplib_logger = logging.getLogger("libimapclient.imaplib")
@@ -30,6 +39,9 @@ _imaplib_logger = logging.getLogger("libimapclient.imaplib")
 __all__ = [
     "IMAPClient",
     "SocketTimeout",
+    "Quirks",
+    "NotifyGroup",
+    "notify_events",
     "DELETED",
     "SEEN",
     "ANSWERED",
@@ -78,8 +90,90 @@ _imapclient._set_types(
         "SearchIds": SearchIds,
         "FixedOffset": FixedOffset,
         "SSLContext": _SSLContextBase,
+        "Folder": Folder,
+        "NotifyEvent": NotifyEvent,
+        "Response": Response,
     }
 )
+
+# LIST-EXTENDED options (RFC 5258, RFC 6154) -> the C library's bits
+_LIST_SELECTION = {"SUBSCRIBED": 0x01, "REMOTE": 0x02, "RECURSIVEMATCH": 0x04,
+                   "SPECIAL-USE": 0x08}
+_LIST_RETURNS = {"CHILDREN": 0x01, "SUBSCRIBED": 0x02, "SPECIAL-USE": 0x04}
+
+# NOTIFY (RFC 5465): mailbox filters and events -> the C library's values
+_NOTIFY_FILTERS = {"SELECTED": 0, "SELECTED-DELAYED": 1, "INBOXES": 2, "PERSONAL": 3,
+                   "SUBSCRIBED": 4, "SUBTREE": 5, "MAILBOXES": 6}
+_NOTIFY_EVENTS = {"MESSAGENEW": 0x01, "MESSAGEEXPUNGE": 0x02, "FLAGCHANGE": 0x04,
+                  "ANNOTATIONCHANGE": 0x08, "MAILBOXNAME": 0x10, "SUBSCRIPTIONCHANGE": 0x20,
+                  "MAILBOXMETADATACHANGE": 0x40, "SERVERMETADATACHANGE": 0x80}
+
+
+@dataclasses.dataclass(frozen=True)
+class Quirks:
+    """What libimapclient knows of a server's departures from the RFCs (the
+    C library's imapclient_quirks; see the README's "Servers as they are").
+
+    Read a connection's with IMAPClient.quirks (detected from the greeting,
+    the capabilities and the ID response); override them at construction
+    with IMAPClient(..., quirks=...), given a profile name or a Quirks:
+    ``dataclasses.replace(Quirks.profile("default"), search_no_charset=True)``.
+
+    *name*: the profile ("default", "gmail", "exchange", "yahoo", ...);
+    *search_no_charset*: SEARCH without CHARSET (Yahoo); *id_before_select*:
+    send ID before the first SELECT (NetEase); *list_flags_special_use*:
+    find_special_folder() reads special-use flags of a plain LIST;
+    *idle_max_ms*: how long the server lets IDLE last (idle_renew())."""
+
+    name: str = "default"
+    search_no_charset: bool = False
+    id_before_select: bool = False
+    list_flags_special_use: bool = True
+    idle_max_ms: int = 0
+
+    @classmethod
+    def profile(cls, name):
+        """The switches of the named profile (ValueError if unknown)."""
+        return cls(**_imapclient.quirks_profile(_to_unicode(name)))
+
+    @staticmethod
+    def profile_names():
+        """The profiles' names, "default" first."""
+        return _imapclient.quirks_profile_names()
+
+
+def _quirks_arg(quirks):
+    if quirks is None:
+        return None
+    if isinstance(quirks, (str, bytes)):
+        quirks = Quirks.profile(quirks)
+    if not isinstance(quirks, Quirks):
+        raise TypeError("quirks must be a profile name or a Quirks, not %s"
+                        % type(quirks).__name__)
+    return {f.name: getattr(quirks, f.name) for f in dataclasses.fields(quirks)}
+
+
+class NotifyGroup(collections.namedtuple("NotifyGroup",
+                                         "filter events mailboxes fetch_attributes")):
+    """One event group of notify_set() (RFC 5465 section 6).
+
+    *filter*: which mailboxes, "SELECTED", "SELECTED-DELAYED", "INBOXES",
+    "PERSONAL", "SUBSCRIBED", "SUBTREE" or "MAILBOXES" (the last two with
+    *mailboxes*, a folder name or a list of them); *events*: a sequence of
+    RFC 5465 event names ("MessageNew", "MessageExpunge", "FlagChange",
+    "AnnotationChange", "MailboxName", "SubscriptionChange",
+    "MailboxMetadataChange", "ServerMetadataChange"), empty for none;
+    *fetch_attributes*: for a SELECTED group with MessageNew, the FETCH
+    attributes sent with each new message (e.g. ["UID", "FLAGS"])."""
+
+    def __new__(cls, filter, events, mailboxes=None, fetch_attributes=None):
+        return super().__new__(cls, filter, events, mailboxes, fetch_attributes)
+
+
+def notify_events(responses):
+    """The NotifyEvents among responses of noop(), idle_check() or
+    idle_done() (those whose *event* attribute is set), in order."""
+    return [r.event for r in responses if getattr(r, "event", None) is not None]
 
 
 class Namespace(tuple):
@@ -269,7 +363,9 @@ class IMAPClient:
     check, CA and client certificates are honoured); *stream* runs *host*
     as a command whose stdin/stdout carry IMAP; *timeout* is seconds or a
     SocketTimeout. The attributes *use_uid*, *folder_encode* and
-    *normalise_times* may be changed at any time.
+    *normalise_times* may be changed at any time. Beyond the reference,
+    *quirks* (a profile name such as "yahoo", or a Quirks) replaces the
+    server quirks the library would detect.
 
     Usable as a context manager (logs out at the end). Not thread safe: use
     one object per thread (the GIL is released while waiting for the server,
@@ -281,7 +377,7 @@ class IMAPClient:
     ReadOnlyError = exceptions.IMAPClientReadOnlyError
 
     def __init__(self, host, port=None, use_uid=True, ssl=True, stream=False,
-                 ssl_context=None, timeout=None, _conn=None):
+                 ssl_context=None, timeout=None, quirks=None, _conn=None):
         if _conn is None and not isinstance(host, str):
             raise TypeError("host must be str, not %s" % type(host).__name__)
         if stream:
@@ -304,13 +400,14 @@ class IMAPClient:
         if _conn is not None:
             self._conn = _conn
         else:
-            self._conn = self._connect(host, port, ssl, stream, ssl_context, use_uid)
+            self._conn = self._connect(host, port, ssl, stream, ssl_context, use_uid,
+                                       _quirks_arg(quirks))
         self.use_uid = use_uid
         self.folder_encode = True
         self.normalise_times = True
         logger.debug("Connected to host %s over %s", host, "SSL/TLS" if ssl else "plain text")
 
-    def _connect(self, host, port, ssl, stream, ctx, use_uid):
+    def _connect(self, host, port, ssl, stream, ctx, use_uid, quirks):
         if ctx is not None and not isinstance(ctx, ssl_lib.SSLContext):
             raise TypeError("ssl_context must be an ssl.SSLContext")
         kw = {}
@@ -326,7 +423,7 @@ class IMAPClient:
         return _imapclient.connect(
             host, port=port or 0, ssl=bool(ssl), stream=bool(stream),
             connect_timeout=connect_t, read_timeout=read_t, use_uid=bool(use_uid),
-            log=log, **kw)
+            log=log, quirks=quirks, **kw)
 
     # ---- attributes ---------------------------------------------------------
 
@@ -356,6 +453,13 @@ class IMAPClient:
     def normalise_times(self, on):
         self._normalise_times = bool(on)
         self._conn.set_setting("normalise_times", self._normalise_times)
+
+    @property
+    def quirks(self):
+        """The server quirks in effect (a read-only Quirks): detected from
+        what the server said so far, or what was given to the constructor
+        (beyond the reference)."""
+        return Quirks(**self._conn.get_quirks())
 
     @property
     def welcome(self):
@@ -451,10 +555,116 @@ class IMAPClient:
         self._conn.compress()
 
     def enable(self, *capabilities):
-        """ENABLE extensions (RFC 5161); returns those the server enabled."""
+        """ENABLE extensions (RFC 5161); returns those the server enabled.
+        The library follows what is enabled: after UTF8=ACCEPT (RFC 6855)
+        folder names go as UTF-8 both ways and search() takes any text
+        without a charset; CONDSTORE, QRESYNC and IMAP4rev2 are recorded
+        (is_enabled())."""
         if not self.has_capability("ENABLE"):
             raise exceptions.CapabilityError("Server does not support ENABLE capability")
         return self._conn.enable([_to_bytes(c) for c in capabilities])
+
+    def is_enabled(self, capability):
+        """True if enable() turned *capability* on (CONDSTORE, QRESYNC,
+        UTF8=ACCEPT, IMAP4rev2; beyond the reference)."""
+        return self._conn.is_enabled(_to_bytes(capability))
+
+    def is_utf8(self):
+        """True while folder names and strings travel as UTF-8 (UTF8=ACCEPT
+        enabled, or IMAP4rev2 rules; beyond the reference)."""
+        return self._conn.is_utf8()
+
+    def is_imap4rev2(self):
+        """True while IMAP4rev2 (RFC 9051) rules apply (beyond the reference)."""
+        return self._conn.is_imap4rev2()
+
+    def unauthenticate(self):
+        """UNAUTHENTICATE (RFC 8437; beyond the reference): end the session
+        but keep the connection (TLS stays), to log in again. Every enabled
+        extension is off afterwards. Returns the server's text;
+        CapabilityError without UNAUTHENTICATE (nothing sent)."""
+        return self._conn.unauthenticate()
+
+    def get_metadata(self, folder, entries, maxsize=None, depth=0):
+        """GETMETADATA (RFC 5464; beyond the reference): the *entries* (a
+        name such as "/private/comment", or a sequence of them) of *folder*,
+        or of the server when *folder* is "" or None. *maxsize* leaves out
+        larger values (reported in .longentries); *depth* 0, 1 or
+        "infinity" adds the entries below. Returns a Metadata dict
+        {b'/private/comment': b'value'} (None for an entry not set)."""
+        names = [_to_bytes(e) for e in _text_list(entries)]
+        if depth in ("infinity", b"infinity", "INFINITY", b"INFINITY"):
+            d = -1
+        elif depth in (0, 1) and not isinstance(depth, bool):
+            d = depth
+        else:
+            raise exceptions.InvalidArgumentError("depth must be 0, 1 or 'infinity'")
+        if maxsize is not None and (not isinstance(maxsize, int) or isinstance(maxsize, bool)
+                                    or not 0 < maxsize < 2**32):
+            raise exceptions.InvalidArgumentError("maxsize must be an int from 1 to 2**32-1")
+        values, longentries = self._conn.get_metadata(
+            b"" if not folder else self._normalise_folder(folder), names, maxsize or 0, d)
+        return Metadata(values, longentries=longentries)
+
+    def set_metadata(self, folder, entries):
+        """SETMETADATA (RFC 5464; beyond the reference): *entries* is a dict
+        {name: value}; a value is str (sent as UTF-8), bytes (NUL bytes go
+        as a literal8) or None, which removes the entry. *folder* "" or
+        None sets server entries. All or none are set; returns the
+        server's text."""
+        if not isinstance(entries, dict) or not entries:
+            raise exceptions.InvalidArgumentError("entries must be a non-empty dict")
+        items = []
+        for k, v in entries.items():
+            if v is not None and not isinstance(v, (str, bytes, bytearray)):
+                raise TypeError("metadata values must be str, bytes or None, not %s"
+                                % type(v).__name__)
+            items.append((_to_bytes(k), None if v is None else _to_bytes(v, "utf-8")))
+        return self._conn.set_metadata(b"" if not folder else self._normalise_folder(folder),
+                                       items)
+
+    def notify_set(self, *groups, status=False):
+        """NOTIFY SET (RFC 5465; beyond the reference): ask the server to
+        report the events of each group (a NotifyGroup, or a tuple of its
+        fields) as they happen. They arrive with noop(), idle_check() and
+        idle_done(): a response that carries one has an *event* attribute
+        (a NotifyEvent; see notify_events()). With *status* the server first
+        sends a STATUS of each watched folder. Each call replaces the last.
+        CapabilityError without NOTIFY; InvalidArgumentError for a group
+        RFC 5465 does not allow (nothing sent)."""
+        if not groups:
+            raise exceptions.InvalidArgumentError("notify_set() needs at least one group")
+        out = []
+        for g in groups:
+            if not isinstance(g, NotifyGroup):
+                if not isinstance(g, (tuple, list)):
+                    raise TypeError("a NOTIFY group must be a NotifyGroup or a tuple")
+                g = NotifyGroup(*g)
+            flt = _to_unicode(g.filter).upper()
+            if flt not in _NOTIFY_FILTERS:
+                raise exceptions.InvalidArgumentError(
+                    "unknown NOTIFY filter %r (one of %s)" % (g.filter, ", ".join(_NOTIFY_FILTERS)))
+            bits = 0
+            for e in _text_list(g.events or ()):
+                try:
+                    bits |= _NOTIFY_EVENTS[e.upper()]
+                except KeyError:
+                    raise exceptions.InvalidArgumentError("unknown NOTIFY event %r" % e)
+            mboxes = None
+            if g.mailboxes is not None:
+                ms = g.mailboxes
+                if isinstance(ms, (str, bytes, bytearray)):
+                    ms = (ms,)
+                mboxes = [self._normalise_folder(m) for m in ms]
+            attrs = None
+            if g.fetch_attributes is not None:
+                attrs = [_to_bytes(a.upper()) for a in _text_list(g.fetch_attributes)]
+            out.append((_NOTIFY_FILTERS[flt], bits, mboxes, attrs))
+        self._conn.notify_set(out, bool(status))
+
+    def notify_none(self):
+        """NOTIFY NONE (RFC 5465): no more events (beyond the reference)."""
+        self._conn.notify_none()
 
     def id_(self, parameters=None):
         """ID (RFC 2971). Returns what the reference returns: a 1-tuple
@@ -504,9 +714,58 @@ class IMAPClient:
         return self._conn.list_folders(2, self._normalise_folder(directory),
                                        self._normalise_folder(pattern))
 
+    def list_extended(self, directory="", patterns="*", selection=(), returns=(),
+                      status=None):
+        """LIST with LIST-EXTENDED options (RFC 5258), SPECIAL-USE (RFC 6154)
+        and LIST-STATUS (RFC 5819) in one command (beyond the reference).
+
+        *patterns*: one pattern or a sequence of them; *selection*: any of
+        "SUBSCRIBED", "REMOTE", "RECURSIVEMATCH", "SPECIAL-USE"; *returns*:
+        any of "CHILDREN", "SUBSCRIBED", "SPECIAL-USE"; *status*: STATUS
+        items (e.g. ["MESSAGES", "UNSEEN", "SIZE"]) answered for each
+        folder in the same round trip. Returns a list of Folder: the
+        reference's (flags, delimiter, name) tuples with .status,
+        .childinfo, .old_name, .nonexistent and .extended. A server
+        without the capability an option needs gives CapabilityError
+        (nothing sent); an unknown option InvalidArgumentError."""
+        pats = [self._normalise_folder(p) for p in
+                ((patterns,) if isinstance(patterns, (str, bytes, bytearray)) else patterns)]
+        sel = self._option_bits(selection, _LIST_SELECTION, "selection")
+        ret = self._option_bits(returns, _LIST_RETURNS, "return")
+        items = None if status is None else [_to_bytes(w) for w in _text_list(status)]
+        return self._conn.list_extended(self._normalise_folder(directory), pats, sel, ret,
+                                        items)
+
+    @staticmethod
+    def _option_bits(options, table, what):
+        bits = 0
+        for o in _text_list(options):
+            try:
+                bits |= table[o.upper()]
+            except KeyError:
+                raise exceptions.InvalidArgumentError(
+                    "unknown LIST %s option %r (one of %s)" % (what, o, ", ".join(table)))
+        return bits
+
+    def list_status(self, directory="", pattern="*", what=None):
+        """Every folder matching *pattern* with its STATUS (beyond the
+        reference): one LIST ... RETURN (STATUS (...)) round trip with
+        LIST-STATUS (RFC 5819), else a LIST and pipelined STATUS commands.
+        *what* as folder_status() (its default items when None). Returns a
+        list of Folder whose .status is the dict folder_status() gives
+        (None for a folder that cannot be selected):
+        ``{f.name: f.status for f in client.list_status()}``."""
+        items = None if what is None else [_to_bytes(w) for w in _text_list(what)]
+        return self._conn.list_status(self._normalise_folder(directory),
+                                      self._normalise_folder(pattern), items)
+
     def find_special_folder(self, folder_flag):
         """The name of the folder with this special-use flag (SENT, TRASH...),
-        by flag, then by common names; None if none is found."""
+        by flag, then by common names; None if none is found. As the C
+        library does it: with SPECIAL-USE through LIST (SPECIAL-USE) (or
+        RETURN (SPECIAL-USE)), else the flags of a plain LIST (unless the
+        quirks say list_flags_special_use is off), then the reference's
+        common names in each personal namespace."""
         return self._conn.find_special_folder(_to_bytes(folder_flag))
 
     def select_folder(self, folder, readonly=False):
@@ -527,8 +786,14 @@ class IMAPClient:
         items = None if what is None else [_to_bytes(w) for w in _text_list(what)]
         return self._conn.folder_status(self._normalise_folder(folder), items)
 
-    def create_folder(self, folder):
-        return self._conn.create_folder(self._normalise_folder(folder))
+    def create_folder(self, folder, special_use=None):
+        """CREATE *folder*; returns the server's text. Beyond the reference:
+        *special_use* (a flag such as SENT, or a sequence of them) creates
+        it with those special uses (CREATE-SPECIAL-USE, RFC 6154; a
+        CapabilityError without it, nothing sent); a MAILBOXID the server
+        gives (OBJECTID, RFC 8474) comes first: b'[MAILBOXID (F2212ea87)] Done'."""
+        uses = None if special_use is None else _flag_list(special_use)
+        return self._conn.create_folder_ex(self._normalise_folder(folder), uses or None)
 
     def rename_folder(self, old_name, new_name):
         return self._conn.rename_folder(self._normalise_folder(old_name),
@@ -575,15 +840,26 @@ class IMAPClient:
 
     # ---- search ---------------------------------------------------------------
 
+    def _search_charset(self, charset):
+        """(charset sent, encoding of str items): once UTF8=ACCEPT (or
+        IMAP4rev2) is on, str items without a charset go as UTF-8 and the
+        library sends no CHARSET (RFC 6855); the reference's US-ASCII else."""
+        cs = _to_unicode(charset) if charset else None
+        if cs is None and self._conn.is_utf8():
+            return None, "utf-8"
+        return cs, cs
+
     def search(self, criteria="ALL", charset=None):
         """Message ids matching *criteria* (a list of items, or one string
-        sent as it is); a SearchIds list with a *modseq* attribute."""
+        sent as it is); a SearchIds list with a *modseq* attribute. Once
+        UTF8=ACCEPT is enabled, str criteria may hold any text without a
+        charset (sent as UTF-8, RFC 6855)."""
         if not criteria:
             raise exceptions.InvalidCriteriaError("no criteria specified")
-        cs = _to_unicode(charset) if charset else None
+        cs, enc = self._search_charset(charset)
         if isinstance(criteria, (str, bytes)):
-            return self._conn.search(_to_bytes(criteria, cs or "us-ascii"), cs, True)
-        return self._conn.search(_normalise_criteria(criteria, cs), cs)
+            return self._conn.search(_to_bytes(criteria, enc or "us-ascii"), cs, True)
+        return self._conn.search(_normalise_criteria(criteria, enc), cs)
 
     def gmail_search(self, query, charset="UTF-8"):
         """Search with Gmail's X-GM-RAW."""
@@ -606,6 +882,49 @@ class IMAPClient:
                 "The server does not support %s threading algorithm" % algo)
         cs = _to_unicode(charset) if charset else None
         return self._conn.thread(algo, _criteria_items(criteria, cs), cs)
+
+    @staticmethod
+    def _returns(returns):
+        if returns is None:
+            return None
+        return [_to_bytes(r).upper() for r in _text_list(returns)]
+
+    def esearch(self, criteria="ALL", returns=None, charset=None):
+        """SEARCH RETURN (...) (ESEARCH, RFC 4731; beyond the reference).
+        *returns*: any of "MIN", "MAX", "COUNT", "ALL", "SAVE" (SEARCHRES:
+        "$" then names the result in later calls), "PARTIAL 1:50" (RFC
+        9394); None asks for ALL. Returns what came back, keyed as the
+        reference keys data: {b'MIN': 2, b'MAX': 9, b'COUNT': 4,
+        b'ALL': [2, 4, 7, 9], b'MODSEQ': n, b'PARTIAL': ((1, 50), [ids])}."""
+        cs, enc = self._search_charset(charset)
+        return self._conn.esearch(_criteria_items(criteria, enc), cs, self._returns(returns))
+
+    def search_partial(self, criteria="ALL", first=1, last=50, charset=None):
+        """One page of the matches of a search (PARTIAL, RFC 9394; beyond
+        the reference): positions *first* to *last* from 1, or from -1
+        (the newest) backwards. Returns a SearchIds of that page's ids
+        with *count*, the number of all matches, and *modseq*.
+        CapabilityError without PARTIAL; InvalidArgumentError for a range
+        with 0 or mixed signs."""
+        for v in (first, last):
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise TypeError("first and last must be int")
+        cs, enc = self._search_charset(charset)
+        d = self._conn.search_partial(_criteria_items(criteria, enc), cs, first, last)
+        ids = SearchIds(d.get(b"PARTIAL", ((first, last), []))[1])
+        ids.modseq = d.get(b"MODSEQ")
+        ids.count = d.get(b"COUNT")
+        return ids
+
+    def esort(self, sort_criteria, criteria="ALL", returns=None, charset="UTF-8"):
+        """SORT RETURN (...) (ESORT, RFC 5267; beyond the reference): as
+        sort() with esearch()'s *returns*; b'ALL' holds the ids in sort
+        order, b'MIN' and b'MAX' the first and last in it."""
+        if isinstance(sort_criteria, (str, bytes)):
+            sort_criteria = [sort_criteria]
+        sc = [_to_bytes(s).upper() for s in sort_criteria]
+        cs = _to_unicode(charset) if charset else None
+        return self._conn.esort(sc, _criteria_items(criteria, cs), cs, self._returns(returns))
 
     # ---- flags and labels ---------------------------------------------------
 
@@ -788,6 +1107,31 @@ class IMAPClient:
             else:
                 items.append((_to_bytes(m), None, None))
         return ("OK", [self._conn.multiappend(self._normalise_folder(folder), items)])
+
+    def replace(self, msgid, folder, msg, flags=(), msg_time=None):
+        """REPLACE (RFC 8508; beyond the reference): append *msg* to *folder*
+        and expunge message *msgid* (a UID with use_uid) in one atomic
+        step. *msg*, *flags* and *msg_time* as append(); returns the text,
+        with [APPENDUID ...] in front when the server sent it.
+        CapabilityError without REPLACE."""
+        if isinstance(msgid, bool) or not isinstance(msgid, (int, str, bytes)):
+            raise TypeError("msgid must be an int, not %s" % type(msgid).__name__)
+        try:
+            n = int(msgid)
+        except ValueError:
+            raise exceptions.InvalidArgumentError("msgid must be a message number: %r" % msgid)
+        if not 0 < n < 2**32:
+            raise exceptions.InvalidArgumentError("msgid out of range: %r" % msgid)
+        if not isinstance(msg, (str, bytes, bytearray, memoryview)):
+            raise TypeError("msg must be str or bytes, not %s" % type(msg).__name__)
+        data = msg.encode("ascii") if isinstance(msg, str) else msg
+        return self._conn.replace(n, self._normalise_folder(folder), data, _flag_list(flags),
+                                  msg_time or None)
+
+    def get_appendlimit(self, folder="INBOX"):
+        """The largest message *folder* accepts (APPENDLIMIT, RFC 7889;
+        beyond the reference), in bytes; None when there is no limit."""
+        return self._conn.get_appendlimit(self._normalise_folder(folder))
 
     def copy(self, messages, folder):
         return self._conn.copy(join_message_ids(messages), self._normalise_folder(folder))

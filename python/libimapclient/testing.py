@@ -15,15 +15,16 @@ exactly what the client must send (C:); see include/imapclient/testing.h.
 import textwrap
 
 from . import _imapclient
-from .imapclient import IMAPClient
+from .imapclient import IMAPClient, _quirks_arg
 
 
-def scripted_client(script, use_uid=True):
-    """An IMAPClient connected to *script* (str; indentation is removed)."""
+def scripted_client(script, use_uid=True, quirks=None):
+    """An IMAPClient connected to *script* (str; indentation is removed);
+    *quirks* as IMAPClient()'s."""
     if isinstance(script, bytes):
         script = script.decode("utf-8")
     conn = _imapclient.connect_scripted(textwrap.dedent(script).strip("\n") + "\n",
-                                        use_uid=use_uid)
+                                        use_uid=use_uid, quirks=_quirks_arg(quirks))
     return IMAPClient("scripted", ssl=False, port=143, use_uid=use_uid, _conn=conn)
 
 

@@ -45,6 +45,9 @@ typedef struct {
     PyObject *searchids_type;  /* response_types.SearchIds */
     PyObject *fixed_offset;    /* fixed_offset.FixedOffset */
     PyObject *sslcontext_type; /* _ssl._SSLContext */
+    PyObject *folder_type;     /* response_types.Folder */
+    PyObject *event_type;      /* response_types.NotifyEvent */
+    PyObject *response_type;   /* response_types.Response */
     PyObject *tz_cache;        /* dict: offset minutes -> FixedOffset */
     PyObject *key_seq;         /* b"SEQ" */
     int types_ready;
@@ -156,7 +159,13 @@ static PyObject *raise_rc(ConnObject *self, int rc)
     const char *msg = self && self->c ? imapclient_errmsg(self->c) : "";
     if (!*msg)
         msg = imapclient_strerror(rc);
-    PyErr_SetString(exc_for(rc), msg);
+    /* The message may quote server or script bytes that are not UTF-8:
+     * escaped, not lost (PyErr_SetString would drop the whole message). */
+    PyObject *m = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "backslashreplace");
+    if (!m)
+        return NULL;
+    PyErr_SetObject(exc_for(rc), m);
+    Py_DECREF(m);
     return NULL;
 }
 
@@ -575,6 +584,15 @@ static PyObject *message_to_py(ConnObject *self, const imapclient_message *m)
                                       : Py_NewRef(Py_None);
         } else if (!strcasecmp(nm, "ENVELOPE") && m->envelope) {
             val = envelope_to_py(m->envelope);
+        } else if (!strcasecmp(nm, "SAVEDATE")) {
+            val = m->has_savedate ? datetime_to_py(&m->savedate) : Py_NewRef(Py_None);
+        } else if (!strcasecmp(nm, "EMAILID") && m->emailid) {
+            val = PyBytes_FromString(m->emailid);
+        } else if (!strcasecmp(nm, "THREADID")) {
+            val = bytes_or_none(m->threadid);
+        } else if (!strcasecmp(nm, "PREVIEW")) {
+            val = m->preview ? PyBytes_FromStringAndSize(m->preview, (Py_ssize_t)m->preview_len)
+                             : Py_NewRef(Py_None);
         } else if ((!strcasecmp(nm, "BODY") || !strcasecmp(nm, "BODYSTRUCTURE")) &&
                    it->value->type == IMAPCLIENT_VALUE_LIST) {
             val = bodydata_from_value(it->value);
@@ -814,25 +832,34 @@ static SSL_CTX *ssl_ctx_of(PyObject *ctx)
     return ((py_ssl_context_head *)ctx)->ctx;
 }
 
+static int quirks_from_dict(PyObject *d, imapclient_quirks *q);
+
 static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
 {
     static char *kwlist[] = {
         "host",         "port",        "ssl",         "stream",         "connect_timeout",
         "read_timeout", "ssl_context", "verify_peer", "check_hostname", "ca_file",
         "ca_path",      "cert_file",   "key_file",    "use_uid",        "log",
-        "tls_hostname", NULL};
+        "tls_hostname", "quirks",     NULL};
     const char *host;
     int port = 0, ssl = 1, stream = 0, verify = 1, check = 1, use_uid = 1;
-    PyObject *ct = Py_None, *rt = Py_None, *ctx = Py_None, *log = Py_None;
+    PyObject *ct = Py_None, *rt = Py_None, *ctx = Py_None, *log = Py_None,
+             *quirks = Py_None;
     const char *ca_file = NULL, *ca_path = NULL, *cert = NULL, *key = NULL,
                *tlsname = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOz", kwlist, &host, &port,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOzO", kwlist, &host, &port,
                                      &ssl, &stream, &ct, &rt, &ctx, &verify, &check,
                                      &ca_file, &ca_path, &cert, &key, &use_uid, &log,
-                                     &tlsname))
+                                     &tlsname, &quirks))
         return NULL;
     imapclient_options o;
     imapclient_options_init(&o);
+    imapclient_quirks q;
+    if (quirks != Py_None) {
+        if (quirks_from_dict(quirks, &q) < 0)
+            return NULL;
+        o.quirks = &q;
+    }
     o.port = port;
     o.ssl = ssl;
     o.stream = stream;
@@ -877,14 +904,21 @@ static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
 
 static PyObject *mod_connect_scripted(PyObject *mod, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"script", "use_uid", "log", NULL};
+    static char *kwlist[] = {"script", "use_uid", "log", "quirks", NULL};
     const char *script;
     int use_uid = 1;
-    PyObject *log = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|pO", kwlist, &script, &use_uid, &log))
+    PyObject *log = Py_None, *quirks = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|pOO", kwlist, &script, &use_uid, &log,
+                                     &quirks))
         return NULL;
     imapclient_options o;
     imapclient_options_init(&o);
+    imapclient_quirks q;
+    if (quirks != Py_None) {
+        if (quirks_from_dict(quirks, &q) < 0)
+            return NULL;
+        o.quirks = &q;
+    }
     o.use_uid = use_uid;
     ConnObject *self = conn_new();
     if (!self)
@@ -1157,11 +1191,115 @@ static PyObject *response_to_py(const imapclient_response *r)
     return t;
 }
 
-static PyObject *responses_to_list(const imapclient_responses *rs)
+static PyObject *folder_name(ConnObject *self, const char *name, size_t len);
+static PyObject *flags_tuple(const char *const *flags, size_t n);
+
+/* {b'NAME': value} from a LIST of name value pairs (FETCH attributes,
+ * STATUS items, as sent). */
+static PyObject *pairs_dict(const imapclient_value *v)
+{
+    PyObject *d = PyDict_New();
+    for (size_t i = 0; d && v && i + 1 < v->count; i += 2) {
+        const imapclient_value *k = &v->items[i];
+        PyObject *key = PyBytes_FromStringAndSize(k->str ? k->str : "", (Py_ssize_t)k->len);
+        PyObject *val = value_to_py(&v->items[i + 1]);
+        if (key) {
+            char *p = PyBytes_AS_STRING(key);
+            for (Py_ssize_t j = 0; j < PyBytes_GET_SIZE(key); j++)
+                if (p[j] >= 'a' && p[j] <= 'z')
+                    p[j] = (char)(p[j] - 32);
+        }
+        if (!key || !val || PyDict_SetItem(d, key, val) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(key);
+        Py_XDECREF(val);
+    }
+    return d;
+}
+
+/* A NOTIFY event (imapclient_notify_event) as a NotifyEvent object. */
+static PyObject *event_to_py(ConnObject *self, const imapclient_notify_event *e)
+{
+    static const char *kinds[] = {"",      "EXISTS", "EXPUNGE",  "VANISHED", "FETCH",
+                                  "STATUS", "MAILBOX", "METADATA", "OVERFLOW"};
+    PyObject *kw = PyDict_New();
+    if (!kw)
+        return NULL;
+    int ok = 1;
+#define SETKW(k, expr)                                                                   \
+    do {                                                                                 \
+        PyObject *v_ = (expr);                                                           \
+        if (!v_ || PyDict_SetItemString(kw, k, v_) < 0)                                  \
+            ok = 0;                                                                      \
+        Py_XDECREF(v_);                                                                  \
+    } while (0)
+    unsigned k = (unsigned)e->kind;
+    SETKW("kind", PyUnicode_FromString(k < sizeof kinds / sizeof kinds[0] ? kinds[k] : ""));
+    int numbered = e->kind == IMAPCLIENT_NOTIFY_EXISTS ||
+                   e->kind == IMAPCLIENT_NOTIFY_EXPUNGE || e->kind == IMAPCLIENT_NOTIFY_FETCH;
+    SETKW("number", numbered ? PyLong_FromUnsignedLong(e->number) : Py_NewRef(Py_None));
+    SETKW("uid", e->has_uid ? PyLong_FromUnsignedLong(e->uid) : Py_NewRef(Py_None));
+    SETKW("flags", e->has_flags ? flags_tuple(e->flags, e->flag_count) : Py_NewRef(Py_None));
+    SETKW("modseq",
+          e->has_modseq ? PyLong_FromUnsignedLongLong(e->modseq) : Py_NewRef(Py_None));
+    SETKW("uid_set", bytes_or_none(e->uid_set));
+    SETKW("earlier", PyBool_FromLong(e->earlier));
+    SETKW("mailbox",
+          e->mailbox ? folder_name(self, e->mailbox, strlen(e->mailbox)) : Py_NewRef(Py_None));
+    SETKW("delimiter", bytes_or_none(e->delimiter));
+    SETKW("attributes", e->kind == IMAPCLIENT_NOTIFY_MAILBOX
+                            ? flags_tuple(e->attributes, e->attribute_count)
+                            : Py_NewRef(Py_None));
+    SETKW("nonexistent", PyBool_FromLong(e->nonexistent));
+    SETKW("subscribed", PyBool_FromLong(e->subscribed));
+    SETKW("old_mailbox", e->old_mailbox
+                             ? folder_name(self, e->old_mailbox, strlen(e->old_mailbox))
+                             : Py_NewRef(Py_None));
+    SETKW("entries", e->kind == IMAPCLIENT_NOTIFY_METADATA
+                         ? flags_tuple(e->entries, e->entry_count)
+                         : Py_NewRef(Py_None));
+    SETKW("data", (e->kind == IMAPCLIENT_NOTIFY_FETCH || e->kind == IMAPCLIENT_NOTIFY_STATUS)
+                      ? pairs_dict(e->items)
+                      : Py_NewRef(Py_None));
+#undef SETKW
+    PyObject *r = NULL;
+    if (ok) {
+        PyObject *noargs = PyTuple_New(0);
+        if (noargs)
+            r = PyObject_Call(S.event_type, noargs, kw);
+        Py_XDECREF(noargs);
+    }
+    Py_DECREF(kw);
+    return r;
+}
+
+/* A response in the reference's form; one that carries a notification
+ * (RFC 5465, or the selected folder's EXISTS, EXPUNGE, FETCH) is a Response
+ * (a tuple) whose .event is the decoded NotifyEvent. */
+static PyObject *response_with_event(ConnObject *self, const imapclient_response *r)
+{
+    PyObject *t = response_to_py(r);
+    if (!t || !self || !self->c || !S.response_type)
+        return t;
+    imapclient_notify_event *ev = NULL;
+    int rc = imapclient_notify_event_from_response(self->c, r, &ev);
+    if (rc || !ev) /* not an event, or one the library cannot read: as it is */
+        return t;
+    PyObject *e = event_to_py(self, ev);
+    imapclient_notify_event_free(ev);
+    PyObject *w = e ? PyObject_CallOneArg(S.response_type, t) : NULL;
+    if (w && PyObject_SetAttrString(w, "event", e) < 0)
+        Py_CLEAR(w);
+    Py_XDECREF(e);
+    Py_DECREF(t);
+    return w;
+}
+
+static PyObject *responses_to_list(ConnObject *self, const imapclient_responses *rs)
 {
     PyObject *l = PyList_New(0);
     for (size_t i = 0; l && rs && i < rs->count; i++) {
-        PyObject *x = response_to_py(&rs->items[i]);
+        PyObject *x = response_with_event(self, &rs->items[i]);
         if (!x || PyList_Append(l, x) < 0) {
             Py_XDECREF(x);
             Py_CLEAR(l);
@@ -1173,9 +1311,9 @@ static PyObject *responses_to_list(const imapclient_responses *rs)
 }
 
 /* (text, [responses]) */
-static PyObject *text_and_responses(imapclient_responses *rs)
+static PyObject *text_and_responses(ConnObject *self, imapclient_responses *rs)
 {
-    PyObject *l = responses_to_list(rs);
+    PyObject *l = responses_to_list(self, rs);
     PyObject *r = NULL;
     if (l)
         r = Py_BuildValue("(yN)", rs && rs->text ? rs->text : "", l);
@@ -1191,7 +1329,7 @@ static PyObject *conn_noop(ConnObject *self, PyObject *unused)
     RUN(self, rc, imapclient_noop(self->c, &rs));
     if (rc)
         return raise_rc(self, rc);
-    return text_and_responses(rs);
+    return text_and_responses(self, rs);
 }
 
 static PyObject *conn_take_responses(ConnObject *self, PyObject *unused)
@@ -1201,7 +1339,7 @@ static PyObject *conn_take_responses(ConnObject *self, PyObject *unused)
     int rc = imapclient_take_responses(self->c, &rs);
     if (rc)
         return raise_rc(self, rc);
-    PyObject *l = responses_to_list(rs);
+    PyObject *l = responses_to_list(self, rs);
     imapclient_responses_free(rs);
     return l;
 }
@@ -1227,7 +1365,7 @@ static PyObject *conn_idle_check(ConnObject *self, PyObject *args)
     RUN(self, rc, imapclient_idle_check(self->c, ms, &rs));
     if (rc)
         return raise_rc(self, rc);
-    PyObject *l = responses_to_list(rs);
+    PyObject *l = responses_to_list(self, rs);
     imapclient_responses_free(rs);
     return l;
 }
@@ -1240,7 +1378,7 @@ static PyObject *conn_idle_done(ConnObject *self, PyObject *unused)
     RUN(self, rc, imapclient_idle_done(self->c, NULL, &rs));
     if (rc)
         return raise_rc(self, rc);
-    return text_and_responses(rs);
+    return text_and_responses(self, rs);
 }
 
 static PyObject *conn_idle_renew(ConnObject *self, PyObject *args)
@@ -1281,6 +1419,70 @@ static PyObject *folder_name(ConnObject *self, const char *name, size_t len)
     return PyBytes_FromStringAndSize(name, (Py_ssize_t)len);
 }
 
+/* A STATUS answer as the reference's dict {b'MESSAGES': 3, ...}. */
+static PyObject *status_dict(const imapclient_status_info *st)
+{
+    PyObject *d = PyDict_New();
+    for (size_t i = 0; d && i < st->count; i++) {
+        PyObject *k = PyBytes_FromString(st->items[i].name);
+        PyObject *v = value_to_py(st->items[i].raw);
+        if (!k || !v || PyDict_SetItem(d, k, v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+    return d;
+}
+
+/* One listed folder: the reference's (flags, delimiter, name), or with
+ * typed a Folder (that tuple with .status, .childinfo, .old_name,
+ * .nonexistent and .extended). */
+static PyObject *folder_to_py(ConnObject *self, const imapclient_folder *f, int typed)
+{
+    PyObject *flags = flags_tuple(f->flags, f->flag_count);
+    PyObject *delim = bytes_or_none(f->delimiter);
+    PyObject *name = folder_name(self, f->name, f->name_len);
+    PyObject *r = NULL;
+    if (flags && delim && name) {
+        if (!typed) {
+            r = PyTuple_Pack(3, flags, delim, name);
+        } else {
+            PyObject *st = f->status ? status_dict(f->status) : Py_NewRef(Py_None);
+            PyObject *ci = flags_tuple(f->childinfo, f->childinfo_count);
+            PyObject *old = f->old_name ? folder_name(self, f->old_name, strlen(f->old_name))
+                                        : Py_NewRef(Py_None);
+            PyObject *ext = value_to_py(f->extended);
+            if (st && ci && old && ext)
+                r = PyObject_CallFunction(S.folder_type, "OOOOOOOO", flags, delim, name, st,
+                                          ci, old, f->nonexistent ? Py_True : Py_False, ext);
+            Py_XDECREF(st);
+            Py_XDECREF(ci);
+            Py_XDECREF(old);
+            Py_XDECREF(ext);
+        }
+    }
+    Py_XDECREF(flags);
+    Py_XDECREF(delim);
+    Py_XDECREF(name);
+    return r;
+}
+
+/* Frees fl. */
+static PyObject *folder_list_to_py(ConnObject *self, imapclient_folder_list *fl, int typed)
+{
+    PyObject *l = PyList_New((Py_ssize_t)fl->count);
+    for (size_t i = 0; l && i < fl->count; i++) {
+        PyObject *x = folder_to_py(self, &fl->folders[i], typed);
+        if (!x) {
+            Py_CLEAR(l);
+            break;
+        }
+        PyList_SET_ITEM(l, (Py_ssize_t)i, x);
+    }
+    imapclient_folder_list_free(fl);
+    return l;
+}
+
 static PyObject *conn_list_folders(ConnObject *self, PyObject *args)
 {
     int kind;
@@ -1298,28 +1500,55 @@ static PyObject *conn_list_folders(ConnObject *self, PyObject *args)
         RUN(self, rc, imapclient_list_folders(self->c, dir, pat, &fl));
     if (rc)
         return raise_rc(self, rc);
-    PyObject *l = PyList_New((Py_ssize_t)fl->count);
-    for (size_t i = 0; l && i < fl->count; i++) {
-        const imapclient_folder *f = &fl->folders[i];
-        PyObject *flags = flags_tuple(f->flags, f->flag_count);
-        PyObject *delim = bytes_or_none(f->delimiter);
-        PyObject *name = folder_name(self, f->name, f->name_len);
-        if (!flags || !delim || !name) {
-            Py_XDECREF(flags);
-            Py_XDECREF(delim);
-            Py_XDECREF(name);
-            Py_CLEAR(l);
-            break;
-        }
-        PyList_SET_ITEM(l, (Py_ssize_t)i, PyTuple_Pack(3, flags, delim, name));
-        Py_DECREF(flags);
-        Py_DECREF(delim);
-        Py_DECREF(name);
-        if (!PyList_GET_ITEM(l, (Py_ssize_t)i))
-            Py_CLEAR(l);
+    return folder_list_to_py(self, fl, 0);
+}
+
+/* list_extended(directory, [patterns], selection bits, return bits,
+ * [status items] or None) -> [Folder] */
+static PyObject *conn_list_extended(ConnObject *self, PyObject *args)
+{
+    const char *dir;
+    PyObject *pats, *items;
+    unsigned int sel, ret;
+    if (!PyArg_ParseTuple(args, "yOIIO", &dir, &pats, &sel, &ret, &items))
+        return NULL;
+    CHECK(self);
+    strlist p, it;
+    if (strlist_from(pats, &p, "pattern") < 0)
+        return NULL;
+    if (strlist_from(items, &it, "status item") < 0) {
+        strlist_free(&p);
+        return NULL;
     }
-    imapclient_folder_list_free(fl);
-    return l;
+    imapclient_list_options o = {.selection = sel, .returns = ret, .status_items = it.v};
+    imapclient_folder_list *fl = NULL;
+    int rc;
+    RUN(self, rc, imapclient_list_extended(self->c, dir, p.v, &o, &fl));
+    strlist_free(&p);
+    strlist_free(&it);
+    if (rc)
+        return raise_rc(self, rc);
+    return folder_list_to_py(self, fl, 1);
+}
+
+/* list_status(directory, pattern, [items] or None) -> [Folder] */
+static PyObject *conn_list_status(ConnObject *self, PyObject *args)
+{
+    const char *dir, *pat;
+    PyObject *items;
+    if (!PyArg_ParseTuple(args, "yyO", &dir, &pat, &items))
+        return NULL;
+    CHECK(self);
+    strlist it;
+    if (strlist_from(items, &it, "status item") < 0)
+        return NULL;
+    imapclient_folder_list *fl = NULL;
+    int rc;
+    RUN(self, rc, imapclient_list_status(self->c, dir, pat, it.v, &fl));
+    strlist_free(&it);
+    if (rc)
+        return raise_rc(self, rc);
+    return folder_list_to_py(self, fl, 1);
 }
 
 static PyObject *conn_find_special_folder(ConnObject *self, PyObject *args)
@@ -1369,15 +1598,7 @@ static PyObject *conn_folder_status(ConnObject *self, PyObject *args)
     strlist_free(&items);
     if (rc)
         return raise_rc(self, rc);
-    PyObject *d = PyDict_New();
-    for (size_t i = 0; d && i < st->count; i++) {
-        PyObject *k = PyBytes_FromString(st->items[i].name);
-        PyObject *v = value_to_py(st->items[i].raw);
-        if (!k || !v || PyDict_SetItem(d, k, v) < 0)
-            Py_CLEAR(d);
-        Py_XDECREF(k);
-        Py_XDECREF(v);
-    }
+    PyObject *d = status_dict(st);
     imapclient_status_info_free(st);
     return d;
 }
@@ -1895,7 +2116,7 @@ static PyObject *conn_expunge(ConnObject *self, PyObject *args)
     if (rc)
         return raise_rc(self, rc);
     if (!msgs)
-        return text_and_responses(rs);
+        return text_and_responses(self, rs);
     /* With ids the reference returns imaplib's EXPUNGE data: the sequence
      * numbers as bytes, or [None] when nothing was expunged. */
     PyObject *l = PyList_New(0);
@@ -2320,6 +2541,474 @@ static PyObject *conn_setacl(ConnObject *self, PyObject *args)
     return rc ? raise_rc(self, rc) : text_result(text);
 }
 
+/* ---- extensions beyond the reference -------------------------------------- */
+
+static PyObject *conn_is_enabled(ConnObject *self, PyObject *args)
+{
+    const char *cap;
+    if (!PyArg_ParseTuple(args, "y", &cap))
+        return NULL;
+    CHECK(self);
+    return PyBool_FromLong(imapclient_is_enabled(self->c, cap));
+}
+
+static PyObject *conn_is_utf8(ConnObject *self, PyObject *unused)
+{
+    CHECK(self);
+    return PyBool_FromLong(imapclient_is_utf8(self->c));
+}
+
+static PyObject *conn_is_imap4rev2(ConnObject *self, PyObject *unused)
+{
+    CHECK(self);
+    return PyBool_FromLong(imapclient_is_imap4rev2(self->c));
+}
+
+static PyObject *conn_unauthenticate(ConnObject *self, PyObject *unused)
+{
+    const char *text = NULL;
+    CHECK(self);
+    int rc;
+    RUN(self, rc, imapclient_unauthenticate(self->c, &text));
+    return rc ? raise_rc(self, rc) : text_result(text);
+}
+
+/* create_folder_ex(folder, [special uses] or None) -> text, with the
+ * [MAILBOXID (id)] the server sent in front, as append puts APPENDUID. */
+static PyObject *conn_create_folder_ex(ConnObject *self, PyObject *args)
+{
+    const char *folder;
+    PyObject *uses;
+    if (!PyArg_ParseTuple(args, "yO", &folder, &uses))
+        return NULL;
+    CHECK(self);
+    strlist u;
+    if (strlist_from(uses, &u, "special use") < 0)
+        return NULL;
+    imapclient_create_result *cr = NULL;
+    int rc;
+    RUN(self, rc, imapclient_create_folder_ex(self->c, folder, u.v, &cr));
+    strlist_free(&u);
+    if (rc)
+        return raise_rc(self, rc);
+    PyObject *r;
+    if (cr->mailboxid)
+        r = PyBytes_FromFormat("[MAILBOXID (%s)] %s", cr->mailboxid, cr->text ? cr->text : "");
+    else
+        r = text_result(cr->text);
+    imapclient_create_result_free(cr);
+    return r;
+}
+
+/* get_metadata(mailbox, [entries], maxsize, depth) -> ({name: value}, longentries) */
+static PyObject *conn_get_metadata(ConnObject *self, PyObject *args)
+{
+    const char *mbox;
+    PyObject *entries;
+    unsigned int maxsize;
+    int depth;
+    if (!PyArg_ParseTuple(args, "yOIi", &mbox, &entries, &maxsize, &depth))
+        return NULL;
+    CHECK(self);
+    strlist e;
+    if (strlist_from(entries, &e, "metadata entry") < 0)
+        return NULL;
+    imapclient_metadata *m = NULL;
+    int rc;
+    RUN(self, rc, imapclient_get_metadata(self->c, mbox, e.v, maxsize, depth, &m));
+    strlist_free(&e);
+    if (rc)
+        return raise_rc(self, rc);
+    PyObject *d = PyDict_New();
+    for (size_t i = 0; d && i < m->count; i++) {
+        const imapclient_metadata_entry *x = &m->entries[i];
+        PyObject *k = PyBytes_FromString(x->name);
+        PyObject *v = x->value ? PyBytes_FromStringAndSize(x->value, (Py_ssize_t)x->len)
+                               : Py_NewRef(Py_None);
+        if (!k || !v || PyDict_SetItem(d, k, v) < 0)
+            Py_CLEAR(d);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+    PyObject *r = NULL;
+    if (d) {
+        PyObject *le = m->has_longentries ? PyLong_FromUnsignedLongLong(m->longentries)
+                                          : Py_NewRef(Py_None);
+        r = le ? Py_BuildValue("(NN)", d, le) : NULL;
+        if (!r && !le)
+            Py_DECREF(d);
+    }
+    imapclient_metadata_free(m);
+    return r;
+}
+
+/* set_metadata(mailbox, [(name, value or None)]) -> text */
+static PyObject *conn_set_metadata(ConnObject *self, PyObject *args)
+{
+    const char *mbox, *text = NULL;
+    PyObject *lst;
+    if (!PyArg_ParseTuple(args, "yO!", &mbox, &PyList_Type, &lst))
+        return NULL;
+    CHECK(self);
+    Py_ssize_t n = PyList_GET_SIZE(lst);
+    imapclient_metadata_entry *es = PyMem_Calloc((size_t)n + 1, sizeof *es);
+    if (!es)
+        return PyErr_NoMemory();
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const char *name;
+        PyObject *val;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(lst, i), "yO", &name, &val)) {
+            PyMem_Free(es);
+            return NULL;
+        }
+        es[i].name = name;
+        if (val != Py_None) {
+            if (!PyBytes_Check(val)) {
+                PyMem_Free(es);
+                PyErr_SetString(PyExc_TypeError, "metadata value must be bytes or None");
+                return NULL;
+            }
+            es[i].value = PyBytes_AS_STRING(val);
+            es[i].len = (size_t)PyBytes_GET_SIZE(val);
+        }
+    }
+    int rc;
+    RUN(self, rc, imapclient_set_metadata(self->c, mbox, es, (size_t)n, &text));
+    PyMem_Free(es);
+    return rc ? raise_rc(self, rc) : text_result(text);
+}
+
+/* notify_set([(filter, events, [mailboxes] or None, [fetch attrs] or None)], status) */
+static PyObject *conn_notify_set(ConnObject *self, PyObject *args)
+{
+    PyObject *lst;
+    int status = 0;
+    if (!PyArg_ParseTuple(args, "O!p", &PyList_Type, &lst, &status))
+        return NULL;
+    CHECK(self);
+    Py_ssize_t n = PyList_GET_SIZE(lst);
+    imapclient_notify_group *gs = PyMem_Calloc((size_t)n + 1, sizeof *gs);
+    strlist *mb = PyMem_Calloc((size_t)n + 1, sizeof *mb);
+    strlist *fa = PyMem_Calloc((size_t)n + 1, sizeof *fa);
+    PyObject *r = NULL;
+    if (!gs || !mb || !fa) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int filter;
+        unsigned int events;
+        PyObject *mboxes, *attrs;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(lst, i), "iIOO", &filter, &events, &mboxes,
+                              &attrs))
+            goto out;
+        if (strlist_from(mboxes, &mb[i], "mailbox") < 0 ||
+            strlist_from(attrs, &fa[i], "fetch attribute") < 0)
+            goto out;
+        gs[i].filter = (imapclient_notify_filter)filter;
+        gs[i].events = events;
+        gs[i].mailboxes = mb[i].v;
+        gs[i].fetch_attrs = fa[i].v;
+    }
+    int rc;
+    RUN(self, rc, imapclient_notify_set(self->c, gs, (size_t)n, status));
+    if (rc)
+        raise_rc(self, rc);
+    else
+        r = Py_NewRef(Py_None);
+out:
+    for (Py_ssize_t i = 0; mb && fa && i < n; i++) {
+        strlist_free(&mb[i]);
+        strlist_free(&fa[i]);
+    }
+    PyMem_Free(gs);
+    PyMem_Free(mb);
+    PyMem_Free(fa);
+    return r;
+}
+
+static PyObject *conn_notify_none(ConnObject *self, PyObject *unused)
+{
+    CHECK(self);
+    int rc;
+    RUN(self, rc, imapclient_notify_none(self->c));
+    if (rc)
+        return raise_rc(self, rc);
+    Py_RETURN_NONE;
+}
+
+static PyObject *id_list(const uint32_t *ids, size_t n)
+{
+    PyObject *l = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; l && i < n; i++) {
+        PyObject *x = PyLong_FromUnsignedLong(ids[i]);
+        if (!x) {
+            Py_CLEAR(l);
+            break;
+        }
+        PyList_SET_ITEM(l, (Py_ssize_t)i, x);
+    }
+    return l;
+}
+
+/* ESEARCH data as {b'MIN': 1, b'MAX': 9, b'COUNT': 5, b'ALL': [ids],
+ * b'MODSEQ': n, b'PARTIAL': ((first, last), [ids])}: only what came.
+ * Frees r. */
+static PyObject *esearch_dict(imapclient_esearch_result *r)
+{
+    PyObject *d = PyDict_New();
+    int ok = d != NULL;
+    if (ok && r->has_min)
+        ok = dict_set(d, "MIN", PyLong_FromUnsignedLong(r->min)) == 0;
+    if (ok && r->has_max)
+        ok = dict_set(d, "MAX", PyLong_FromUnsignedLong(r->max)) == 0;
+    if (ok && r->has_count)
+        ok = dict_set(d, "COUNT", PyLong_FromUnsignedLong(r->count)) == 0;
+    if (ok && r->all)
+        ok = dict_set(d, "ALL", id_list(r->ids, r->id_count)) == 0;
+    if (ok && r->has_modseq)
+        ok = dict_set(d, "MODSEQ", PyLong_FromUnsignedLongLong(r->modseq)) == 0;
+    if (ok && r->has_partial) {
+        PyObject *ids = id_list(r->partial_ids, r->partial_count);
+        ok = ids && dict_set(d, "PARTIAL",
+                             Py_BuildValue("((LL)N)", (long long)r->partial_first,
+                                           (long long)r->partial_last, ids)) == 0;
+    }
+    imapclient_esearch_result_free(r);
+    if (!ok)
+        Py_CLEAR(d);
+    return d;
+}
+
+/* esearch(criteria, charset, [returns] or None) -> dict */
+static PyObject *conn_esearch(ConnObject *self, PyObject *args)
+{
+    PyObject *crit, *rets;
+    const char *charset = NULL;
+    if (!PyArg_ParseTuple(args, "OzO", &crit, &charset, &rets))
+        return NULL;
+    CHECK(self);
+    strlist c, r;
+    if (strlist_from(crit, &c, "criteria") < 0)
+        return NULL;
+    if (strlist_from(rets, &r, "return option") < 0) {
+        strlist_free(&c);
+        return NULL;
+    }
+    imapclient_esearch_result *e = NULL;
+    int rc;
+    RUN(self, rc, imapclient_esearch(self->c, c.v, charset, r.v, &e));
+    strlist_free(&c);
+    strlist_free(&r);
+    if (rc)
+        return raise_rc(self, rc);
+    return esearch_dict(e);
+}
+
+/* search_partial(criteria, charset, first, last) -> dict */
+static PyObject *conn_search_partial(ConnObject *self, PyObject *args)
+{
+    PyObject *crit;
+    const char *charset = NULL;
+    long long first, last;
+    if (!PyArg_ParseTuple(args, "OzLL", &crit, &charset, &first, &last))
+        return NULL;
+    CHECK(self);
+    strlist c;
+    if (strlist_from(crit, &c, "criteria") < 0)
+        return NULL;
+    imapclient_esearch_result *e = NULL;
+    int rc;
+    RUN(self, rc, imapclient_search_partial(self->c, c.v, charset, first, last, &e));
+    strlist_free(&c);
+    if (rc)
+        return raise_rc(self, rc);
+    return esearch_dict(e);
+}
+
+/* esort([sort criteria], criteria, charset, [returns] or None) -> dict */
+static PyObject *conn_esort(ConnObject *self, PyObject *args)
+{
+    PyObject *sc, *crit, *rets;
+    const char *charset = NULL;
+    if (!PyArg_ParseTuple(args, "OOzO", &sc, &crit, &charset, &rets))
+        return NULL;
+    CHECK(self);
+    strlist s, c, r;
+    if (strlist_from(sc, &s, "sort criteria") < 0)
+        return NULL;
+    if (strlist_from(crit, &c, "criteria") < 0) {
+        strlist_free(&s);
+        return NULL;
+    }
+    if (strlist_from(rets, &r, "return option") < 0) {
+        strlist_free(&s);
+        strlist_free(&c);
+        return NULL;
+    }
+    imapclient_esearch_result *e = NULL;
+    int rc;
+    RUN(self, rc, imapclient_esort(self->c, s.v, c.v, charset, r.v, &e));
+    strlist_free(&s);
+    strlist_free(&c);
+    strlist_free(&r);
+    if (rc)
+        return raise_rc(self, rc);
+    return esearch_dict(e);
+}
+
+/* replace(id, folder, msg, flags, date) -> text with [APPENDUID ...] */
+static PyObject *conn_replace(ConnObject *self, PyObject *args)
+{
+    unsigned long id;
+    const char *folder;
+    Py_buffer msg;
+    PyObject *flags, *date;
+    if (!PyArg_ParseTuple(args, "kyy*OO", &id, &folder, &msg, &flags, &date))
+        return NULL;
+    if (id > 0xffffffffUL) {
+        PyBuffer_Release(&msg);
+        PyErr_SetString(PyExc_ValueError, "message id out of range");
+        return NULL;
+    }
+    if (check_usable(self) < 0) {
+        PyBuffer_Release(&msg);
+        return NULL;
+    }
+    imapclient_datetime dt, *dtp = NULL;
+    if (date != Py_None) {
+        if (datetime_from_py(date, &dt) < 0) {
+            PyBuffer_Release(&msg);
+            return NULL;
+        }
+        dtp = &dt;
+    }
+    strlist f;
+    if (strlist_from(flags, &f, "flag") < 0) {
+        PyBuffer_Release(&msg);
+        return NULL;
+    }
+    imapclient_append_result *ar = NULL;
+    int rc;
+    RUN(self, rc,
+        imapclient_replace(self->c, (uint32_t)id, folder, msg.buf, (size_t)msg.len, f.v,
+                           dtp, &ar));
+    strlist_free(&f);
+    PyBuffer_Release(&msg);
+    if (rc)
+        return raise_rc(self, rc);
+    return append_text(ar);
+}
+
+/* get_appendlimit(folder) -> int, or None for no limit */
+static PyObject *conn_get_appendlimit(ConnObject *self, PyObject *args)
+{
+    const char *folder;
+    if (!PyArg_ParseTuple(args, "y", &folder))
+        return NULL;
+    CHECK(self);
+    uint64_t lim = 0;
+    int rc;
+    RUN(self, rc, imapclient_get_appendlimit(self->c, folder, &lim));
+    if (rc)
+        return raise_rc(self, rc);
+    if (lim == IMAPCLIENT_APPENDLIMIT_NONE)
+        Py_RETURN_NONE;
+    return PyLong_FromUnsignedLongLong(lim);
+}
+
+/* ---- quirks ---------------------------------------------------------------- */
+
+static PyObject *quirks_to_dict(const imapclient_quirks *q)
+{
+    return Py_BuildValue("{s:s,s:N,s:N,s:N,s:i}", "name", q->name, "search_no_charset",
+                         PyBool_FromLong(q->search_no_charset), "id_before_select",
+                         PyBool_FromLong(q->id_before_select), "list_flags_special_use",
+                         PyBool_FromLong(q->list_flags_special_use), "idle_max_ms",
+                         q->idle_max_ms);
+}
+
+/* A dict as quirks_to_dict() makes (the name's profile, then the switches
+ * given) -> imapclient_quirks. */
+static int quirks_from_dict(PyObject *d, imapclient_quirks *q)
+{
+    if (!PyDict_Check(d)) {
+        PyErr_SetString(PyExc_TypeError, "quirks must be a dict");
+        return -1;
+    }
+    PyObject *name = PyDict_GetItemString(d, "name");
+    const char *nm = "default";
+    if (name) {
+        nm = PyUnicode_Check(name) ? PyUnicode_AsUTF8(name) : NULL;
+        if (!nm) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "quirks name must be str");
+            return -1;
+        }
+    }
+    if (imapclient_quirks_profile(nm, q) != 0) {
+        PyErr_Format(PyExc_ValueError, "unknown quirks profile %R", name);
+        return -1;
+    }
+    struct {
+        const char *key;
+        int *slot;
+    } sw[] = {{"search_no_charset", &q->search_no_charset},
+              {"id_before_select", &q->id_before_select},
+              {"list_flags_special_use", &q->list_flags_special_use},
+              {"idle_max_ms", &q->idle_max_ms}};
+    for (size_t i = 0; i < sizeof sw / sizeof sw[0]; i++) {
+        PyObject *v = PyDict_GetItemString(d, sw[i].key);
+        if (!v)
+            continue;
+        long x = PyLong_AsLong(v);
+        if (x == -1 && PyErr_Occurred())
+            return -1;
+        if (x < -2147483647L || x > 2147483647L) {
+            PyErr_Format(PyExc_ValueError, "quirks %s out of range", sw[i].key);
+            return -1;
+        }
+        *sw[i].slot = (int)x;
+    }
+    return 0;
+}
+
+static PyObject *conn_get_quirks(ConnObject *self, PyObject *unused)
+{
+    CHECK(self);
+    return quirks_to_dict(imapclient_get_quirks(self->c));
+}
+
+static PyObject *mod_quirks_profile(PyObject *mod, PyObject *args)
+{
+    const char *name;
+    if (!PyArg_ParseTuple(args, "s", &name))
+        return NULL;
+    imapclient_quirks q;
+    if (imapclient_quirks_profile(name, &q) != 0) {
+        PyErr_Format(PyExc_ValueError, "unknown quirks profile '%s'", name);
+        return NULL;
+    }
+    return quirks_to_dict(&q);
+}
+
+static PyObject *mod_quirks_profile_names(PyObject *mod, PyObject *unused)
+{
+    const char *const *n = imapclient_quirks_profile_names();
+    PyObject *l = PyList_New(0);
+    for (size_t i = 0; l && n[i]; i++) {
+        PyObject *s = PyUnicode_FromString(n[i]);
+        if (!s || PyList_Append(l, s) < 0)
+            Py_CLEAR(l);
+        Py_XDECREF(s);
+    }
+    if (!l)
+        return NULL;
+    PyObject *t = PyList_AsTuple(l);
+    Py_DECREF(l);
+    return t;
+}
+
 /* ---- attributes and script access ----------------------------------------- */
 
 static PyObject *conn_get_setting(ConnObject *self, PyObject *args)
@@ -2481,6 +3170,23 @@ static PyMethodDef conn_methods[] = {M(login, METH_VARARGS),
                                      M(script_done, METH_NOARGS),
                                      M(script_sent, METH_NOARGS),
                                      M(closed, METH_NOARGS),
+                                     M(list_extended, METH_VARARGS),
+                                     M(list_status, METH_VARARGS),
+                                     M(is_enabled, METH_VARARGS),
+                                     M(is_utf8, METH_NOARGS),
+                                     M(is_imap4rev2, METH_NOARGS),
+                                     M(unauthenticate, METH_NOARGS),
+                                     M(create_folder_ex, METH_VARARGS),
+                                     M(get_metadata, METH_VARARGS),
+                                     M(set_metadata, METH_VARARGS),
+                                     M(notify_set, METH_VARARGS),
+                                     M(notify_none, METH_NOARGS),
+                                     M(esearch, METH_VARARGS),
+                                     M(search_partial, METH_VARARGS),
+                                     M(esort, METH_VARARGS),
+                                     M(replace, METH_VARARGS),
+                                     M(get_appendlimit, METH_VARARGS),
+                                     M(get_quirks, METH_NOARGS),
                                      {NULL, NULL, 0, NULL}};
 #undef M
 
@@ -2634,7 +3340,10 @@ static PyObject *mod_set_types(PyObject *mod, PyObject *args)
                 {"BodyData", &S.bodydata_type},
                 {"SearchIds", &S.searchids_type},
                 {"FixedOffset", &S.fixed_offset},
-                {"SSLContext", &S.sslcontext_type}};
+                {"SSLContext", &S.sslcontext_type},
+                {"Folder", &S.folder_type},
+                {"NotifyEvent", &S.event_type},
+                {"Response", &S.response_type}};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         PyObject *v = PyDict_GetItemString(d, want[i].key);
         if (!v) {
@@ -2660,6 +3369,8 @@ static PyMethodDef mod_methods[] = {
     {"format_date", mod_format_date, METH_O, "date -> b'03-Apr-2005'"},
     {"decode_header", mod_decode_header, METH_O, "RFC 2047 decode -> str"},
     {"seqset_valid", mod_seqset_valid, METH_O, "is this a sequence set"},
+    {"quirks_profile", mod_quirks_profile, METH_VARARGS, "a quirks profile as a dict"},
+    {"quirks_profile_names", mod_quirks_profile_names, METH_NOARGS, "the profiles' names"},
     {"library_version", mod_library_version, METH_NOARGS, "libimapclient's version"},
     {"_set_types", mod_set_types, METH_VARARGS, "internal"},
     {NULL, NULL, 0, NULL}};
