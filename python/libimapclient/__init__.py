@@ -19,6 +19,7 @@ from .imapclient import (  # noqa: F401
     Namespace,
     NotifyGroup,
     Quirks,
+    TLSConfig,
     notify_events,
     Quota,
 )

@@ -40,6 +40,7 @@ __all__ = [
     "IMAPClient",
     "SocketTimeout",
     "Quirks",
+    "TLSConfig",
     "NotifyGroup",
     "notify_events",
     "DELETED",
@@ -65,6 +66,8 @@ DRAFTS = rb"\Drafts"
 JUNK = rb"\Junk"
 SENT = rb"\Sent"
 TRASH = rb"\Trash"
+
+TLSConfig = _imapclient.TLSConfig
 
 _ssl_mod = getattr(ssl_lib, "_ssl", None)
 _SSLContextBase = getattr(_ssl_mod, "_SSLContext", ssl_lib.SSLContext)
@@ -365,7 +368,9 @@ class IMAPClient:
     SocketTimeout. The attributes *use_uid*, *folder_encode* and
     *normalise_times* may be changed at any time. Beyond the reference,
     *quirks* (a profile name such as "yahoo", or a Quirks) replaces the
-    server quirks the library would detect.
+    server quirks the library would detect, and *ssl_context* may be a
+    TLSConfig shared by many clients (CAs loaded once, TLS sessions
+    resumed; see tls_resumed()).
 
     Usable as a context manager (logs out at the end). Not thread safe: use
     one object per thread (the GIL is released while waiting for the server,
@@ -408,10 +413,12 @@ class IMAPClient:
         logger.debug("Connected to host %s over %s", host, "SSL/TLS" if ssl else "plain text")
 
     def _connect(self, host, port, ssl, stream, ctx, use_uid, quirks):
-        if ctx is not None and not isinstance(ctx, ssl_lib.SSLContext):
-            raise TypeError("ssl_context must be an ssl.SSLContext")
+        if ctx is not None and not isinstance(ctx, (ssl_lib.SSLContext, TLSConfig)):
+            raise TypeError("ssl_context must be an ssl.SSLContext or a TLSConfig")
         kw = {}
-        if ctx is not None:
+        if isinstance(ctx, TLSConfig):
+            kw["tls_config"] = ctx
+        elif ctx is not None:
             kw["ssl_context"] = ctx
             kw["verify_peer"] = ctx.verify_mode != ssl_lib.CERT_NONE
             kw["check_hostname"] = bool(ctx.check_hostname)
@@ -467,6 +474,12 @@ class IMAPClient:
         if self._conn.closed():
             return None
         return self._conn.welcome()
+
+    def tls_resumed(self):
+        """True when this connection's TLS session was resumed from an
+        earlier connection made with the same TLSConfig (beyond the
+        reference)."""
+        return self._conn.tls_resumed()
 
     def socket(self):
         """Something with fileno() to poll for readability (IDLE loops with

@@ -832,6 +832,97 @@ static SSL_CTX *ssl_ctx_of(PyObject *ctx)
     return ((py_ssl_context_head *)ctx)->ctx;
 }
 
+/* ---- TLSConfig: a shared imapclient_tls_config ----------------------------- */
+
+typedef struct {
+    PyObject_HEAD imapclient_tls_config *cfg;
+    char verify;         /* T_BOOL members are chars */
+    char check_hostname;
+} TlsConfigObject;
+
+static PyTypeObject TlsConfigType;
+
+static PyObject *tlsconfig_new(PyTypeObject *type, PyObject *args, PyObject *kw)
+{
+    static char *kwlist[] = {"cafile",  "capath",        "verify",        "certfile",
+                             "keyfile", "session_cache", "check_hostname", NULL};
+    const char *cafile = NULL, *capath = NULL, *certfile = NULL, *keyfile = NULL;
+    int verify = 1, cache = 1, check = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|zzpzzpp", kwlist, &cafile, &capath,
+                                     &verify, &certfile, &keyfile, &cache, &check))
+        return NULL;
+    if (keyfile && !certfile) {
+        PyErr_SetString(PyExc_ValueError, "keyfile needs certfile");
+        return NULL;
+    }
+    TlsConfigObject *self = (TlsConfigObject *)type->tp_alloc(type, 0);
+    if (!self)
+        return NULL;
+    self->verify = (char)(verify != 0);
+    self->check_hostname = (char)(check != 0);
+    self->cfg = imapclient_tls_config_new();
+    if (!self->cfg) {
+        Py_DECREF(self);
+        PyErr_SetString(S.exc_sslerror ? S.exc_sslerror : PyExc_RuntimeError,
+                        "cannot make a TLS configuration (OpenSSL)");
+        return NULL;
+    }
+    int rc = 0;
+    if ((cafile || capath) && rc == 0)
+        rc = imapclient_tls_config_set_ca(self->cfg, cafile, capath);
+    if (rc == 0)
+        rc = imapclient_tls_config_set_verify(self->cfg, verify);
+    if (certfile && rc == 0)
+        rc = imapclient_tls_config_set_client_cert(self->cfg, certfile, keyfile);
+    if (rc == 0)
+        rc = imapclient_tls_config_set_session_cache(self->cfg, cache);
+    if (rc) {
+        const char *m = imapclient_tls_config_errmsg(self->cfg);
+        PyObject *exc = rc == IMAPCLIENT_ETLS && S.exc_sslerror ? S.exc_sslerror
+                                                                : PyExc_ValueError;
+        PyErr_SetString(exc, *m ? m : imapclient_strerror(rc));
+        Py_DECREF(self);
+        return NULL;
+    }
+    return (PyObject *)self;
+}
+
+static void tlsconfig_dealloc(TlsConfigObject *self)
+{
+    imapclient_tls_config_unref(self->cfg);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMemberDef tlsconfig_members[] = {
+    {"verify", T_BOOL, offsetof(TlsConfigObject, verify), READONLY,
+     "the server's certificate chain is verified"},
+    {"check_hostname", T_BOOL, offsetof(TlsConfigObject, check_hostname), READONLY,
+     "the host name in the certificate is checked (with verify)"},
+    {NULL, 0, 0, 0, NULL}};
+
+static PyTypeObject TlsConfigType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "libimapclient.TLSConfig",
+    .tp_basicsize = sizeof(TlsConfigObject),
+    .tp_dealloc = (destructor)tlsconfig_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc =
+        "TLSConfig(cafile=None, capath=None, verify=True, certfile=None, keyfile=None,\n"
+        "          session_cache=True, check_hostname=True)\n\n"
+        "A TLS configuration that many connections share (the C library's\n"
+        "imapclient_tls_config): the CAs and the client certificate are loaded\n"
+        "once, now, and a connection to a server reached before with it resumes\n"
+        "that TLS session (IMAPClient.tls_resumed()). Pass it as ssl_context=\n"
+        "to every IMAPClient, in any thread.",
+    .tp_members = tlsconfig_members,
+    .tp_new = tlsconfig_new,
+};
+
+static PyObject *conn_tls_resumed(ConnObject *self, PyObject *unused)
+{
+    CHECK(self);
+    return PyBool_FromLong(imapclient_tls_resumed(self->c));
+}
+
 static int quirks_from_dict(PyObject *d, imapclient_quirks *q);
 
 static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
@@ -840,18 +931,22 @@ static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
         "host",         "port",        "ssl",         "stream",         "connect_timeout",
         "read_timeout", "ssl_context", "verify_peer", "check_hostname", "ca_file",
         "ca_path",      "cert_file",   "key_file",    "use_uid",        "log",
-        "tls_hostname", "quirks",     NULL};
+        "tls_hostname", "quirks",     "tls_config",  NULL};
     const char *host;
     int port = 0, ssl = 1, stream = 0, verify = 1, check = 1, use_uid = 1;
     PyObject *ct = Py_None, *rt = Py_None, *ctx = Py_None, *log = Py_None,
-             *quirks = Py_None;
+             *quirks = Py_None, *tlscfg = Py_None;
     const char *ca_file = NULL, *ca_path = NULL, *cert = NULL, *key = NULL,
                *tlsname = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOzO", kwlist, &host, &port,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOzOO", kwlist, &host, &port,
                                      &ssl, &stream, &ct, &rt, &ctx, &verify, &check,
                                      &ca_file, &ca_path, &cert, &key, &use_uid, &log,
-                                     &tlsname, &quirks))
+                                     &tlsname, &quirks, &tlscfg))
         return NULL;
+    if (tlscfg != Py_None && !PyObject_TypeCheck(tlscfg, &TlsConfigType)) {
+        PyErr_SetString(PyExc_TypeError, "tls_config must be a TLSConfig");
+        return NULL;
+    }
     imapclient_options o;
     imapclient_options_init(&o);
     imapclient_quirks q;
@@ -877,6 +972,14 @@ static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
     o.ssl_ctx = ssl_ctx_of(ctx);
     if (PyErr_Occurred())
         return NULL;
+    if (tlscfg != Py_None) {
+        /* the configuration replaces the other TLS settings; the handle
+         * takes its own reference at connect */
+        o.tls_config = ((TlsConfigObject *)tlscfg)->cfg;
+        o.ssl_ctx = NULL;
+        o.verify_peer = ((TlsConfigObject *)tlscfg)->verify;
+        o.check_hostname = ((TlsConfigObject *)tlscfg)->check_hostname;
+    }
     ConnObject *self = conn_new();
     if (!self)
         return NULL;
@@ -3187,6 +3290,7 @@ static PyMethodDef conn_methods[] = {M(login, METH_VARARGS),
                                      M(replace, METH_VARARGS),
                                      M(get_appendlimit, METH_VARARGS),
                                      M(get_quirks, METH_NOARGS),
+                                     M(tls_resumed, METH_NOARGS),
                                      {NULL, NULL, 0, NULL}};
 #undef M
 
@@ -3383,7 +3487,7 @@ PyMODINIT_FUNC PyInit__imapclient(void)
     PyDateTime_IMPORT;
     if (!PyDateTimeAPI)
         return NULL;
-    if (PyType_Ready(&ConnType) < 0)
+    if (PyType_Ready(&ConnType) < 0 || PyType_Ready(&TlsConfigType) < 0)
         return NULL;
     S.tz_cache = PyDict_New();
     S.key_seq = PyBytes_FromString("SEQ");
@@ -3392,7 +3496,8 @@ PyMODINIT_FUNC PyInit__imapclient(void)
     PyObject *m = PyModule_Create(&moddef);
     if (!m)
         return NULL;
-    if (PyModule_AddObjectRef(m, "Connection", (PyObject *)&ConnType) < 0) {
+    if (PyModule_AddObjectRef(m, "Connection", (PyObject *)&ConnType) < 0 ||
+        PyModule_AddObjectRef(m, "TLSConfig", (PyObject *)&TlsConfigType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

@@ -750,3 +750,55 @@ def test_quirks_override_at_construction():
         scripted_client("S: * OK hi\n", quirks="nope")
     with pytest.raises(TypeError):
         libimapclient.IMAPClient("127.0.0.1", port=1, ssl=False, quirks={"name": "x"})
+
+
+# ---- memory: the new conversions leave nothing behind ---------------------------
+
+
+def _ext_round(n):
+    script = ["S: * PREAUTH [CAPABILITY IMAP4rev1 LIST-EXTENDED LIST-STATUS STATUS=SIZE METADATA NOTIFY "
+              "ESEARCH] ready",
+              'C: A001 LIST "" "*" RETURN (STATUS (MESSAGES SIZE))']
+    for i in range(n):
+        script += ['S: * LIST (\\HasNoChildren) "/" "F%d" ("CHILDINFO" ("SUBSCRIBED"))' % i,
+                   "S: * STATUS F%d (MESSAGES %d SIZE %d)" % (i, i, 10 * i)]
+    script += ["S: A001 OK done", "C: A002 GETMETADATA INBOX /private"]
+    script += ['S: * METADATA INBOX (/private/e%d "value %d")' % (i, i) for i in range(n)]
+    script += ["S: A002 OK done", "C: A003 NOOP"]
+    for i in range(n):
+        script += ["S: * STATUS F%d (MESSAGES %d UIDNEXT %d)" % (i, i, i + 1),
+                   'S: * LIST (\\NonExistent) "/" "G%d"' % i]
+    script += ["S: A003 OK done", "C: A004 SELECT INBOX", "S: A004 OK [READ-WRITE] ok",
+               "C: A005 UID SEARCH RETURN (ALL COUNT) ALL",
+               'S: * ESEARCH (TAG "A005") UID COUNT %d ALL 1:%d' % (n, n), "S: A005 OK done"]
+    c = scripted_client("\n".join(script) + "\n")
+    folders = c.list_status(what=["MESSAGES", "SIZE"])
+    assert len(folders) == n and folders[-1].status[b"SIZE"] == 10 * (n - 1)
+    meta = c.get_metadata("INBOX", "/private")
+    assert len(meta) == n
+    events = libimapclient.notify_events(c.noop()[1])
+    assert len(events) == 2 * n
+    c.select_folder("INBOX")
+    assert len(c.esearch("ALL", ["ALL", "COUNT"])[b"ALL"]) == n
+    played(c)
+    c.shutdown()
+
+
+def test_extension_results_no_python_object_leak():
+    import gc
+    import tracemalloc
+
+    n = 500
+    _ext_round(n)  # warm caches
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for _ in range(3):
+            _ext_round(n)
+        gc.collect()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    assert grown < 64 * 1024, after.compare_to(before, "lineno")[:10]
