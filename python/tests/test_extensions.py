@@ -802,3 +802,27 @@ def test_extension_results_no_python_object_leak():
         tracemalloc.stop()
     grown = sum(s.size_diff for s in after.compare_to(before, "filename"))
     assert grown < 64 * 1024, after.compare_to(before, "lineno")[:10]
+
+
+@pytest.mark.parametrize("bad", ["a\r\nb", "a\nb", "a\0b"])
+def test_control_characters_refused_before_sending(bad):
+    # (folder names are not among them: with folder_encode they go as
+    # modified UTF-7, control characters included, as the reference sends them)
+    caps = ("LIST-EXTENDED LIST-STATUS CREATE-SPECIAL-USE METADATA NOTIFY ESEARCH ESORT "
+            "SORT PARTIAL REPLACE")
+    c = selected(caps, "")
+    calls = [
+        lambda: c.list_status(what=[bad]),
+        lambda: c.list_extended(status=["MESSAGES", bad]),
+        lambda: c.create_folder("X", special_use="\\" + bad),
+        lambda: c.get_metadata("INBOX", "/private/" + bad),
+        lambda: c.set_metadata("INBOX", {"/private/" + bad: "v"}),
+        lambda: c.notify_set(("SELECTED", ["MessageNew", "MessageExpunge"], None, [bad])),
+        lambda: c.esearch(["SUBJECT", "x"], [bad]),
+        lambda: c.esort([bad]),
+        lambda: c.replace(1, "INBOX", b"x", flags=["\\" + bad]),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError):
+            call()
+    played(c)

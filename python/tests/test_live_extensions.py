@@ -338,6 +338,12 @@ def test_tls_config_shared_and_resumed(dovecot):
     assert c._conn.is_tls()
     c.login(dovecot.user, dovecot.password)
     c.logout()
+    # an ssl.SSLContext shared the same way shares its CA store, not sessions
+    ctx = ssl.create_default_context(cafile=dovecot.ca)
+    for _ in range(2):
+        with libimapclient.IMAPClient(dovecot.cert_name, port=dovecot.tls_port,
+                                      ssl_context=ctx) as c:
+            assert not c.tls_resumed()
     # without the session cache nothing is resumed
     cfg = libimapclient.TLSConfig(cafile=dovecot.ca, session_cache=False)
     for _ in range(2):
