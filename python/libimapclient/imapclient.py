@@ -107,6 +107,9 @@ _LIST_RETURNS = {"CHILDREN": 0x01, "SUBSCRIBED": 0x02, "SPECIAL-USE": 0x04}
 # NOTIFY (RFC 5465): mailbox filters and events -> the C library's values
 _NOTIFY_FILTERS = {"SELECTED": 0, "SELECTED-DELAYED": 1, "INBOXES": 2, "PERSONAL": 3,
                    "SUBSCRIBED": 4, "SUBTREE": 5, "MAILBOXES": 6}
+# MULTISEARCH (RFC 7377) sources -> the C library's values
+_SEARCH_IN = {"SELECTED": 0, "SELECTED-DELAYED": 1, "INBOXES": 2, "PERSONAL": 3,
+              "SUBSCRIBED": 4, "SUBTREE": 5, "SUBTREE-ONE": 6, "MAILBOXES": 7}
 _NOTIFY_EVENTS = {"MESSAGENEW": 0x01, "MESSAGEEXPUNGE": 0x02, "FLAGCHANGE": 0x04,
                   "ANNOTATIONCHANGE": 0x08, "MAILBOXNAME": 0x10, "SUBSCRIPTIONCHANGE": 0x20,
                   "MAILBOXMETADATACHANGE": 0x40, "SERVERMETADATACHANGE": 0x80}
@@ -938,6 +941,40 @@ class IMAPClient:
         sc = [_to_bytes(s).upper() for s in sort_criteria]
         cs = _to_unicode(charset) if charset else None
         return self._conn.esort(sc, _criteria_items(criteria, cs), cs, self._returns(returns))
+
+    def multisearch(self, criteria="ALL", sources="PERSONAL", returns=None, charset=None):
+        """Search several folders in one command (MULTISEARCH, RFC 7377;
+        beyond the reference), with or without a folder selected.
+        *sources*: a filter ("SELECTED", "SELECTED-DELAYED", "INBOXES",
+        "PERSONAL", "SUBSCRIBED"), a (filter, folders) pair for "SUBTREE",
+        "SUBTREE-ONE" and "MAILBOXES", or a sequence of them. Returns
+        {folder: {b'UIDVALIDITY': n, b'ALL': [uids], ...}} for the folders
+        with matches, the ids always UIDs; *returns* as esearch()."""
+        if isinstance(sources, (str, bytes)) or (
+                isinstance(sources, tuple) and len(sources) == 2
+                and isinstance(sources[0], (str, bytes))
+                and _to_unicode(sources[0]).upper() in ("SUBTREE", "SUBTREE-ONE", "MAILBOXES")):
+            sources = [sources]  # one source
+        out = []
+        for src in sources:
+            if isinstance(src, (str, bytes)):
+                flt, names = src, None
+            elif isinstance(src, (tuple, list)) and len(src) == 2:
+                flt, names = src
+            else:
+                raise TypeError("a source is a filter name or a (filter, folders) pair")
+            key = _to_unicode(flt).upper()
+            if key not in _SEARCH_IN:
+                raise exceptions.InvalidArgumentError(
+                    "unknown search source %r (one of %s)" % (flt, ", ".join(_SEARCH_IN)))
+            if names is not None:
+                if isinstance(names, (str, bytes, bytearray)):
+                    names = (names,)
+                names = [self._normalise_folder(n) for n in names]
+            out.append((_SEARCH_IN[key], names))
+        cs, enc = self._search_charset(charset)
+        return self._conn.multisearch(out, _criteria_items(criteria, enc), cs,
+                                      self._returns(returns))
 
     # ---- flags and labels ---------------------------------------------------
 

@@ -2855,9 +2855,8 @@ static PyObject *id_list(const uint32_t *ids, size_t n)
 }
 
 /* ESEARCH data as {b'MIN': 1, b'MAX': 9, b'COUNT': 5, b'ALL': [ids],
- * b'MODSEQ': n, b'PARTIAL': ((first, last), [ids])}: only what came.
- * Frees r. */
-static PyObject *esearch_dict(imapclient_esearch_result *r)
+ * b'MODSEQ': n, b'PARTIAL': ((first, last), [ids])}: only what came. */
+static PyObject *esearch_dict_of(const imapclient_esearch_result *r)
 {
     PyObject *d = PyDict_New();
     int ok = d != NULL;
@@ -2877,10 +2876,75 @@ static PyObject *esearch_dict(imapclient_esearch_result *r)
                              Py_BuildValue("((LL)N)", (long long)r->partial_first,
                                            (long long)r->partial_last, ids)) == 0;
     }
-    imapclient_esearch_result_free(r);
     if (!ok)
         Py_CLEAR(d);
     return d;
+}
+
+/* The same; frees r. */
+static PyObject *esearch_dict(imapclient_esearch_result *r)
+{
+    PyObject *d = esearch_dict_of(r);
+    imapclient_esearch_result_free(r);
+    return d;
+}
+
+/* multisearch([(in, [mailboxes] or None)], criteria, charset, [returns] or
+ * None) -> {mailbox: {b'UIDVALIDITY': n, ...esearch data}} */
+static PyObject *conn_multisearch(ConnObject *self, PyObject *args)
+{
+    PyObject *lst, *crit, *rets;
+    const char *charset = NULL;
+    if (!PyArg_ParseTuple(args, "O!OzO", &PyList_Type, &lst, &crit, &charset, &rets))
+        return NULL;
+    CHECK(self);
+    Py_ssize_t n = PyList_GET_SIZE(lst);
+    imapclient_search_source *src = PyMem_Calloc((size_t)n + 1, sizeof *src);
+    strlist *mb = PyMem_Calloc((size_t)n + 1, sizeof *mb);
+    strlist c = {0}, r = {0};
+    PyObject *out = NULL;
+    if (!src || !mb) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int in;
+        PyObject *names;
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(lst, i), "iO", &in, &names) ||
+            strlist_from(names, &mb[i], "mailbox") < 0)
+            goto done;
+        src[i].in = (imapclient_search_in)in;
+        src[i].mailboxes = mb[i].v;
+    }
+    if (strlist_from(crit, &c, "criteria") < 0 || strlist_from(rets, &r, "return option") < 0)
+        goto done;
+    imapclient_multisearch_result *m = NULL;
+    int rc;
+    RUN(self, rc, imapclient_multisearch(self->c, src, (size_t)n, c.v, charset, r.v, &m));
+    if (rc) {
+        raise_rc(self, rc);
+        goto done;
+    }
+    out = PyDict_New();
+    for (size_t i = 0; out && i < m->count; i++) {
+        const imapclient_multisearch_mailbox *x = &m->mailboxes[i];
+        PyObject *k = folder_name(self, x->mailbox, strlen(x->mailbox));
+        PyObject *v = esearch_dict_of(&x->result);
+        if (!k || !v || dict_set(v, "UIDVALIDITY", PyLong_FromUnsignedLong(x->uidvalidity)) < 0 ||
+            PyDict_SetItem(out, k, v) < 0)
+            Py_CLEAR(out);
+        Py_XDECREF(k);
+        Py_XDECREF(v);
+    }
+    imapclient_multisearch_result_free(m);
+done:
+    for (Py_ssize_t i = 0; mb && i < n; i++)
+        strlist_free(&mb[i]);
+    strlist_free(&c);
+    strlist_free(&r);
+    PyMem_Free(src);
+    PyMem_Free(mb);
+    return out;
 }
 
 /* esearch(criteria, charset, [returns] or None) -> dict */
@@ -3287,6 +3351,7 @@ static PyMethodDef conn_methods[] = {M(login, METH_VARARGS),
                                      M(esearch, METH_VARARGS),
                                      M(search_partial, METH_VARARGS),
                                      M(esort, METH_VARARGS),
+                                     M(multisearch, METH_VARARGS),
                                      M(replace, METH_VARARGS),
                                      M(get_appendlimit, METH_VARARGS),
                                      M(get_quirks, METH_NOARGS),

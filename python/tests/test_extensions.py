@@ -826,3 +826,48 @@ def test_control_characters_refused_before_sending(bad):
         with pytest.raises(ValueError):
             call()
     played(c)
+
+
+def test_multisearch_rfc7377():
+    # RFC 7377 section 2.1, without a folder selected
+    c = preauth(
+        "ESEARCH MULTISEARCH",
+        "C: A001 ESEARCH IN (mailboxes folder1 subtree-one folder2) UNSEEN\n"
+        'S: * ESEARCH (TAG "A001" MAILBOX "folder1" UIDVALIDITY 1) UID ALL '
+        "4001,4003,4005,4007,4009\n"
+        'S: * ESEARCH (TAG "A001" MAILBOX "folder2/salmon" UIDVALIDITY 1111111) '
+        "UID ALL 3001:3004,3788\n"
+        "S: A001 OK done\n"
+        'C: A002 ESEARCH IN (personal subtree (Lists "Other &AOk-")) RETURN (MIN COUNT) '
+        "FLAGGED\n"
+        'S: * ESEARCH (TAG "A002" MAILBOX "Lists/x" UIDVALIDITY 7) UID MIN 3 COUNT 2\n'
+        "S: A002 OK done\n"
+        "C: A003 ESEARCH IN (inboxes) DELETED\n"
+        "S: A003 OK done\n",
+    )
+    got = c.multisearch(["UNSEEN"], [("MAILBOXES", "folder1"), ("subtree-one", ["folder2"])])
+    assert got == {
+        "folder1": {b"UIDVALIDITY": 1, b"ALL": [4001, 4003, 4005, 4007, 4009]},
+        "folder2/salmon": {b"UIDVALIDITY": 1111111, b"ALL": [3001, 3002, 3003, 3004, 3788]},
+    }
+    got = c.multisearch("FLAGGED", ["PERSONAL", ("SUBTREE", ["Lists", "Other é"])],
+                        returns=["MIN", "COUNT"])
+    assert got == {"Lists/x": {b"UIDVALIDITY": 7, b"MIN": 3, b"COUNT": 2}}
+    assert c.multisearch(["DELETED"], "INBOXES") == {}
+    played(c)
+
+
+def test_multisearch_refusals():
+    c = preauth("ESEARCH")
+    with pytest.raises(exceptions.CapabilityError):
+        c.multisearch()
+    c = preauth("ESEARCH MULTISEARCH")
+    with pytest.raises(exceptions.InvalidArgumentError):
+        c.multisearch(sources="EVERYWHERE")
+    with pytest.raises(exceptions.InvalidArgumentError):  # SUBTREE needs folders
+        c.multisearch(sources=["SUBTREE"])
+    with pytest.raises(exceptions.InvalidArgumentError):  # INBOXES takes none
+        c.multisearch(sources=[("INBOXES", ["x"])])
+    with pytest.raises(TypeError):
+        c.multisearch(sources=[3])
+    assert script_sent(c) == b""
