@@ -344,6 +344,11 @@ def _criteria_items(criteria, charset):
     return _normalise_criteria(criteria, charset)
 
 
+def _is_binary_file(obj):
+    return (hasattr(obj, "read") and not isinstance(obj, (str, bytes, bytearray, memoryview))
+            and not isinstance(obj, io.TextIOBase))
+
+
 def _flag_list(flags):
     if flags is None:
         return []
@@ -1145,9 +1150,15 @@ class IMAPClient:
     def multiappend(self, folder, msgs):
         """APPEND several messages in one command (RFC 3502). Each is str/
         bytes or a dict with "msg" and optional "flags" and "date". Returns
-        ('OK', [text]) as the reference does."""
+        ('OK', [text]) as the reference does. Beyond the reference, a
+        message may also be a binary file object (seekable: line ends are
+        made CRLF, which reads it twice): then every message is read a piece
+        at a time while the command goes out, never whole in memory."""
         if not self.has_capability("MULTIAPPEND"):
             raise exceptions.CapabilityError("Server does not support MULTIAPPEND capability")
+        msgs = list(msgs)
+        if any(_is_binary_file(m["msg"] if isinstance(m, dict) else m) for m in msgs):
+            return ("OK", [self._multiappend_stream(folder, msgs)])
         items = []
         for m in msgs:
             if isinstance(m, dict):
@@ -1157,6 +1168,32 @@ class IMAPClient:
             else:
                 items.append((_to_bytes(m), None, None))
         return ("OK", [self._conn.multiappend(self._normalise_folder(folder), items)])
+
+    def _multiappend_stream(self, folder, msgs):
+        # Some messages are binary file objects (beyond the reference): one
+        # MULTIAPPEND whose messages are read a piece at a time while it
+        # goes out, so memory stays flat whatever their number and size.
+        # str/bytes messages among them are read from memory the same way.
+        items = []
+        for m in msgs:
+            flags = date = None
+            if isinstance(m, dict):
+                msg = m["msg"]
+                flags = _flag_list(m["flags"]) if "flags" in m else None
+                date = m.get("date")
+            else:
+                msg = m
+            if not _is_binary_file(msg):
+                msg = io.BytesIO(_to_bytes(msg))
+            start = msg.tell() if hasattr(msg, "tell") else 0
+            try:
+                size = os.fstat(msg.fileno()).st_size - start
+            except (AttributeError, OSError, io.UnsupportedOperation):
+                msg.seek(0, io.SEEK_END)
+                size = msg.tell() - start
+                msg.seek(start)
+            items.append((msg, start, int(size), flags, date, False))
+        return self._conn.multiappend_stream(self._normalise_folder(folder), items)
 
     def replace(self, msgid, folder, msg, flags=(), msg_time=None):
         """REPLACE (RFC 8508; beyond the reference): append *msg* to *folder*

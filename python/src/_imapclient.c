@@ -2451,6 +2451,79 @@ out:
     return r;
 }
 
+/* multiappend_stream(folder, [(file, start, size, flags|None, date|None,
+ * crlf), ...]): MULTIAPPEND with every message read from a binary file
+ * object while the command goes out (imapclient_multiappend_stream). */
+static PyObject *conn_multiappend_stream(ConnObject *self, PyObject *args)
+{
+    const char *folder;
+    PyObject *msgs;
+    if (!PyArg_ParseTuple(args, "yO!", &folder, &PyList_Type, &msgs))
+        return NULL;
+    CHECK(self);
+    Py_ssize_t n = PyList_GET_SIZE(msgs);
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "no messages to append");
+        return NULL;
+    }
+    imapclient_append_source *am = PyMem_Calloc((size_t)n, sizeof *am);
+    py_source *ps = PyMem_Calloc((size_t)n, sizeof *ps);
+    strlist *fl = PyMem_Calloc((size_t)n, sizeof *fl);
+    imapclient_datetime *dts = PyMem_Calloc((size_t)n, sizeof *dts);
+    PyObject *r = NULL;
+    if (!am || !ps || !fl || !dts) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *t = PyList_GET_ITEM(msgs, i);
+        PyObject *file, *flags, *date;
+        long long start, size;
+        int crlf;
+        if (!PyArg_ParseTuple(t, "OLLOOp", &file, &start, &size, &flags, &date, &crlf))
+            goto out;
+        if (size <= 0) {
+            PyErr_Format(PyExc_ValueError, "message %zd is empty", i + 1);
+            goto out;
+        }
+        ps[i] = (py_source){self, file, start};
+        am[i].src = (imapclient_source){.fd = -1,
+                                        .read = cb_source_read,
+                                        .rewind = cb_source_rewind,
+                                        .payload = &ps[i],
+                                        .size = (uint64_t)size,
+                                        .crlf = crlf};
+        if (flags != Py_None) {
+            if (strlist_from(flags, &fl[i], "flag") < 0)
+                goto out;
+            am[i].flags = fl[i].v;
+        }
+        if (date != Py_None) {
+            if (datetime_from_py(date, &dts[i]) < 0)
+                goto out;
+            am[i].date = &dts[i];
+        }
+    }
+    imapclient_append_result *ar = NULL;
+    int rc;
+    RUN(self, rc, imapclient_multiappend_stream(self->c, folder, am, (size_t)n, &ar));
+    if (PyErr_Occurred())
+        imapclient_append_result_free(ar);
+    else if (rc)
+        raise_rc(self, rc);
+    else
+        r = append_text(ar);
+out:
+    if (fl)
+        for (Py_ssize_t i = 0; i < n; i++)
+            strlist_free(&fl[i]);
+    PyMem_Free(am);
+    PyMem_Free(ps);
+    PyMem_Free(fl);
+    PyMem_Free(dts);
+    return r;
+}
+
 /* ---- ID, ENABLE, QUOTA, ACL ------------------------------------------------ */
 
 static PyObject *conn_id(ConnObject *self, PyObject *args)
@@ -3320,6 +3393,7 @@ static PyMethodDef conn_methods[] = {M(login, METH_VARARGS),
                                      M(append, METH_VARARGS),
                                      M(multiappend, METH_VARARGS),
                                      M(append_stream, METH_VARARGS),
+                                     M(multiappend_stream, METH_VARARGS),
                                      M(id, METH_VARARGS),
                                      M(enable, METH_VARARGS),
                                      M(get_quota_root, METH_VARARGS),

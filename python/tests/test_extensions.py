@@ -694,6 +694,34 @@ def test_multiappend_reference_shape():
         c.multiappend("INBOX", ["x"])
 
 
+def test_multiappend_from_files_streams_each_message():
+    # Beyond the reference: a binary file object among the messages makes
+    # the whole MULTIAPPEND streamed; line ends are made CRLF per message,
+    # and bytes messages go along unchanged.
+    import io
+    c = preauth(
+        "MULTIAPPEND LITERAL+ UIDPLUS",
+        'C: A001 APPEND "INBOX" (\\Seen) {7+}\n'
+        "C% a%0D%0Ab%0D%0Ac {3+}%0D%0A\n"
+        "C: two {4+}\n"
+        "C% x%0D%0Ay%0D%0A\n"
+        "S: A001 OK [APPENDUID 7 10:12] done\n",
+    )
+    f = io.BytesIO(b"skip:a\nb\r\nc")
+    f.seek(5)  # read from the current position, as append_stream() does
+    got = c.multiappend("INBOX", [{"msg": f, "flags": [libimapclient.SEEN]}, b"two",
+                                  io.BytesIO(b"x\ny")])
+    assert got == ("OK", [b"[APPENDUID 7 10:12] done"])
+    played(c)
+    c = preauth("MULTIAPPEND LITERAL+")
+    with pytest.raises(exceptions.InvalidArgumentError):  # a NUL, found before sending
+        c.multiappend("INBOX", [io.BytesIO(b"a\0b")])
+    with pytest.raises(ValueError):
+        c.multiappend("INBOX", [io.BytesIO(b"")])
+    with pytest.raises(TypeError):
+        c.multiappend("INBOX", [io.StringIO("text")])
+
+
 def test_appendlimit():
     c = preauth("APPENDLIMIT=35651584")
     assert c.get_appendlimit("INBOX") == 35651584

@@ -289,6 +289,34 @@ def test_multiappend_same_messages_as_reference_append(client, ref_client, scrat
     assert b"\\Seen" in got[sorted(got)[1]][b"FLAGS"]
 
 
+def test_multiappend_from_files(client, ref_client, scratch, tmp_path):
+    # file objects: every message read a piece at a time while the command
+    # goes out; LF line ends become CRLF as the reference's append() does
+    paths = []
+    for i in range(3):
+        p = tmp_path / ("m%d.eml" % i)
+        p.write_bytes((MSG % (b"f%d" % i, b"file body %d" % i)).replace(b"\r\n", b"\n"))
+        paths.append(p)
+    files = [open(p, "rb") for p in paths]
+    try:
+        r = client.multiappend(scratch, [files[0], b"Subject: mem\r\n\r\nfrom memory\r\n",
+                                         {"msg": files[1], "flags": [libimapclient.FLAGGED]},
+                                         files[2]])
+    finally:
+        for f in files:
+            f.close()
+    assert r[0] == "OK" and r[1][0].startswith(b"[APPENDUID ")
+    ref_client.select_folder(scratch, readonly=True)
+    got = ref_client.fetch("1:*", ["BODY.PEEK[]", "FLAGS"])
+    bodies = [got[u][b"BODY[]"] for u in sorted(got)]
+    want = [paths[0].read_bytes().replace(b"\n", b"\r\n"),
+            b"Subject: mem\r\n\r\nfrom memory\r\n",
+            paths[1].read_bytes().replace(b"\n", b"\r\n"),
+            paths[2].read_bytes().replace(b"\n", b"\r\n")]
+    assert bodies == want
+    assert b"\\Flagged" in got[sorted(got)[2]][b"FLAGS"]
+
+
 def test_enable_and_extension_checks_live(client, scratch):
     assert client.enable("CONDSTORE") == [b"CONDSTORE"]
     assert client.is_enabled("CONDSTORE") and not client.is_utf8()

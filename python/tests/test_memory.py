@@ -194,3 +194,41 @@ def test_60mb_message_appended_from_a_file(dovecot, tmp_path):
     finally:
         c.delete_folder(folder)
         c.logout()
+
+
+def test_multiappend_of_files_in_flat_memory(dovecot, tmp_path):
+    """multiappend() given file objects reads each a piece at a time while
+    the one command goes out: 4 x 12 MB cost no 48 MB of memory."""
+    import libimapclient
+
+    line = b"y" * 76 + b"\n"
+    paths = []
+    for i in range(4):
+        path = tmp_path / ("m%d.eml" % i)
+        with open(path, "wb") as f:
+            f.write(b"From: a@example.com\nSubject: part %d\n\n" % i)
+            for _ in range(12 * 1024 * 1024 // len(line)):
+                f.write(line)
+        paths.append(path)
+    c = libimapclient.IMAPClient(dovecot.host, port=dovecot.port, ssl=False)
+    c.login(dovecot.user, dovecot.password)
+    folder = "stream-multiappend-py-%d" % os.getpid()
+    c.create_folder(folder)
+    try:
+        gc.collect()
+        reset_peak()
+        base = rss()
+        files = [open(p, "rb") for p in paths]
+        try:
+            r = c.multiappend(folder, files)
+        finally:
+            for f in files:
+                f.close()
+        assert r[0] == "OK" and b"APPENDUID" in r[1][0]
+        assert peak() - base < 24 * 1024 * 1024
+        st = c.folder_status(folder, ["MESSAGES", "SIZE"] if c.has_capability("STATUS=SIZE")
+                             else ["MESSAGES"])
+        assert st[b"MESSAGES"] == 4
+    finally:
+        c.delete_folder(folder)
+        c.logout()
