@@ -591,8 +591,9 @@ static PyObject *message_to_py(ConnObject *self, const imapclient_message *m)
         } else if (!strcasecmp(nm, "THREADID")) {
             val = bytes_or_none(m->threadid);
         } else if (!strcasecmp(nm, "PREVIEW")) {
-            val = m->preview ? PyBytes_FromStringAndSize(m->preview, (Py_ssize_t)m->preview_len)
-                             : Py_NewRef(Py_None);
+            val = m->preview
+                      ? PyBytes_FromStringAndSize(m->preview, (Py_ssize_t)m->preview_len)
+                      : Py_NewRef(Py_None);
         } else if ((!strcasecmp(nm, "BODY") || !strcasecmp(nm, "BODYSTRUCTURE")) &&
                    it->value->type == IMAPCLIENT_VALUE_LIST) {
             val = bodydata_from_value(it->value);
@@ -836,7 +837,7 @@ static SSL_CTX *ssl_ctx_of(PyObject *ctx)
 
 typedef struct {
     PyObject_HEAD imapclient_tls_config *cfg;
-    char verify;         /* T_BOOL members are chars */
+    char verify; /* T_BOOL members are chars */
     char check_hostname;
 } TlsConfigObject;
 
@@ -844,7 +845,7 @@ static PyTypeObject TlsConfigType;
 
 static PyObject *tlsconfig_new(PyTypeObject *type, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {"cafile",  "capath",        "verify",        "certfile",
+    static char *kwlist[] = {"cafile",  "capath",        "verify",         "certfile",
                              "keyfile", "session_cache", "check_hostname", NULL};
     const char *cafile = NULL, *capath = NULL, *certfile = NULL, *keyfile = NULL;
     int verify = 1, cache = 1, check = 1;
@@ -878,8 +879,8 @@ static PyObject *tlsconfig_new(PyTypeObject *type, PyObject *args, PyObject *kw)
         rc = imapclient_tls_config_set_session_cache(self->cfg, cache);
     if (rc) {
         const char *m = imapclient_tls_config_errmsg(self->cfg);
-        PyObject *exc = rc == IMAPCLIENT_ETLS && S.exc_sslerror ? S.exc_sslerror
-                                                                : PyExc_ValueError;
+        PyObject *exc =
+            rc == IMAPCLIENT_ETLS && S.exc_sslerror ? S.exc_sslerror : PyExc_ValueError;
         PyErr_SetString(exc, *m ? m : imapclient_strerror(rc));
         Py_DECREF(self);
         return NULL;
@@ -927,21 +928,35 @@ static int quirks_from_dict(PyObject *d, imapclient_quirks *q);
 
 static PyObject *mod_connect(PyObject *mod, PyObject *args, PyObject *kw)
 {
-    static char *kwlist[] = {
-        "host",         "port",        "ssl",         "stream",         "connect_timeout",
-        "read_timeout", "ssl_context", "verify_peer", "check_hostname", "ca_file",
-        "ca_path",      "cert_file",   "key_file",    "use_uid",        "log",
-        "tls_hostname", "quirks",     "tls_config",  NULL};
+    static char *kwlist[] = {"host",
+                             "port",
+                             "ssl",
+                             "stream",
+                             "connect_timeout",
+                             "read_timeout",
+                             "ssl_context",
+                             "verify_peer",
+                             "check_hostname",
+                             "ca_file",
+                             "ca_path",
+                             "cert_file",
+                             "key_file",
+                             "use_uid",
+                             "log",
+                             "tls_hostname",
+                             "quirks",
+                             "tls_config",
+                             NULL};
     const char *host;
     int port = 0, ssl = 1, stream = 0, verify = 1, check = 1, use_uid = 1;
     PyObject *ct = Py_None, *rt = Py_None, *ctx = Py_None, *log = Py_None,
              *quirks = Py_None, *tlscfg = Py_None;
     const char *ca_file = NULL, *ca_path = NULL, *cert = NULL, *key = NULL,
                *tlsname = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOzOO", kwlist, &host, &port,
-                                     &ssl, &stream, &ct, &rt, &ctx, &verify, &check,
-                                     &ca_file, &ca_path, &cert, &key, &use_uid, &log,
-                                     &tlsname, &quirks, &tlscfg))
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "s|ippOOOppzzzzpOzOO", kwlist, &host,
+                                     &port, &ssl, &stream, &ct, &rt, &ctx, &verify,
+                                     &check, &ca_file, &ca_path, &cert, &key, &use_uid,
+                                     &log, &tlsname, &quirks, &tlscfg))
         return NULL;
     if (tlscfg != Py_None && !PyObject_TypeCheck(tlscfg, &TlsConfigType)) {
         PyErr_SetString(PyExc_TypeError, "tls_config must be a TLSConfig");
@@ -1304,7 +1319,8 @@ static PyObject *pairs_dict(const imapclient_value *v)
     PyObject *d = PyDict_New();
     for (size_t i = 0; d && v && i + 1 < v->count; i += 2) {
         const imapclient_value *k = &v->items[i];
-        PyObject *key = PyBytes_FromStringAndSize(k->str ? k->str : "", (Py_ssize_t)k->len);
+        PyObject *key =
+            PyBytes_FromStringAndSize(k->str ? k->str : "", (Py_ssize_t)k->len);
         PyObject *val = value_to_py(&v->items[i + 1]);
         if (key) {
             char *p = PyBytes_AS_STRING(key);
@@ -1323,7 +1339,7 @@ static PyObject *pairs_dict(const imapclient_value *v)
 /* A NOTIFY event (imapclient_notify_event) as a NotifyEvent object. */
 static PyObject *event_to_py(ConnObject *self, const imapclient_notify_event *e)
 {
-    static const char *kinds[] = {"",      "EXISTS", "EXPUNGE",  "VANISHED", "FETCH",
+    static const char *kinds[] = {"",       "EXISTS",  "EXPUNGE",  "VANISHED", "FETCH",
                                   "STATUS", "MAILBOX", "METADATA", "OVERFLOW"};
     PyObject *kw = PyDict_New();
     if (!kw)
@@ -1337,18 +1353,21 @@ static PyObject *event_to_py(ConnObject *self, const imapclient_notify_event *e)
         Py_XDECREF(v_);                                                                  \
     } while (0)
     unsigned k = (unsigned)e->kind;
-    SETKW("kind", PyUnicode_FromString(k < sizeof kinds / sizeof kinds[0] ? kinds[k] : ""));
+    SETKW("kind",
+          PyUnicode_FromString(k < sizeof kinds / sizeof kinds[0] ? kinds[k] : ""));
     int numbered = e->kind == IMAPCLIENT_NOTIFY_EXISTS ||
-                   e->kind == IMAPCLIENT_NOTIFY_EXPUNGE || e->kind == IMAPCLIENT_NOTIFY_FETCH;
+                   e->kind == IMAPCLIENT_NOTIFY_EXPUNGE ||
+                   e->kind == IMAPCLIENT_NOTIFY_FETCH;
     SETKW("number", numbered ? PyLong_FromUnsignedLong(e->number) : Py_NewRef(Py_None));
     SETKW("uid", e->has_uid ? PyLong_FromUnsignedLong(e->uid) : Py_NewRef(Py_None));
-    SETKW("flags", e->has_flags ? flags_tuple(e->flags, e->flag_count) : Py_NewRef(Py_None));
+    SETKW("flags",
+          e->has_flags ? flags_tuple(e->flags, e->flag_count) : Py_NewRef(Py_None));
     SETKW("modseq",
           e->has_modseq ? PyLong_FromUnsignedLongLong(e->modseq) : Py_NewRef(Py_None));
     SETKW("uid_set", bytes_or_none(e->uid_set));
     SETKW("earlier", PyBool_FromLong(e->earlier));
-    SETKW("mailbox",
-          e->mailbox ? folder_name(self, e->mailbox, strlen(e->mailbox)) : Py_NewRef(Py_None));
+    SETKW("mailbox", e->mailbox ? folder_name(self, e->mailbox, strlen(e->mailbox))
+                                : Py_NewRef(Py_None));
     SETKW("delimiter", bytes_or_none(e->delimiter));
     SETKW("attributes", e->kind == IMAPCLIENT_NOTIFY_MAILBOX
                             ? flags_tuple(e->attributes, e->attribute_count)
@@ -1361,9 +1380,10 @@ static PyObject *event_to_py(ConnObject *self, const imapclient_notify_event *e)
     SETKW("entries", e->kind == IMAPCLIENT_NOTIFY_METADATA
                          ? flags_tuple(e->entries, e->entry_count)
                          : Py_NewRef(Py_None));
-    SETKW("data", (e->kind == IMAPCLIENT_NOTIFY_FETCH || e->kind == IMAPCLIENT_NOTIFY_STATUS)
-                      ? pairs_dict(e->items)
-                      : Py_NewRef(Py_None));
+    SETKW("data",
+          (e->kind == IMAPCLIENT_NOTIFY_FETCH || e->kind == IMAPCLIENT_NOTIFY_STATUS)
+              ? pairs_dict(e->items)
+              : Py_NewRef(Py_None));
 #undef SETKW
     PyObject *r = NULL;
     if (ok) {
@@ -1552,12 +1572,14 @@ static PyObject *folder_to_py(ConnObject *self, const imapclient_folder *f, int 
         } else {
             PyObject *st = f->status ? status_dict(f->status) : Py_NewRef(Py_None);
             PyObject *ci = flags_tuple(f->childinfo, f->childinfo_count);
-            PyObject *old = f->old_name ? folder_name(self, f->old_name, strlen(f->old_name))
-                                        : Py_NewRef(Py_None);
+            PyObject *old = f->old_name
+                                ? folder_name(self, f->old_name, strlen(f->old_name))
+                                : Py_NewRef(Py_None);
             PyObject *ext = value_to_py(f->extended);
             if (st && ci && old && ext)
-                r = PyObject_CallFunction(S.folder_type, "OOOOOOOO", flags, delim, name, st,
-                                          ci, old, f->nonexistent ? Py_True : Py_False, ext);
+                r = PyObject_CallFunction(S.folder_type, "OOOOOOOO", flags, delim, name,
+                                          st, ci, old,
+                                          f->nonexistent ? Py_True : Py_False, ext);
             Py_XDECREF(st);
             Py_XDECREF(ci);
             Py_XDECREF(old);
@@ -1571,7 +1593,8 @@ static PyObject *folder_to_py(ConnObject *self, const imapclient_folder *f, int 
 }
 
 /* Frees fl. */
-static PyObject *folder_list_to_py(ConnObject *self, imapclient_folder_list *fl, int typed)
+static PyObject *folder_list_to_py(ConnObject *self, imapclient_folder_list *fl,
+                                   int typed)
 {
     PyObject *l = PyList_New((Py_ssize_t)fl->count);
     for (size_t i = 0; l && i < fl->count; i++) {
@@ -2769,7 +2792,8 @@ static PyObject *conn_create_folder_ex(ConnObject *self, PyObject *args)
         return raise_rc(self, rc);
     PyObject *r;
     if (cr->mailboxid)
-        r = PyBytes_FromFormat("[MAILBOXID (%s)] %s", cr->mailboxid, cr->text ? cr->text : "");
+        r = PyBytes_FromFormat("[MAILBOXID (%s)] %s", cr->mailboxid,
+                               cr->text ? cr->text : "");
     else
         r = text_result(cr->text);
     imapclient_create_result_free(cr);
@@ -2989,7 +3013,8 @@ static PyObject *conn_multisearch(ConnObject *self, PyObject *args)
         src[i].in = (imapclient_search_in)in;
         src[i].mailboxes = mb[i].v;
     }
-    if (strlist_from(crit, &c, "criteria") < 0 || strlist_from(rets, &r, "return option") < 0)
+    if (strlist_from(crit, &c, "criteria") < 0 ||
+        strlist_from(rets, &r, "return option") < 0)
         goto done;
     imapclient_multisearch_result *m = NULL;
     int rc;
@@ -3003,7 +3028,8 @@ static PyObject *conn_multisearch(ConnObject *self, PyObject *args)
         const imapclient_multisearch_mailbox *x = &m->mailboxes[i];
         PyObject *k = folder_name(self, x->mailbox, strlen(x->mailbox));
         PyObject *v = esearch_dict_of(&x->result);
-        if (!k || !v || dict_set(v, "UIDVALIDITY", PyLong_FromUnsignedLong(x->uidvalidity)) < 0 ||
+        if (!k || !v ||
+            dict_set(v, "UIDVALIDITY", PyLong_FromUnsignedLong(x->uidvalidity)) < 0 ||
             PyDict_SetItem(out, k, v) < 0)
             Py_CLEAR(out);
         Py_XDECREF(k);
@@ -3613,7 +3639,8 @@ static PyMethodDef mod_methods[] = {
     {"decode_header", mod_decode_header, METH_O, "RFC 2047 decode -> str"},
     {"seqset_valid", mod_seqset_valid, METH_O, "is this a sequence set"},
     {"quirks_profile", mod_quirks_profile, METH_VARARGS, "a quirks profile as a dict"},
-    {"quirks_profile_names", mod_quirks_profile_names, METH_NOARGS, "the profiles' names"},
+    {"quirks_profile_names", mod_quirks_profile_names, METH_NOARGS,
+     "the profiles' names"},
     {"library_version", mod_library_version, METH_NOARGS, "libimapclient's version"},
     {"_set_types", mod_set_types, METH_VARARGS, "internal"},
     {NULL, NULL, 0, NULL}};
