@@ -5,6 +5,7 @@
 #include <imapclient/errors.h>
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -93,15 +94,28 @@ static int try_connect(const struct addrinfo *ai, int timeout_ms, int *err_no)
     return fd;
 }
 
+/* getaddrinfo() for a stream socket. An address literal (127.0.0.1, ::1)
+ * is taken as it is: AI_ADDRCONFIG would ask the kernel which address
+ * families are configured (a netlink socket, seven system calls) for an
+ * answer that cannot change the result. */
+static int resolve(const char *host, const char *portstr, struct addrinfo **res)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    int literal =
+        inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
+                             .ai_flags = literal ? AI_NUMERICHOST : AI_ADDRCONFIG};
+    return getaddrinfo(host, portstr, &hints, res);
+}
+
 int imc_tcp_connect(const char *host, int port, int timeout_ms, imc_transport **out,
                     char *err)
 {
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
     struct addrinfo *res = NULL;
-    int gai = getaddrinfo(host, portstr, &hints, &res);
+    int gai = resolve(host, portstr, &res);
     if (gai != 0) {
         snprintf(err, 256, "cannot resolve %s: %s", host, gai_strerror(gai));
         return IMAPCLIENT_ERESOLVE;
@@ -180,10 +194,8 @@ int imc_tcp_connect_start(const char *host, int port, imc_transport **out, char 
 {
     char portstr[16];
     snprintf(portstr, sizeof portstr, "%d", port);
-    struct addrinfo hints = {
-        .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
     struct addrinfo *res = NULL;
-    int gai = getaddrinfo(host, portstr, &hints, &res);
+    int gai = resolve(host, portstr, &res);
     if (gai != 0) {
         snprintf(err, 256, "cannot resolve %s: %s", host, gai_strerror(gai));
         return IMAPCLIENT_ERESOLVE;
