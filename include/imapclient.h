@@ -24,6 +24,7 @@
 #include "imapclient/extensions.h"
 #include "imapclient/quirks.h"
 #include "imapclient/async.h"
+#include "imapclient/condstore.h"
 #include "imapclient/testing.h"
 
 #endif

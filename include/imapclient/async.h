@@ -75,7 +75,8 @@ typedef enum imapclient_op {
     IMAPCLIENT_OP_IDLE,        /**< the server accepted IDLE; result NULL */
     IMAPCLIENT_OP_IDLE_DONE,   /**< IDLE ended; imapclient_responses * */
     IMAPCLIENT_OP_NOOP,        /**< imapclient_responses * (the kept responses) */
-    IMAPCLIENT_OP_LOGOUT       /**< result NULL */
+    IMAPCLIENT_OP_LOGOUT,      /**< result NULL */
+    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE /**< imapclient_store_result * (condstore.h) */
 } imapclient_op;
 
 /**

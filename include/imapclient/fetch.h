@@ -76,6 +76,9 @@ typedef struct imapclient_message {
 typedef struct imapclient_fetch_result {
     size_t count;                   /**< number of messages */
     const imapclient_message *msgs; /**< the messages: msgs[0..count) */
+    imapclient_uidset vanished;     /**< with the VANISHED modifier (RFC 7162 3.2.6;
+                                         imapclient_fetch_changedsince()): the UIDs of
+                                         `VANISHED (EARLIER)`; empty otherwise */
 } imapclient_fetch_result;
 
 /**

@@ -25,6 +25,7 @@
 
 #include "client.h"
 #include "common.h"
+#include "mail.h"
 #include "types.h"
 
 IMAPCLIENT_BEGIN_DECLS
@@ -320,7 +321,8 @@ typedef struct imapclient_status_info {
     uint64_t uidnext;         /**< UIDNEXT */
     uint64_t uidvalidity;     /**< UIDVALIDITY */
     uint64_t unseen;          /**< UNSEEN */
-    uint64_t highestmodseq;   /**< HIGHESTMODSEQ (CONDSTORE) */
+    uint64_t highestmodseq;   /**< HIGHESTMODSEQ (CONDSTORE); 0 for a folder without
+                                   mod-sequences (NOMODSEQ, RFC 7162 3.1.6) */
     uint64_t size;            /**< SIZE (RFC 8438 / IMAP4rev2), in octets */
     uint64_t deleted;         /**< DELETED (IMAP4rev2) */
     int has_messages;         /**< MESSAGES was sent */
@@ -525,6 +527,14 @@ typedef struct imapclient_select_info {
                                               the completion's code last */
     size_t count;                        /**< entries in items */
     const char *text;                    /**< the completion text */
+
+    /* QRESYNC (RFC 7162 3.2.5; imapclient_select_folder_params()) */
+    imapclient_uidset vanished; /**< VANISHED (EARLIER): UIDs expunged since the
+                                     mod-sequence given; empty otherwise */
+    const imapclient_flag_change *changed; /**< the messages changed since it,
+                                                with UID, flags and MODSEQ, in
+                                                arrival order; never NULL */
+    size_t changed_count;                  /**< entries in changed */
 } imapclient_select_info;
 
 /**

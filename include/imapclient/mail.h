@@ -355,6 +355,80 @@ IMAPCLIENT_EXTERN int imapclient_seqset_parse(const char *s, imapclient_range **
                                               size_t *count);
 
 /* ------------------------------------------------------------------ */
+/* UID sets (RFC 7162 VANISHED, MODIFIED, known UIDs)                    */
+/* ------------------------------------------------------------------ */
+
+/**
+ * A set of UIDs (or message numbers) as ranges, never expanded: the
+ * `VANISHED 1:4294967295` of a hostile server is one range. Results of the
+ * library hold sets of this kind (the VANISHED UIDs of a QRESYNC select or
+ * of a FETCH with the VANISHED modifier, the MODIFIED set of a conditional
+ * STORE, the changes of imapclient_sync_folder()); they live as long as
+ * their result.
+ */
+typedef struct imapclient_uidset {
+    const imapclient_range *ranges; /**< ascending, disjoint and never adjacent
+                                         (1:3,5, never 1:2,3); never NULL */
+    size_t count;                   /**< number of ranges (0: the empty set) */
+} imapclient_uidset;
+
+/**
+ * The number of ids in a UID set (4294967295 for 1:4294967295).
+ *
+ * @return the count; 0 for an empty set or NULL
+ */
+IMAPCLIENT_EXTERN uint64_t imapclient_uidset_size(const imapclient_uidset *s);
+
+/**
+ * Whether a UID set holds an id (a binary search over its ranges).
+ *
+ * @return 1 or 0 (0 for NULL or id 0)
+ */
+IMAPCLIENT_EXTERN int imapclient_uidset_contains(const imapclient_uidset *s, uint32_t id);
+
+/**
+ * A UID set as IMAP text: "1:4,7", "" for the empty set.
+ *
+ * @param s         the set
+ * @param[out] out  the text, malloc'd, free with free(); NULL on failure
+ * @return 0, IMAPCLIENT_EINVAL (NULL argument) or IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int imapclient_uidset_format(const imapclient_uidset *s, char **out);
+
+/**
+ * Read a UID set from text (RFC 4315 uid-set: numbers 1..4294967295 and
+ * ranges "a:b" in either order, separated by ','; no "*", no spaces); ""
+ * is the empty set. The ranges are sorted and merged: "9,1:3,2:4" gives
+ * 1:4,9. Memory is linear in the text, whatever the ranges name.
+ *
+ * @param s         the text
+ * @param[out] out  the set, free with imapclient_uidset_free(); NULL on
+ *                  failure
+ * @return 0, IMAPCLIENT_EINVAL (NULL argument, not a uid-set) or
+ *         IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int imapclient_uidset_parse(const char *s, imapclient_uidset **out);
+
+/** Release a set made by imapclient_uidset_parse(); NULL is a no-op. Sets
+ *  inside results are freed with their result. */
+IMAPCLIENT_EXTERN void imapclient_uidset_free(imapclient_uidset *s);
+
+/**
+ * A message whose flags changed, or may have: the FLAGS and MODSEQ of a
+ * FETCH response (RFC 7162: what a QRESYNC select, a FETCH with
+ * CHANGEDSINCE, a conditional STORE or an unsolicited update reports).
+ */
+typedef struct imapclient_flag_change {
+    uint32_t uid;             /**< its UID; 0 when the response carried none */
+    uint32_t seq;             /**< its message sequence number; 0 when unknown */
+    const char *const *flags; /**< the flags now set, NULL-terminated; NULL when
+                                   the response carried no FLAGS */
+    size_t flag_count;        /**< entries in flags */
+    uint64_t modseq;          /**< its mod-sequence; valid when has_modseq */
+    int has_modseq;           /**< the response carried MODSEQ */
+} imapclient_flag_change;
+
+/* ------------------------------------------------------------------ */
 /* Encoded words in headers (RFC 2047)                                  */
 /* ------------------------------------------------------------------ */
 

@@ -1,17 +1,16 @@
 /*
  * FETCH: RFC 3501 sections 6.4.5 and 7.4.2, RFC 4466 (modifiers), RFC 7162
- * (MODSEQ, CHANGEDSINCE), RFC 3516 (BINARY), Gmail's X-GM-EXT-1.
+ * (MODSEQ, CHANGEDSINCE, VANISHED), RFC 3516 (BINARY), Gmail's X-GM-EXT-1.
  *
  * One message builder serves both forms: the plain form parses every
  * response into the result's arena (no copy of body literals) and merges
  * split responses; the streaming form parses into the scratch arena that
  * is reset per response, so memory stays flat.
  */
-#include "internal.h"
-
-#include "../types/types.h"
+#include "condstore_priv.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -384,12 +383,36 @@ typedef struct plain_state {
     fetch_impl *f;
     idset set;
     const char *need[MAX_NEEDS + 1]; /* capabilities the items need */
+    int vanished_on;                 /* the VANISHED modifier (RFC 7162 3.2.6) was sent */
+    imc_ranges vanished;             /* what its VANISHED (EARLIER) responses named */
 } plain_state;
+
+/* VANISHED (EARLIER) in answer to the VANISHED modifier: 1 taken, 0 not
+ * (a plain VANISHED is an expunge now, for noop()), or a failure. */
+static int on_vanished(imapclient *c, plain_state *st, const imapclient_response *r)
+{
+    imc_ranges tmp = {0};
+    int earlier = 0;
+    int rc = imc_vanished_read(r, &earlier, &tmp);
+    if (rc == 1 && !earlier)
+        rc = 0;
+    else if (rc == 1 && imc_ranges_union(&st->vanished, tmp.r, tmp.n))
+        rc = IMAPCLIENT_ENOMEM;
+    imc_ranges_free(&tmp);
+    if (rc == IMAPCLIENT_ENOMEM)
+        return imc_fail(c, rc, "out of memory");
+    if (rc < 0)
+        return imc_fail(c, rc, "%s: a VANISHED that is not a uid-set: %.200s", c->what,
+                        r->raw ? r->raw : "");
+    return rc;
+}
 
 static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
 {
     plain_state *st = ud;
     fetch_impl *f = st->f;
+    if (st->vanished_on && !r->has_number && !strcmp(r->name, "VANISHED"))
+        return on_vanished(c, st, r);
     if (!ours(c, &st->set, r))
         return 0;
     imapclient_message tmp = {0};
@@ -432,6 +455,10 @@ static void plain_done(imapclient *c, imc_request *rq)
     plain_op *op = (plain_op *)rq;
     free(op->st.set.r);
     op->st.set.r = NULL;
+    if (!rq->rc &&
+        imc_ranges_freeze(op->st.f->arena, &op->st.vanished, &op->st.f->pub.vanished))
+        rq->rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imc_ranges_free(&op->st.vanished);
     if (rq->rc) {
         imapclient_fetch_result_free(&op->st.f->pub);
     } else {
@@ -458,10 +485,30 @@ static int plain_build(imapclient *c, const char *messages, const char *const *d
         op->st.f = NULL;
         return rc;
     }
+    op->st.vanished_on = c->opts.use_uid && imc_modifiers_vanished(modifiers);
     op->rq.on_untagged = on_fetch_plain;
     op->rq.ud = &op->st;
     op->rq.arena = f->arena;
     op->rq.on_done = plain_done;
+    return 0;
+}
+
+/* imapclient_fetch() after its prologue. */
+static int fetch_plain(imapclient *c, const char *messages, const char *const *data,
+                       const char *const *modifiers, imapclient_fetch_result **out)
+{
+    int rc;
+    plain_op op = {0};
+    if ((rc = plain_build(c, messages, data, modifiers, &op)))
+        return rc;
+    if ((rc = imc_run(c, &op.rq))) {
+        if (op.st.f) /* never completed */
+            imapclient_fetch_result_free(&op.st.f->pub);
+        free(op.st.set.r);
+        imc_ranges_free(&op.st.vanished);
+        return rc;
+    }
+    *out = op.rq.out;
     return 0;
 }
 
@@ -479,17 +526,64 @@ int imapclient_fetch(imapclient *c, const char *messages, const char *const *dat
     fetch_needs(data, modifiers, need);
     if ((rc = imc_require_selected(c, "fetch")) || (rc = require_needs(c, need)))
         return rc;
-    plain_op op = {0};
-    if ((rc = plain_build(c, messages, data, modifiers, &op)))
-        return rc;
-    if ((rc = imc_run(c, &op.rq))) {
-        if (op.st.f) /* never completed */
-            imapclient_fetch_result_free(&op.st.f->pub);
-        free(op.st.set.r);
-        return rc;
-    }
-    *out = op.rq.out;
+    return fetch_plain(c, messages, data, modifiers, out);
+}
+
+/* ---- CHANGEDSINCE and VANISHED (RFC 7162 3.1.4.1, 3.2.6) -------------------- */
+
+/* The modifiers of a fetch_changedsince (buf holds the first); 0 or
+ * EINVAL. */
+static int changedsince_mods(imapclient *c, uint64_t modseq, int vanished, char *buf,
+                             size_t size, const char *mods[3])
+{
+    if (!modseq)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "fetch_changedsince: CHANGEDSINCE needs a mod-sequence above 0");
+    if (vanished && !c->opts.use_uid)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "fetch_changedsince: VANISHED needs UID FETCH (use_uid on)");
+    snprintf(buf, size, "CHANGEDSINCE %llu", (unsigned long long)modseq);
+    mods[0] = buf;
+    mods[1] = vanished ? "VANISHED" : NULL;
+    mods[2] = NULL;
     return 0;
+}
+
+/* The capabilities (and QRESYNC enabled for VANISHED). */
+static int changedsince_ready(imapclient *c, int vanished)
+{
+    int rc = imc_require_cap(c, "CONDSTORE", "fetch_changedsince");
+    if (rc || !vanished)
+        return rc;
+    if ((rc = imc_require_cap(c, "QRESYNC", "fetch_changedsince")))
+        return rc;
+    if (!(c->enabled & IMC_ENABLED_QRESYNC))
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "fetch_changedsince: VANISHED needs QRESYNC enabled "
+                        "(RFC 7162 3.2.6)");
+    return 0;
+}
+
+int imapclient_fetch_changedsince(imapclient *c, const char *messages,
+                                  const char *const *data, uint64_t modseq, int vanished,
+                                  imapclient_fetch_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_changedsince: out is NULL");
+    char buf[48];
+    const char *mods[3], *need[MAX_NEEDS + 1];
+    if ((rc = imc_require_selected(c, "fetch_changedsince")) ||
+        (rc = changedsince_mods(c, modseq, vanished, buf, sizeof buf, mods)))
+        return rc;
+    fetch_needs(data, mods, need);
+    if ((rc = require_needs(c, need)) || (rc = changedsince_ready(c, vanished)))
+        return rc;
+    return fetch_plain(c, messages, data, mods, out);
 }
 
 static int plain_check(imapclient *c, imc_request *rq)
@@ -504,12 +598,34 @@ static void plain_op_free(imc_request *rq)
     if (op->st.f)
         imapclient_fetch_result_free(&op->st.f->pub);
     free(op->st.set.r);
+    imc_ranges_free(&op->st.vanished);
     free(op);
 }
 
 static void fetch_result_free(void *r)
 {
     imapclient_fetch_result_free(r);
+}
+
+/* Start a plain fetch with check as its check hook. */
+static int start_plain(imapclient *c, const char *messages, const char *const *data,
+                       const char *const *modifiers,
+                       int (*check)(imapclient *c, imc_request *rq),
+                       imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    plain_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    int rc = plain_build(c, messages, data, modifiers, op);
+    if (rc) {
+        free(op);
+        return rc;
+    }
+    fetch_needs(data, modifiers, op->st.need);
+    op->rq.check = check;
+    op->rq.pipe = imc_pipe_fetch_like(c);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free,
+                            plain_op_free, cb, user, id);
 }
 
 int imapclient_start_fetch(imapclient *c, const char *messages, const char *const *data,
@@ -519,18 +635,29 @@ int imapclient_start_fetch(imapclient *c, const char *messages, const char *cons
     int rc = imc_async_begin(c);
     if (rc)
         return rc;
-    plain_op *op = calloc(1, sizeof *op);
-    if (!op)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if ((rc = plain_build(c, messages, data, modifiers, op))) {
-        free(op);
+    return start_plain(c, messages, data, modifiers, plain_check, cb, user, id);
+}
+
+static int changedsince_check(imapclient *c, imc_request *rq)
+{
+    plain_op *op = (plain_op *)rq;
+    int rc = plain_check(c, rq);
+    return rc ? rc : changedsince_ready(c, op->st.vanished_on);
+}
+
+int imapclient_start_fetch_changedsince(imapclient *c, const char *messages,
+                                        const char *const *data, uint64_t modseq,
+                                        int vanished, imapclient_done_cb cb, void *user,
+                                        uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
         return rc;
-    }
-    fetch_needs(data, modifiers, op->st.need);
-    op->rq.check = plain_check;
-    op->rq.pipe = imc_pipe_fetch_like(c);
-    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_FETCH, fetch_result_free,
-                            plain_op_free, cb, user, id);
+    char buf[48];
+    const char *mods[3];
+    if ((rc = changedsince_mods(c, modseq, vanished, buf, sizeof buf, mods)))
+        return rc;
+    return start_plain(c, messages, data, mods, changedsince_check, cb, user, id);
 }
 
 const imapclient_value *imapclient_message_item(const imapclient_message *m,

@@ -2,9 +2,11 @@
  * Selection: SELECT / EXAMINE, UNSELECT, CLOSE.
  *
  * RFC 3501 sections 6.3.1, 6.3.2, 6.4.2 and 7.1 (response codes), RFC 3691
- * (UNSELECT), RFC 7162 (HIGHESTMODSEQ, NOMODSEQ, CLOSED), RFC 8474
- * (MAILBOXID).
+ * (UNSELECT), RFC 7162 (the CONDSTORE and QRESYNC parameters, VANISHED
+ * (EARLIER) and FETCH in the answer, HIGHESTMODSEQ, NOMODSEQ, CLOSED), RFC
+ * 8474 (MAILBOXID).
  */
+#include "condstore_priv.h"
 #include "folders_priv.h"
 
 #include <stdio.h>
@@ -18,6 +20,12 @@ typedef struct select_state {
     imapclient_select_item *v;
     size_t n, cap;
     int failed;
+    /* QRESYNC (RFC 7162 3.2.5): what changed and vanished meanwhile */
+    int qresync;         /* the command carried QRESYNC parameters */
+    int awaiting_closed; /* a folder was selected: its last responses may
+                            come before OK [CLOSED] (RFC 7162 3.2.11) */
+    imc_ranges vanished;
+    imc_changes_vec changed;
 } select_state;
 
 static int add_item(select_state *st, const char *name, const imapclient_value *list)
@@ -132,6 +140,50 @@ static int record(imapclient *c, select_state *st, const char *name,
     return 1;
 }
 
+/* The answer to a QRESYNC select: VANISHED (EARLIER) and FETCH responses
+ * about the folder being selected. Those that come while the previous
+ * folder's responses may still arrive (before [CLOSED] or the first data
+ * of the new folder) are left for the caller. 1 taken, 0 not, or a
+ * failure status. */
+static int on_qresync(imapclient *c, select_state *st, const imapclient_response *r)
+{
+    if (r->has_number && !strcmp(r->name, "FETCH")) {
+        if (st->awaiting_closed)
+            return 0;
+        imapclient_flag_change ch;
+        int rc = imc_flag_change_read(st->a, r, &ch);
+        if (rc == IMAPCLIENT_ENOMEM)
+            return imc_fail(c, rc, "out of memory");
+        if (rc < 0)
+            return imc_fail(c, rc, "%s: a FETCH that cannot be read: %.200s", c->what,
+                            r->raw ? r->raw : "");
+        if (rc == 0)
+            return 0;
+        return imc_changes_push(&st->changed, &ch)
+                   ? imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory")
+                   : 1;
+    }
+    if (!r->has_number && !strcmp(r->name, "VANISHED")) {
+        imc_ranges tmp = {0};
+        int earlier = 0;
+        int rc = imc_vanished_read(r, &earlier, &tmp);
+        if (rc == 1 && (!earlier || st->awaiting_closed)) {
+            imc_ranges_free(&tmp);
+            return 0; /* an expunge now: an update, not SELECT data */
+        }
+        if (rc == 1 && imc_ranges_union(&st->vanished, tmp.r, tmp.n))
+            rc = IMAPCLIENT_ENOMEM;
+        imc_ranges_free(&tmp);
+        if (rc == IMAPCLIENT_ENOMEM)
+            return imc_fail(c, rc, "out of memory");
+        if (rc < 0)
+            return imc_fail(c, rc, "%s: a VANISHED that is not a uid-set: %.200s",
+                            c->what, r->raw ? r->raw : "");
+        return 1;
+    }
+    return 0;
+}
+
 /* SELECT data (RFC 3501 6.3.1): FLAGS, n EXISTS, n RECENT and OK responses
  * with a code. ALERTs are left for the caller to show; CAPABILITY is
  * handled generically. [CLOSED] (RFC 7162 3.2.11, RFC 9051 7.1) says the
@@ -140,6 +192,16 @@ static int record(imapclient *c, select_state *st, const char *name,
 static int on_select(imapclient *c, const imapclient_response *r, void *ud)
 {
     select_state *st = ud;
+    if (st->awaiting_closed &&
+        ((r->code && !strcmp(r->code, "CLOSED")) ||
+         (r->has_number && !strcmp(r->name, "EXISTS")) || !strcmp(r->name, "FLAGS") ||
+         (r->code && !strcmp(r->code, "UIDVALIDITY"))))
+        st->awaiting_closed = 0;
+    if (st->qresync) {
+        int h = on_qresync(c, st, r);
+        if (h)
+            return h;
+    }
     if (r->has_number) {
         if (strcmp(r->name, "EXISTS") && strcmp(r->name, "RECENT"))
             return 0;
@@ -163,6 +225,9 @@ static int on_select(imapclient *c, const imapclient_response *r, void *ud)
         if (!strcmp(r->code, "CLOSED") && !st->failed) {
             st->n = 0;
             memset(st->info, 0, sizeof *st->info);
+            /* nor were what vanished or changed before it */
+            st->vanished.n = 0;
+            st->changed.n = 0;
         }
         return record(c, st, r->code, r->code_args);
     }
@@ -174,7 +239,16 @@ typedef struct select_op {
     imc_request rq; /* first */
     select_state st;
     int readonly;
+    imapclient_select_params params; /* the flags only: the sets went out */
 } select_op;
+
+static void select_state_clear(select_state *st)
+{
+    free(st->v);
+    st->v = NULL;
+    imc_ranges_free(&st->vanished);
+    imc_changes_vec_free(&st->changed);
+}
 
 /* The server's answer decides the state, whatever happened here: after OK
  * a folder is selected; a refused SELECT leaves none selected (RFC 3501
@@ -205,7 +279,10 @@ static void select_done(imapclient *c, imc_request *rq)
             info->flags = none;
         if (!info->permanentflags)
             info->permanentflags = none;
-        if (!info->items || !info->text) {
+        info->changed = imc_changes_freeze(st->a, &st->changed);
+        info->changed_count = st->changed.n;
+        if (!info->items || !info->text || !info->changed ||
+            imc_ranges_freeze(st->a, &st->vanished, &info->vanished)) {
             rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         } else {
             if (st->n)
@@ -213,8 +290,7 @@ static void select_done(imapclient *c, imc_request *rq)
             info->count = st->n;
         }
     }
-    free(st->v);
-    st->v = NULL;
+    select_state_clear(st);
     if (rc) {
         imc_result_free(info);
         info = NULL;
@@ -224,48 +300,75 @@ static void select_done(imapclient *c, imc_request *rq)
     rq->out = info;
 }
 
+/* The state and capability checks, made when the command goes out. */
+static int select_ready(imapclient *c, select_op *op)
+{
+    int rc = imc_require_auth(c, "select_folder");
+    if (rc || (rc = imc_select_params_ready(c, "select_folder", &op->params)))
+        return rc;
+    /* the previous folder's responses end with [CLOSED] (RFC 7162 3.2.11) */
+    op->st.awaiting_closed = op->st.qresync && c->state == IMAPCLIENT_STATE_SELECTED;
+    return 0;
+}
+
 static int select_check(imapclient *c, imc_request *rq)
 {
-    return imc_require_auth(c, "select_folder");
+    return select_ready(c, (select_op *)rq);
 }
 
 /* Build the command into c->cmd and op; 0 or a status (nothing built). */
-static int select_build(imapclient *c, const char *folder, int readonly, select_op *op)
+static int select_build(imapclient *c, const char *folder,
+                        const imapclient_select_params *params, select_op *op)
 {
     const char *name;
-    int rc = imc_folder_encode(c, "select_folder", folder, &name);
-    if (rc)
+    int rc = imc_select_params_check(c, "select_folder", params);
+    if (rc || (rc = imc_folder_encode(c, "select_folder", folder, &name)))
         return rc;
+    int readonly = params && params->readonly;
     imapclient_select_info *info = imc_result_new(sizeof *info);
     if (!info)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    op->st = (select_state){.a = imc_result_arena(info), .info = info};
+    op->st = (select_state){.a = imc_result_arena(info),
+                            .info = info,
+                            .qresync = params && params->qresync_uidvalidity};
     op->readonly = readonly;
+    if (params) {
+        op->params.readonly = params->readonly;
+        op->params.condstore = params->condstore;
+        op->params.qresync_uidvalidity = params->qresync_uidvalidity;
+        op->params.qresync_modseq = params->qresync_modseq;
+    }
     op->rq.on_untagged = on_select;
     op->rq.ud = &op->st;
     op->rq.on_done = select_done;
     imc_begin(c, readonly ? "EXAMINE" : "SELECT");
     imc_put_sp(&c->cmd);
     imc_put_astring(&c->cmd, name, strlen(name));
+    imc_select_params_put(c, params);
     return 0;
 }
 
-int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
-                             imapclient_select_info **out)
+int imapclient_select_folder_params(imapclient *c, const char *folder,
+                                    const imapclient_select_params *params,
+                                    imapclient_select_info **out)
 {
     if (out)
         *out = NULL;
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    if ((rc = imc_require_auth(c, "select_folder")) || (rc = imc_auto_id(c, 1)))
+    if ((rc = imc_require_auth(c, "select_folder")) ||
+        (rc = imc_select_params_check(c, "select_folder", params)) ||
+        (rc = imc_auto_id(c, 1)) ||
+        (rc = imc_select_params_ready(c, "select_folder", params)))
         return rc;
     select_op op = {0};
-    if ((rc = select_build(c, folder, readonly, &op)))
+    if ((rc = select_build(c, folder, params, &op)))
         return rc;
+    op.st.awaiting_closed = op.st.qresync && c->state == IMAPCLIENT_STATE_SELECTED;
     if ((rc = imc_run(c, &op.rq))) {
         imc_result_free(op.st.info); /* when the command never completed */
-        free(op.st.v);
+        select_state_clear(&op.st);
         return rc;
     }
     if (out)
@@ -273,6 +376,13 @@ int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
     else
         imc_result_free(op.rq.out);
     return 0;
+}
+
+int imapclient_select_folder(imapclient *c, const char *folder, int readonly,
+                             imapclient_select_info **out)
+{
+    imapclient_select_params p = {.readonly = readonly};
+    return imapclient_select_folder_params(c, folder, &p, out);
 }
 
 static void select_info_free(void *p)
@@ -284,12 +394,20 @@ static void select_op_free(imc_request *rq)
 {
     select_op *op = (select_op *)rq;
     imc_result_free(op->st.info);
-    free(op->st.v);
+    select_state_clear(&op->st);
     free(op);
 }
 
 int imapclient_start_select_folder(imapclient *c, const char *folder, int readonly,
                                    imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    imapclient_select_params p = {.readonly = readonly};
+    return imapclient_start_select_folder_params(c, folder, &p, cb, user, id);
+}
+
+int imapclient_start_select_folder_params(imapclient *c, const char *folder,
+                                          const imapclient_select_params *params,
+                                          imapclient_done_cb cb, void *user, uint64_t *id)
 {
     int rc = imc_async_begin(c);
     if (rc)
@@ -297,7 +415,7 @@ int imapclient_start_select_folder(imapclient *c, const char *folder, int readon
     select_op *op = calloc(1, sizeof *op);
     if (!op)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if ((rc = imc_auto_id(c, 0)) || (rc = select_build(c, folder, readonly, op))) {
+    if ((rc = imc_auto_id(c, 0)) || (rc = select_build(c, folder, params, op))) {
         free(op);
         return rc;
     }

@@ -76,6 +76,33 @@ int imc_seqset_from_ids(imc_buf *out, const uint32_t *ids, size_t n);
 /* 1 if s[0..len) is a sequence set. */
 int imc_seqset_valid_n(const char *s, size_t len);
 
+/* uidset.c: sets of UIDs (or message numbers) as sorted, disjoint,
+ * non-adjacent ranges, never expanded. */
+typedef struct imc_ranges {
+    imapclient_range *r; /* malloc'd */
+    size_t n, cap;
+} imc_ranges;
+void imc_ranges_free(imc_ranges *v);
+/* Add lo:hi (either order); cheap when ranges come in ascending order.
+ * 0 or ENOMEM. */
+int imc_ranges_add(imc_ranges *v, uint32_t lo, uint32_t hi);
+/* Add the uid-set s[0..len) (RFC 4315: numbers 1..2^32-1, ranges in
+ * either order, no "*"). 0, EPROTOCOL (nothing added) or ENOMEM. */
+int imc_ranges_parse(imc_ranges *v, const char *s, size_t len);
+/* v = v | r, v - r, v & r (r sorted, disjoint). 0 or ENOMEM (v unchanged). */
+int imc_ranges_union(imc_ranges *v, const imapclient_range *r, size_t n);
+int imc_ranges_subtract(imc_ranges *v, const imapclient_range *r, size_t n);
+int imc_ranges_intersect(imc_ranges *v, const imapclient_range *r, size_t n);
+/* dst = a copy of r. 0 or ENOMEM. */
+int imc_ranges_copy(imc_ranges *dst, const imapclient_range *r, size_t n);
+/* How many ids; whether id is in. */
+uint64_t imc_ranges_size(const imapclient_range *r, size_t n);
+int imc_ranges_has(const imapclient_range *r, size_t n, uint32_t id);
+/* Append "1:4,7" to b (nothing for an empty set). 0 or ENOMEM. */
+int imc_ranges_format(imc_buf *b, const imapclient_range *r, size_t n);
+/* A read-only copy in a (an empty set points at a static range). */
+int imc_ranges_freeze(imc_arena *a, const imc_ranges *v, imapclient_uidset *out);
+
 /* mimeword.c: RFC 2047 encoded words in header text s[0..len) (which may
  * hold NULs) decoded to UTF-8 and appended to b, NUL-terminated (see
  * imapclient_decode_header()). 0 or ENOMEM; on failure b is as it was. */
