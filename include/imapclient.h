@@ -25,6 +25,7 @@
 #include "imapclient/quirks.h"
 #include "imapclient/async.h"
 #include "imapclient/condstore.h"
+#include "imapclient/sync.h"
 #include "imapclient/testing.h"
 
 #endif

@@ -47,6 +47,11 @@ int imc_select_params_check(imapclient *c, const char *call,
  * goes out): 0, ECAPABILITY, EILLEGAL_STATE. */
 int imc_select_params_ready(imapclient *c, const char *call,
                             const imapclient_select_params *p);
+/* imapclient_select_folder_params() after imc_call_begin(); *bad (when
+ * not NULL) is set when the server answered BAD. */
+int imc_select(imapclient *c, const char *folder, const imapclient_select_params *params,
+               imapclient_select_info **out, int *bad);
+
 /* Put " (CONDSTORE)" or " (QRESYNC (...))" of checked parameters. */
 void imc_select_params_put(imapclient *c, const imapclient_select_params *p);
 

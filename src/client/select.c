@@ -348,15 +348,12 @@ static int select_build(imapclient *c, const char *folder,
     return 0;
 }
 
-int imapclient_select_folder_params(imapclient *c, const char *folder,
-                                    const imapclient_select_params *params,
-                                    imapclient_select_info **out)
+int imc_select(imapclient *c, const char *folder, const imapclient_select_params *params,
+               imapclient_select_info **out, int *bad)
 {
-    if (out)
-        *out = NULL;
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
+    int rc;
+    if (bad)
+        *bad = 0;
     if ((rc = imc_require_auth(c, "select_folder")) ||
         (rc = imc_select_params_check(c, "select_folder", params)) ||
         (rc = imc_auto_id(c, 1)) ||
@@ -367,6 +364,8 @@ int imapclient_select_folder_params(imapclient *c, const char *folder,
         return rc;
     op.st.awaiting_closed = op.st.qresync && c->state == IMAPCLIENT_STATE_SELECTED;
     if ((rc = imc_run(c, &op.rq))) {
+        if (bad && op.rq.result && !strcmp(op.rq.result, "BAD"))
+            *bad = 1;
         imc_result_free(op.st.info); /* when the command never completed */
         select_state_clear(&op.st);
         return rc;
@@ -376,6 +375,16 @@ int imapclient_select_folder_params(imapclient *c, const char *folder,
     else
         imc_result_free(op.rq.out);
     return 0;
+}
+
+int imapclient_select_folder_params(imapclient *c, const char *folder,
+                                    const imapclient_select_params *params,
+                                    imapclient_select_info **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    return rc ? rc : imc_select(c, folder, params, out, NULL);
 }
 
 int imapclient_select_folder(imapclient *c, const char *folder, int readonly,

@@ -81,11 +81,15 @@ int imc_seqset_valid_n(const char *s, size_t len);
 typedef struct imc_ranges {
     imapclient_range *r; /* malloc'd */
     size_t n, cap;
+    int unsorted; /* ranges were added out of order: normalise before reading r */
 } imc_ranges;
 void imc_ranges_free(imc_ranges *v);
-/* Add lo:hi (either order); cheap when ranges come in ascending order.
- * 0 or ENOMEM. */
+/* Add lo:hi (either order): merged at once when ranges come in ascending
+ * order, else appended and sorted once before the set is next used (the
+ * functions taking an imc_ranges do it; call imc_ranges_normalise() before
+ * reading r directly). 0 or ENOMEM. */
 int imc_ranges_add(imc_ranges *v, uint32_t lo, uint32_t hi);
+void imc_ranges_normalise(imc_ranges *v);
 /* Add the uid-set s[0..len) (RFC 4315: numbers 1..2^32-1, ranges in
  * either order, no "*"). 0, EPROTOCOL (nothing added) or ENOMEM. */
 int imc_ranges_parse(imc_ranges *v, const char *s, size_t len);
@@ -95,13 +99,13 @@ int imc_ranges_subtract(imc_ranges *v, const imapclient_range *r, size_t n);
 int imc_ranges_intersect(imc_ranges *v, const imapclient_range *r, size_t n);
 /* dst = a copy of r. 0 or ENOMEM. */
 int imc_ranges_copy(imc_ranges *dst, const imapclient_range *r, size_t n);
-/* How many ids; whether id is in. */
+/* How many ids; whether id is in (r sorted, disjoint). */
 uint64_t imc_ranges_size(const imapclient_range *r, size_t n);
 int imc_ranges_has(const imapclient_range *r, size_t n, uint32_t id);
 /* Append "1:4,7" to b (nothing for an empty set). 0 or ENOMEM. */
 int imc_ranges_format(imc_buf *b, const imapclient_range *r, size_t n);
 /* A read-only copy in a (an empty set points at a static range). */
-int imc_ranges_freeze(imc_arena *a, const imc_ranges *v, imapclient_uidset *out);
+int imc_ranges_freeze(imc_arena *a, imc_ranges *v, imapclient_uidset *out);
 
 /* mimeword.c: RFC 2047 encoded words in header text s[0..len) (which may
  * hold NULs) decoded to UTF-8 and appended to b, NUL-terminated (see

@@ -17,6 +17,7 @@ void imc_ranges_free(imc_ranges *v)
     free(v->r);
     v->r = NULL;
     v->n = v->cap = 0;
+    v->unsorted = 0;
 }
 
 static int reserve(imc_ranges *v, size_t extra)
@@ -48,6 +49,7 @@ static int cmp_range(const void *x, const void *y)
 /* Sort and merge overlapping or adjacent ranges. */
 static void normalise(imc_ranges *v)
 {
+    v->unsorted = 0;
     if (v->n < 2)
         return;
     int sorted = 1;
@@ -85,13 +87,19 @@ int imc_ranges_add(imc_ranges *v, uint32_t lo, uint32_t hi)
     }
     if (reserve(v, 1))
         return IMAPCLIENT_ENOMEM;
-    int in_order = !v->n || lo > v->r[v->n - 1].hi;
+    /* out of order: sorted once, when the set is next used */
+    if (v->n && lo <= v->r[v->n - 1].hi)
+        v->unsorted = 1;
     v->r[v->n].lo = lo;
     v->r[v->n].hi = hi;
     v->n++;
-    if (!in_order)
-        normalise(v);
     return 0;
+}
+
+void imc_ranges_normalise(imc_ranges *v)
+{
+    if (v->unsorted)
+        normalise(v);
 }
 
 /* A number 1..UINT32_MAX at s[*p] (no "*"); -1 if none. */
@@ -215,16 +223,19 @@ static int merge(imc_ranges *dst, const imapclient_range *a, size_t na,
 
 int imc_ranges_union(imc_ranges *v, const imapclient_range *r, size_t n)
 {
+    imc_ranges_normalise(v);
     return n ? merge(v, v->r, v->n, r, n, 'u') : 0;
 }
 
 int imc_ranges_subtract(imc_ranges *v, const imapclient_range *r, size_t n)
 {
+    imc_ranges_normalise(v);
     return n && v->n ? merge(v, v->r, v->n, r, n, '-') : 0;
 }
 
 int imc_ranges_intersect(imc_ranges *v, const imapclient_range *r, size_t n)
 {
+    imc_ranges_normalise(v);
     if (!v->n)
         return 0;
     if (!n) {
@@ -237,6 +248,7 @@ int imc_ranges_intersect(imc_ranges *v, const imapclient_range *r, size_t n)
 int imc_ranges_copy(imc_ranges *dst, const imapclient_range *r, size_t n)
 {
     dst->n = 0;
+    dst->unsorted = 0;
     if (reserve(dst, n))
         return IMAPCLIENT_ENOMEM;
     if (n)
@@ -271,6 +283,9 @@ int imc_ranges_has(const imapclient_range *r, size_t n, uint32_t id)
 int imc_ranges_format(imc_buf *b, const imapclient_range *r, size_t n)
 {
     size_t start = b->len;
+    if (imc_buf_reserve(b, 0))
+        return IMAPCLIENT_ENOMEM;
+    b->data[b->len] = '\0'; /* terminated even when nothing is added */
     for (size_t i = 0; i < n; i++) {
         int rc = r[i].lo == r[i].hi
                      ? imc_buf_printf(b, "%s%lu", i ? "," : "", (unsigned long)r[i].lo)
@@ -286,9 +301,10 @@ int imc_ranges_format(imc_buf *b, const imapclient_range *r, size_t n)
     return 0;
 }
 
-int imc_ranges_freeze(imc_arena *a, const imc_ranges *v, imapclient_uidset *out)
+int imc_ranges_freeze(imc_arena *a, imc_ranges *v, imapclient_uidset *out)
 {
     static const imapclient_range none[1];
+    imc_ranges_normalise(v);
     out->count = v->n;
     out->ranges = none;
     if (!v->n)
