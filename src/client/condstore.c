@@ -118,6 +118,47 @@ const imapclient_flag_change *imc_changes_freeze(imc_arena *a, const imc_changes
     return p;
 }
 
+typedef struct keyed_idx {
+    uint32_t key;
+    size_t idx;
+} keyed_idx;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    const keyed_idx *a = x, *b = y;
+    if (a->key != b->key)
+        return (a->key > b->key) - (a->key < b->key);
+    return (a->idx > b->idx) - (a->idx < b->idx);
+}
+
+int imc_changes_sort(imc_changes_vec *v, int by_uid)
+{
+    if (v->n < 2)
+        return 0;
+    keyed_idx *k = malloc(v->n * sizeof *k);
+    imapclient_flag_change *out = malloc(v->n * sizeof *out);
+    if (!k || !out) {
+        free(k);
+        free(out);
+        return IMAPCLIENT_ENOMEM;
+    }
+    for (size_t i = 0; i < v->n; i++)
+        k[i] = (keyed_idx){by_uid ? v->v[i].uid : v->v[i].seq, i};
+    qsort(k, v->n, sizeof *k, cmp_keyed);
+    size_t n = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        if (i + 1 < v->n && k[i + 1].key == k[i].key)
+            continue; /* a later report of the same message follows */
+        out[n++] = v->v[k[i].idx];
+    }
+    free(k);
+    free(v->v);
+    v->v = out;
+    v->n = n;
+    v->cap = v->n ? v->n : 1;
+    return 0;
+}
+
 int imc_modifiers_vanished(const char *const *modifiers)
 {
     for (size_t i = 0; modifiers && modifiers[i]; i++) {
@@ -265,18 +306,6 @@ static int on_cstore(imapclient *c, const imapclient_response *r, void *ud)
     return 1;
 }
 
-static int cmp_uid(const void *x, const void *y)
-{
-    const imapclient_flag_change *a = x, *b = y;
-    return (a->uid > b->uid) - (a->uid < b->uid);
-}
-
-static int cmp_seq(const void *x, const void *y)
-{
-    const imapclient_flag_change *a = x, *b = y;
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
 static void cstore_done(imapclient *c, imc_request *rq)
 {
     cstore_op *op = (cstore_op *)rq;
@@ -298,16 +327,10 @@ static void cstore_done(imapclient *c, imc_request *rq)
     }
     if (!rc) {
         /* ascending by id, the last report of a message kept */
-        if (op->ch.n)
-            qsort(op->ch.v, op->ch.n, sizeof *op->ch.v, op->use_uid ? cmp_uid : cmp_seq);
-        size_t k = 0;
-        for (size_t i = 0; i < op->ch.n; i++) {
-            if (k && (op->use_uid ? op->ch.v[k - 1].uid == op->ch.v[i].uid
-                                  : op->ch.v[k - 1].seq == op->ch.v[i].seq))
-                k--;
-            op->ch.v[k++] = op->ch.v[i];
-        }
-        op->ch.n = k;
+        if (imc_changes_sort(&op->ch, op->use_uid))
+            rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    if (!rc) {
         res->changes = imc_changes_freeze(a, &op->ch);
         res->count = op->ch.n;
         res->text = imc_arena_strdup(a, d ? d->text : "");

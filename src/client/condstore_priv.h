@@ -33,6 +33,9 @@ typedef struct imc_changes_vec {
 } imc_changes_vec;
 int imc_changes_push(imc_changes_vec *v, const imapclient_flag_change *ch);
 void imc_changes_vec_free(imc_changes_vec *v);
+/* Sort by UID (by_uid) or message number, keeping the last entry of each:
+ * 0 or ENOMEM (v unchanged). */
+int imc_changes_sort(imc_changes_vec *v, int by_uid);
 /* A copy in a (never NULL when it succeeds); NULL when out of memory. */
 const imapclient_flag_change *imc_changes_freeze(imc_arena *a, const imc_changes_vec *v);
 

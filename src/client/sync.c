@@ -485,6 +485,41 @@ nomem:
     return IMAPCLIENT_ENOMEM;
 }
 
+/* Keep only the runs over known UIDs and the flag sets they use, so a
+ * state synced again and again in one process does not collect sets
+ * and runs of messages long gone. 0 or ENOMEM (st unchanged). */
+static int state_compact(imapclient_sync_state *st)
+{
+    imc_ranges_normalise(&st->uids);
+    combos nc = {0};
+    uint32_t *map = malloc((st->combos.n ? st->combos.n : 1) * sizeof *map);
+    if (!map)
+        return IMAPCLIENT_ENOMEM;
+    for (size_t i = 0; i < st->combos.n; i++)
+        map[i] = UINT32_MAX;
+    size_t u = 0, k = 0;
+    for (size_t i = 0; i < st->runs.n; i++) {
+        frun r = st->runs.r[i];
+        while (u < st->uids.n && st->uids.r[u].hi < r.lo)
+            u++;
+        if (u == st->uids.n || st->uids.r[u].lo > r.hi || r.combo >= st->combos.n)
+            continue;
+        if (map[r.combo] == UINT32_MAX &&
+            combos_intern(&nc, st->combos.s[r.combo], &map[r.combo])) {
+            free(map);
+            combos_free(&nc);
+            return IMAPCLIENT_ENOMEM;
+        }
+        r.combo = map[r.combo];
+        st->runs.r[k++] = r;
+    }
+    st->runs.n = k;
+    free(map);
+    combos_free(&st->combos);
+    st->combos = nc;
+    return 0;
+}
+
 /* ---- the blob ------------------------------------------------------------------------
  */
 
@@ -1178,7 +1213,7 @@ static int ensure_qresync(imapclient *c, int forced)
                             "selected, and the server has no UNSELECT");
         }
         if ((rc = imapclient_unselect_folder(c, NULL)))
-            return rc;
+            return rc == IMAPCLIENT_ERROR && !forced ? 1 : rc;
     }
     rc = imapclient_enable(c, (const char *const[]){"QRESYNC", NULL}, NULL);
     if (rc == 0 && !(c->enabled & IMC_ENABLED_QRESYNC))
@@ -1215,12 +1250,6 @@ static void run_free(sync_run *s)
     free(s->upd.u);
     fruns_free(&s->built);
     imc_buf_free(&s->canon);
-}
-
-static int cmp_change(const void *x, const void *y)
-{
-    const imapclient_flag_change *a = x, *b = y;
-    return (a->uid > b->uid) - (a->uid < b->uid);
 }
 
 /* The part after choosing and selecting: what changed, into s and the new
@@ -1327,7 +1356,7 @@ static int find_changes(sync_run *s, imapclient_sync_strategy used,
             w->runs = s->built;
             memset(&s->built, 0, sizeof s->built);
         }
-        if (fruns_apply(&w->runs, &s->upd))
+        if (fruns_apply(&w->runs, &s->upd) || state_compact(w))
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         w->has_flags = 1;
     } else {
@@ -1450,16 +1479,12 @@ int imapclient_sync_folder(imapclient *c, const char *folder,
     /* the result */
     imc_ranges_normalise(&s.new_uids);
     imc_ranges_normalise(&s.vanished);
-    if (s.changed.n)
-        qsort(s.changed.v, s.changed.n, sizeof *s.changed.v, cmp_change);
+    if (imc_changes_sort(&s.changed, 1))
+        goto fail_nomem;
     size_t k = 0;
-    for (size_t i = 0; i < s.changed.n; i++) {
-        if (imc_ranges_has(s.vanished.r, s.vanished.n, s.changed.v[i].uid))
-            continue;
-        if (k && s.changed.v[k - 1].uid == s.changed.v[i].uid)
-            k--;
-        s.changed.v[k++] = s.changed.v[i];
-    }
+    for (size_t i = 0; i < s.changed.n; i++)
+        if (!imc_ranges_has(s.vanished.r, s.vanished.n, s.changed.v[i].uid))
+            s.changed.v[k++] = s.changed.v[i];
     s.changed.n = k;
     res->strategy = used;
     res->start_over = start_over;
@@ -1481,6 +1506,9 @@ int imapclient_sync_folder(imapclient *c, const char *folder,
     *state = work;
     run_free(&s);
     imc_buf_free(&known_buf);
+    /* what a fallback met is not this call's error */
+    c->errcode = 0;
+    c->errmsg[0] = '\0';
     if (out)
         *out = res;
     else

@@ -510,6 +510,34 @@ static size_t walk_events(imapclient *c, const imapclient_responses *r)
     return t;
 }
 
+/* The responses read as changes (RFC 7162: EXPUNGE or VANISHED, FETCH
+ * with FLAGS or MODSEQ): the UID sets stay sorted and disjoint. */
+static size_t walk_changes(const imapclient_responses *r)
+{
+    imapclient_changes *ch = NULL;
+    if (!r || imapclient_changes_new(&ch))
+        return 0;
+    for (size_t i = 0; i < r->count; i++) {
+        int rc = imapclient_changes_add(ch, &r->items[i]);
+        FUZZ_CHECK(rc == 0 || rc == 1 || rc == IMAPCLIENT_EPROTOCOL ||
+                   rc == IMAPCLIENT_ENOMEM);
+    }
+    const imapclient_uidset *sets[2] = {&ch->vanished, &ch->vanished_earlier};
+    size_t t = ch->expunged_count + ch->changed_count + ch->taken;
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < sets[k]->count; i++) {
+            FUZZ_CHECK(sets[k]->ranges[i].lo >= 1 &&
+                       sets[k]->ranges[i].lo <= sets[k]->ranges[i].hi);
+            FUZZ_CHECK(!i ||
+                       (uint64_t)sets[k]->ranges[i - 1].hi + 1 < sets[k]->ranges[i].lo);
+        }
+    for (size_t i = 0; i < ch->changed_count; i++)
+        if (ch->changed[i].flags)
+            t += walk_strings(ch->changed[i].flags, ch->changed[i].flag_count);
+    imapclient_changes_free(ch);
+    return t;
+}
+
 static size_t walk_message(const imapclient_message *m)
 {
     size_t t = 0;
@@ -582,7 +610,7 @@ static int do_idle_check(imapclient *c)
         rc = imapclient_idle_check(c, 1000, &r);
         check_rc(c, rc);
         FUZZ_CHECK(rc == 0 || r == NULL);
-        sink += walk_responses(r) + walk_events(c, r);
+        sink += walk_responses(r) + walk_events(c, r) + walk_changes(r);
         int none = rc == 0 && r && r->count == 0;
         imapclient_responses_free(r);
         if (rc < 0 || timed_out)
@@ -770,7 +798,7 @@ static int call(imapclient *c, size_t i)
     case C_EXPUNGE: {
         imapclient_responses *r = NULL;
         rc = i == C_NOOP ? imapclient_noop(c, &r) : imapclient_expunge(c, NULL, &r);
-        t += walk_responses(r) + walk_events(c, r);
+        t += walk_responses(r) + walk_events(c, r) + walk_changes(r);
         imapclient_responses_free(r);
         break;
     }
@@ -783,7 +811,7 @@ static int call(imapclient *c, size_t i)
         const char *text = NULL;
         imapclient_responses *r = NULL;
         rc = imapclient_idle_done(c, &text, &r);
-        t += fuzz_touch(text) + walk_responses(r) + walk_events(c, r);
+        t += fuzz_touch(text) + walk_responses(r) + walk_events(c, r) + walk_changes(r);
         imapclient_responses_free(r);
         break;
     }
@@ -821,7 +849,7 @@ static int call(imapclient *c, size_t i)
          * error, so only after a success) */
         imapclient_responses *r = NULL;
         if (rc == 0 && imapclient_take_responses(c, &r) == 0)
-            t += walk_responses(r) + walk_events(c, r);
+            t += walk_responses(r) + walk_events(c, r) + walk_changes(r);
         imapclient_responses_free(r);
         break;
     }

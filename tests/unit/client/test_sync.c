@@ -498,6 +498,7 @@ static void test_sync__qresync_refused(void **state)
     OK(imapclient_sync_folder(c, "INBOX", st, NULL, &r));
     assert_int_equal(r->strategy, IMAPCLIENT_SYNC_CONDSTORE);
     assert_int_equal(r->changed_count + r->new_uids.count + r->vanished.count, 0);
+    assert_string_equal(imapclient_errmsg(c), ""); /* the fallback is no error */
     imapclient_sync_result_free(r);
     /* forced, with a folder selected and no UNSELECT to leave it for ENABLE:
      * refused, nothing lost */
@@ -621,52 +622,52 @@ static void test_sync__search_chunks(void **state)
 static void test_sync__keep_flags(void **state)
 {
     (void)state;
-    imapclient *
-        c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 CONDSTORE] hi\n"
-                 "C: A001 SELECT INBOX (CONDSTORE)\n" SELECT_DATA(
-                     "S: * OK [HIGHESTMODSEQ 105] x\n") "S: A001 OK [READ-WRITE] ok\n"
-                                                        "C: A002 UID FETCH 1:* (UID "
-                                                        "FLAGS) (CHANGEDSINCE 100)\n"
-                                                        "S: * 3 FETCH (UID 3 MODSEQ "
-                                                        "(103))\n"
-                                                        "S: A002 OK done\n"
-                                                        "C: A003 UID SEARCH UID 1:3\n"
-                                                        "S: * SEARCH 1 2 3\n"
-                                                        "S: A003 OK done\n"
-                                                        "C: A004 UID FETCH 1:* (UID "
-                                                        "FLAGS)\n"
-                                                        "S: * 1 FETCH (UID 1 FLAGS "
-                                                        "(\\Seen))\n"
-                                                        "S: * 2 FETCH (UID 2 FLAGS "
-                                                        "(\\Seen))\n"
-                                                        "S: * 3 FETCH (UID 3 FLAGS "
-                                                        "(\\Answered))\n"
-                                                        "S: A004 OK done\n"
-                                                        "C: A005 SELECT INBOX "
-                                                        "(CONDSTORE)\n" SELECT_DATA(
-                                                            "S: * OK [HIGHESTMODSEQ 107] "
-                                                            "x\n") "S: A005 OK "
-                                                                   "[READ-WRITE] ok\n"
-                                                                   "C: A006 UID FETCH "
-                                                                   "1:* (UID "
-                                                                   "FLAGS) (CHANGEDSINCE "
-                                                                   "105)\n"
-                                                                   "S: * 2 FETCH (UID 2 "
-                                                                   "MODSEQ (106))\n"
-                                                                   "S: * 4 FETCH (UID 4 "
-                                                                   "MODSEQ (107))\n"
-                                                                   "S: A006 OK done\n"
-                                                                   "C: A007 UID SEARCH "
-                                                                   "UID 1:3\n"
-                                                                   "S: * SEARCH 1 2 3\n"
-                                                                   "S: A007 OK done\n"
-                                                                   "C: A008 UID FETCH "
-                                                                   "2,4 (UID FLAGS)\n"
-                                                                   "S: * 2 FETCH (UID 2 "
-                                                                   "FLAGS ())\n"
-                                                                   "S: * 4 FETCH (UID 4 "
-                                                                   "FLAGS (\\Draft))\n"
-                                                                   "S: A008 OK done\n");
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 CONDSTORE] hi\n"
+             "C: A001 SELECT INBOX (CONDSTORE)\n" SELECT_DATA(
+                 "S: * OK [HIGHESTMODSEQ 105] x\n") "S: A001 OK [READ-WRITE] ok\n"
+                                                    "C: A002 UID FETCH 1:* (UID "
+                                                    "FLAGS) (CHANGEDSINCE 100)\n"
+                                                    "S: * 3 FETCH (UID 3 MODSEQ "
+                                                    "(103))\n"
+                                                    "S: A002 OK done\n"
+                                                    "C: A003 UID SEARCH UID 1:3\n"
+                                                    "S: * SEARCH 1 2 3\n"
+                                                    "S: A003 OK done\n"
+                                                    "C: A004 UID FETCH 1:* (UID "
+                                                    "FLAGS)\n"
+                                                    "S: * 1 FETCH (UID 1 FLAGS "
+                                                    "(\\Seen))\n"
+                                                    "S: * 2 FETCH (UID 2 FLAGS "
+                                                    "(\\Seen))\n"
+                                                    "S: * 3 FETCH (UID 3 FLAGS "
+                                                    "(\\Answered))\n"
+                                                    "S: A004 OK done\n"
+                                                    "C: A005 SELECT INBOX "
+                                                    "(CONDSTORE)\n" SELECT_DATA(
+                                                        "S: * OK [HIGHESTMODSEQ 107] "
+                                                        "x\n") "S: A005 OK "
+                                                               "[READ-WRITE] ok\n"
+                                                               "C: A006 UID FETCH "
+                                                               "1:* (UID "
+                                                               "FLAGS) (CHANGEDSINCE "
+                                                               "105)\n"
+                                                               "S: * 2 FETCH (UID 2 "
+                                                               "MODSEQ (106))\n"
+                                                               "S: * 4 FETCH (UID 4 "
+                                                               "MODSEQ (107))\n"
+                                                               "S: A006 OK done\n"
+                                                               "C: A007 UID SEARCH "
+                                                               "UID 1:3\n"
+                                                               "S: * SEARCH 1 2 3\n"
+                                                               "S: A007 OK done\n"
+                                                               "C: A008 UID FETCH "
+                                                               "2,4 (UID FLAGS)\n"
+                                                               "S: * 2 FETCH (UID 2 "
+                                                               "FLAGS ())\n"
+                                                               "S: * 4 FETCH (UID 4 "
+                                                               "FLAGS (\\Draft))\n"
+                                                               "S: A008 OK done\n");
     imapclient_sync_state *st = state_of(
         "imapclient-sync-state 1\nuidvalidity 7\nhighestmodseq 100\nuids 1:3\nend\n");
     imapclient_sync_options o = {.keep_flags = 1};
