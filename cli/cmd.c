@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const cli_cmd *const groups[] = {
-    cli_cmds_session, cli_cmds_auth, cli_cmds_folders, cli_cmds_messages,
-    cli_cmds_fetch,   cli_cmds_idle, cli_cmds_ext,     cli_cmds_transfer,
+    cli_cmds_session, cli_cmds_auth, cli_cmds_folders,  cli_cmds_messages, cli_cmds_fetch,
+    cli_cmds_idle,    cli_cmds_ext,  cli_cmds_transfer, cli_cmds_sync,
 };
 
 const cli_cmd *cli_cmd_at(size_t i)

@@ -176,6 +176,14 @@ extern const cli_cmd cli_cmds_fetch[];
 extern const cli_cmd cli_cmds_idle[];
 extern const cli_cmd cli_cmds_ext[];
 extern const cli_cmd cli_cmds_transfer[];
+extern const cli_cmd cli_cmds_sync[];
+
+/* cmd_sync.c: sync states kept in files. load: the state in path, or a
+ * new one when there is no such file; 0, or an exit status after saying
+ * why (a file that is not a state is refused). save: replaces the file
+ * atomically; 0 or an exit status. */
+int cli_state_load(cli_ctx *ctx, const char *path, imapclient_sync_state **out);
+int cli_state_save(cli_ctx *ctx, const char *path, const imapclient_sync_state *st);
 
 /* args.c: the command line */
 void cli_config_init(cli_config *cfg);
