@@ -5,7 +5,11 @@
  * export names each file "<internaldate>.V<uidvalidity>U<uid>.imapclient:2,<flags>"
  * and skips UIDs whose file is already there, so running it again fetches
  * only what is new; a changed UIDVALIDITY means the old files no longer name
- * the server's messages, and everything is fetched again. Bodies stream to
+ * the server's messages, and everything is fetched again. It knows what
+ * the folder held through the sync helper (imapclient/sync.h, the state in
+ * DIR/.imapclient-sync-<folder>): a run after the first asks only for what
+ * changed (one SELECT with QRESYNC), renames the files of messages whose
+ * flags changed, and reports what vanished (the files stay). Bodies stream to
  * DIR/tmp (through the fetch sink, never whole in memory) and are renamed
  * into DIR/cur when complete, so an interrupted export leaves no partial
  * message. Line ends are stored as LF, as Maildir readers expect.
@@ -120,6 +124,78 @@ static void uidset_add(uidset *s, uint32_t uid)
 static int uidset_has(const uidset *s, uint32_t uid)
 {
     return s->n && bsearch(&uid, s->v, s->n, sizeof *s->v, uid_cmp) != NULL;
+}
+
+/* The sync state file of folder in dir: ".imapclient-sync-" and the name
+ * with every byte but [A-Za-z0-9._-] as %XX. */
+static char *sync_state_path(const char *dir, const char *folder)
+{
+    size_t n = strlen(dir) + 3 * strlen(folder) + 32;
+    char *p = malloc(n);
+    if (!p)
+        return NULL;
+    size_t k = (size_t)snprintf(p, n, "%s/.imapclient-sync-", dir);
+    for (const unsigned char *f = (const unsigned char *)folder; *f; f++)
+        k += (size_t)((*f >= 'a' && *f <= 'z') || (*f >= 'A' && *f <= 'Z') ||
+                              (*f >= '0' && *f <= '9') || strchr("._-", *f)
+                          ? snprintf(p + k, n - k, "%c", *f)
+                          : snprintf(p + k, n - k, "%%%02X", *f));
+    return p;
+}
+
+static const imapclient_flag_change *changed_of(const imapclient_sync_result *r,
+                                                uint32_t uid)
+{
+    size_t lo = 0, hi = r->changed_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->changed[mid].uid == uid)
+            return &r->changed[mid];
+        if (r->changed[mid].uid < uid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Rename the files of messages whose flags changed on the server to their
+ * new flags; returns how many were renamed. */
+static size_t update_flags(const char *dir, uint32_t uidvalidity,
+                           const imapclient_sync_result *r)
+{
+    static const char *const subs[] = {"cur", "new"};
+    size_t renamed = 0;
+    for (size_t s = 0; s < 2 && r->changed_count; s++) {
+        char *p = path_join(dir, subs[s]);
+        DIR *d = p ? opendir(p) : NULL;
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            const char *k = strstr(e->d_name, ".V"), *info = strstr(e->d_name, ":2,");
+            unsigned v, uid;
+            char dot;
+            if (!k || !info || !strstr(e->d_name, ".imapclient") ||
+                sscanf(k, ".V%uU%u%c", &v, &uid, &dot) != 3 || dot != '.' ||
+                v != uidvalidity)
+                continue;
+            const imapclient_flag_change *ch = changed_of(r, uid);
+            if (!ch || !ch->flags)
+                continue;
+            char flags[8], name[512], *from = path_join(p, e->d_name), *to = NULL;
+            maildir_flags(ch->flags, ch->flag_count, flags);
+            snprintf(name, sizeof name, "%.*s:2,%s", (int)(info - e->d_name), e->d_name,
+                     flags);
+            if (from && strcmp(e->d_name, name) && (to = path_join(p, name)) &&
+                rename(from, to) == 0)
+                renamed++;
+            free(from);
+            free(to);
+        }
+        if (d)
+            closedir(d);
+        free(p);
+    }
+    return renamed;
 }
 
 /* The UIDs already exported under this UIDVALIDITY (files in cur/ and new/);
@@ -343,42 +419,45 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
     int prev_ro = ctx->selected_readonly;
     int use_uid = imapclient_get_use_uid(ctx->c);
     imapclient_set_use_uid(ctx->c, 1);
-    imapclient_select_info *si = NULL;
-    imapclient_ids *ids = NULL;
+    imapclient_sync_state *sst = NULL;
+    imapclient_sync_result *sr = NULL;
     uidset have = {0};
-    size_t other = 0, want_n = 0;
+    size_t other = 0, want_n = 0, renamed = 0;
     uint32_t *want = NULL;
     export_state st = {.ctx = ctx, .dir = dir, .fd = -1};
     struct sigaction old;
-    int rc = imapclient_select_folder(ctx->c, folder, 1, &si);
+    char *state_path = sync_state_path(dir, folder);
+    int rc = state_path ? cli_state_load(ctx, state_path, &sst)
+                        : cli_fail(ctx, "out of memory");
     if (rc)
+        goto out;
+    /* what changed since the last export (or, the first time, what is there) */
+    imapclient_sync_options so = {.readonly = 1};
+    if ((rc = imapclient_sync_folder(ctx->c, folder, sst, &so, &sr)))
         goto out;
     free(ctx->selected);
     ctx->selected = strdup(folder);
     ctx->selected_readonly = 1;
-    if (!si->has_uidvalidity) {
-        rc = cli_fail(ctx, "%s: the server sent no UIDVALIDITY; cannot export resumably",
-                      folder);
-        goto out;
-    }
-    st.uidvalidity = si->uidvalidity;
+    st.uidvalidity = sr->uidvalidity;
     scan_exported(dir, st.uidvalidity, &have, &other);
     if (other)
         fprintf(stderr,
                 "export: %zu files in %s are from another UIDVALIDITY of the folder "
                 "(kept; the folder is exported again)\n",
                 other, dir);
-    const char *all[] = {"ALL", NULL};
-    if ((rc = imapclient_search(ctx->c, all, NULL, &ids)))
-        goto out;
-    want = malloc((ids->count + 1) * sizeof *want);
+    renamed = update_flags(dir, st.uidvalidity, sr);
+    /* every message the folder holds now whose file is not there */
+    const imapclient_uidset *known = imapclient_sync_state_uids(sst);
+    uint64_t total = imapclient_uidset_size(known);
+    want = total < (1u << 26) ? malloc((size_t)(total + 1) * sizeof *want) : NULL;
     if (!want) {
         rc = cli_fail(ctx, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < ids->count; i++)
-        if (!uidset_has(&have, ids->ids[i]))
-            want[want_n++] = ids->ids[i];
+    for (size_t i = 0; i < known->count; i++)
+        for (uint64_t u = known->ranges[i].lo; u <= known->ranges[i].hi; u++)
+            if (!uidset_has(&have, (uint32_t)u))
+                want[want_n++] = (uint32_t)u;
 
     catch_sigint(&old);
     cli_progress_start(ctx, &st.bar, "export", want_n);
@@ -407,6 +486,11 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
         fprintf(stderr, "export: interrupted; run it again to continue\n");
     if (rc < 0)
         goto out;
+    /* complete: the next run starts from here */
+    if (rc == 0 && (rc = cli_state_save(ctx, state_path, sst)))
+        goto out;
+    size_t skipped = sr->exists > want_n ? sr->exists - want_n : 0;
+    uint64_t vanished = imapclient_uidset_size(&sr->vanished);
 
     if (ctx->json) {
         json_t *o = json_object();
@@ -414,20 +498,30 @@ static int cmd_export(cli_ctx *ctx, int argc, char **argv)
         json_object_set_new(o, "directory", json_string(dir));
         json_object_set_new(o, "uidvalidity", json_integer(st.uidvalidity));
         json_object_set_new(o, "exported", json_integer((json_int_t)st.done));
-        json_object_set_new(o, "skipped",
-                            json_integer((json_int_t)(ids->count - want_n)));
+        json_object_set_new(o, "skipped", json_integer((json_int_t)skipped));
+        json_object_set_new(o, "flags_updated", json_integer((json_int_t)renamed));
+        json_object_set_new(o, "vanished", json_integer((json_int_t)vanished));
+        json_object_set_new(o, "strategy",
+                            json_string(imapclient_sync_strategy_name(sr->strategy)));
         json_object_set_new(o, "complete", json_boolean(rc == 0));
         out_json(o);
     } else {
-        printf("exported %zu message%s of %s to %s (%zu already there)\n", st.done,
-               st.done == 1 ? "" : "s", folder, dir, ids->count - want_n);
+        printf("exported %zu message%s of %s to %s (%zu already there", st.done,
+               st.done == 1 ? "" : "s", folder, dir, skipped);
+        if (renamed)
+            printf(", %zu with new flags", renamed);
+        if (vanished)
+            printf(", %llu vanished from the server, files kept",
+                   (unsigned long long)vanished);
+        printf(")\n");
     }
 out:
     close_tmp(&st, 0);
     free(want);
     free(have.v);
-    imapclient_ids_free(ids);
-    imapclient_select_info_free(si);
+    free(state_path);
+    imapclient_sync_result_free(sr);
+    imapclient_sync_state_free(sst);
     if (ctx->c && !ctx->gone) {
         imapclient_set_use_uid(ctx->c, use_uid);
         if (imapclient_get_state(ctx->c) == IMAPCLIENT_STATE_LOGOUT)
@@ -875,9 +969,13 @@ out:
 }
 
 const cli_cmd cli_cmds_transfer[] = {
-    {"export", cmd_export, "save a folder to a Maildir (resumable)", "FOLDER DIR",
+    {"export", cmd_export, "save a folder to a Maildir (resumable, incremental)",
+     "FOLDER DIR",
      "Files are named <time>.V<uidvalidity>U<uid>.imapclient:2,<flags>; messages\n"
      "already in DIR are skipped, so running it again fetches only what is new.\n"
+     "What the folder held is kept in DIR/.imapclient-sync-<folder> (see 'sync'):\n"
+     "later runs ask the server only what changed, rename the files of messages\n"
+     "whose flags changed and count those that vanished (their files stay).\n"
      "The folder is opened read-only; nothing on the server changes.\n",
      CLI_CMD_CONN | CLI_CMD_FOLDER_ARG},
     {"import", cmd_import, "append a Maildir's messages to a folder (resumable)",

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# sync (what changed since a state file) against the private Dovecot: a
-# first sync lists every message as new, changes made by other runs of the
-# program (flag, expunge, append) show up as changed, vanished and new,
-# with each strategy forced in turn; the state file is replaced atomically
-# and refused when it is not one.
+# sync (what changed since a state file) and the incremental export,
+# against the private Dovecot: a first sync lists every message as new,
+# changes made by other runs of the program (flag, expunge, append) show
+# up as changed, vanished and new, with each strategy forced in turn; the
+# state file is replaced atomically and refused when it is not one;
+# export renames the files of messages whose flags changed, counts the
+# vanished ones and fetches only new ones.
 . "$(dirname "$0")/lib.sh"
 
 F="Sync$UNIQ"
@@ -55,5 +57,25 @@ expect_err "not a sync state" "sync: a bad state file"
 cmp -s "$T/bad.state" "$T/bad.before" || fail "a bad state file was overwritten"
 run $PLAIN sync --strategy nonsense "$F" "$T/x.state"
 expect_rc 2 "sync: unknown strategy"
+
+# ---- the incremental export ----
+run $PLAIN export "$F" "$T/md"
+expect_rc 0 "export: first"
+expect_out "exported 3 messages" "export: first"
+ls "$T/md/cur/"*"U2.imapclient:2,F" >/dev/null 2>&1 || fail "export: flags in the name: $(ls "$T/md/cur")"
+ls "$T/md/".imapclient-sync-* >/dev/null 2>&1 || fail "export: no state file"
+run $PLAIN --folder "$F" remove_flags 2 '\Flagged' \; add_flags 3 '\Seen' \; \
+    delete_messages 4 \; expunge \; append "$F" "$T/m2.eml"
+run $PLAIN --json export "$F" "$T/md"
+expect_json 'j["exported"] == 1 and j["skipped"] == 2 and j["flags_updated"] == 2 and j["vanished"] == 1 and j["complete"] is True' \
+    "export: incremental (JSON)"
+ls "$T/md/cur/"*"U2.imapclient:2," >/dev/null 2>&1 || fail "export: flags of 2 renamed: $(ls "$T/md/cur")"
+ls "$T/md/cur/"*"U3.imapclient:2,S" >/dev/null 2>&1 || fail "export: flags of 3 renamed: $(ls "$T/md/cur")"
+ls "$T/md/cur/"*"U4.imapclient:2,"* >/dev/null 2>&1 || fail "export: the vanished one's file kept"
+ls "$T/md/cur/"*"U5.imapclient:2," >/dev/null 2>&1 || fail "export: the new one: $(ls "$T/md/cur")"
+# a file deleted by hand is fetched again
+rm "$T/md/cur/"*"U3.imapclient:2,S"
+run $PLAIN export "$F" "$T/md"
+expect_out "exported 1 message of $F to $T/md (2 already there)" "export: a missing file again"
 
 finish
