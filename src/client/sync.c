@@ -485,6 +485,27 @@ nomem:
     return IMAPCLIENT_ENOMEM;
 }
 
+/* 1 with *uid set to a known UID no run covers, 0 when every one has its
+ * flags, or ENOMEM. */
+static int uncovered(const imapclient_sync_state *st, uint32_t *uid)
+{
+    imc_ranges cover = {0}, left = {0};
+    int rc = 0;
+    for (size_t r = 0; r < st->runs.n && !rc; r++)
+        rc = imc_ranges_add(&cover, st->runs.r[r].lo, st->runs.r[r].hi);
+    if (!rc)
+        rc = imc_ranges_copy(&left, st->uids.r, st->uids.n);
+    if (!rc)
+        rc = imc_ranges_subtract(&left, cover.r, cover.n);
+    if (!rc && left.n) {
+        *uid = left.r[0].lo;
+        rc = 1;
+    }
+    imc_ranges_free(&cover);
+    imc_ranges_free(&left);
+    return rc;
+}
+
 /* Keep only the runs over known UIDs and the flag sets they use, so a
  * state synced again and again in one process does not collect sets
  * and runs of messages long gone. 0 or ENOMEM (st unchanged). */
@@ -835,25 +856,13 @@ int imapclient_sync_state_parse(const char *blob, size_t len, imapclient_sync_st
                 goto out; /* a trailing comma */
         }
         /* every known UID has its flags */
-        imc_ranges cover = {0};
-        for (size_t r = 0; r < st->runs.n; r++)
-            if (imc_ranges_add(&cover, st->runs.r[r].lo, st->runs.r[r].hi)) {
-                imc_ranges_free(&cover);
-                rc = IMAPCLIENT_ENOMEM;
-                goto out;
-            }
-        imc_ranges left = {0};
-        int mrc = imc_ranges_copy(&left, st->uids.r, st->uids.n);
-        if (!mrc)
-            mrc = imc_ranges_subtract(&left, cover.r, cover.n);
-        size_t uncovered = left.n;
-        imc_ranges_free(&left);
-        imc_ranges_free(&cover);
-        if (mrc) {
-            rc = IMAPCLIENT_ENOMEM;
+        uint32_t missing;
+        int urc = uncovered(st, &missing);
+        if (urc < 0) {
+            rc = urc;
             goto out;
         }
-        if (uncovered)
+        if (urc)
             goto out;
         if (next_line(blob, len, &p, &s, &n))
             goto out;
@@ -1358,6 +1367,16 @@ static int find_changes(sync_run *s, imapclient_sync_strategy used,
         }
         if (fruns_apply(&w->runs, &s->upd) || state_compact(w))
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        uint32_t missing;
+        if ((rc = uncovered(w, &missing)) < 0)
+            return imc_fail(c, rc, "out of memory");
+        if (rc)
+            /* asked for and not sent (gone in between, or a server that
+             * leaves FLAGS out): try again later rather than keep a state
+             * that does not know what it claims to */
+            return imc_fail(c, IMAPCLIENT_EPROTOCOL,
+                            "sync_folder: the server sent no flags for UID %lu",
+                            (unsigned long)missing);
         w->has_flags = 1;
     } else {
         fruns_free(&w->runs);

@@ -258,6 +258,16 @@ static void test_hostile__sync_fails_cleanly(void **state)
         "S: A001 OK ok\n"
         "C: A002 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 100)\n"
         "S: A002 BAD no such modifier\n",
+        /* the flags of a message asked for twice and never sent */
+        "C: A001 SELECT INBOX (CONDSTORE)\n"
+        "S: * 3 EXISTS\nS: * OK [UIDVALIDITY 7] x\nS: * OK [NOMODSEQ] none\n"
+        "S: A001 OK ok\n"
+        "C: A002 UID FETCH 1:* (UID FLAGS)\n"
+        "S: * 1 FETCH (UID 1 FLAGS ())\n"
+        "S: * 2 FETCH (UID 2)\n"
+        "S: A002 OK done\n"
+        "C: A003 UID FETCH 2 (UID FLAGS)\n"
+        "S: A003 OK done\n",
         /* a UIDVALIDITY of 0 or over 32 bits is none */
         "C: A001 SELECT INBOX (CONDSTORE)\n"
         "S: * OK [UIDVALIDITY 4294967296] x\n"
