@@ -707,7 +707,9 @@ static int check_set(const char *v, size_t n, imc_buf *canon)
             return IMAPCLIENT_ENOMEM;
         }
         size_t k = 0;
-        for (char *tok = strtok(copy, " "); tok; tok = strtok(NULL, " "))
+        char *save = NULL;
+        for (char *tok = strtok_r(copy, " ", &save); tok;
+             tok = strtok_r(NULL, " ", &save))
             parts[k++] = tok;
         count = k;
     }
@@ -716,7 +718,8 @@ static int check_set(const char *v, size_t n, imc_buf *canon)
         /* the parts are already encoded: canonical() must leave them as
          * they are, which it does since they hold no byte it encodes but
          * '%'; compare after sorting instead */
-        qsort(parts, count, sizeof *parts, cmp_ci);
+        if (count)
+            qsort(parts, count, sizeof *parts, cmp_ci);
         imc_buf_clear(canon);
         if (imc_buf_reserve(canon, 1))
             rc = IMAPCLIENT_ENOMEM;
@@ -1471,9 +1474,10 @@ int imapclient_sync_folder(imapclient *c, const char *folder,
     }
     if (rc)
         goto fail;
-    if (!info->has_uidvalidity) {
+    if (!info->has_uidvalidity || !info->uidvalidity) { /* nz-number (RFC 3501 9) */
         rc = imc_fail(c, IMAPCLIENT_EPROTOCOL,
-                      "sync_folder: the server sent no UIDVALIDITY for %.100s", folder);
+                      "sync_folder: the server sent no valid UIDVALIDITY for %.100s",
+                      folder);
         goto fail;
     }
 
