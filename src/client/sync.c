@@ -137,6 +137,29 @@ static int cmp_ci(const void *x, const void *y)
     return strcasecmp(*(char *const *)x, *(char *const *)y);
 }
 
+/* parts[0..k) (encoded flags) sorted without regard to case and joined
+ * by single spaces into b, each once; *dups counts the repeats left out.
+ * 0 or ENOMEM. */
+static int join_sorted(imc_buf *b, char **parts, size_t k, size_t *dups)
+{
+    if (k)
+        qsort(parts, k, sizeof *parts, cmp_ci);
+    imc_buf_clear(b);
+    if (imc_buf_reserve(b, 1))
+        return IMAPCLIENT_ENOMEM;
+    b->data[0] = '\0';
+    *dups = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (i && !strcasecmp(parts[i], parts[i - 1])) {
+            (*dups)++;
+            continue;
+        }
+        if ((b->len && imc_buf_addc(b, ' ')) || imc_buf_adds(b, parts[i]))
+            return IMAPCLIENT_ENOMEM;
+    }
+    return 0;
+}
+
 /* The canonical form of flags (text values of a list, or C strings when
  * list is NULL) into b. 0 or ENOMEM. */
 static int canonical(imc_buf *b, const imapclient_value *list, const char *const *strs,
@@ -177,19 +200,8 @@ static int canonical(imc_buf *b, const imapclient_value *list, const char *const
     if (!rc) {
         for (size_t i = 0; i < k; i++)
             parts[i] = tmp.data + offs[i];
-        if (k)
-            qsort(parts, k, sizeof *parts, cmp_ci);
-        imc_buf_clear(b);
-        if (imc_buf_reserve(b, 1))
-            rc = IMAPCLIENT_ENOMEM;
-        else
-            b->data[0] = '\0';
-        for (size_t i = 0; i < k && !rc; i++) {
-            if (i && !strcasecmp(parts[i], parts[i - 1]))
-                continue;
-            if ((b->len && imc_buf_addc(b, ' ')) || imc_buf_adds(b, parts[i]))
-                rc = IMAPCLIENT_ENOMEM;
-        }
+        size_t dups;
+        rc = join_sorted(b, parts, k, &dups);
     }
     free(parts);
     free(offs);
@@ -696,7 +708,7 @@ static int check_set(const char *v, size_t n, imc_buf *canon)
             bad = must_encode(ch);
         }
     }
-    const char **parts = NULL;
+    char **parts = NULL;
     if (!bad && n) {
         for (size_t i = 0; i < n; i++)
             count += copy[i] == ' ';
@@ -715,23 +727,10 @@ static int check_set(const char *v, size_t n, imc_buf *canon)
     }
     int rc = 0;
     if (!bad) {
-        /* the parts are already encoded: canonical() must leave them as
-         * they are, which it does since they hold no byte it encodes but
-         * '%'; compare after sorting instead */
-        if (count)
-            qsort(parts, count, sizeof *parts, cmp_ci);
-        imc_buf_clear(canon);
-        if (imc_buf_reserve(canon, 1))
-            rc = IMAPCLIENT_ENOMEM;
-        else
-            canon->data[0] = '\0';
-        for (size_t i = 0; i < count && !rc; i++) {
-            if (i && !strcasecmp(parts[i], parts[i - 1]))
-                bad = 1;
-            if ((canon->len && imc_buf_addc(canon, ' ')) || imc_buf_adds(canon, parts[i]))
-                rc = IMAPCLIENT_ENOMEM;
-        }
-        if (!rc && !bad && (canon->len != n || memcmp(canon->data, v, n)))
+        /* already encoded: canonical when sorted, once each, as given */
+        size_t dups;
+        rc = join_sorted(canon, parts, count, &dups);
+        if (!rc && (dups || canon->len != n || memcmp(canon->data, v, n)))
             bad = 1;
     }
     free(parts);
