@@ -158,8 +158,11 @@ static int save_state(const char *dir, const imapclient_sync_state *st)
         return -1;
     FILE *f = fopen(tmp, "wb");
     int ok = f && fwrite(blob, 1, len, f) == len;
-    if (f)
-        ok = (fflush(f) == 0) & (fsync(fileno(f)) == 0) & (fclose(f) == 0) & ok;
+    if (f) {
+        ok = fflush(f) == 0 && ok;
+        ok = fsync(fileno(f)) == 0 && ok;
+        ok = fclose(f) == 0 && ok; /* always closed */
+    }
     free(blob);
     return ok && rename(tmp, path) == 0 ? 0 : -1;
 }
