@@ -1720,3 +1720,250 @@ int main(int argc, char **argv)
     return 0;
 }
 /* @end */
+
+/* @example imapclient_select_folder_params imapclient_fetch_changedsince */
+static int example(imapclient *c)
+{
+    /* what the client saved last time: UIDVALIDITY, HIGHESTMODSEQ, UIDs */
+    const uint32_t uidvalidity = 67890007;
+    const uint64_t modseq = 90060115194045000u;
+    imapclient_select_info *si = NULL;
+    imapclient_fetch_result *res = NULL;
+    int rc = imapclient_enable(c, (const char *[]){"QRESYNC", NULL}, NULL);
+    imapclient_select_params p = {.readonly = 1,
+                                  .qresync_uidvalidity = uidvalidity,
+                                  .qresync_modseq = modseq,
+                                  .qresync_known_uids = "1:500"};
+    if (rc == 0)
+        rc = imapclient_select_folder_params(c, "INBOX", &p, &si);
+    if (rc == 0 && si->uidvalidity != uidvalidity) {
+        printf("UIDVALIDITY changed: start over\n");
+    } else if (rc == 0) {
+        printf("%llu UIDs vanished, %zu messages changed, HIGHESTMODSEQ now %llu\n",
+               (unsigned long long)imapclient_uidset_size(&si->vanished),
+               si->changed_count, (unsigned long long)si->highestmodseq);
+        for (size_t i = 0; i < si->changed_count; i++)
+            printf("UID %u: %zu flags, MODSEQ %llu\n", si->changed[i].uid,
+                   si->changed[i].flag_count, (unsigned long long)si->changed[i].modseq);
+        /* the same question later in the session, by FETCH (UID FETCH with
+         * use_uid on, the default) */
+        rc = imapclient_fetch_changedsince(c, "1:*", (const char *[]){"FLAGS", NULL},
+                                           si->highestmodseq, 1, &res);
+    }
+    if (rc == 0 && res)
+        printf("%zu changed since, %llu vanished since\n", res->count,
+               (unsigned long long)imapclient_uidset_size(&res->vanished));
+    imapclient_fetch_result_free(res);
+    imapclient_select_info_free(si);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_store_unchangedsince imapclient_store_result_free */
+static int example(imapclient *c)
+{
+    imapclient_select_info *si = NULL;
+    imapclient_store_result *r = NULL;
+    int rc = imapclient_select_folder_params(
+        c, "INBOX", &(imapclient_select_params){.condstore = 1}, &si);
+    /* flag UIDs 1:10 \Answered unless someone changed them since we looked */
+    if (rc == 0)
+        rc = imapclient_store_unchangedsince(c, "1:10", IMAPCLIENT_STORE_ADD,
+                                             (const char *[]){IMAPCLIENT_ANSWERED, NULL},
+                                             si->highestmodseq, 0, &r);
+    if (rc == 0) {
+        char *skipped = NULL;
+        if (imapclient_uidset_format(&r->modified, &skipped) == 0)
+            printf("stored %zu, changed meanwhile (not stored): %s\n", r->count,
+                   *skipped ? skipped : "none");
+        free(skipped);
+    }
+    imapclient_store_result_free(r);
+    imapclient_select_info_free(si);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_changes_from_responses imapclient_changes_new
+ * imapclient_changes_add imapclient_changes_free */
+static int example(imapclient *c)
+{
+    imapclient_responses *rs = NULL;
+    imapclient_changes *ch = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_noop(c, &rs);
+    if (rc == 0)
+        rc = imapclient_changes_from_responses(rs, &ch);
+    if (rc == 0) {
+        /* EXPUNGE before QRESYNC is enabled, VANISHED after */
+        printf("%zu expunged, %llu vanished, %zu flag changes\n", ch->expunged_count,
+               (unsigned long long)imapclient_uidset_size(&ch->vanished),
+               ch->changed_count);
+        if (ch->has_exists)
+            printf("%u messages now\n", ch->exists);
+    }
+    imapclient_changes_free(ch);
+    imapclient_responses_free(rs);
+
+    /* or one response at a time, e.g. from an unsolicited callback */
+    imapclient_changes *one = NULL;
+    if (rc == 0 && (rc = imapclient_changes_new(&one)) == 0) {
+        imapclient_responses *more = NULL;
+        if ((rc = imapclient_noop(c, &more)) == 0)
+            for (size_t i = 0; i < more->count; i++)
+                if (imapclient_changes_add(one, &more->items[i]) < 0)
+                    printf("malformed: %s\n", more->items[i].name);
+        imapclient_responses_free(more);
+    }
+    imapclient_changes_free(one);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_uidset_parse imapclient_uidset_format imapclient_uidset_size
+ *          imapclient_uidset_contains imapclient_uidset_free */
+static int example(void)
+{
+    imapclient_uidset *s = NULL;
+    char *text = NULL;
+    int rc = imapclient_uidset_parse("9,1:3,2:4", &s); /* sorted and merged */
+    if (rc == 0)
+        rc = imapclient_uidset_format(s, &text); /* "1:4,9" */
+    if (rc == 0)
+        printf("%s: %llu UIDs, holds 9: %d, holds 5: %d\n", text,
+               (unsigned long long)imapclient_uidset_size(s),
+               imapclient_uidset_contains(s, 9), imapclient_uidset_contains(s, 5));
+    free(text);
+    imapclient_uidset_free(s);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_start_select_folder_params imapclient_start_fetch_changedsince
+ *          imapclient_start_store_unchangedsince */
+static void on_done(imapclient *c, imapclient_completion *d)
+{
+    (void)c;
+    if (d->status)
+        printf("command %d failed: %s\n", (int)d->op, d->errmsg);
+    else if (d->op == IMAPCLIENT_OP_SELECT) {
+        const imapclient_select_info *si = d->result;
+        printf("selected: %llu vanished, %zu changed\n",
+               (unsigned long long)imapclient_uidset_size(&si->vanished),
+               si->changed_count);
+    } else if (d->op == IMAPCLIENT_OP_FETCH) {
+        const imapclient_fetch_result *f = d->result;
+        printf("%zu changed, %llu vanished\n", f->count,
+               (unsigned long long)imapclient_uidset_size(&f->vanished));
+    } else if (d->op == IMAPCLIENT_OP_STORE_UNCHANGEDSINCE) {
+        const imapclient_store_result *s = d->result;
+        printf("stored %zu, %llu modified meanwhile\n", s->count,
+               (unsigned long long)imapclient_uidset_size(&s->modified));
+    }
+}
+
+static int example(imapclient *c)
+{
+    imapclient_select_params p = {.qresync_uidvalidity = 67890007,
+                                  .qresync_modseq = 20050715194045000u};
+    int rc = imapclient_enable(c, (const char *[]){"QRESYNC", NULL}, NULL);
+    /* the three go out at once (pipelined); on_done sees each answer */
+    if (rc == 0)
+        rc = imapclient_start_select_folder_params(c, "INBOX", &p, on_done, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_fetch_changedsince(
+            c, "1:*", (const char *[]){"FLAGS", NULL}, 20050715194045000u, 1, on_done,
+            NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_start_store_unchangedsince(
+            c, "1:10", IMAPCLIENT_STORE_ADD, (const char *[]){"$Seen-Here", NULL},
+            20050715194045000u, 1, on_done, NULL, NULL);
+    while (rc == 0 && imapclient_pending_commands(c) > 0) {
+        imapclient_wants w;
+        if ((rc = imapclient_want(c, &w)) != 0)
+            break;
+        struct pollfd pf = {
+            .fd = w.fd,
+            .events = (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
+                              (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
+        poll(&pf, 1, w.timeout_ms);
+        rc = imapclient_drive(c);
+    }
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_sync_folder imapclient_sync_result_free imapclient_sync_state_new
+ *          imapclient_sync_state_parse imapclient_sync_state_format
+ *          imapclient_sync_state_free imapclient_sync_strategy_name */
+static int example(imapclient *c)
+{
+    /* the state saved by the last run, if any */
+    imapclient_sync_state *st = NULL;
+    char saved[65536];
+    size_t n = 0;
+    FILE *f = fopen("inbox.state", "r");
+    if (f) {
+        n = fread(saved, 1, sizeof saved, f);
+        fclose(f);
+    }
+    if (!f || imapclient_sync_state_parse(saved, n, &st) != 0)
+        if (imapclient_sync_state_new(&st) != 0)
+            return IMAPCLIENT_ENOMEM;
+
+    imapclient_sync_result *r = NULL;
+    imapclient_sync_options o = {.readonly = 1};
+    int rc = imapclient_sync_folder(c, "INBOX", st, &o, &r);
+    if (rc == 0) {
+        if (r->start_over)
+            printf("UIDVALIDITY changed: forget the local copy\n");
+        printf("by %s: %llu new, %zu changed, %llu vanished\n",
+               imapclient_sync_strategy_name(r->strategy),
+               (unsigned long long)imapclient_uidset_size(&r->new_uids), r->changed_count,
+               (unsigned long long)imapclient_uidset_size(&r->vanished));
+        /* ... apply them locally, then save the state */
+        char *blob = NULL;
+        size_t len = 0;
+        if ((rc = imapclient_sync_state_format(st, &blob, &len)) == 0 &&
+            (f = fopen("inbox.state", "w")) != NULL) {
+            fwrite(blob, 1, len, f);
+            fclose(f);
+        }
+        free(blob);
+    }
+    imapclient_sync_result_free(r);
+    imapclient_sync_state_free(st);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_sync_state_uidvalidity imapclient_sync_state_highestmodseq
+ *          imapclient_sync_state_uids imapclient_sync_state_flags */
+static int example(void)
+{
+    static const char blob[] = "imapclient-sync-state 1\n"
+                               "uidvalidity 1700000001\n"
+                               "highestmodseq 42\n"
+                               "uids 1:8,10\n"
+                               "end\n";
+    imapclient_sync_state *st = NULL;
+    int rc = imapclient_sync_state_parse(blob, sizeof blob - 1, &st);
+    if (rc != 0)
+        return rc;
+    char *uids = NULL;
+    if ((rc = imapclient_uidset_format(imapclient_sync_state_uids(st), &uids)) == 0)
+        printf("UIDVALIDITY %u, HIGHESTMODSEQ %llu, UIDs %s\n",
+               imapclient_sync_state_uidvalidity(st),
+               (unsigned long long)imapclient_sync_state_highestmodseq(st), uids);
+    free(uids);
+    /* flags are kept only by the FLAGS strategy or with keep_flags */
+    char **flags = NULL;
+    size_t nflags = 0;
+    if (rc == 0 && imapclient_sync_state_flags(st, 10, &flags, &nflags) == 1)
+        printf("UID 10 has %zu flags\n", nflags);
+    free(flags);
+    imapclient_sync_state_free(st);
+    return rc;
+}
+/* @end */
