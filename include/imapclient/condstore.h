@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: CONDSTORE and QRESYNC (RFC 7162), typed.
  *
  * Mod-sequences tell what changed since a point in time: every change to
@@ -267,12 +268,12 @@ typedef struct imapclient_changes {
     const imapclient_flag_change *changed; /**< `n FETCH` with FLAGS or MODSEQ:
                                                 flag changes, in arrival order */
     size_t changed_count;                  /**< entries in changed */
-    uint32_t exists; /**< the last `n EXISTS`; valid when has_exists */
-    int has_exists;
+    uint32_t exists;        /**< the last `n EXISTS`; valid when has_exists */
+    int has_exists;         /**< an EXISTS was read */
     uint64_t highestmodseq; /**< the last `OK [HIGHESTMODSEQ n]`; valid when
                                  has_highestmodseq */
-    int has_highestmodseq;
-    size_t taken; /**< responses read as changes so far */
+    int has_highestmodseq;  /**< an OK [HIGHESTMODSEQ] was read */
+    size_t taken;           /**< responses read as changes so far */
 } imapclient_changes;
 
 /**

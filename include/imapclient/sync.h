@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: incremental folder sync ("what changed since last time").
  *
  * A sync state is what a client remembers of one folder between sessions:
@@ -30,7 +31,7 @@
  * The three give the same answer for the same changes, with one
  * difference: the mod-sequence ways report every message whose
  * mod-sequence went up, which includes a message whose flags were changed
- * and changed back, while FLAGS compares the flags themselves. \Recent,
+ * and changed back, while FLAGS compares the flags themselves. `\Recent`,
  * which belongs to a session rather than to a message, is neither kept,
  * compared nor reported.
  *
