@@ -357,7 +357,9 @@ typedef struct imapclient_status_info {
  *                   Items of an extension need its capability: SIZE
  *                   STATUS=SIZE (RFC 8438), MAILBOXID OBJECTID (RFC 8474),
  *                   APPENDLIMIT a bare APPENDLIMIT (per-folder limits, RFC
- *                   7889; imapclient_get_appendlimit() reads either), DELETED and
+ *                   7889; imapclient_get_appendlimit() reads either),
+ *                   HIGHESTMODSEQ CONDSTORE or QRESYNC (RFC 7162; 0 for a
+ *                   folder without mod-sequences), DELETED and
  *                   DELETED-STORAGE IMAP4rev2; the typed fields hold them
  * @param[out] out   the answer, free with imapclient_status_info_free(); NULL
  *                   on failure; may be NULL

@@ -1281,7 +1281,7 @@ static const struct {
 } status_ext[] = {
     {"SIZE", "STATUS=SIZE"},          {"DELETED", "IMAP4rev2"},
     {"DELETED-STORAGE", "IMAP4rev2"}, {"MAILBOXID", "OBJECTID"},
-    {"APPENDLIMIT", "APPENDLIMIT"},
+    {"APPENDLIMIT", "APPENDLIMIT"},   {"HIGHESTMODSEQ", "CONDSTORE"},
 };
 
 /* Each item well-formed, and the server offers what it needs; 0 or a
@@ -1301,7 +1301,11 @@ static int check_status_items(imapclient *c, const char *call, const char *const
             /* (APPENDLIMIT=n is one limit for every folder, RFC 7889
              * section 2: Cyrus 3.6 answers STATUS APPENDLIMIT with BAD then;
              * imapclient_get_appendlimit() gives it) */
-            int ok = !strcmp(cap, "IMAP4rev2") ? imc_rev2(c) : imc_has_ext(c, cap);
+            /* (QRESYNC implies CONDSTORE, RFC 7162 section 3.2) */
+            int ok = !strcmp(cap, "IMAP4rev2") ? imc_rev2(c)
+                     : !strcmp(cap, "CONDSTORE")
+                         ? imc_has_ext(c, cap) || imc_has_ext(c, "QRESYNC")
+                         : imc_has_ext(c, cap);
             if (!ok)
                 return imc_fail(c, IMAPCLIENT_ECAPABILITY,
                                 "%s: server does not support %s (status item %s)", call,

@@ -152,6 +152,51 @@ static void test_select__condstore(void **state)
     finish(c);
 }
 
+/* STATUS HIGHESTMODSEQ (RFC 7162 3.1.6): the example of the RFC, and 0
+ * for a folder without mod-sequences (the NOMODSEQ of STATUS, which has no
+ * response code of its own) */
+static void test_status__highestmodseq(void **state)
+{
+    (void)state;
+    imapclient *c =
+        play(PREAUTH "C: A001 STATUS blurdybloop (UIDNEXT MESSAGES HIGHESTMODSEQ)\n"
+                     "S: * STATUS blurdybloop (MESSAGES 231 UIDNEXT 7500 "
+                     "HIGHESTMODSEQ 7011231777)\n"
+                     "S: A001 OK STATUS completed\n"
+                     "C: A002 STATUS Trash (HIGHESTMODSEQ)\n"
+                     "S: * STATUS Trash (HIGHESTMODSEQ 0)\n"
+                     "S: A002 OK STATUS completed\n");
+    imapclient_status_info *st = NULL;
+    OK(imapclient_folder_status(
+        c, "blurdybloop",
+        (const char *const[]){"UIDNEXT", "MESSAGES", "HIGHESTMODSEQ", NULL}, &st));
+    assert_true(st->has_highestmodseq);
+    assert_true(st->highestmodseq == 7011231777ull);
+    assert_true(st->has_messages && st->messages == 231);
+    imapclient_status_info_free(st);
+    OK(imapclient_folder_status(c, "Trash", (const char *const[]){"HIGHESTMODSEQ", NULL},
+                                &st));
+    assert_true(st->has_highestmodseq);
+    assert_true(st->highestmodseq == 0);
+    imapclient_status_info_free(st);
+    finish(c);
+}
+
+/* ---- STATUS without CONDSTORE ---------------------------------------------------- */
+
+/* HIGHESTMODSEQ needs CONDSTORE: refused before anything is sent */
+static void test_status__highestmodseq_needs_condstore(void **state)
+{
+    (void)state;
+    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1] ready\n");
+    imapclient_status_info *st = (imapclient_status_info *)1;
+    assert_int_equal(imapclient_folder_status(
+                         c, "INBOX", (const char *const[]){"HIGHESTMODSEQ", NULL}, &st),
+                     IMAPCLIENT_ECAPABILITY);
+    assert_null(st);
+    finish(c);
+}
+
 /* ---- SELECT (QRESYNC ...) ---------------------------------------------------------- */
 
 #define QRESYNC_A03_DATA                                                                 \
@@ -828,6 +873,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uidset__parse_and_format),
         cmocka_unit_test(test_select__condstore),
+        cmocka_unit_test(test_status__highestmodseq),
+        cmocka_unit_test(test_status__highestmodseq_needs_condstore),
         cmocka_unit_test(test_select__qresync_rfc_example),
         cmocka_unit_test(test_select__qresync_seq_match),
         cmocka_unit_test(test_select__qresync_checks),

@@ -651,12 +651,13 @@ static void test_folders__status_default_items(void **state)
 
 static void test_folders__status_custom_items_64bit(void **state)
 {
-    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1 STATUS=SIZE] ready\n"
-                         "C: A001 STATUS \"Sent Items\" (HIGHESTMODSEQ SIZE "
-                         "MESSAGES X-GUID)\n"
-                         "S: * STATUS \"Sent Items\" (HIGHESTMODSEQ 1099511627776 "
-                         "SIZE 5000000000 MESSAGES 2 X-GUID \"a1b2\")\n"
-                         "S: A001 OK done\n");
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 STATUS=SIZE CONDSTORE] ready\n"
+             "C: A001 STATUS \"Sent Items\" (HIGHESTMODSEQ SIZE "
+             "MESSAGES X-GUID)\n"
+             "S: * STATUS \"Sent Items\" (HIGHESTMODSEQ 1099511627776 "
+             "SIZE 5000000000 MESSAGES 2 X-GUID \"a1b2\")\n"
+             "S: A001 OK done\n");
     imapclient_status_info *st = NULL;
     const char *const items[] = {"HIGHESTMODSEQ", "SIZE", "MESSAGES", "X-GUID", NULL};
     assert_int_equal(imapclient_folder_status(c, "Sent Items", items, &st), 0);
