@@ -378,10 +378,35 @@ static void qresync_calls(int cyrus)
     OK(imapclient_delete_messages(b, set, 1, NULL));
     OK(imapclient_uid_expunge(b, set, NULL));
 
-    /* SELECT with QRESYNC: what vanished and changed, typed */
+    /* STATUS HIGHESTMODSEQ went up with those changes */
     c = a;
-    char known[64];
+    imapclient_status_info *si = NULL;
+    OK(imapclient_folder_status(a, folder, (const char *const[]){"HIGHESTMODSEQ", NULL},
+                                &si));
+    assert_true(si->has_highestmodseq && si->highestmodseq > ms);
+    uint64_t status_ms = si->highestmodseq;
+    imapclient_status_info_free(si);
+
+    /* EXAMINE with QRESYNC, known UIDs and seq-match data (message numbers
+     * 1 and 2 were uid[1] and uid[2]): read-only, the same answer */
+    char known[64], seq_uids[32];
     snprintf(known, sizeof known, "%u:%u", uid[1], uid[6]);
+    snprintf(seq_uids, sizeof seq_uids, "%u,%u", uid[1], uid[2]);
+    p = (imapclient_select_params){.readonly = 1,
+                                   .qresync_uidvalidity = uv,
+                                   .qresync_modseq = ms,
+                                   .qresync_known_uids = known,
+                                   .qresync_seq_match_seqs = "1:2",
+                                   .qresync_seq_match_uids = seq_uids};
+    OK(imapclient_select_folder_params(a, folder, &p, &i));
+    assert_true(i->read_only);
+    assert_true(i->highestmodseq == status_ms);
+    assert_true(imapclient_uidset_contains(&i->vanished, uid[2]));
+    assert_true(imapclient_uidset_size(&i->vanished) == 1);
+    imapclient_select_info_free(i);
+
+    /* SELECT with QRESYNC (the EXAMINE closed by [CLOSED]): what vanished
+     * and changed, typed */
     p = (imapclient_select_params){
         .qresync_uidvalidity = uv, .qresync_modseq = ms, .qresync_known_uids = known};
     OK(imapclient_select_folder_params(a, folder, &p, &i));
