@@ -62,6 +62,23 @@
  * the connection was down. The changes may include some the caller has
  * already seen (as unsolicited responses before the connection dropped):
  * applying them again does no harm.
+ *
+ * imapclient_sync_folder() is a blocking call; there is no start_ form in
+ * imapclient/async.h. A sync is a conversation of several commands, each
+ * chosen by the answers before (ENABLE while QRESYNC is not on yet, after
+ * an UNSELECT when a folder is selected; the SELECT; then nothing, a
+ * `UID FETCH n:*`, CHANGEDSINCE and UID SEARCH in chunks, or a FETCH of
+ * every message's flags), and the state
+ * changes only when all of them succeeded. On a handle driven without
+ * waiting it may be called between imapclient_drive() calls (never from a
+ * callback): it waits behind the commands already started, whose
+ * completions come first. A program that must never block sends the
+ * QRESYNC SELECT itself with imapclient_start_select_folder_params(): one
+ * command whose IMAPCLIENT_OP_SELECT result holds the same typed data
+ * (vanished UIDs, changed messages with flags and MODSEQ, HIGHESTMODSEQ),
+ * and imapclient_start_fetch_changedsince() for the CONDSTORE way; it
+ * then keeps its own UIDVALIDITY, HIGHESTMODSEQ and UID set instead of an
+ * imapclient_sync_state.
  */
 #ifndef IMAPCLIENT_SYNC_H
 #define IMAPCLIENT_SYNC_H

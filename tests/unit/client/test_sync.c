@@ -294,6 +294,95 @@ static void test_sync__qresync(void **state)
     finish(c);
 }
 
+/* On a handle driven without waiting (async.h): the blocking sync waits
+ * behind a command started before it, whose completion comes first; and
+ * the QRESYNC SELECT it sends, started with
+ * imapclient_start_select_folder_params(), gives the same typed data in
+ * its IMAPCLIENT_OP_SELECT completion. */
+typedef struct done_log {
+    int n;
+    imapclient_op op[4];
+    int status[4];
+    void *result[4];
+    int sync_returned_before[4]; /* the sync call had returned when it came */
+} done_log;
+
+static int sync_returned;
+
+static void log_done(imapclient *c, imapclient_completion *d)
+{
+    (void)c;
+    done_log *l = d->user;
+    l->op[l->n] = d->op;
+    l->status[l->n] = d->status;
+    l->sync_returned_before[l->n] = sync_returned;
+    l->result[l->n++] = d->result;
+    d->result = NULL; /* ours now */
+}
+
+#define QRESYNC_ANSWER                                                                   \
+    SELECT_DATA("S: * OK [HIGHESTMODSEQ 105] x\n")                                       \
+    "S: * VANISHED (EARLIER) 5:6\n"                                                      \
+    "S: * 3 FETCH (UID 3 FLAGS (\\Seen \\Flagged) MODSEQ (103))\n"                       \
+    "S: * 9 FETCH (UID 11 FLAGS () MODSEQ (104))\n"                                      \
+    "S: * 10 FETCH (UID 12 FLAGS (\\Seen) MODSEQ (105))\n"
+
+static void test_sync__nonblocking_handle(void **state)
+{
+    (void)state;
+    imapclient *c =
+        play("S: * PREAUTH [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] hi\n"
+             "C: A001 NOOP\n"
+             "S: A001 OK done\n"
+             "C: A002 ENABLE QRESYNC\n"
+             "S: * ENABLED QRESYNC\n"
+             "S: A002 OK Enabled\n"
+             "C: A003 SELECT INBOX (QRESYNC (7 100 1:10))\n" QRESYNC_ANSWER
+             "S: A003 OK [READ-WRITE] ok\n"
+             "C: A004 UID FETCH 11:* (UID FLAGS)\n"
+             "S: * 9 FETCH (UID 11 FLAGS ())\n"
+             "S: * 10 FETCH (UID 12 FLAGS (\\Seen))\n"
+             "S: A004 OK done\n"
+             "C: A005 SELECT INBOX (QRESYNC (7 100 1:10))\n"
+             "S: * OK [CLOSED] x\n" QRESYNC_ANSWER "S: A005 OK [READ-WRITE] ok\n");
+    done_log l = {0};
+    sync_returned = 0;
+    OK(imapclient_start_noop(c, log_done, &l, NULL));
+    imapclient_sync_state *st = state_of(BEFORE_MODSEQ);
+    imapclient_sync_result *r = NULL;
+    OK(imapclient_sync_folder(c, "INBOX", st, NULL, &r));
+    sync_returned = 1;
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.op[0], IMAPCLIENT_OP_NOOP);
+    assert_int_equal(l.status[0], 0);
+    assert_int_equal(l.sync_returned_before[0], 0);
+    imapclient_responses_free(l.result[0]);
+    assert_int_equal(r->strategy, IMAPCLIENT_SYNC_QRESYNC);
+    assert_string_equal(text_of(&r->vanished), "5:6");
+    assert_int_equal(r->changed_count, 1);
+    assert_int_equal(r->changed[0].uid, 3);
+    imapclient_sync_result_free(r);
+
+    /* the same SELECT without waiting: the raw data the sync read */
+    imapclient_select_params p = {
+        .qresync_uidvalidity = 7, .qresync_modseq = 100, .qresync_known_uids = "1:10"};
+    OK(imapclient_start_select_folder_params(c, "INBOX", &p, log_done, &l, NULL));
+    for (int i = 0; i < 100 && imapclient_pending_commands(c); i++)
+        assert_true(imapclient_drive(c) >= 0);
+    assert_int_equal(l.n, 2);
+    assert_int_equal(l.op[1], IMAPCLIENT_OP_SELECT);
+    assert_int_equal(l.status[1], 0);
+    imapclient_select_info *si = l.result[1];
+    assert_string_equal(text_of(&si->vanished), "5:6");
+    assert_int_equal(si->changed_count, 3);
+    assert_int_equal(si->changed[0].uid, 3);
+    assert_true(si->changed[0].modseq == 103);
+    assert_true(si->highestmodseq == 105);
+    imapclient_select_info_free(si);
+    imapclient_sync_state_free(st);
+    finish(c);
+}
+
 static void test_sync__condstore(void **state)
 {
     (void)state;
@@ -762,6 +851,7 @@ int main(void)
         cmocka_unit_test(test_state__new_format_parse),
         cmocka_unit_test(test_state__parse_refuses),
         cmocka_unit_test(test_sync__qresync),
+        cmocka_unit_test(test_sync__nonblocking_handle),
         cmocka_unit_test(test_sync__condstore),
         cmocka_unit_test(test_sync__condstore_esearch),
         cmocka_unit_test(test_sync__flags),
