@@ -17,6 +17,7 @@
 #define IMAPCLIENT_EXTENSIONS_H
 
 #include "client.h"
+#include "mail.h"
 
 IMAPCLIENT_BEGIN_DECLS
 
@@ -389,6 +390,11 @@ typedef struct imapclient_notify_event {
     /** The attributes (FETCH) or items (STATUS) as sent, every one of them;
      *  the empty list for other kinds. */
     const imapclient_value *items;
+
+    /** VANISHED: the same UIDs as uid_set, as a set of ranges (as the RFC 7162
+     *  results of condstore.h hold them; never expanded); empty for other
+     *  kinds */
+    imapclient_uidset vanished;
 } imapclient_notify_event;
 
 /**

@@ -6,6 +6,7 @@
  * 4.4.2 (unsolicited METADATA); RFC 5258 (LIST extended data: OLDNAME);
  * RFC 7162 (VANISHED, MODSEQ).
  */
+#include "condstore_priv.h"
 #include "folders_priv.h"
 
 #include <stddef.h>
@@ -329,8 +330,18 @@ static int ev_vanished(ev_ctx *x, const imapclient_response *r)
     if (!IMAPCLIENT_VALUE_IS_TEXT(set) || !set->str || !uid_set_ok(set->str, set->len))
         return IMAPCLIENT_EPROTOCOL;
     e->kind = IMAPCLIENT_NOTIFY_VANISHED;
-    return (e->uid_set = imc_arena_strndup(x->a, set->str, set->len)) ? 0
-                                                                      : IMAPCLIENT_ENOMEM;
+    if (!(e->uid_set = imc_arena_strndup(x->a, set->str, set->len)))
+        return IMAPCLIENT_ENOMEM;
+    /* and typed, as the change record reads it */
+    imc_ranges v = {0};
+    int earlier = 0;
+    int rc = imc_vanished_read(r, &earlier, &v);
+    if (rc == 1)
+        rc = imc_ranges_freeze(x->a, &v, &e->vanished);
+    else if (rc == 0)
+        rc = IMAPCLIENT_EPROTOCOL;
+    imc_ranges_free(&v);
+    return rc;
 }
 
 /* `* STATUS mailbox (item value ...)` */
@@ -504,6 +515,8 @@ int imapclient_notify_event_from_response(const imapclient *c,
     if (!e)
         return IMAPCLIENT_ENOMEM;
     e->items = &imc_empty_list;
+    imc_ranges none = {0};
+    imc_ranges_freeze(NULL, &none, &e->vanished); /* the empty set: no allocation */
     /* decoding reads the handle's settings (folder_encode, UTF-8 names)
      * and never changes it */
     ev_ctx x = {.c = (imapclient *)c, .a = imc_result_arena(e), .e = e};

@@ -296,13 +296,20 @@ static void test_notify__events_of_every_kind(void **state)
     assert_int_equal(e->kind, IMAPCLIENT_NOTIFY_VANISHED);
     assert_true(e->earlier);
     assert_string_equal(e->uid_set, "1:4294967295");
+    assert_int_equal(e->vanished.count, 1); /* typed: one range */
+    assert_true(imapclient_uidset_size(&e->vanished) == 4294967295ull);
     imapclient_notify_event_free(e);
     e = event_at(c, r, 4);
     assert_false(e->earlier);
     assert_string_equal(e->uid_set, "7,9:11");
+    assert_int_equal(e->vanished.count, 2);
+    assert_true(imapclient_uidset_contains(&e->vanished, 10));
+    assert_false(imapclient_uidset_contains(&e->vanished, 8));
     imapclient_notify_event_free(e);
 
     e = event_at(c, r, 5);
+    assert_int_equal(e->vanished.count, 0); /* not a VANISHED: the empty set */
+    assert_non_null(e->vanished.ranges);
     assert_int_equal(e->kind, IMAPCLIENT_NOTIFY_STATUS);
     assert_string_equal(e->mailbox, "Archive");
     assert_int_equal(e->status_items, 0x3f);
