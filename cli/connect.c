@@ -168,6 +168,9 @@ int cli_connect(cli_ctx *ctx)
     o.port = cfg->port;
     o.ssl = cfg->ssl;
     o.stream = cfg->stream;
+    /* STARTTLS inside connect: a PREAUTH greeting on the plain connection
+     * then ends it instead of running unprotected (STARTTLS downgrade) */
+    o.starttls = cfg->starttls;
     if (cfg->timeout > 0) {
         double ms = cfg->timeout * 1000.0;
         o.connect_timeout_ms = ms > 2e9 ? 2000000000 : (int)ms;
@@ -188,8 +191,6 @@ int cli_connect(cli_ctx *ctx)
     ctx->gone = 0;
     rc = imapclient_connect(cfg->host, &o, &ctx->c);
     if (rc)
-        return rc;
-    if (cfg->starttls && (rc = imapclient_starttls(ctx->c)))
         return rc;
     if (need_login &&
         imapclient_get_state(ctx->c) == IMAPCLIENT_STATE_NOT_AUTHENTICATED &&

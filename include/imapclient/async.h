@@ -205,7 +205,10 @@ IMAPCLIENT_EXTERN void imapclient_set_unsolicited_cb(
  * (getaddrinfo: this may block, unless host is a numeric address), starts
  * the TCP connection, then TLS (with ssl), then reads the greeting, each
  * step as the fd becomes ready. The IMAPCLIENT_OP_CONNECT completion comes
- * once the greeting was read.
+ * once the greeting was read, or with opts->starttls once STARTTLS is done
+ * (a PREAUTH greeting on the plain connection then completes it with
+ * IMAPCLIENT_ETLS, and any failure closes the connection, as in
+ * imapclient_connect()).
  *
  * @param[out] out  the new handle, also on failure (for imapclient_errmsg();
  *                  free it with imapclient_free())

@@ -37,10 +37,16 @@ typedef enum imapclient_state {
  * @param[out] out  the new handle; on failure it may still be set to a
  *                  handle that only holds the error (read imapclient_errmsg(),
  *                  then imapclient_free()), or to NULL when out of memory
+ * With opts->starttls the connection is upgraded with STARTTLS before
+ * this returns (see imapclient_starttls()); when that is not possible the
+ * connection is closed and its error returned, and a PREAUTH greeting on
+ * the plain connection gives IMAPCLIENT_ETLS (a STARTTLS downgrade).
+ *
  * @return 0, IMAPCLIENT_ERESOLVE, IMAPCLIENT_ECONNECT, IMAPCLIENT_ETIMEOUT,
  *         IMAPCLIENT_ETLS, IMAPCLIENT_ECERTIFICATE, IMAPCLIENT_EABORT (the
  *         server said BYE or closed), IMAPCLIENT_EPROTOCOL (not an IMAP
  *         greeting), IMAPCLIENT_EIO, IMAPCLIENT_ENOMEM or IMAPCLIENT_EINVAL
+ *         (also: ssl and starttls both set)
  */
 IMAPCLIENT_EXTERN int imapclient_connect(const char *host, const imapclient_options *opts,
                                          imapclient **out);
@@ -95,8 +101,15 @@ IMAPCLIENT_EXTERN int imapclient_get_normalise_times(const imapclient *c);
  *
  * Uses the TLS settings of the options given to imapclient_connect(). The
  * capabilities learnt before TLS are discarded (RFC 2595 section 3.1).
+ * Only possible in the not-authenticated state (RFC 3501 section 6.2.1):
+ * after a PREAUTH greeting the session is already authenticated, and on
+ * a plain connection that greeting may come from a man in the middle. To
+ * require TLS, prefer the starttls option of imapclient_connect(), which
+ * refuses such a greeting.
  *
- * @return 0; IMAPCLIENT_EABORT when the server does not offer STARTTLS or
+ * @return 0; IMAPCLIENT_EILLEGAL_STATE when the session is already
+ *         authenticated (PREAUTH greeting, after login; nothing is sent);
+ *         IMAPCLIENT_EABORT when the server does not offer STARTTLS or
  *         TLS is already on (nothing is sent: never a silent downgrade);
  *         IMAPCLIENT_ERROR when the server refuses; IMAPCLIENT_ETLS or
  *         IMAPCLIENT_ECERTIFICATE when the handshake fails (the handle is

@@ -116,6 +116,19 @@ typedef struct imapclient_options {
      * off.
      */
     imapclient_tls_config *tls_config;
+
+    /**
+     * Require STARTTLS (default 0): imapclient_connect() upgrades the plain
+     * connection with STARTTLS right after the greeting, as
+     * imapclient_starttls() does, before it returns; if that is not
+     * possible the connection is closed and connect fails with the error
+     * of imapclient_starttls(). A PREAUTH greeting on a plaintext
+     * connection then ends the connection with IMAPCLIENT_ETLS: the
+     * session would be authenticated without TLS, which is how a
+     * man in the middle strips STARTTLS (the "PREAUTH downgrade"). Use
+     * with ssl = 0 (ssl and starttls together give IMAPCLIENT_EINVAL).
+     */
+    int starttls;
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

@@ -33,7 +33,11 @@ void imapclient_free(imapclient *c)
 static int attach(imapclient *c, imc_transport *t)
 {
     int rc = imc_front_attach(c, t);
-    return rc ? rc : imc_front_greeting(c);
+    if (rc == 0)
+        rc = imc_front_greeting(c);
+    if (rc == 0 && c->opts.starttls) /* issue 14, item 1 */
+        rc = imc_connect_starttls(c);
+    return rc;
 }
 
 int imapclient_connect(const char *host, const imapclient_options *opts, imapclient **out)
@@ -47,6 +51,10 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
     if (!c)
         return IMAPCLIENT_ENOMEM;
     *out = c;
+    if (c->opts.starttls && c->opts.ssl && !c->opts.stream)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "starttls and ssl exclude each other: STARTTLS upgrades a "
+                        "plain connection (set ssl to 0)");
     char err[256] = "";
     imc_transport *t = NULL;
     int rc;

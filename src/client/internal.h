@@ -66,4 +66,9 @@ int imc_auto_id(imapclient *c, int wait);
 /* Free the IDLE command's state (idle.c; imapclient_free). */
 void imc_idle_forget(imapclient *c);
 
+/* Connect with options.starttls: STARTTLS right after the greeting, or the
+ * connection is closed (a PREAUTH greeting on a plain connection gives
+ * ETLS; issue 14, item 1). */
+int imc_connect_starttls(imapclient *c);
+
 #endif

@@ -256,10 +256,21 @@ int imapclient_start_login(imapclient *c, const char *username, const char *pass
     return imc_async_submit(c, rq, IMAPCLIENT_OP_LOGIN, NULL, free_request, cb, user, id);
 }
 
-/* What must hold before STARTTLS goes out. */
+/* What must hold before STARTTLS goes out. RFC 3501 6.2.1: STARTTLS is
+ * only valid in the not-authenticated state. After a PREAUTH greeting on
+ * a plain connection, going on would run the session as whoever the
+ * unprotected greeting chose (issue 14, item 1). */
 static int starttls_check(imapclient *c, imc_request *rq)
 {
     int rc;
+    if (c->state != IMAPCLIENT_STATE_NOT_AUTHENTICATED)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "starttls: only possible before authentication (RFC 3501 "
+                        "6.2.1); the session is already authenticated%s",
+                        c->t->is_tls ? ""
+                                     : " without TLS (after a PREAUTH greeting on a "
+                                       "plain connection this may be a STARTTLS "
+                                       "downgrade attack)");
     if (c->t->is_tls)
         return imc_fail(c, IMAPCLIENT_EABORT, "starttls: TLS is already active");
     if (imc_is_scripted(c->t))
@@ -298,13 +309,12 @@ int imapclient_tls_resumed(const imapclient *c)
     return c && c->t ? c->t->tls_resumed : 0;
 }
 
-int imapclient_starttls(imapclient *c)
+/* STARTTLS once starttls_check() passed: the command, the handshake, then
+ * what was learnt before TLS is dropped. Shared by imapclient_starttls()
+ * and connect with options.starttls (issue 14, item 1). */
+static int starttls_upgrade(imapclient *c)
 {
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
-    if ((rc = starttls_check(c, NULL)))
-        return rc;
+    int rc;
     imc_request rq = {0};
     if ((rc = imc_simple(c, "STARTTLS", &rq))) {
         /* After its OK the server waits for a handshake: without one the
@@ -334,6 +344,40 @@ int imapclient_starttls(imapclient *c)
     imc_caps_forget(c);
     imc_log_info(c, "TLS established");
     return 0;
+}
+
+int imapclient_starttls(imapclient *c)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = starttls_check(c, NULL)))
+        return rc;
+    return starttls_upgrade(c);
+}
+
+int imc_starttls_required(imapclient *c)
+{
+    if (c->state != IMAPCLIENT_STATE_NOT_AUTHENTICATED)
+        return imc_abort(c, IMAPCLIENT_ETLS,
+                         "PREAUTH greeting on a plaintext connection while STARTTLS was "
+                         "required: refusing (STARTTLS downgrade)");
+    return 0;
+}
+
+/* options.starttls (issue 14, item 1): right after the greeting, STARTTLS
+ * or no connection at all. Any failure closes the connection. */
+int imc_connect_starttls(imapclient *c)
+{
+    int rc = imc_starttls_required(c);
+    if (rc)
+        return rc;
+    rc = starttls_check(c, NULL);
+    if (rc == 0)
+        rc = starttls_upgrade(c);
+    if (rc && !c->dead)
+        return abort_keeping_error(c, rc);
+    return rc;
 }
 
 int imapclient_compress(imapclient *c)

@@ -335,6 +335,11 @@ int imc_core_process(imapclient *c, const imc_request *until);
 /* Handle a greeting in r (RFC 3501 7.1); 0 or an abort status. */
 int imc_core_greeting(imapclient *c, const imapclient_response *r);
 
+/* With options.starttls, after the greeting (session.c; issue 14, item 1):
+ * 0 when STARTTLS may follow, else the connection is closed with ETLS (a
+ * PREAUTH greeting on a plain connection: the STARTTLS downgrade). */
+int imc_starttls_required(imapclient *c);
+
 /* ---- unsolicited responses --------------------------------------------------------- */
 
 /* Keep an untagged response for the caller (deep copy), or hand it to the

@@ -31,6 +31,7 @@ typedef struct async_state {
     void *connect_user;
     uint64_t connect_id;
     long long connect_deadline; /* 0: none */
+    int connect_tls;            /* options.starttls: STARTTLS completes the connect */
     /* STARTTLS: its completion waits for the handshake, until tls_deadline */
     imc_request *tls_rq;
     long long tls_deadline; /* 0: none */
@@ -67,7 +68,8 @@ static long long now_ms(void)
 /* The connect's completion is still to come. */
 static int connecting(const async_state *a)
 {
-    return a->phase == PH_TCP || a->phase == PH_TLS || a->phase == PH_GREETING;
+    return a->phase == PH_TCP || a->phase == PH_TLS || a->phase == PH_GREETING ||
+           a->connect_tls;
 }
 
 static void settle_dead(imapclient *c, async_state *a);
@@ -304,10 +306,49 @@ static void connect_done(imapclient *c, async_state *a, int status)
 {
     if (!connecting(a))
         return;
-    a->phase = PH_NONE;
+    if (!a->connect_tls || !a->tls_rq)
+        a->phase = PH_NONE;
+    a->connect_tls = 0;
     a->connect_deadline = 0;
     imc_async_deliver(c, IMAPCLIENT_OP_CONNECT, a->connect_id, a->connect_cb,
                       a->connect_user, status, "", NULL, NULL);
+}
+
+/* options.starttls (issue 14, item 1): the connect completes once STARTTLS
+ * did; a failure closes the connection. */
+static void connect_tls_done(imapclient *c, imapclient_completion *d)
+{
+    async_state *a = c->front;
+    if (d->status && !c->dead) {
+        char msg[sizeof c->errmsg];
+        snprintf(msg, sizeof msg, "%s", c->errmsg);
+        imc_abort(c, d->status, "%s", msg);
+    }
+    connect_done(c, a, d->status);
+}
+
+/* The greeting came: the connect is done, or STARTTLS goes first. */
+static void greeted(imapclient *c, async_state *a)
+{
+    if (!c->opts.starttls || c->t->is_tls) {
+        connect_done(c, a, 0);
+        return;
+    }
+    int rc = imc_starttls_required(c);
+    if (rc == 0)
+        rc = imapclient_start_starttls(c, connect_tls_done, NULL, NULL);
+    if (rc) {
+        if (!c->dead) {
+            char msg[sizeof c->errmsg];
+            snprintf(msg, sizeof msg, "%s", c->errmsg);
+            imc_abort(c, rc, "%s", msg);
+        }
+        connect_done(c, a, rc);
+        return;
+    }
+    /* the STARTTLS command completes the connect (connect_tls_done) */
+    a->phase = PH_NONE;
+    a->connect_tls = 1;
 }
 
 static void connect_failed(imapclient *c, async_state *a, int rc, const char *err)
@@ -328,6 +369,10 @@ int imapclient_connect_start(const char *host, const imapclient_options *opts,
     if (!c)
         return IMAPCLIENT_ENOMEM;
     *out = c;
+    if (c->opts.starttls && c->opts.ssl && !c->opts.stream)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "starttls and ssl exclude each other: STARTTLS upgrades a "
+                        "plain connection (set ssl to 0)");
     async_state *a = state(c);
     if (!a)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
@@ -613,9 +658,12 @@ int imapclient_drive(imapclient *c)
             /* what the write waited for may have come with the read */
             moved |= pump_out(c, a);
         if (a->phase == PH_GREETING && (c->greeted || c->dead)) {
-            if (c->dead)
+            if (c->dead) {
                 imc_front_greeting_failed(c);
-            connect_done(c, a, c->dead ? c->errcode : 0);
+                connect_done(c, a, c->errcode);
+            } else {
+                greeted(c, a);
+            }
         }
         if (moved)
             a->progress_ms = now;
@@ -635,7 +683,7 @@ int imapclient_drive(imapclient *c)
         settle_dead(c, a);
         return IMAPCLIENT_ETIMEOUT;
     }
-    if (a->phase != PH_NONE && a->connect_deadline && now >= a->connect_deadline) {
+    if (connecting(a) && a->connect_deadline && now >= a->connect_deadline) {
         imc_abort(c, IMAPCLIENT_ETIMEOUT, "connect timed out after %d ms",
                   c->opts.connect_timeout_ms);
         connect_done(c, a, IMAPCLIENT_ETIMEOUT);
@@ -695,7 +743,7 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
             (cc->upgrade == IMC_UPGRADE_TLS && a && a->tls_rq))
             due = now;
     }
-    if (a && ph != PH_NONE && a->connect_deadline &&
+    if (a && connecting(a) && a->connect_deadline &&
         (due < 0 || a->connect_deadline < due))
         due = a->connect_deadline;
     if (a && a->tls_rq && a->tls_deadline && (due < 0 || a->tls_deadline < due))

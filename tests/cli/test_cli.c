@@ -2,7 +2,8 @@
  * The imapclient program without a server: the INI config file (read as
  * Python's configparser reads the reference's files), the command line,
  * word splitting in the shell, the JSON forms of values, and the program's
- * exit statuses for usage and config errors.
+ * exit statuses for usage and config errors (and, against a local server
+ * thread, the refusal of a STARTTLS downgrade).
  */
 #include "cmd.h"
 
@@ -17,6 +18,9 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+/* a plain (and TLS) server on 127.0.0.1 playing a script */
+#include "../unit/client/tls_server.h"
 
 /* ---- config file --------------------------------------------------------- */
 
@@ -783,6 +787,25 @@ static void test_cli__program_connect_error(void **state)
     assert_non_null(strstr(out, "\"code\": \"ECONNECT\""));
 }
 
+/* --starttls against a plain server whose greeting is PREAUTH (a man in
+ * the middle stripping STARTTLS): the program stops with the library's
+ * ETLS before it sends anything, never running as the greeting's user
+ * (issue 14, item 1). */
+static void test_cli__program_starttls_preauth(void **state)
+{
+    (void)state;
+    ts_server s;
+    ts_start(&s, "S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in as mallory\n"
+                 "!DRAIN\n");
+    char out[4096];
+    int st = run(out, sizeof out,
+                 "-H 127.0.0.1 -P %d --starttls -u bob -p secret list_folders", s.port);
+    assert_string_equal(ts_finish(&s), "");
+    assert_int_equal(st, cli_exit_status(IMAPCLIENT_ETLS));
+    assert_non_null(strstr(out, "STARTTLS downgrade"));
+    assert_string_equal(s.received, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -807,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_cli__program_usage),
         cmocka_unit_test(test_cli__program_config_errors),
         cmocka_unit_test(test_cli__program_connect_error),
+        cmocka_unit_test(test_cli__program_starttls_preauth),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

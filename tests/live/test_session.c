@@ -132,6 +132,31 @@ static void test_session__caller_ssl_ctx_outlives_the_caller(void **state)
     imapclient_free(c);
 }
 
+/* options.starttls: connect returns with TLS up (issue 14, item 1); once
+ * logged in, STARTTLS is no longer legal. */
+static void test_session__starttls_option(void **state)
+{
+    imapclient_options o;
+    live_plain_opts(&o);
+    o.ca_file = E->ca;
+    o.tls_hostname = E->cert_name;
+    o.starttls = 1;
+    imapclient *c = NULL;
+    assert_int_equal(imapclient_connect(E->host, &o, &c), 0);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    assert_int_equal(imapclient_has_capability(c, "STARTTLS"), 0);
+    assert_int_equal(imapclient_login(c, E->user, E->password, NULL), 0);
+    assert_int_equal(imapclient_starttls(c), IMAPCLIENT_EILLEGAL_STATE);
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    imapclient_free(c);
+
+    /* a certificate that does not match: no connection at all */
+    o.tls_hostname = NULL;
+    assert_int_equal(imapclient_connect(E->host, &o, &c), IMAPCLIENT_ECERTIFICATE);
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_LOGOUT);
+    imapclient_free(c);
+}
+
 static void test_session__starttls_bad_certificate(void **state)
 {
     imapclient_options o;
@@ -525,6 +550,7 @@ int main(void)
         cmocka_unit_test(test_session__tls_untrusted_ca),
         cmocka_unit_test(test_session__starttls),
         cmocka_unit_test(test_session__caller_ssl_ctx_outlives_the_caller),
+        cmocka_unit_test(test_session__starttls_option),
         cmocka_unit_test(test_session__starttls_bad_certificate),
         cmocka_unit_test(test_session__starttls_on_tls),
         cmocka_unit_test(test_session__wrong_password),

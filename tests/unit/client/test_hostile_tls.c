@@ -22,6 +22,10 @@
 #include "transport/fdio.h"
 #include "transport/transport.h"
 
+#include "tls_server.h"
+
+#include <poll.h>
+
 typedef struct server {
     int fd;
     int wfd;          /* over pipes: the fd the server writes to (else 0: fd) */
@@ -226,6 +230,163 @@ static void test_hostile__tls_keeps_callers_pending_sigpipe(void **state)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+/* ---- STARTTLS downgrades (issue 14, items 1 and 2) ---------------------- */
+
+#define TLS_GREETING "S: * OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready\n"
+
+/* A PREAUTH greeting on the plain connection while STARTTLS was required:
+ * the connection ends at once, before a single byte is sent, with an error
+ * that names the attack. */
+static void test_hostile__starttls_required_preauth_refused(void **state)
+{
+    ts_server s;
+    ts_start(&s, "S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] attacker's mailbox\n"
+                 "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    o.starttls = 1;
+    imapclient *c = NULL;
+    h_assert_rc(imapclient_connect("127.0.0.1", &o, &c), IMAPCLIENT_ETLS, c);
+    h_assert_errmsg_has(c, "PREAUTH greeting on a plaintext connection");
+    h_assert_errmsg_has(c, "STARTTLS downgrade");
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_LOGOUT);
+    h_assert_rc(imapclient_noop(c, NULL), IMAPCLIENT_EABORT, c);
+    h_assert_rc(imapclient_login(c, "bob", "secret", NULL), IMAPCLIENT_EABORT, c);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+    assert_string_equal(s.received, ""); /* not even STARTTLS */
+}
+
+/* The same greeting when the caller upgrades by hand: STARTTLS is refused
+ * (only legal before authentication) and nothing is sent. */
+static void test_hostile__starttls_after_preauth_refused(void **state)
+{
+    ts_server s;
+    ts_start(&s, "S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] attacker's mailbox\n"
+                 "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    o.timeout_ms = 2000;
+    imapclient *c = NULL;
+    h_assert_rc(imapclient_connect("127.0.0.1", &o, &c), 0, c);
+    h_assert_rc(imapclient_starttls(c), IMAPCLIENT_EILLEGAL_STATE, c);
+    h_assert_errmsg_has(c, "already authenticated");
+    h_assert_errmsg_has(c, "downgrade");
+    assert_int_equal(imapclient_is_tls(c), 0);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+    assert_string_equal(s.received, ""); /* STARTTLS was not sent */
+}
+
+/* With the option, connect returns only once TLS is up. */
+static void test_hostile__starttls_required_upgrades(void **state)
+{
+    ts_server s;
+    ts_start(&s, TLS_GREETING "C: A001 STARTTLS\n"
+                              "S: A001 OK Begin TLS negotiation now\n"
+                              "!TLS\n"
+                              "C: A002 NOOP\n"
+                              "S: A002 OK done\n"
+                              "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    o.starttls = 1;
+    imapclient *c = NULL;
+    h_assert_rc(imapclient_connect("127.0.0.1", &o, &c), 0, c);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_NOT_AUTHENTICATED);
+    h_assert_rc(imapclient_noop(c, NULL), 0, c);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+}
+
+/* The non-blocking connect with the option: the same two outcomes. */
+typedef struct conn_done {
+    int n, status;
+    char err[256];
+} conn_done;
+
+static void on_connected(imapclient *c, imapclient_completion *d)
+{
+    conn_done *x = d->user;
+    x->n++;
+    x->status = d->status;
+    snprintf(x->err, sizeof x->err, "%s", d->errmsg);
+}
+
+static void drive_until(imapclient *c, conn_done *x)
+{
+    for (int i = 0; i < 500 && !x->n; i++) {
+        imapclient_wants w;
+        if (imapclient_want(c, &w) < 0)
+            break;
+        struct pollfd p = {.fd = w.fd, .events = 0};
+        if (w.events & IMAPCLIENT_WANT_READ)
+            p.events |= POLLIN;
+        if (w.events & IMAPCLIENT_WANT_WRITE)
+            p.events |= POLLOUT;
+        poll(&p, 1, w.timeout_ms < 0 || w.timeout_ms > 50 ? 50 : w.timeout_ms);
+        if (imapclient_drive(c) < 0)
+            break;
+    }
+}
+
+static void test_hostile__starttls_required_async(void **state)
+{
+    ts_server s;
+    ts_start(&s, "S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] attacker's mailbox\n"
+                 "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    o.starttls = 1;
+    imapclient *c = NULL;
+    conn_done x = {0};
+    h_assert_rc(imapclient_connect_start("127.0.0.1", &o, on_connected, &x, &c), 0, c);
+    drive_until(c, &x);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.status, IMAPCLIENT_ETLS);
+    assert_non_null(strstr(x.err, "STARTTLS downgrade"));
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_LOGOUT);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+    assert_string_equal(s.received, "");
+
+    ts_start(&s, TLS_GREETING "C: A001 STARTTLS\n"
+                              "S: * 9 EXISTS\n"
+                              "S: A001 OK Begin TLS negotiation now\n"
+                              "!TLS\n"
+                              "C: A002 NOOP\n"
+                              "S: A002 OK done\n"
+                              "!DRAIN\n");
+    ts_options(&s, &o);
+    o.starttls = 1;
+    x = (conn_done){0};
+    h_assert_rc(imapclient_connect_start("127.0.0.1", &o, on_connected, &x, &c), 0, c);
+    drive_until(c, &x);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.status, 0);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_noop(c, &r), 0, c);
+    assert_int_equal(r->count, 0); /* the plaintext EXISTS is gone */
+    imapclient_responses_free(r);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+}
+
+/* ssl and starttls together make no sense: refused before connecting. */
+static void test_hostile__starttls_and_ssl_exclusive(void **state)
+{
+    imapclient_options o;
+    imapclient_options_init(&o);
+    o.starttls = 1; /* ssl is on by default */
+    o.port = 1;
+    imapclient *c = NULL;
+    h_assert_rc(imapclient_connect("127.0.0.1", &o, &c), IMAPCLIENT_EINVAL, c);
+    h_assert_errmsg_has(c, "exclude");
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -234,6 +395,11 @@ int main(void)
         cmocka_unit_test(test_hostile__tls_close_after_server_dropped),
         cmocka_unit_test(test_hostile__tls_close_after_close_notify),
         cmocka_unit_test(test_hostile__tls_keeps_callers_pending_sigpipe),
+        cmocka_unit_test(test_hostile__starttls_required_preauth_refused),
+        cmocka_unit_test(test_hostile__starttls_after_preauth_refused),
+        cmocka_unit_test(test_hostile__starttls_required_upgrades),
+        cmocka_unit_test(test_hostile__starttls_and_ssl_exclusive),
+        cmocka_unit_test(test_hostile__starttls_required_async),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
