@@ -340,8 +340,7 @@ static int starttls_upgrade(imapclient *c)
         return imc_abort(c, rc, "starttls: %s", err);
     c->t = t;
     c->rd.t = t;
-    /* RFC 2595 3.1: discard capabilities learnt before TLS. */
-    imc_caps_forget(c);
+    imc_forget_before_tls(c);
     imc_log_info(c, "TLS established");
     return 0;
 }

@@ -400,6 +400,13 @@ void imc_drop_pending(imapclient *c)
     imc_arena_reset(c->pend_arena);
 }
 
+void imc_forget_before_tls(imapclient *c)
+{
+    imc_caps_forget(c);
+    imc_drop_pending(c);
+    c->bye_text = NULL;
+}
+
 imapclient_responses *imc_responses_new(void)
 {
     imc_arena *a = imc_arena_new();

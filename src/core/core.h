@@ -349,6 +349,13 @@ int imc_keep(imapclient *c, const imapclient_response *r);
 int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text);
 /* Forget them (after STARTTLS). */
 void imc_drop_pending(imapclient *c);
+/* Once TLS is up after STARTTLS, nothing the server said in plaintext may
+ * be trusted (RFC 3501 6.2.1, RFC 2595 3.1): an attacker could have
+ * written it. The capabilities are forgotten (asked again over TLS), the
+ * kept untagged responses and the BYE text dropped, so none reaches
+ * noop() or take_responses() (issue 14, item 2). The greeting stays as
+ * the welcome text. Both fronts call it after the handshake. */
+void imc_forget_before_tls(imapclient *c);
 
 /* ---- capabilities and state ------------------------------------------------------- */
 

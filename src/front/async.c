@@ -512,8 +512,7 @@ static int step_starttls(imapclient *c, async_state *a)
         return 0;
     }
     /* RFC 2595 3.1 / RFC 3501 6.2.1: nothing learnt before TLS is kept */
-    imc_caps_forget(c);
-    imc_drop_pending(c);
+    imc_forget_before_tls(c);
     c->upgrade = IMC_UPGRADE_NONE;
     imc_log_info(c, "TLS established");
     starttls_done(c, a, 0);

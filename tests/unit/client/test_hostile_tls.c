@@ -374,6 +374,53 @@ static void test_hostile__starttls_required_async(void **state)
     assert_string_equal(ts_finish(&s), "");
 }
 
+/* What the server says in plaintext before "OK Begin TLS" may come from an
+ * attacker: none of it reaches the caller once TLS is up, neither the
+ * kept untagged responses nor the capabilities (RFC 3501 6.2.1, RFC 2595
+ * 3.1). */
+static void test_hostile__starttls_drops_plaintext_responses(void **state)
+{
+    ts_server s;
+    ts_start(&s, TLS_GREETING
+             "C: A001 NOOP\n"
+             "S: * 7 RECENT\n"
+             "S: A001 OK noop\n"
+             "C: A002 STARTTLS\n"
+             "S: * 666 EXISTS\n"
+             "S: * OK [ALERT] Your account is suspended: log in at evil.example\n"
+             "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=EVIL\n"
+             "S: * BYE not really\n"
+             "S: A002 OK [CAPABILITY IMAP4rev1 AUTH=EVIL] Begin TLS\n"
+             "!TLS\n"
+             "C: A003 CAPABILITY\n"
+             "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN\n"
+             "S: A003 OK done\n"
+             "C: A004 NOOP\n"
+             "S: * 1 EXISTS\n"
+             "S: A004 OK done\n"
+             "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    imapclient *c = NULL;
+    h_assert_rc(imapclient_connect("127.0.0.1", &o, &c), 0, c);
+    h_assert_rc(imapclient_noop(c, NULL), 0, c); /* keeps "* 7 RECENT" */
+    h_assert_rc(imapclient_starttls(c), 0, c);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_take_responses(c, &r), 0, c);
+    assert_int_equal(r->count, 0);
+    imapclient_responses_free(r);
+    h_assert_rc(imapclient_has_capability(c, "AUTH=EVIL"), 0, c);
+    h_assert_rc(imapclient_noop(c, &r), 0, c);
+    assert_int_equal(r->count, 1); /* only what came over TLS */
+    assert_string_equal(r->items[0].name, "EXISTS");
+    assert_int_equal(r->items[0].number, 1);
+    imapclient_responses_free(r);
+    assert_string_equal(imapclient_welcome(c), "* OK [CAPABILITY IMAP4rev1 STARTTLS "
+                                               "LOGINDISABLED] ready");
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+}
+
 /* ssl and starttls together make no sense: refused before connecting. */
 static void test_hostile__starttls_and_ssl_exclusive(void **state)
 {
@@ -400,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_hostile__starttls_required_upgrades),
         cmocka_unit_test(test_hostile__starttls_and_ssl_exclusive),
         cmocka_unit_test(test_hostile__starttls_required_async),
+        cmocka_unit_test(test_hostile__starttls_drops_plaintext_responses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
