@@ -54,7 +54,8 @@ int imc_require_selected(imapclient *c, const char *call);
 int imc_require_writable(imapclient *c, const char *call);
 
 /* After LOGIN/AUTHENTICATE succeeded: state AUTHENTICATED, capabilities from
- * the completion's [CAPABILITY] code or forgotten (asked again later). */
+ * the completion's [CAPABILITY] code, else from an untagged CAPABILITY sent
+ * during the exchange, else forgotten (asked again later). */
 void imc_after_auth(imapclient *c, const imc_request *rq);
 
 /* Identify the library with ID before the first SELECT/EXAMINE when the

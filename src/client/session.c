@@ -150,18 +150,24 @@ int imapclient_has_capability(imapclient *c, const char *capability)
 }
 
 /* After authentication: use the capabilities of the completion when the
- * server sent them, else forget the old ones so they are asked again
- * (RFC 3501 6.2: capabilities may change after login). */
+ * server sent them, else those of an untagged CAPABILITY response sent
+ * during the exchange (stored by generic processing as it came: issue 14,
+ * item 9), else forget the old ones so they are asked again (RFC 3501
+ * 6.2: capabilities may change after login). */
 void imc_after_auth(imapclient *c, const imc_request *rq)
 {
     imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
     const imapclient_response *d = rq->done;
-    /* (an unparseable list leaves only code_raw: ask again) */
-    if (!(d && d->code && !strcmp(d->code, "CAPABILITY")) ||
-        (!d->code_args->count && d->code_raw && *d->code_raw))
+    if (d && d->code && !strcmp(d->code, "CAPABILITY")) {
+        /* (an unparseable list leaves only code_raw: ask again) */
+        if (!d->code_args->count && d->code_raw && *d->code_raw)
+            imc_caps_forget(c);
+        else
+            imc_caps_set_from_values(c, d->code_args, 0);
+        return;
+    }
+    if (!(c->caps_valid && c->caps_gen != rq->caps_gen))
         imc_caps_forget(c);
-    else
-        imc_caps_set_from_values(c, d->code_args, 0);
 }
 
 static int login_check(imapclient *c, imc_request *rq)

@@ -308,6 +308,7 @@ int imc_caps_set_from_values(imapclient *c, const imapclient_value *list, size_t
     c->caps = caps;
     c->ncaps = k;
     c->caps_valid = 1;
+    c->caps_gen++;
     /* what the writer may use (non-synchronising literals, ...) */
     imc_ext_sync(c);
     imc_quirks_detect(c);
@@ -838,6 +839,7 @@ int imc_core_output(imapclient *c, const char **p, size_t *n)
             if (run_check(c, k))
                 continue; /* completed unsent, or CAPABILITY goes first */
             k->phase = CMD_SENDING;
+            k->rq->caps_gen = c->caps_gen; /* issue 14, item 9 */
             c->out_cmd = k;
         }
         if (k->phase == CMD_WAIT_LIT)

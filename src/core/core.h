@@ -104,6 +104,8 @@ struct imc_request {
     const char *result; /* "OK", "NO" or "BAD"; NULL without a completion */
     const imapclient_response *done; /* the tagged completion */
     void *out;                       /* the typed result built by on_done */
+    unsigned caps_gen;               /* c->caps_gen when the command went out (see
+                                        imc_after_auth(): issue 14, item 9) */
     imc_arena *done_arena;           /* where done is copied (front's choice) */
     imc_cmd *cmd;                    /* while queued or in flight */
 
@@ -186,6 +188,7 @@ struct imapclient {
     const char **caps;
     size_t ncaps;
     int caps_valid;
+    unsigned caps_gen; /* counts the lists stored (imc_caps_set_from_values) */
 
     /* selected folder */
     int readonly;

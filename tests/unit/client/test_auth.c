@@ -74,6 +74,47 @@ static void test_auth__plain_no_sasl_ir(void **state)
     done(c);
 }
 
+/* An untagged CAPABILITY inside the exchange, then an OK without a
+ * [CAPABILITY] code: the untagged list is the one after login (issue 14,
+ * item 9), so SORT is used without asking again. */
+static void test_auth__untagged_capability_during_login(void **state)
+{
+    imapclient *c = play("S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\n"
+                         "C: A001 LOGIN bob secret\n"
+                         "S: * CAPABILITY IMAP4rev1 SORT IDLE\n"
+                         "S: A001 OK Logged in\n"
+                         "C: A002 SELECT INBOX\n"
+                         "S: A002 OK [READ-WRITE] done\n"
+                         "C: A003 UID SORT (DATE) UTF-8 ALL\n"
+                         "S: * SORT 2 1\n"
+                         "S: A003 OK done\n");
+    assert_int_equal(imapclient_login(c, "bob", "secret", NULL), 0);
+    assert_int_equal(imapclient_has_capability(c, "SORT"), 1);
+    assert_int_equal(imapclient_has_capability(c, "AUTH=PLAIN"), 0);
+    assert_int_equal(imapclient_select_folder(c, "INBOX", 0, NULL), 0);
+    imapclient_ids *ids = NULL;
+    assert_int_equal(imapclient_sort(c, (const char *[]){"DATE", NULL},
+                                     (const char *[]){"ALL", NULL}, "UTF-8", &ids),
+                     0);
+    assert_int_equal(ids->count, 2);
+    imapclient_ids_free(ids);
+    done(c);
+}
+
+/* The same in an AUTHENTICATE exchange. */
+static void test_auth__untagged_capability_during_authenticate(void **state)
+{
+    imapclient *c = play(GREET_NIR "C: A001 AUTHENTICATE PLAIN\n"
+                                   "S: + \n"
+                                   "C: AGJvYgBzZWNyZXQ=\n"
+                                   "S: * CAPABILITY IMAP4rev1 ACL\n"
+                                   "S: A001 OK Logged in\n");
+    assert_int_equal(imapclient_plain_login(c, "bob", "secret", NULL, NULL), 0);
+    assert_int_equal(imapclient_has_capability(c, "ACL"), 1);
+    assert_int_equal(imapclient_has_capability(c, "AUTH=PLAIN"), 0);
+    done(c);
+}
+
 static void test_auth__plain_refused_then_retry(void **state)
 {
     imapclient *c =
@@ -743,6 +784,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_auth__plain_sasl_ir),
         cmocka_unit_test(test_auth__plain_no_sasl_ir),
+        cmocka_unit_test(test_auth__untagged_capability_during_login),
+        cmocka_unit_test(test_auth__untagged_capability_during_authenticate),
         cmocka_unit_test(test_auth__plain_refused_then_retry),
         cmocka_unit_test(test_auth__plain_bad_then_eof),
         cmocka_unit_test(test_auth__already_authenticated),
