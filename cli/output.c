@@ -260,6 +260,10 @@ void out_text_value(FILE *f, const imapclient_value *v)
 
 void out_text_response(FILE *f, const imapclient_response *r)
 {
+    if (r->tag && !r->tag[0]) { /* a line that was not an IMAP response */
+        out_escaped(f, r->text, strlen(r->text));
+        return;
+    }
     fputs(r->tag ? r->tag : "*", f);
     if (r->has_number)
         fprintf(f, " %u", r->number);

@@ -53,12 +53,20 @@ typedef struct imapclient_value {
  * gives name "OK", code "UIDVALIDITY", code_args (3857529045), text "UIDs".
  * This mirrors the tuples the reference returns from noop() and idle_check():
  * (1, EXISTS) is has_number=1, number=1, name="EXISTS".
+ *
+ * A line that is not an IMAP response at all (it starts neither with "*",
+ * "+" nor a tag; Exchange has sent `[COPYUID 55 31 6]` alone on a line in
+ * the middle of a MOVE) is kept rather than lost: tag and name are "", text
+ * and raw hold the whole line, args and code_args are empty. Such lines do
+ * not fail the command; more than a hundred stray or malformed lines in
+ * one call end the connection with IMAPCLIENT_EPROTOCOL.
  */
 typedef struct imapclient_response {
-    const char *tag;              /**< "*", "+" (continuation) or the command tag */
-    int has_number;               /**< a message number came before the name */
-    uint32_t number;              /**< that number (EXISTS, EXPUNGE, FETCH, RECENT) */
-    const char *name;             /**< upper-cased keyword; "" for a continuation */
+    const char *tag;  /**< "*", "+" (continuation), the command tag, or "" for a line
+                           that is not a response (see above) */
+    int has_number;   /**< a message number came before the name */
+    uint32_t number;  /**< that number (EXISTS, EXPUNGE, FETCH, RECENT) */
+    const char *name; /**< upper-cased keyword; "" for a continuation */
     const imapclient_value *args; /**< LIST of the values after name (never NULL) */
     const char *code; /**< response code of a status response, upper-cased, or NULL */
     const imapclient_value *code_args; /**< LIST of the code's arguments (never NULL) */

@@ -172,6 +172,7 @@ void imc_call_reset(imapclient *c)
     c->errcode = 0;
     c->errmsg[0] = '\0';
     c->bye_text = NULL;
+    c->nbad = 0;
     imc_arena_reset(c->call_arena);
 }
 

@@ -19,6 +19,10 @@
 #define MAX_PENDING  100000
 #define LOG_CUT      4096
 #define SRC_BUF_SIZE 16384 /* staging for streamed literals */
+/* Lines that are not IMAP responses, or malformed ones, tolerated until a
+ * command completes before the peer is taken for something that does not
+ * speak IMAP (issue 14, item 15). */
+#define MAX_BAD_LINES 100
 
 /* ---- the handle ----------------------------------------------------------- */
 
@@ -599,6 +603,7 @@ static void finish_cmd(imapclient *c, imc_cmd *k, int rc)
         c->divert_to = NULL;
     rq->rc = rc;
     rq->cmd = NULL;
+    c->nbad = 0; /* the stream made sense up to here */
     imc_cmd *was = c->cur;
     c->cur = k;
     if (rq->on_done)
@@ -1116,6 +1121,43 @@ static imc_cmd *first_in_flight(const imapclient *c)
     return NULL;
 }
 
+/* Count a line that is not a well-formed response; past the limit the
+ * peer is not taken for an IMAP server any more (the connection is
+ * closed, EPROTOCOL). 1 when that happened. */
+static int bad_line(imapclient *c)
+{
+    if (++c->nbad <= MAX_BAD_LINES)
+        return 0;
+    imc_abort(c, IMAPCLIENT_EPROTOCOL,
+              "more than %d lines that are not IMAP responses, the last: %.200s",
+              MAX_BAD_LINES, c->rd.resp.data ? c->rd.resp.data : "");
+    return 1;
+}
+
+/* Issue 14, item 15: a line that is not an IMAP response at all (Exchange
+ * has sent "[COPYUID 55 31 6]" alone on a line between the untagged
+ * responses of a MOVE) is kept for the caller as an unparsed response, tag
+ * and name "", its text the whole line, instead of failing the command
+ * the server may well complete. */
+static void stray(imapclient *c)
+{
+    imapclient_response r = {
+        .tag = "", .name = "", .args = &imc_empty_list, .code_args = &imc_empty_list};
+    imc_arena_reset(c->scratch);
+    char *text = imc_arena_strndup(c->scratch, c->rd.resp.data, c->rd.resp.len);
+    if (!text) {
+        imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory");
+        return;
+    }
+    r.text = text;
+    r.raw = c->rd.resp.data;
+    r.raw_len = c->rd.resp.len;
+    imc_log_info(c, "a line that is not an IMAP response: kept for the caller");
+    int rc = imc_keep(c, &r);
+    if (rc && !c->dead)
+        imc_abort(c, rc, "out of memory keeping a response");
+}
+
 /* A response that cannot be parsed: remembered by the oldest command in
  * flight, which fails with it once it completes, so the stream stays in
  * step. With nothing in flight it is only the handle's last error. */
@@ -1281,7 +1323,12 @@ static void handle_response(imapclient *c)
         return;
     }
     if (rc) {
-        malformed(c, rc);
+        if (bad_line(c))
+            return;
+        if (imc_parse_is_stray(c->rd.resp.data, c->rd.resp.len))
+            stray(c);
+        else
+            malformed(c, rc);
         return;
     }
     if ((rc = generic_untagged(c, &r))) {

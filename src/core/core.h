@@ -233,6 +233,7 @@ struct imapclient {
     /* reset at the start of each call */
     imc_arena *call_arena; /* texts returned as "valid until the next call" */
     char *bye_text;        /* text of an untagged BYE, if one came (conn_arena) */
+    unsigned nbad;         /* stray or malformed lines since a command last completed */
     char what[128];        /* the running command, as shown in errors */
     int errcode;
     char errmsg[IMC_ERRMSG_SIZE];

@@ -463,6 +463,24 @@ static int parse_resp_text(lexer *lx, imapclient_response *r)
     return 0;
 }
 
+/* tag = 1*<any ASTRING-CHAR except "+"> (RFC 3501 section 9); '[' is an
+ * ATOM-CHAR, but no server's tag has one and word_len() ends a tag there,
+ * so a line like "[COPYUID 55 31 6]" does not start with a tag. */
+static int is_tag_char(unsigned char ch)
+{
+    return ch > 0x20 && ch < 0x7f && !strchr("(){%*\"\\+[", ch);
+}
+
+int imc_parse_is_stray(const char *buf, size_t len)
+{
+    if (len && (buf[0] == '*' || buf[0] == '+'))
+        return 0;
+    size_t i = 0;
+    while (i < len && is_tag_char((unsigned char)buf[i]))
+        i++;
+    return !(i > 0 && i < len && buf[i] == ' ');
+}
+
 int imc_parse_response(imc_parser *p, const char *buf, size_t len, imc_arena *a,
                        int keep_raw, imapclient_response *r)
 {

@@ -44,6 +44,13 @@ void imc_parser_free(imc_parser *p);
 int imc_parse_response(imc_parser *p, const char *buf, size_t len, imc_arena *a,
                        int keep_raw, imapclient_response *out);
 
+/* 1 when buf[0..len) is not an IMAP response at all: it starts neither
+ * with "*" nor "+" nor a tag followed by a space (tag = 1*<ASTRING-CHAR
+ * except "+" and "[">). A server line such as Exchange's stray
+ * "[COPYUID 55 31 6]" or an empty line; a malformed response that does
+ * start like one ("A001 XYZZY") is not stray. */
+int imc_parse_is_stray(const char *buf, size_t len);
+
 /* Parse a sequence of values (no tag, no keyword) into a LIST value. Used
  * by tests and the fuzzer, and for response-code arguments. */
 int imc_parse_values(imc_parser *p, const char *buf, size_t len, imc_arena *a,

@@ -290,9 +290,63 @@ static void attack_unbalanced_paren(const hcall *k)
     survive(k, "", "S: * XJUNK a) b\n", IMAPCLIENT_EPROTOCOL, "unbalanced", NULL);
 }
 
-static void attack_empty_line(const hcall *k)
+/* Lines that are not IMAP responses at all (neither "*", "+" nor a tag):
+ * an empty line, Exchange's "[COPYUID 55 31 6]" alone on a line, a lone
+ * ")". The command still ends on its tagged status and the lines are kept
+ * as unparsed responses, tag "" and the line as text (issue 14, item 15). */
+static void attack_stray_lines(const hcall *k)
 {
-    survive(k, "S: \n", "", IMAPCLIENT_EPROTOCOL, "empty response line", NULL);
+    hbuf t = {0};
+    hb_adds(&t, "S: \nS: [COPYUID 55 31 6]\n");
+    hb_adds(&t, k->reply);
+    hb_adds(&t, "S: )\nS: @T ");
+    hb_adds(&t, k->ok);
+    hb_adds(&t, "\n");
+    int ends = (k->flags & H_LOGOUT) != 0;
+    if (!ends)
+        hb_adds(&t, "C: @U NOOP\nS: @U OK noop\n");
+    imapclient *c = start(k, t.p, NULL);
+    hb_free(&t);
+    h_assert_rc(k->run(c, (k->flags & H_COLLECTS) ? 0 : 1), 0, c);
+    if (k->state_after >= 0)
+        assert_int_equal(imapclient_get_state(c), k->state_after);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_take_responses(c, &r), 0, c);
+    /* kept for take_responses(), unless the call returns them all */
+    const char *want[] = {"", "[COPYUID 55 31 6]", ")"};
+    size_t n = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        if (r->items[i].tag[0])
+            continue;
+        assert_true(n < 3);
+        assert_string_equal(r->items[i].name, "");
+        assert_string_equal(r->items[i].text, want[n]);
+        n++;
+    }
+    if (!(k->flags & H_COLLECTS) || n)
+        assert_int_equal(n, 3);
+    imapclient_responses_free(r);
+    if (ends) {
+        imapclient_free(c);
+        return;
+    }
+    h_assert_rc(imapclient_noop(c, NULL), 0, c);
+    h_done(c);
+}
+
+/* A peer that sends nothing but lines that are not IMAP (the wrong port,
+ * a proxy's error page): the call ends in EPROTOCOL and the connection is
+ * closed after a bounded number of them, however many follow. */
+static void attack_garbage_flood(const hcall *k)
+{
+    hbuf t = {0};
+    for (int i = 0; i < 75; i++)
+        hb_adds(&t, "S: HTTP/1.1 502 Bad Gateway\nS: [garbage]\n");
+    imapclient *c = start(k, t.p, NULL);
+    hb_free(&t);
+    h_assert_rc(k->run(c, 0), IMAPCLIENT_EPROTOCOL, c);
+    h_assert_errmsg_has(c, "not IMAP responses");
+    assert_dead(k, c);
 }
 
 static void attack_number_overflow(const hcall *k)
@@ -418,7 +472,8 @@ static const attack attacks[] = {
     {"too_deep", attack_too_deep, ENDS_OK},
     {"malformed_untagged", attack_malformed_untagged, ENDS_OK},
     {"unbalanced_paren", attack_unbalanced_paren, ENDS_OK},
-    {"empty_line", attack_empty_line, ENDS_OK},
+    {"stray_lines", attack_stray_lines, ENDS_OK},
+    {"garbage_flood", attack_garbage_flood, 0},
     {"number_overflow", attack_number_overflow, ENDS_OK},
     {"garbage_completion", attack_garbage_completion, ENDS_OK},
     {"unexpected_continuation", attack_unexpected_continuation, ENDS_OK | H_AUTH},

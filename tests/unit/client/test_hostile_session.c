@@ -233,9 +233,60 @@ static void test_hostile__idle_check_number_overflow(void **state)
     check_malformed("S: * 4294967296 EXISTS\n", "out of range", NULL);
 }
 
-static void test_hostile__idle_check_empty_line(void **state)
+/* Lines that are not IMAP responses in IDLE: kept as unparsed responses
+ * (tag "", the line as text) among the others (issue 14, item 15). */
+static void test_hostile__idle_check_stray_lines(void **state)
 {
-    check_malformed("S: \n", "empty response line", NULL);
+    imapclient *c = play(IDLE_GO "S: * 3 EXISTS\nS: \nS: [COPYUID 55 31 6]\n"
+                                 "S: * 4 EXISTS\n" DONE_OK);
+    h_assert_rc(imapclient_idle(c), 0, c);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_idle_check(c, 10, &r), 0, c);
+    assert_int_equal(r->count, 4);
+    assert_int_equal(r->items[0].number, 3);
+    assert_string_equal(r->items[1].tag, "");
+    assert_string_equal(r->items[1].text, "");
+    assert_string_equal(r->items[2].tag, "");
+    assert_string_equal(r->items[2].text, "[COPYUID 55 31 6]");
+    assert_int_equal(r->items[3].number, 4);
+    imapclient_responses_free(r);
+    h_assert_rc(imapclient_idle_done(c, NULL, NULL), 0, c);
+    h_done(c);
+}
+
+/* ... and in the exchanges that start and end IDLE. */
+static void test_hostile__idle_stray_lines_around(void **state)
+{
+    imapclient *c = play(H_GREET_AUTH "C: A001 IDLE\nS: [x]\nS: + idling\n"
+                                      "C: DONE\nS: (y)\nS: A001 OK done\n");
+    h_assert_rc(imapclient_idle(c), 0, c);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_idle_done(c, NULL, &r), 0, c);
+    assert_int_equal(r->count, 2);
+    assert_string_equal(r->items[0].text, "[x]");
+    assert_string_equal(r->items[1].text, "(y)");
+    imapclient_responses_free(r);
+    h_done(c);
+}
+
+/* A peer that sends nothing but garbage while idling: the connection is
+ * closed after a bounded number of lines; as after any close, idle_check
+ * hands over what came before it, and the next call reports it. */
+static void test_hostile__idle_garbage_flood(void **state)
+{
+    hbuf s = {0};
+    hb_adds(&s, IDLE_GO);
+    for (int i = 0; i < 150; i++)
+        hb_adds(&s, "S: SSH-2.0-OpenSSH_9.2\n");
+    imapclient *c = h_connect(s.p, NULL);
+    hb_free(&s);
+    h_assert_rc(imapclient_idle(c), 0, c);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_idle_check(c, 10, &r), 0, c);
+    assert_int_equal(r->count, 100);
+    assert_string_equal(r->items[99].text, "SSH-2.0-OpenSSH_9.2");
+    imapclient_responses_free(r);
+    assert_dead(c);
 }
 
 static void test_hostile__idle_check_ignores_continuations_and_foreign_tags(void **state)
@@ -811,7 +862,9 @@ int main(void)
         cmocka_unit_test(test_hostile__idle_check_malformed),
         cmocka_unit_test(test_hostile__idle_check_too_deep),
         cmocka_unit_test(test_hostile__idle_check_number_overflow),
-        cmocka_unit_test(test_hostile__idle_check_empty_line),
+        cmocka_unit_test(test_hostile__idle_check_stray_lines),
+        cmocka_unit_test(test_hostile__idle_stray_lines_around),
+        cmocka_unit_test(test_hostile__idle_garbage_flood),
         cmocka_unit_test(test_hostile__idle_check_ignores_continuations_and_foreign_tags),
         cmocka_unit_test(test_hostile__idle_check_server_ends_idle),
         cmocka_unit_test(test_hostile__idle_done_eof),

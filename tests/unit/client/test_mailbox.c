@@ -285,6 +285,33 @@ static void test_mailbox__move_untagged_copyuid(void **state)
     imapclient_free(c);
 }
 
+/* Exchange (captured): "[COPYUID 55 31 6]" alone on a line, neither
+ * untagged nor tagged, then the EXPUNGE and the tagged OK. The server did
+ * the MOVE: the call succeeds and the line is kept for the caller as an
+ * unparsed response (issue 14, item 15). */
+static void test_mailbox__move_exchange_stray_line(void **state)
+{
+    imapclient *c = selected("C: A002 UID MOVE 31 \"Archive\"\n"
+                             "S: [COPYUID 55 31 6]\n"
+                             "S: * 1 EXPUNGE\n"
+                             "S: A002 OK MOVE completed.\n");
+    imapclient_copy_result *r = NULL;
+    assert_int_equal(imapclient_move(c, "31", "Archive", &r), 0);
+    assert_string_equal(r->text, "MOVE completed.");
+    imapclient_copy_result_free(r);
+    imapclient_responses *p = NULL;
+    assert_int_equal(imapclient_take_responses(c, &p), 0);
+    assert_int_equal(p->count, 2);
+    assert_string_equal(p->items[0].tag, "");
+    assert_string_equal(p->items[0].name, "");
+    assert_string_equal(p->items[0].text, "[COPYUID 55 31 6]");
+    assert_string_equal(p->items[0].raw, "[COPYUID 55 31 6]");
+    assert_string_equal(p->items[1].name, "EXPUNGE");
+    imapclient_responses_free(p);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+}
+
 static void test_mailbox__move_needs_capability_and_writable(void **state)
 {
     imapclient *c = opened("IMAP4rev1", 0, "");
@@ -491,6 +518,7 @@ int main(void)
         cmocka_unit_test(test_mailbox__copy_allowed_readonly),
         cmocka_unit_test(test_mailbox__copy_bad_arguments),
         cmocka_unit_test(test_mailbox__move_untagged_copyuid),
+        cmocka_unit_test(test_mailbox__move_exchange_stray_line),
         cmocka_unit_test(test_mailbox__move_needs_capability_and_writable),
         cmocka_unit_test(test_mailbox__append_waits_for_continuation),
         cmocka_unit_test(test_mailbox__append_literal_plus_no_flags),
