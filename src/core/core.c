@@ -1292,10 +1292,10 @@ static void foreign(imapclient *c, const char *tag)
 /* One complete response is in c->rd.resp. */
 static void handle_response(imapclient *c)
 {
-    log_received(c, c->rd.resp.data, c->rd.resp.len);
     imapclient_response r;
     parse_state ps = {0};
     if (!c->greeted) {
+        log_received(c, c->rd.resp.data, c->rd.resp.len);
         int rc = imc_parse_response(&c->parser, c->rd.resp.data, c->rd.resp.len,
                                     c->conn_arena, 0, &r);
         if (rc == IMAPCLIENT_ENOMEM) {
@@ -1318,6 +1318,15 @@ static void handle_response(imapclient *c)
     }
     imc_cmd *first = first_in_flight(c);
     int rc = parse_into(c, &ps, first ? first->rq->arena : NULL, &r);
+    /* Issue 14, item 14: Gmail has sent a line break between a literal and
+     * the rest of its list (BODY[HEADER] {515}\r\n<515 bytes> \r\n)\r\n).
+     * A list left open right after a literal: the reader joins the next
+     * line unless it starts a response of its own, and the response comes
+     * back to be parsed again. Elsewhere the grammar stays strict. */
+    if (rc == IMAPCLIENT_EPROTOCOL && c->parser.incomplete &&
+        imc_reader_continue_list(&c->rd))
+        return;
+    log_received(c, c->rd.resp.data, c->rd.resp.len);
     if (rc == IMAPCLIENT_ENOMEM) {
         imc_abort(c, rc, "out of memory parsing a response");
         return;

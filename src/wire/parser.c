@@ -115,6 +115,7 @@ static int parse_list(lexer *lx, imapclient_value *out)
         skip_sp(lx);
         if (at_end(lx)) {
             lx->p->stack_len = base;
+            lx->p->incomplete = 1;
             return fail(lx, "list not terminated");
         }
         char ch = lx->s[lx->pos];
@@ -368,6 +369,7 @@ int imc_parse_values(imc_parser *p, const char *buf, size_t len, imc_arena *a,
 {
     lexer lx = {.s = buf, .len = len, .a = a, .p = p};
     p->error = NULL;
+    p->incomplete = 0;
     return parse_rest(&lx, out);
 }
 
@@ -451,6 +453,7 @@ static int parse_resp_text(lexer *lx, imapclient_response *r)
                 r->code_args = args;
             lx->p->stack_len = saved;
             lx->p->error = NULL;
+            lx->p->incomplete = 0;
             lx->pos = close + 1;
             if (lx->pos < lx->len && lx->s[lx->pos] == ' ')
                 lx->pos++;
@@ -488,6 +491,7 @@ int imc_parse_response(imc_parser *p, const char *buf, size_t len, imc_arena *a,
     memset(r, 0, sizeof *r);
     p->error = NULL;
     p->fast_taken = 0;
+    p->incomplete = 0;
     r->args = &imc_empty_list;
     r->code_args = &imc_empty_list;
     r->text = "";

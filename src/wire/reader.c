@@ -1,5 +1,7 @@
 #include "reader.h"
 
+#include "parser.h"
+
 #include <imapclient/errors.h>
 
 #include <ctype.h>
@@ -223,6 +225,47 @@ static int at_eof(imc_reader *r)
     return IMAPCLIENT_EABORT;
 }
 
+int imc_reader_continue_list(imc_reader *r)
+{
+    if (r->busy || !r->lit_end || r->joined_at == r->lit_end)
+        return 0;
+    for (size_t i = r->lit_end; i < r->resp.len; i++)
+        if (r->resp.data[i] != ' ')
+            return 0;
+    r->joining = 1;
+    r->busy = 1;
+    return 1;
+}
+
+/* Joining (imc_reader_continue_list): once the start of the next line is
+ * in (up to its first space, its end, or 64 bytes), join it or give the
+ * response back as it was. 1 when the response stands as it was, 0 when
+ * the line is joined (assembly goes on) or more bytes are needed (joining
+ * still set), or a failure. */
+static int join_next_line(imc_reader *r)
+{
+    const char *b = r->in + r->in_start;
+    size_t avail = r->in_end - r->in_start;
+    const char *nl = memchr(b, '\n', avail);
+    if (avail < 64 && !nl && !memchr(b, ' ', avail))
+        return r->eof ? at_eof(r) : 0;
+    r->joining = 0;
+    r->joined_at = r->lit_end;
+    if (!imc_parse_is_stray(b, nl ? (size_t)(nl - b) : avail)) {
+        /* the next response: leave it alone */
+        r->resp.data[r->resp.len] = '\0';
+        r->busy = 0;
+        return 1;
+    }
+    /* the line break reads as a space: the list goes on */
+    if (imc_buf_add(&r->resp, " ", 1) < 0) {
+        snprintf(r->err, sizeof r->err, "out of memory reading a response");
+        return IMAPCLIENT_ENOMEM;
+    }
+    r->line_start = r->resp.len;
+    return 0;
+}
+
 int imc_reader_step(imc_reader *r)
 {
     if (!r->busy) {
@@ -231,7 +274,13 @@ int imc_reader_step(imc_reader *r)
         r->line_start = 0;
         r->lit_left = r->lit_size = 0;
         r->lit_sunk = 0;
+        r->lit_end = r->joined_at = 0;
         r->busy = 1;
+    }
+    if (r->joining) {
+        int rc = join_next_line(r);
+        if (rc || r->joining)
+            return rc;
     }
     for (;;) {
         size_t avail = r->in_end - r->in_start;
@@ -251,7 +300,7 @@ int imc_reader_step(imc_reader *r)
             r->in_start += take;
             r->lit_left -= take;
             if (!r->lit_left)
-                r->line_start = r->resp.len;
+                r->line_start = r->lit_end = r->resp.len;
             continue;
         }
         if (!avail)
@@ -279,8 +328,8 @@ int imc_reader_step(imc_reader *r)
         int rc = end_of_line(r);
         if (rc)
             return rc;
-        if (!r->lit_left)
-            r->line_start = r->resp.len; /* an empty literal: the line goes on */
+        if (!r->lit_left) /* an empty literal: the line goes on */
+            r->line_start = r->lit_end = r->resp.len;
     }
 }
 
@@ -288,7 +337,8 @@ int imc_reader_step(imc_reader *r)
 
 int imc_reader_next(imc_reader *r, int timeout_ms)
 {
-    r->busy = 0; /* a response left half-read by a failure is abandoned */
+    if (!r->joining)
+        r->busy = 0; /* a response left half-read by a failure is abandoned */
     for (;;) {
         int rc = imc_reader_step(r);
         if (rc)

@@ -50,6 +50,12 @@ typedef struct imc_reader {
     int lit_sunk;      /* the current literal goes to lit_data */
     int direct;        /* the last space handed out was inside resp */
     int eof;           /* the peer closed: no more bytes will come */
+
+    /* where the data of the response's last literal ends in resp (0: no
+     * literal), the lit_end a line was last joined at, and whether the
+     * next line is being looked at to be joined (imc_reader_continue_list) */
+    size_t lit_end, joined_at;
+    int joining;
 } imc_reader;
 
 int imc_reader_init(imc_reader *r, imc_transport *t, size_t max_line,
@@ -76,6 +82,21 @@ void imc_reader_set_eof(imc_reader *r);
  * after end of stream (r->err says where), IMAPCLIENT_ETOOBIG when a cap is
  * passed, IMAPCLIENT_EPROTOCOL for a bad literal size, IMAPCLIENT_ENOMEM. */
 int imc_reader_step(imc_reader *r);
+
+/* Gmail has been seen to end a line inside an open list right after a
+ * literal, the list going on on the next line:
+ *     * 1 FETCH (UID 5 BODY[HEADER] {515}\r\n<515 bytes> \r\n)\r\n
+ * Called when the parser found the list of the response just assembled
+ * not terminated (issue 14, item 14): when the response ends right after
+ * a literal (spaces at most follow it) and no line was joined after that
+ * literal yet, returns 1 and imc_reader_step() goes on with the response:
+ * once the start of the next line is in, that line (and its literals,
+ * under the same caps) is joined, the line break read as a space, unless
+ * it starts a response of its own ("*", "+" or a tag and a space: see
+ * imc_parse_is_stray()), in which case the response is given back as it
+ * was. Either way the next step that returns 1 has the response to parse
+ * again. Returns 0, touching nothing, when it does not apply. */
+int imc_reader_continue_list(imc_reader *r);
 
 /* 1 while a response is partly assembled (some of its bytes arrived). */
 int imc_reader_partial(const imc_reader *r);

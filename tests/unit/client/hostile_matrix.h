@@ -285,6 +285,16 @@ static void attack_malformed_untagged(const hcall *k)
             "list not terminated", NULL);
 }
 
+/* A list left open right after a literal, then the call's own responses:
+ * malformed (PROTOCOL); the line joining that reads Gmail's line break
+ * after a literal must not swallow the next response (issue 14, item
+ * 14). */
+static void attack_open_list_after_literal(const hcall *k)
+{
+    survive(k, "S: * 1 FETCH (UID 2 BODY[] {3}\nS+ abc\nS: \n", "", IMAPCLIENT_EPROTOCOL,
+            "list not terminated", NULL);
+}
+
 static void attack_unbalanced_paren(const hcall *k)
 {
     survive(k, "", "S: * XJUNK a) b\n", IMAPCLIENT_EPROTOCOL, "unbalanced", NULL);
@@ -472,6 +482,7 @@ static const attack attacks[] = {
     {"too_deep", attack_too_deep, ENDS_OK},
     {"malformed_untagged", attack_malformed_untagged, ENDS_OK},
     {"unbalanced_paren", attack_unbalanced_paren, ENDS_OK},
+    {"open_list_after_literal", attack_open_list_after_literal, ENDS_OK},
     {"stray_lines", attack_stray_lines, ENDS_OK},
     {"garbage_flood", attack_garbage_flood, 0},
     {"number_overflow", attack_number_overflow, ENDS_OK},

@@ -34,6 +34,62 @@ static imapclient *open_selected(const char *script, int use_uid)
 
 static const char *const FLAGS_ONLY[] = {"FLAGS", NULL};
 
+/* Gmail (captured): a line break between a literal and the rest of its
+ * list. The response is read as one (issue 14, item 14). */
+static void test_fetch__gmail_crlf_after_literal(void **state)
+{
+    imapclient *c =
+        open_selected(SELECTED "C: A002 UID FETCH 7,9 (BODY.PEEK[HEADER] FLAGS)\n"
+                               "S: * 2 FETCH (UID 7 FLAGS (\\Seen) BODY[HEADER] {26}\n"
+                               "S% Subject: hi%0D%0ATo: a@b.c%0D%0A%0D%0A\n"
+                               "S:  \n"
+                               "S: )\n"
+                               "S: * 3 FETCH (UID 9 BODY[HEADER] {4}\n"
+                               "S% a%0D%0Ab%0D%0A\n"
+                               "S:  FLAGS ())\n"
+                               "S: A002 OK Success\n",
+                      1);
+    imapclient_fetch_result *r = NULL;
+    assert_int_equal(
+        imapclient_fetch(c, "7,9", (const char *[]){"BODY.PEEK[HEADER]", "FLAGS", NULL},
+                         NULL, &r),
+        0);
+    assert_int_equal(r->count, 2);
+    const imapclient_value *v = imapclient_message_item(&r->msgs[0], "BODY.PEEK[HEADER]");
+    assert_non_null(v);
+    assert_int_equal(v->len, 26);
+    assert_memory_equal(v->str, "Subject: hi\r\nTo: a@b.c\r\n\r\n", 26);
+    assert_int_equal(r->msgs[0].flag_count, 1);
+    assert_int_equal(r->msgs[1].uid, 9);
+    assert_non_null(r->msgs[1].flags);
+    v = imapclient_message_item(&r->msgs[1], "BODY[HEADER]");
+    assert_int_equal(v->len, 4);
+    imapclient_fetch_result_free(r);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+}
+
+/* Only there: an open list after a literal followed by a response of its
+ * own is malformed (PROTOCOL), and that next response is not swallowed. */
+static void test_fetch__open_list_after_literal_then_completion(void **state)
+{
+    imapclient *c = open_selected(SELECTED "C: A002 UID FETCH 7 (BODY[])\n"
+                                           "S: * 2 FETCH (UID 7 BODY[] {3}\n"
+                                           "S+ abc\n"
+                                           "S: \n"
+                                           "S: A002 OK Success\n"
+                                           "C: A003 NOOP\n"
+                                           "S: A003 OK done\n",
+                                  1);
+    imapclient_fetch_result *r = NULL;
+    assert_int_equal(imapclient_fetch(c, "7", (const char *[]){"BODY[]", NULL}, NULL, &r),
+                     IMAPCLIENT_EPROTOCOL);
+    assert_non_null(strstr(imapclient_errmsg(c), "list not terminated"));
+    assert_int_equal(imapclient_noop(c, NULL), 0);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+}
+
 static void test_fetch__uid_flags(void **state)
 {
     imapclient *c =
@@ -470,6 +526,8 @@ static void test_fetch__binary_literal8(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fetch__gmail_crlf_after_literal),
+        cmocka_unit_test(test_fetch__open_list_after_literal_then_completion),
         cmocka_unit_test(test_fetch__uid_flags),
         cmocka_unit_test(test_fetch__sequence_numbers),
         cmocka_unit_test(test_fetch__envelope_rfc3501),

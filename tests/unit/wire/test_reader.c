@@ -600,6 +600,100 @@ static void test_reader__diverted_literal_goes_to_sink(void **state)
     }
 }
 
+/* ---- a line break between a literal and the rest of its list ---------- */
+
+/* Gmail: "BODY[HEADER] {515}\r\n<515 bytes> \r\n)\r\n". The next line is
+ * joined (the line break read as a space), once per literal, whatever the
+ * read sizes. */
+static void test_reader__continue_list_after_literal(void **state)
+{
+    static const char in[] = "* 1 FETCH (UID 5 BODY[HEADER] {5}\r\nhello \r\n)\r\n"
+                             "A1 OK done\r\n";
+    const size_t *chunks[] = {NULL, one, odd};
+    for (size_t k = 0; k < 3; k++) {
+        fixture f;
+        OPEN(&f, in, chunks[k], chunks[k] == odd ? 5 : chunks[k] ? 1 : 0);
+        EXPECT(&f, "* 1 FETCH (UID 5 BODY[HEADER] {5}\r\nhello ");
+        assert_int_equal(imc_reader_continue_list(&f.rd), 1);
+        EXPECT(&f, "* 1 FETCH (UID 5 BODY[HEADER] {5}\r\nhello  )");
+        assert_int_equal(imc_reader_continue_list(&f.rd), 0); /* once a literal */
+        EXPECT(&f, "A1 OK done");
+        imc_reader_free(&f.rd);
+    }
+}
+
+/* A joined line may announce a literal of its own; after it, one more line
+ * may be joined. */
+static void test_reader__continue_list_literal_in_joined_line(void **state)
+{
+    fixture f;
+    OPEN(&f,
+         "* 1 FETCH (BODY[1] {3}\r\nabc\r\n BODY[2] {2}\r\nxy\r\n)\r\n"
+         "A1 OK done\r\n",
+         odd, 5);
+    EXPECT(&f, "* 1 FETCH (BODY[1] {3}\r\nabc");
+    assert_int_equal(imc_reader_continue_list(&f.rd), 1);
+    EXPECT(&f, "* 1 FETCH (BODY[1] {3}\r\nabc  BODY[2] {2}\r\nxy");
+    assert_int_equal(imc_reader_continue_list(&f.rd), 1);
+    EXPECT(&f, "* 1 FETCH (BODY[1] {3}\r\nabc  BODY[2] {2}\r\nxy )");
+    EXPECT(&f, "A1 OK done");
+    imc_reader_free(&f.rd);
+}
+
+/* Strict elsewhere: no literal or text after the literal (nothing to do),
+ * or a next line that starts a response of its own ("*", "+", a tag: the
+ * response is given back as it was, and that line is the next response). */
+static void test_reader__continue_list_refused(void **state)
+{
+    static const struct {
+        const char *in, *first, *next;
+        int tries;
+    } cases[] = {
+        {"* 1 FETCH (FLAGS\r\n)\r\n", "* 1 FETCH (FLAGS", ")", 0},
+        {"* 1 FETCH (BODY[] {3}\r\nabc X\r\n)\r\n", "* 1 FETCH (BODY[] {3}\r\nabc X", ")",
+         0},
+        {"* 1 FETCH (BODY[] {3}\r\nabc\r\nA1 OK done\r\n", "* 1 FETCH (BODY[] {3}\r\nabc",
+         "A1 OK done", 1},
+        {"* 1 FETCH (BODY[] {3}\r\nabc\r\n* 2 EXISTS\r\n", "* 1 FETCH (BODY[] {3}\r\nabc",
+         "* 2 EXISTS", 1},
+        {"* 1 FETCH (BODY[] {3}\r\nabc\r\n+ go\r\n", "* 1 FETCH (BODY[] {3}\r\nabc",
+         "+ go", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fixture f;
+        open_reader(&f, cases[i].in, strlen(cases[i].in), one, 1, 1 << 16, 1 << 20);
+        expect_resp(&f, cases[i].first, strlen(cases[i].first));
+        assert_int_equal(imc_reader_continue_list(&f.rd), cases[i].tries);
+        if (cases[i].tries) { /* given back as it was, and only once */
+            expect_resp(&f, cases[i].first, strlen(cases[i].first));
+            assert_int_equal(imc_reader_continue_list(&f.rd), 0);
+        }
+        expect_resp(&f, cases[i].next, strlen(cases[i].next));
+        imc_reader_free(&f.rd);
+    }
+}
+
+/* The joined line is under the same line cap; the end of the stream there
+ * is an error as anywhere in a response. */
+static void test_reader__continue_list_caps_and_eof(void **state)
+{
+    char in[256];
+    snprintf(in, sizeof in, "* 1 FETCH (BODY[] {3}\r\nabc\r\n%s)\r\n",
+             " XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX");
+    fixture f;
+    open_reader(&f, in, strlen(in), NULL, 0, 40, 1 << 20);
+    EXPECT(&f, "* 1 FETCH (BODY[] {3}\r\nabc");
+    assert_int_equal(imc_reader_continue_list(&f.rd), 1);
+    assert_int_equal(imc_reader_next(&f.rd, 0), IMAPCLIENT_ETOOBIG);
+    imc_reader_free(&f.rd);
+
+    OPEN(&f, "* 1 FETCH (BODY[] {3}\r\nabc\r\n", NULL, 0);
+    EXPECT(&f, "* 1 FETCH (BODY[] {3}\r\nabc");
+    assert_int_equal(imc_reader_continue_list(&f.rd), 1);
+    assert_int_equal(imc_reader_next(&f.rd, 0), IMAPCLIENT_EABORT);
+    imc_reader_free(&f.rd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -641,6 +735,10 @@ int main(void)
         cmocka_unit_test(test_reader__many_literals_in_one_response),
         cmocka_unit_test(test_reader__responses_after_literal_response),
         cmocka_unit_test(test_reader__diverted_literal_goes_to_sink),
+        cmocka_unit_test(test_reader__continue_list_after_literal),
+        cmocka_unit_test(test_reader__continue_list_literal_in_joined_line),
+        cmocka_unit_test(test_reader__continue_list_refused),
+        cmocka_unit_test(test_reader__continue_list_caps_and_eof),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
