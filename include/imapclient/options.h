@@ -129,6 +129,18 @@ typedef struct imapclient_options {
      * with ssl = 0 (ssl and starttls together give IMAPCLIENT_EINVAL).
      */
     int starttls;
+
+    /**
+     * Bytes that the untagged responses kept for imapclient_noop() and
+     * imapclient_take_responses() may use (default 4 MiB; 0 gives the
+     * default). With at most 100,000 responses, this bounds the memory a
+     * server can make the library hold with responses nobody asked for:
+     * beyond it they are dropped (and counted in
+     * imapclient_responses.dropped, noted in the protocol log). What a call
+     * asked for is never dropped; it is bounded by the call's own
+     * arguments.
+     */
+    size_t max_pending_bytes;
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

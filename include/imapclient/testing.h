@@ -14,6 +14,9 @@
  *     S% a%00b%0D%0A            the server sends these bytes: %XX is a byte in
  *                               hex (for NUL and other bytes a C string cannot
  *                               hold), no line end added; C% likewise
+ *     S* 1000000 * 1 EXISTS     the server sends "* 1 EXISTS\r\n" a million
+ *                               times (made as it is read: floods cost the
+ *                               script no memory)
  *     !EOF                      the server closes the connection
  *     !TIMEOUT                  the next read times out
  *

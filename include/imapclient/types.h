@@ -83,6 +83,9 @@ typedef struct imapclient_responses {
     size_t count;               /**< number of responses */
     imapclient_response *items; /**< the responses, in arrival order */
     const char *text; /**< the text of the tagged completion, when there was one */
+    size_t dropped;   /**< responses that came unasked since the last call that
+                           returned them but were dropped, the store for them being
+                           full (see imapclient_options.max_pending_bytes) */
 } imapclient_responses;
 
 /** Release a response list and everything in it; NULL is a no-op. */

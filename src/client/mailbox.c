@@ -23,10 +23,17 @@ typedef struct collect_state {
 } collect_state;
 
 /* Every untagged response of the command goes into the result, as the
- * reference's _consume_until_tagged_response returns them all. */
+ * reference's _consume_until_tagged_response returns them all: the
+ * EXPUNGE (and VANISHED) responses, the answer, always; the others while
+ * the result holds less than options.max_pending_bytes, then they are left
+ * with the unsolicited responses, bounded too (issue 14, item 3). */
 static int on_collect(imapclient *c, const imapclient_response *r, void *ud)
 {
     collect_state *st = ud;
+    if (strcmp(r->name, "EXPUNGE") && strcmp(r->name, "VANISHED") &&
+        imc_arena_footprint(st->a) + st->cap * sizeof *st->items >
+            c->opts.max_pending_bytes)
+        return 0;
     if (st->n == st->cap) {
         size_t cap = st->cap ? st->cap * 2 : 16;
         imapclient_response *p =

@@ -28,8 +28,43 @@ typedef struct select_state {
     imc_changes_vec changed;
 } select_state;
 
-static int add_item(select_state *st, const char *name, const imapclient_value *list)
+/* Deep equality of two values. */
+static int value_equal(const imapclient_value *a, const imapclient_value *b)
 {
+    if (a->type != b->type || a->len != b->len || a->count != b->count ||
+        a->flags != b->flags)
+        return 0;
+    if (a->type == IMAPCLIENT_VALUE_LIST) {
+        for (size_t i = 0; i < a->count; i++)
+            if (!value_equal(&a->items[i], &b->items[i]))
+                return 0;
+        return 1;
+    }
+    return !a->str || !memcmp(a->str, b->str, a->len);
+}
+
+/* 0 added or replaced; 1 when the same data is already there (nothing to
+ * copy); 2 when the result has reached the cap on its memory; ENOMEM. A
+ * second piece of data with the name of an earlier one replaces it (the
+ * reference's dict: the last wins), so a server repeating "* 1 EXISTS"
+ * costs nothing; the copies are bounded by options.max_pending_bytes
+ * (issue 14, item 3): beyond, the data is left with the unsolicited
+ * responses, which are bounded too. */
+static int add_item(imapclient *c, select_state *st, const char *name,
+                    const imapclient_value *list)
+{
+    imapclient_select_item *it = NULL;
+    for (size_t i = 0; i < st->n && !it; i++)
+        if (!strcmp(st->v[i].name, name))
+            it = &st->v[i];
+    if (it && value_equal(it->value, list))
+        return 1;
+    if (imc_arena_footprint(st->a) > c->opts.max_pending_bytes)
+        return 2;
+    if (it) {
+        it->value = imc_value_copy(st->a, list);
+        return it->value ? 0 : IMAPCLIENT_ENOMEM;
+    }
     if (st->n == st->cap) {
         size_t nc = st->cap ? st->cap * 2 : 16;
         imapclient_select_item *p = realloc(st->v, nc * sizeof *p);
@@ -38,7 +73,7 @@ static int add_item(select_state *st, const char *name, const imapclient_value *
         st->v = p;
         st->cap = nc;
     }
-    imapclient_select_item *it = &st->v[st->n];
+    it = &st->v[st->n];
     it->name = imc_arena_strdup(st->a, name);
     it->value = imc_value_copy(st->a, list);
     if (!it->name || !it->value)
@@ -128,12 +163,18 @@ static int apply(select_state *st, const char *name, const imapclient_value *lis
     return 0;
 }
 
+/* 1 taken, 0 left for the caller (the result is full), or ENOMEM. */
 static int record(imapclient *c, select_state *st, const char *name,
                   const imapclient_value *list)
 {
     if (st->failed)
         return 1;
-    if (add_item(st, name, list) || apply(st, name, list)) {
+    int rc = add_item(c, st, name, list);
+    if (rc == 2 && (!strcmp(name, "READ-ONLY") || !strcmp(name, "READ-WRITE")))
+        apply(st, name, list); /* the state must follow the server */
+    if (rc == 1 || rc == 2)
+        return rc == 1;
+    if (rc || apply(st, name, list)) {
         st->failed = 1;
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     }

@@ -26,8 +26,9 @@
 
 /* ---- the handle ----------------------------------------------------------- */
 
-#define DEFAULT_MAX_LINE    (8u * 1024 * 1024)
-#define DEFAULT_MAX_LITERAL (1024ull * 1024 * 1024)
+#define DEFAULT_MAX_LINE          (8u * 1024 * 1024)
+#define DEFAULT_MAX_LITERAL       (1024ull * 1024 * 1024)
+#define DEFAULT_MAX_PENDING_BYTES (4u * 1024 * 1024)
 
 void imapclient_options_init(imapclient_options *o)
 {
@@ -42,6 +43,7 @@ void imapclient_options_init(imapclient_options *o)
     o->max_line = DEFAULT_MAX_LINE;
     o->max_literal = DEFAULT_MAX_LITERAL;
     o->max_depth = 100;
+    o->max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
 }
 
 /* ---- handle ---------------------------------------------------------- */
@@ -64,6 +66,8 @@ imapclient *imc_handle_new(const char *host, const imapclient_options *opts)
         c->opts.max_line = DEFAULT_MAX_LINE;
     if (!c->opts.max_literal)
         c->opts.max_literal = DEFAULT_MAX_LITERAL;
+    if (!c->opts.max_pending_bytes)
+        c->opts.max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
     c->conn_arena = imc_arena_new();
     c->scratch = imc_arena_new();
     c->call_arena = imc_arena_new();
@@ -374,6 +378,29 @@ static int generic_untagged(imapclient *c, const imapclient_response *r)
 
 /* ---- unsolicited responses -------------------------------------------------- */
 
+/* Bytes the kept responses use. */
+static size_t pending_bytes(const imapclient *c)
+{
+    return imc_arena_footprint(c->pend_arena) + c->pend_cap * sizeof *c->pend;
+}
+
+/* The store is full: the response is dropped, counted (returned with the
+ * next responses taken) and noted in the log once until then. */
+static int drop_pending(imapclient *c)
+{
+    if (!c->pend_dropped++ && c->opts.log) {
+        char tmp[200];
+        snprintf(tmp, sizeof tmp,
+                 "kept responses: store full (%zu responses, %zu bytes): dropping "
+                 "unsolicited responses until they are taken",
+                 c->npend, pending_bytes(c));
+        imc_log_info(c, tmp);
+    }
+    return 0;
+}
+
+/* Bounded in number (MAX_PENDING) and in bytes (max_pending_bytes): the
+ * oldest are kept, later ones dropped and counted (issue 14, item 3). */
 int imc_keep(imapclient *c, const imapclient_response *r)
 {
     if (c->unsolicited) {
@@ -382,19 +409,26 @@ int imc_keep(imapclient *c, const imapclient_response *r)
         c->in_callback--;
         return 0;
     }
+    size_t max = c->opts.max_pending_bytes;
     if (c->npend >= MAX_PENDING)
-        return 0; /* bounded: the oldest are kept, later ones dropped */
+        return drop_pending(c);
     if (c->npend == c->pend_cap) {
         size_t cap = c->pend_cap ? c->pend_cap * 2 : 16;
+        if (imc_arena_footprint(c->pend_arena) + cap * sizeof *c->pend > max)
+            return drop_pending(c);
         imapclient_response *p = realloc(c->pend, cap * sizeof *p);
         if (!p)
             return IMAPCLIENT_ENOMEM;
         c->pend = p;
         c->pend_cap = cap;
     }
+    imc_arena_mark m;
+    imc_arena_get_mark(c->pend_arena, &m);
     int rc = imc_response_copy(c->pend_arena, r, &c->pend[c->npend]);
-    if (rc)
-        return rc;
+    if (rc || pending_bytes(c) > max) {
+        imc_arena_release(c->pend_arena, &m);
+        return rc ? rc : drop_pending(c);
+    }
     c->npend++;
     return 0;
 }
@@ -402,7 +436,19 @@ int imc_keep(imapclient *c, const imapclient_response *r)
 void imc_drop_pending(imapclient *c)
 {
     c->npend = 0;
+    c->pend_dropped = 0;
     imc_arena_reset(c->pend_arena);
+}
+
+size_t imc_memory_in_use(const imapclient *c)
+{
+    size_t n = imc_arena_footprint(c->conn_arena) + imc_arena_footprint(c->scratch) +
+               imc_arena_footprint(c->call_arena) + imc_arena_footprint(c->caps_arena) +
+               pending_bytes(c) + c->rd.in_cap + c->rd.resp.cap + c->cmd.buf.cap +
+               c->parser.stack_cap * sizeof *c->parser.stack;
+    for (const imc_cmd *k = c->q_head; k; k = k->next)
+        n += imc_arena_footprint(k->rq->arena) + k->out.buf.cap;
+    return n;
 }
 
 void imc_forget_before_tls(imapclient *c)
@@ -461,6 +507,7 @@ int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         }
     res->count = c->npend;
+    res->dropped = c->pend_dropped;
     imc_drop_pending(c);
     *out = res;
     return 0;

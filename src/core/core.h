@@ -223,6 +223,7 @@ struct imapclient {
     imc_arena *pend_arena;
     imapclient_response *pend;
     size_t npend, pend_cap;
+    size_t pend_dropped; /* dropped since the last take, the store being full */
     void (*unsolicited)(void *payload, imapclient *c, const imapclient_response *r);
     void *unsolicited_payload;
 
@@ -347,7 +348,9 @@ int imc_starttls_required(imapclient *c);
 /* ---- unsolicited responses --------------------------------------------------------- */
 
 /* Keep an untagged response for the caller (deep copy), or hand it to the
- * unsolicited callback. */
+ * unsolicited callback. When the store is full (100,000 responses or
+ * options.max_pending_bytes) the response is dropped, counted and logged;
+ * 0 then too. */
 int imc_keep(imapclient *c, const imapclient_response *r);
 /* Move the kept untagged responses into a new result with text. */
 int imc_take_pending(imapclient *c, imapclient_responses **out, const char *text);
@@ -405,6 +408,11 @@ void imc_quirks_note_id(imapclient *c, const char *name, const char *vendor);
 void imc_log_info(imapclient *c, const char *text);
 /* Log bytes the client sends outside commands (secret: shown as ***). */
 void imc_log_sent(imapclient *c, const char *p, size_t n, int secret);
+
+/* Bytes the handle holds now: its arenas, the result arenas of the
+ * commands queued or in flight, buffers and the kept responses. For the
+ * tests that check memory stays bounded (issue 14, item 3). */
+size_t imc_memory_in_use(const imapclient *c);
 
 /* ---- results ------------------------------------------------------------------------
  */

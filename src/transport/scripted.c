@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum step_kind { STEP_SERVER, STEP_CLIENT, STEP_EOF, STEP_TIMEOUT };
+enum step_kind { STEP_SERVER, STEP_CLIENT, STEP_EOF, STEP_TIMEOUT, STEP_REPEAT };
 
 typedef struct step {
     enum step_kind kind;
     char *data;
     size_t len;
+    unsigned long long repeat; /* STEP_REPEAT: times data is sent */
 } step;
 
 typedef struct scripted {
@@ -44,7 +45,8 @@ static int add_step(scripted *s, enum step_kind k, const char *p, size_t n, int 
     if (n == 0 && !crlf && (k == STEP_SERVER || k == STEP_CLIENT))
         return 0;
     step *last = s->nsteps ? &s->steps[s->nsteps - 1] : NULL;
-    if (!last || last->kind != k || k == STEP_EOF || k == STEP_TIMEOUT) {
+    if (!last || last->kind != k || k == STEP_EOF || k == STEP_TIMEOUT ||
+        k == STEP_REPEAT) {
         step *ns = realloc(s->steps, (s->nsteps + 1) * sizeof *ns);
         if (!ns)
             return -1;
@@ -53,6 +55,7 @@ static int add_step(scripted *s, enum step_kind k, const char *p, size_t n, int 
         last->kind = k;
         last->data = NULL;
         last->len = 0;
+        last->repeat = 0;
     }
     char *d = realloc(last->data, last->len + n + 3);
     if (!d)
@@ -123,6 +126,27 @@ static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeou
     if (st->kind == STEP_EOF) {
         s->cur++;
         return 0;
+    }
+    if (st->kind == STEP_REPEAT) {
+        /* made as it is read: a flood costs no memory (off counts the
+         * bytes of the copy being sent, repeat the copies left) */
+        size_t n = 0;
+        char *out = buf;
+        while (n < len && st->repeat) {
+            size_t k = st->len - s->off;
+            if (k > len - n)
+                k = len - n;
+            memcpy(out + n, st->data + s->off, k);
+            n += k;
+            s->off += k;
+            if (s->off == st->len) {
+                s->off = 0;
+                st->repeat--;
+            }
+        }
+        if (!st->repeat)
+            s->cur++;
+        return (ssize_t)n;
     }
     if (st->kind == STEP_TIMEOUT) {
         if (timeout_ms >= 0)
@@ -260,6 +284,22 @@ int imc_scripted_new(const char *script, imc_transport **out, char *err)
             size_t skip = (n >= 3 && p[2] == ' ') ? 3 : 2;
             rc = add_step(s, p[0] == 'S' ? STEP_SERVER : STEP_CLIENT, p + skip, n - skip,
                           p[1] == ':');
+        } else if (n >= 3 && p[0] == 'S' && p[1] == '*') {
+            /* "S* N text": the line "text" N times */
+            char *end = NULL;
+            unsigned long long times = strtoull(p + 2, &end, 10);
+            if (end == p + 2 || end > p + n || (end < p + n && *end != ' ')) {
+                snprintf(err, 256, "script line %u: S* needs a count", lineno);
+                script_free(s);
+                return IMAPCLIENT_EINVAL;
+            }
+            size_t skip = (size_t)(end - p) + (end < p + n);
+            rc = 0;
+            if (times) {
+                rc = add_step(s, STEP_REPEAT, p + skip, n - skip, 1);
+                if (rc == 0)
+                    s->steps[s->nsteps - 1].repeat = times;
+            }
         } else if (n == 4 && !memcmp(p, "!EOF", 4)) {
             rc = add_step(s, STEP_EOF, "", 0, 0);
         } else if (n == 8 && !memcmp(p, "!TIMEOUT", 8)) {

@@ -386,6 +386,89 @@ static void test_hostile__idle_done_malformed(void **state)
     h_done(c);
 }
 
+/* ---- floods in IDLE (issue 14, item 3) ----------------------------------- */
+
+#define FLOOD_CAP   (64u << 10)
+#define FLOOD_SLACK (192u << 10)
+
+/* script with "@F" replaced by a flood of line */
+static imapclient *flooded(const char *script, const char *line, hprobe *p)
+{
+    imapclient_options o;
+    h_probe_options(&o, p, FLOOD_CAP);
+    hbuf s = {0};
+    const char *at = strstr(script, "@F");
+    hb_add(&s, script, (size_t)(at - script));
+    char head[64];
+    snprintf(head, sizeof head, "S* %zu ", h_flood_bytes() / (strlen(line) + 2));
+    hb_adds(&s, head);
+    hb_adds(&s, line);
+    hb_adds(&s, "\n");
+    hb_adds(&s, at + 2);
+    imapclient *c = h_connect(s.p, &o);
+    hb_free(&s);
+    h_probe_start(p, c);
+    return c;
+}
+
+static void assert_bounded(hprobe *p, const char *what)
+{
+    size_t grew = h_probe_growth(p);
+    if (grew > FLOOD_CAP + FLOOD_SLACK)
+        fail_msg("%s: %zu bytes held beyond the start under a flood of %zu bytes", what,
+                 grew, h_flood_bytes());
+}
+
+/* What comes while idling is kept until taken, bounded; the rest is
+ * counted as dropped. */
+static void test_hostile__idle_flood_bounded(void **state)
+{
+    const char *lines[] = {"* 1 EXISTS", "* OK x"};
+    for (size_t i = 0; i < 2; i++) {
+        hprobe p;
+        imapclient *c =
+            flooded(H_GREET_AUTH "C: A001 IDLE\n@FS: + idling\nS: * 2 EXISTS\n" DONE_OK,
+                    lines[i], &p);
+        h_assert_rc(imapclient_idle(c), 0, c);
+        assert_bounded(&p, "idle");
+        imapclient_responses *r = NULL;
+        h_assert_rc(imapclient_idle_check(c, 10, &r), 0, c);
+        assert_bounded(&p, "idle_check");
+        assert_true(r->count > 0 && r->dropped > 0);
+        imapclient_responses_free(r);
+        h_assert_rc(imapclient_idle_done(c, NULL, &r), 0, c);
+        imapclient_responses_free(r);
+        h_done(c);
+
+        /* the scripted server hands out 64 KiB a read: idle_check until
+         * the flood is over ("* 2 EXISTS" after it) */
+        c = flooded(IDLE_GO "@FS: * 2 EXISTS\n" DONE_OK, lines[i], &p);
+        h_assert_rc(imapclient_idle(c), 0, c);
+        int over = 0;
+        size_t dropped = 0;
+        while (!over) {
+            h_assert_rc(imapclient_idle_check(c, 10, &r), 0, c);
+            for (size_t k = 0; k < r->count; k++)
+                over |= r->items[k].number == 2;
+            dropped += r->dropped;
+            imapclient_responses_free(r);
+        }
+        assert_bounded(&p, "idle_check");
+        assert_true(dropped > 0);
+        h_assert_rc(imapclient_idle_done(c, NULL, &r), 0, c);
+        imapclient_responses_free(r);
+        h_done(c);
+
+        c = flooded(IDLE_GO "C: DONE\n@FS: A001 OK done\n", lines[i], &p);
+        h_assert_rc(imapclient_idle(c), 0, c);
+        h_assert_rc(imapclient_idle_done(c, NULL, &r), 0, c);
+        assert_bounded(&p, "idle_done");
+        assert_true(r->dropped > 0);
+        imapclient_responses_free(r);
+        h_done(c);
+    }
+}
+
 static void test_hostile__idle_renew_eof(void **state)
 {
     imapclient *c = play(IDLE_GO "C: DONE\nS: A001 OK done\nC: A002 IDLE\n!EOF\n");
@@ -862,6 +945,7 @@ int main(void)
         cmocka_unit_test(test_hostile__idle_check_malformed),
         cmocka_unit_test(test_hostile__idle_check_too_deep),
         cmocka_unit_test(test_hostile__idle_check_number_overflow),
+        cmocka_unit_test(test_hostile__idle_flood_bounded),
         cmocka_unit_test(test_hostile__idle_check_stray_lines),
         cmocka_unit_test(test_hostile__idle_stray_lines_around),
         cmocka_unit_test(test_hostile__idle_garbage_flood),

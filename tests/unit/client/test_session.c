@@ -521,10 +521,34 @@ static void test_session__script_empty_byte_lines_add_nothing(void **state)
     imapclient_free(c);
 }
 
+/* The scripted server's "S* N text": the line N times, made as it is read. */
+static void test_session__script_repeat(void **state)
+{
+    imapclient *c = play("S: * PREAUTH hi\n"
+                         "C: A001 NOOP\n"
+                         "S* 3 * 7 EXISTS\n"
+                         "S* 0 * 8 EXISTS\n"
+                         "S: A001 OK done\n",
+                         0);
+    imapclient_responses *r = NULL;
+    assert_int_equal(imapclient_noop(c, &r), 0);
+    assert_int_equal(r->count, 3);
+    assert_int_equal(r->items[2].number, 7);
+    imapclient_responses_free(r);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+    c = NULL;
+    assert_int_equal(imapclient_connect_scripted("S* x * 1 EXISTS\n", NULL, &c),
+                     IMAPCLIENT_EINVAL);
+    assert_non_null(strstr(imapclient_errmsg(c), "S* needs a count"));
+    imapclient_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session__greeting_ok),
+        cmocka_unit_test(test_session__script_repeat),
         cmocka_unit_test(test_session__greeting_preauth),
         cmocka_unit_test(test_session__greeting_bye),
         cmocka_unit_test(test_session__greeting_not_imap),
