@@ -89,6 +89,15 @@ IMAPCLIENT_EXTERN void imapclient_set_use_uid(imapclient *c, int on);
 IMAPCLIENT_EXTERN void imapclient_set_folder_encode(imapclient *c, int on);
 /** Change the normalise_times setting for later calls. */
 IMAPCLIENT_EXTERN void imapclient_set_normalise_times(imapclient *c, int on);
+/**
+ * Set the deadline of every later call, in milliseconds (0: none), as
+ * imapclient_options.deadline_ms does at connect: the setting stays until
+ * changed again, so to give one call its own deadline, set it before the
+ * call and back after. A negative ms counts as 0.
+ */
+IMAPCLIENT_EXTERN void imapclient_set_deadline(imapclient *c, int ms);
+/** The current deadline setting in milliseconds (0: none). */
+IMAPCLIENT_EXTERN int imapclient_get_deadline(const imapclient *c);
 /** The current use_uid setting (1 or 0). */
 IMAPCLIENT_EXTERN int imapclient_get_use_uid(const imapclient *c);
 /** The current folder_encode setting (1 or 0). */

@@ -86,7 +86,10 @@ IMAPCLIENT_EXTERN int imapclient_idle(imapclient *c);
  *         IMAPCLIENT_EPROTOCOL for a response that cannot be parsed (it is
  *         skipped; the others stay for the next call); IMAPCLIENT_EABORT
  *         when the connection closed (with the BYE text, if any);
- *         IMAPCLIENT_EINVAL (out NULL) or a transport code
+ *         IMAPCLIENT_ETIMEOUT when the call's deadline (see
+ *         imapclient_set_deadline()) came before timeout_ms: with nothing
+ *         read the handle is still in IDLE, with a response cut short it
+ *         is unusable; IMAPCLIENT_EINVAL (out NULL) or a transport code
  */
 IMAPCLIENT_EXTERN int imapclient_idle_check(imapclient *c, int timeout_ms,
                                             imapclient_responses **out);

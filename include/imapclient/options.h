@@ -141,6 +141,25 @@ typedef struct imapclient_options {
      * arguments.
      */
     size_t max_pending_bytes;
+
+    /**
+     * Deadline of every call, in milliseconds (default 0: none). The
+     * timeouts above bound each wait; a server that sends a byte now and
+     * then never lets one expire, so a call could last for ever (a 5,000
+     * byte literal at a byte a second takes 83 minutes). With a deadline a
+     * call that is not over within deadline_ms fails with
+     * IMAPCLIENT_ETIMEOUT ("the call's deadline of N ms passed"): every
+     * wait counts, for reads, writes, literals, TLS handshakes (STARTTLS,
+     * and in imapclient_connect(), which is a call too) and IDLE. A
+     * command cut short leaves the connection out of step, so the handle
+     * is then unusable (IMAPCLIENT_EABORT afterwards), as after a read
+     * timeout; only an imapclient_idle_check() whose wait reached the
+     * deadline with nothing read leaves the handle in IDLE. Change it
+     * between calls with imapclient_set_deadline(). It bounds the blocking
+     * calls; commands started without waiting (imapclient/async.h) are
+     * bounded by the non-blocking API's own timeouts.
+     */
+    int deadline_ms;
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

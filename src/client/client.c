@@ -55,6 +55,8 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
         return imc_fail(c, IMAPCLIENT_EINVAL,
                         "starttls and ssl exclude each other: STARTTLS upgrades a "
                         "plain connection (set ssl to 0)");
+    imc_front_start_deadline(c); /* connect is a call too */
+    int capped = 0;
     char err[256] = "";
     imc_transport *t = NULL;
     int rc;
@@ -68,16 +70,27 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
         int port = c->opts.port ? c->opts.port : (c->opts.ssl ? 993 : 143);
         if (port <= 0 || port > 65535)
             return imc_fail(c, IMAPCLIENT_EINVAL, "port %d out of range", port);
-        rc = imc_tcp_connect(c->host, port, c->opts.connect_timeout_ms, &t, err);
+        rc = imc_tcp_connect(c->host, port,
+                             imc_wait_budget(c, c->opts.connect_timeout_ms, &capped), &t,
+                             err);
         if (rc == 0) {
             /* layers stacked later (TLS, COMPRESS) copy the hook */
             t->interrupt = c->opts.interrupt;
             t->interrupt_payload = c->opts.interrupt_payload;
         }
-        if (rc == 0 && c->opts.ssl)
-            rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls, c->opts.connect_timeout_ms,
-                              &t, err);
+        if (rc == 0 && c->opts.ssl) {
+            int wait = imc_wait_budget(c, c->opts.connect_timeout_ms, &capped);
+            if (capped && !wait) {
+                imc_transport_close(t);
+                rc = IMAPCLIENT_ETIMEOUT;
+            } else {
+                rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls, wait, &t, err);
+            }
+        }
     }
+    if (rc == IMAPCLIENT_ETIMEOUT && capped)
+        return imc_fail(c, rc, "connect: the call's deadline of %d ms passed (%s)",
+                        c->opts.deadline_ms, err);
     if (rc)
         return imc_fail(c, rc, "%s", err);
     if (c->opts.log && t->is_tls)
@@ -97,6 +110,7 @@ int imapclient_connect_scripted(const char *script, const imapclient_options *op
     if (!c)
         return IMAPCLIENT_ENOMEM;
     *out = c;
+    imc_front_start_deadline(c);
     char err[256] = "";
     imc_transport *t = NULL;
     int rc = imc_scripted_new(script, &t, err);
@@ -152,6 +166,15 @@ void imapclient_set_normalise_times(imapclient *c, int on)
     if (c)
         c->opts.normalise_times = !!on;
 }
+void imapclient_set_deadline(imapclient *c, int ms)
+{
+    if (c)
+        c->opts.deadline_ms = ms > 0 ? ms : 0;
+}
+int imapclient_get_deadline(const imapclient *c)
+{
+    return c ? c->opts.deadline_ms : 0;
+}
 int imapclient_get_use_uid(const imapclient *c)
 {
     return c ? c->opts.use_uid : 0;
@@ -173,6 +196,7 @@ void imc_call_reset(imapclient *c)
     c->errmsg[0] = '\0';
     c->bye_text = NULL;
     c->nbad = 0;
+    imc_front_start_deadline(c);
     imc_arena_reset(c->call_arena);
 }
 

@@ -306,8 +306,19 @@ int imapclient_idle_check(imapclient *c, int timeout_ms, imapclient_responses **
         return imc_fail(c, IMAPCLIENT_EINVAL, "idle_check: out is NULL");
     idle_run *run = run_of(c);
     run->malformed = 0;
-    /* imc_front_poll: 0 waits for ever, <0 polls. */
-    int w = imc_front_poll(c, timeout_ms > 0 ? timeout_ms : timeout_ms == 0 ? -1 : 0);
+    /* imc_front_poll: 0 waits for ever, <0 polls. The call's deadline cuts
+     * the wait short (issue 14, item 4); reaching it with nothing read
+     * leaves the handle in IDLE and in step. */
+    int capped, wait = imc_wait_budget(c,
+                                       timeout_ms > 0    ? timeout_ms
+                                       : timeout_ms == 0 ? -1
+                                                         : 0,
+                                       &capped);
+    if (capped && !wait)
+        return imc_deadline_passed(c, "idle_check", 1);
+    int w = imc_front_poll(c, wait);
+    if (w == 0 && capped)
+        return imc_deadline_passed(c, "idle_check", 1);
     if (w == IMAPCLIENT_EINTERRUPTED && !c->dead)
         /* nothing was read: still in IDLE and in step */
         return imc_fail(c, w, "idle_check: interrupted");

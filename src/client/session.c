@@ -338,10 +338,19 @@ static int starttls_upgrade(imapclient *c)
     imc_transport *t = c->t;
     c->t = NULL;
     c->rd.t = NULL;
-    rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls,
-                      c->opts.connect_timeout_ms ? c->opts.connect_timeout_ms
-                                                 : c->opts.timeout_ms,
-                      &t, err);
+    /* the handshake within the timeout and the call's deadline (item 4) */
+    int capped,
+        wait = imc_wait_budget(c,
+                               c->opts.connect_timeout_ms ? c->opts.connect_timeout_ms
+                                                          : c->opts.timeout_ms,
+                               &capped);
+    if (capped && !wait) {
+        imc_transport_close(t);
+        return imc_deadline_passed(c, "starttls", 0);
+    }
+    rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls, wait, &t, err);
+    if (rc == IMAPCLIENT_ETIMEOUT && capped)
+        return imc_deadline_passed(c, "starttls: TLS handshake", 0);
     if (rc)
         return imc_abort(c, rc, "starttls: %s", err);
     c->t = t;

@@ -232,6 +232,9 @@ struct imapclient {
     void *front; /* the non-blocking front's state, if used */
 
     /* reset at the start of each call */
+    long long deadline_at; /* monotonic ms the blocking call must end by, 0: none
+                              (set and read by the blocking front: issue 14,
+                              item 4) */
     imc_arena *call_arena; /* texts returned as "valid until the next call" */
     char *bye_text;        /* text of an untagged BYE, if one came (conn_arena) */
     unsigned nbad;         /* stray or malformed lines since a command last completed */

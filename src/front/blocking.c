@@ -25,7 +25,30 @@ int imc_front_attach(imapclient *c, imc_transport *t)
     return 0;
 }
 
-/* Read once from the transport into the core, waiting up to timeout_ms. */
+/* ---- the call's deadline (issue 14, item 4) -------------------------------- */
+
+void imc_front_start_deadline(imapclient *c)
+{
+    c->deadline_at = c->opts.deadline_ms > 0 ? imc_now_ms() + c->opts.deadline_ms : 0;
+}
+
+int imc_wait_budget(const imapclient *c, int timeout_ms, int *capped)
+{
+    return imc_budget_ms(c->deadline_at, timeout_ms, capped);
+}
+
+int imc_deadline_passed(imapclient *c, const char *what, int keep)
+{
+    if (keep)
+        return imc_fail(c, IMAPCLIENT_ETIMEOUT, "%s: the call's deadline of %d ms passed",
+                        what, c->opts.deadline_ms);
+    return imc_abort(c, IMAPCLIENT_ETIMEOUT, "%s: the call's deadline of %d ms passed",
+                     what, c->opts.deadline_ms);
+}
+
+/* Read once from the transport into the core, waiting up to timeout_ms and
+ * never past the call's deadline: a server that sends a byte now and then
+ * keeps each wait short, but not the call. */
 static int fill(imapclient *c, int timeout_ms)
 {
     char *p;
@@ -33,7 +56,9 @@ static int fill(imapclient *c, int timeout_ms)
     imc_core_space(c, &p, &n);
     if (!n)
         return imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory reading a response");
-    ssize_t got = c->t->ops->read(c->t, p, n, timeout_ms);
+    int capped, wait = imc_wait_budget(c, timeout_ms, &capped);
+    ssize_t got =
+        capped && !wait ? IMAPCLIENT_ETIMEOUT : c->t->ops->read(c->t, p, n, wait);
     if (got > 0) {
         imc_core_commit(c, (size_t)got);
         return 0;
@@ -43,6 +68,8 @@ static int fill(imapclient *c, int timeout_ms)
         imc_core_eof(c);
         return 0;
     }
+    if (got == IMAPCLIENT_ETIMEOUT && capped)
+        return imc_deadline_passed(c, "reading", 0);
     return imc_abort(c, (int)got, "%s", c->t->err);
 }
 
@@ -76,7 +103,10 @@ int imc_front_flush(imapclient *c)
             if (c->dead) /* a streamed literal failed on the way */
                 break;
         }
-        rc = c->t->ops->write(c->t, p, n, c->opts.timeout_ms);
+        int capped, wait = imc_wait_budget(c, c->opts.timeout_ms, &capped);
+        rc = capped && !wait ? IMAPCLIENT_ETIMEOUT : c->t->ops->write(c->t, p, n, wait);
+        if (rc == IMAPCLIENT_ETIMEOUT && capped)
+            return imc_deadline_passed(c, "sending", 0);
         if (rc)
             return imc_abort(c, rc, "sending: %s", c->t->err);
         if (p != buf)

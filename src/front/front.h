@@ -56,6 +56,19 @@ int imc_front_poll(imapclient *c, int timeout_ms);
 /* The transport closed and detached (the core's on_dead hook). */
 void imc_front_close(imapclient *c);
 
+/* ---- the call's deadline (issue 14, item 4) ----------------------------------- */
+
+/* A blocking call starts now: its deadline (options.deadline_ms) is set. */
+void imc_front_start_deadline(imapclient *c);
+/* The wait for one read, write or handshake of the running call:
+ * timeout_ms (0 for ever, <0 not at all), cut to what is left before the
+ * deadline; *capped is set when the deadline decides, and the wait is 0
+ * once it has passed. */
+int imc_wait_budget(const imapclient *c, int timeout_ms, int *capped);
+/* Fail with ETIMEOUT "what: the call's deadline of N ms passed"; the
+ * handle is closed (out of step) unless keep is set. */
+int imc_deadline_passed(imapclient *c, const char *what, int keep);
+
 /* ---- the non-blocking front (async.c) -------------------------------------- */
 
 #include <imapclient/async.h>

@@ -55,11 +55,19 @@ static ssize_t dfl_get(imc_transport *t, void *buf, size_t len,
     deflate_transport *d = (deflate_transport *)t;
     if (len > UINT32_MAX)
         len = UINT32_MAX;
+    /* timeout_ms bounds the whole call: a stream that inflates to nothing,
+     * read after read, cannot stretch it (issue 14, item 4) */
+    long long end = timeout_ms > 0 ? imc_now_ms() + timeout_ms : 0;
     for (;;) {
         ssize_t got = inflate_some(d, buf, len);
         if (got)
             return got == DFL_END ? 0 : got;
-        ssize_t n = rd(d, timeout_ms);
+        int capped, wait = imc_budget_ms(end, timeout_ms, &capped);
+        if (capped && !wait) {
+            snprintf(t->err, sizeof t->err, "read timed out after %d ms", timeout_ms);
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        ssize_t n = rd(d, wait);
         if (n <= 0) {
             if (n == IMC_AGAIN)
                 t->wants = d->inner->wants;
@@ -91,6 +99,7 @@ static int dfl_write(imc_transport *t, const void *buf, size_t len, int timeout_
 {
     deflate_transport *d = (deflate_transport *)t;
     const unsigned char *p = buf;
+    long long end = timeout_ms > 0 ? imc_now_ms() + timeout_ms : 0;
     do {
         size_t chunk = len > UINT32_MAX ? UINT32_MAX : len;
         d->zout.next_in = (unsigned char *)p;
@@ -104,7 +113,13 @@ static int dfl_write(imc_transport *t, const void *buf, size_t len, int timeout_
             }
             size_t n = sizeof d->out - d->zout.avail_out;
             if (n) {
-                int rc = d->inner->ops->write(d->inner, d->out, n, timeout_ms);
+                int capped, wait = imc_budget_ms(end, timeout_ms, &capped);
+                if (capped && !wait) {
+                    snprintf(t->err, sizeof t->err, "write timed out after %d ms",
+                             timeout_ms);
+                    return IMAPCLIENT_ETIMEOUT;
+                }
+                int rc = d->inner->ops->write(d->inner, d->out, n, wait);
                 if (rc) {
                     snprintf(t->err, sizeof t->err, "%s", d->inner->err);
                     return rc;

@@ -5,6 +5,7 @@
 #include <imapclient/errors.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -13,18 +14,35 @@
 #include <time.h>
 #include <unistd.h>
 
-static long long now_ms(void)
+long long imc_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int imc_budget_ms(long long deadline, int timeout_ms, int *capped)
+{
+    *capped = 0;
+    if (!deadline || timeout_ms < 0)
+        return timeout_ms;
+    long long left = deadline - imc_now_ms();
+    if (left <= 0) {
+        *capped = 1;
+        return 0;
+    }
+    if (timeout_ms == 0 || left < timeout_ms) {
+        *capped = 1;
+        return left > INT_MAX ? INT_MAX : (int)left;
+    }
+    return timeout_ms;
+}
+
 int imc_wait_fd(const imc_transport *t, int fd, int for_write, int timeout_ms)
 {
     struct pollfd p = {.fd = fd, .events = for_write ? POLLOUT : POLLIN};
     int ms = timeout_ms > 0 ? timeout_ms : (timeout_ms < 0 ? 0 : -1);
-    long long deadline = ms > 0 ? now_ms() + ms : 0;
+    long long deadline = ms > 0 ? imc_now_ms() + ms : 0;
     for (;;) {
         int n = poll(&p, 1, ms);
         if (n > 0)
@@ -36,7 +54,7 @@ int imc_wait_fd(const imc_transport *t, int fd, int for_write, int timeout_ms)
         if (t && t->interrupt && t->interrupt(t->interrupt_payload))
             return IMAPCLIENT_EINTERRUPTED;
         if (deadline) {
-            long long left = deadline - now_ms();
+            long long left = deadline - imc_now_ms();
             if (left <= 0)
                 return 0;
             ms = (int)left;
@@ -87,6 +105,7 @@ ssize_t imc_fd_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
 int imc_fd_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
 {
     const char *p = buf;
+    long long end = timeout_ms > 0 ? imc_now_ms() + timeout_ms : 0;
     while (len) {
         ssize_t n =
             t->wfd == t->rfd ? send(t->wfd, p, len, MSG_NOSIGNAL) : write(t->wfd, p, len);
@@ -103,7 +122,8 @@ int imc_fd_write(imc_transport *t, const void *buf, size_t len, int timeout_ms)
             snprintf(t->err, sizeof t->err, "write: %s", strerror(errno));
             return IMAPCLIENT_EIO;
         }
-        int w = imc_wait_fd(t, t->wfd, 1, timeout_ms);
+        int capped, wait = imc_budget_ms(end, timeout_ms, &capped);
+        int w = capped && !wait ? 0 : imc_wait_fd(t, t->wfd, 1, wait);
         if (w == 0) {
             snprintf(t->err, sizeof t->err, "write timed out after %d ms", timeout_ms);
             return IMAPCLIENT_ETIMEOUT;

@@ -9,8 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-enum step_kind { STEP_SERVER, STEP_CLIENT, STEP_EOF, STEP_TIMEOUT, STEP_REPEAT };
+enum step_kind {
+    STEP_SERVER,
+    STEP_CLIENT,
+    STEP_EOF,
+    STEP_TIMEOUT,
+    STEP_REPEAT,
+    STEP_DELAY, /* repeat: milliseconds still to wait */
+    STEP_DRIP   /* repeat: milliseconds before each later server byte */
+};
 
 typedef struct step {
     enum step_kind kind;
@@ -26,6 +35,7 @@ typedef struct scripted {
     size_t off;   /* bytes of steps[cur] already delivered or matched */
     imc_buf sent; /* everything the client wrote */
     int failed;
+    unsigned long long drip_ms; /* !DRIP: a pause before each server byte */
 } scripted;
 
 static void script_free(scripted *s)
@@ -46,7 +56,7 @@ static int add_step(scripted *s, enum step_kind k, const char *p, size_t n, int 
         return 0;
     step *last = s->nsteps ? &s->steps[s->nsteps - 1] : NULL;
     if (!last || last->kind != k || k == STEP_EOF || k == STEP_TIMEOUT ||
-        k == STEP_REPEAT) {
+        k >= STEP_REPEAT) {
         step *ns = realloc(s->steps, (s->nsteps + 1) * sizeof *ns);
         if (!ns)
             return -1;
@@ -108,9 +118,48 @@ static int add_decoded(scripted *s, enum step_kind k, const char *p, size_t n)
     return rc;
 }
 
+/* Wait *ms as a read given timeout_ms would (0 for ever, <0 not at all):
+ * 1 when the whole pause is over, else 0 (the rest stays in *ms). */
+static int pause_for(unsigned long long *ms, int timeout_ms)
+{
+    if (timeout_ms < 0)
+        return 0;
+    unsigned long long wait = *ms;
+    if (timeout_ms > 0 && (unsigned long long)timeout_ms < wait)
+        wait = (unsigned long long)timeout_ms;
+    struct timespec ts = {(time_t)(wait / 1000), (long)(wait % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+    *ms -= wait;
+    return *ms == 0;
+}
+
 static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeout_ms)
 {
     scripted *s = (scripted *)t;
+    /* pauses: !DELAY before the next bytes, !DRIP before each byte */
+    while (s->cur < s->nsteps &&
+           (s->steps[s->cur].kind == STEP_DELAY || s->steps[s->cur].kind == STEP_DRIP)) {
+        step *st = &s->steps[s->cur];
+        if (st->kind == STEP_DRIP) {
+            s->drip_ms = st->repeat;
+            s->cur++;
+            continue;
+        }
+        if (!pause_for(&st->repeat, timeout_ms)) {
+            snprintf(t->err, sizeof t->err, "read timed out (scripted)");
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        s->cur++;
+    }
+    if (s->drip_ms && s->cur < s->nsteps && s->steps[s->cur].kind != STEP_CLIENT) {
+        unsigned long long ms = s->drip_ms;
+        if (!pause_for(&ms, timeout_ms)) {
+            snprintf(t->err, sizeof t->err, "read timed out (scripted)");
+            return IMAPCLIENT_ETIMEOUT;
+        }
+        len = 1;
+    }
     if (s->cur < s->nsteps && s->steps[s->cur].kind == STEP_CLIENT) {
         step *st = &s->steps[s->cur];
         snprintf(t->err, sizeof t->err,
@@ -300,6 +349,21 @@ int imc_scripted_new(const char *script, imc_transport **out, char *err)
                 if (rc == 0)
                     s->steps[s->nsteps - 1].repeat = times;
             }
+        } else if ((n > 7 && !memcmp(p, "!DELAY ", 7)) ||
+                   (n > 6 && !memcmp(p, "!DRIP ", 6))) {
+            /* "!DELAY ms": a pause before the next server bytes; "!DRIP ms":
+             * from here on each server byte comes alone after ms */
+            int drip = p[1] == 'D' && p[2] == 'R';
+            char *end = NULL;
+            unsigned long long ms = strtoull(p + (drip ? 6 : 7), &end, 10);
+            if (end != p + n) {
+                snprintf(err, 256, "script line %u: bad milliseconds", lineno);
+                script_free(s);
+                return IMAPCLIENT_EINVAL;
+            }
+            rc = add_step(s, drip ? STEP_DRIP : STEP_DELAY, "", 0, 0);
+            if (rc == 0)
+                s->steps[s->nsteps - 1].repeat = ms;
         } else if (n == 4 && !memcmp(p, "!EOF", 4)) {
             rc = add_step(s, STEP_EOF, "", 0, 0);
         } else if (n == 8 && !memcmp(p, "!TIMEOUT", 8)) {

@@ -51,13 +51,6 @@ static const struct imc_transport_ops tcp_ops = {
     .try_write = imc_fd_try_write,
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Connect one address within the remaining time; fd or negative status. */
 static int try_connect(const struct addrinfo *ai, int timeout_ms, int *err_no)
 {
@@ -120,12 +113,12 @@ int imc_tcp_connect(const char *host, int port, int timeout_ms, imc_transport **
         snprintf(err, 256, "cannot resolve %s: %s", host, gai_strerror(gai));
         return IMAPCLIENT_ERESOLVE;
     }
-    long long deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+    long long deadline = timeout_ms > 0 ? imc_now_ms() + timeout_ms : 0;
     int fd = -1, rc = IMAPCLIENT_ECONNECT, err_no = 0;
     for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
         int left = 0;
         if (deadline) {
-            long long l = deadline - now_ms();
+            long long l = deadline - imc_now_ms();
             if (l <= 0) {
                 rc = IMAPCLIENT_ETIMEOUT;
                 err_no = ETIMEDOUT;

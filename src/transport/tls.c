@@ -148,8 +148,11 @@ static void ssl_err_text(char *dst, const char *what)
     ERR_clear_error();
 }
 
-/* Wait as OpenSSL asks; 0 to retry, or a negative status. */
-static int tls_wait(tls_transport *t, int sslrc, int timeout_ms, const char *what)
+/* Wait as OpenSSL asks; 0 to retry, or a negative status. end is when the
+ * whole call must be over (0: no end): a peer sending a record a byte at a
+ * time cannot stretch one call beyond timeout_ms (issue 14, item 4). */
+static int tls_wait(tls_transport *t, int sslrc, int timeout_ms, long long end,
+                    const char *what)
 {
     int e = SSL_get_error(t->ssl, sslrc);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
@@ -157,9 +160,12 @@ static int tls_wait(tls_transport *t, int sslrc, int timeout_ms, const char *wha
             snprintf(t->base.err, sizeof t->base.err, "no data available");
             return IMAPCLIENT_ETIMEOUT;
         }
-        int w =
-            imc_wait_fd(&t->base, e == SSL_ERROR_WANT_READ ? t->base.rfd : t->base.wfd,
-                        e == SSL_ERROR_WANT_WRITE, timeout_ms);
+        int capped, wait = imc_budget_ms(end, timeout_ms, &capped);
+        int w = capped && !wait
+                    ? 0
+                    : imc_wait_fd(&t->base,
+                                  e == SSL_ERROR_WANT_READ ? t->base.rfd : t->base.wfd,
+                                  e == SSL_ERROR_WANT_WRITE, wait);
         if (w == IMAPCLIENT_EINTERRUPTED)
             snprintf(t->base.err, sizeof t->base.err, "%s interrupted", what);
         if (w == 0) {
@@ -179,9 +185,16 @@ static int tls_wait(tls_transport *t, int sslrc, int timeout_ms, const char *wha
     return IMAPCLIENT_ETLS;
 }
 
+/* When a call given timeout_ms must be over (0: never). */
+static long long call_end(int timeout_ms)
+{
+    return timeout_ms > 0 ? imc_now_ms() + timeout_ms : 0;
+}
+
 static ssize_t tls_read(imc_transport *bt, void *buf, size_t len, int timeout_ms)
 {
     tls_transport *t = (tls_transport *)bt;
+    long long end = call_end(timeout_ms);
     for (;;) {
         size_t got = 0;
         sigpipe_guard g; /* reading may write (alerts, key updates) */
@@ -190,7 +203,7 @@ static ssize_t tls_read(imc_transport *bt, void *buf, size_t len, int timeout_ms
         sigpipe_restore(&g);
         if (rc == 1)
             return (ssize_t)got;
-        int w = tls_wait(t, rc, timeout_ms, "TLS read");
+        int w = tls_wait(t, rc, timeout_ms, end, "TLS read");
         if (w == 1)
             return 0;
         if (w == IMAPCLIENT_EIO && strstr(t->base.err, "closed by peer"))
@@ -203,6 +216,7 @@ static ssize_t tls_read(imc_transport *bt, void *buf, size_t len, int timeout_ms
 static int tls_write(imc_transport *bt, const void *buf, size_t len, int timeout_ms)
 {
     tls_transport *t = (tls_transport *)bt;
+    long long end = call_end(timeout_ms);
     const char *p = buf;
     while (len) {
         size_t put = 0;
@@ -215,7 +229,7 @@ static int tls_write(imc_transport *bt, const void *buf, size_t len, int timeout
             len -= put;
             continue;
         }
-        int w = tls_wait(t, rc, timeout_ms, "TLS write");
+        int w = tls_wait(t, rc, timeout_ms, end, "TLS write");
         if (w == 1) {
             snprintf(t->base.err, sizeof t->base.err, "TLS write: connection closed");
             return IMAPCLIENT_EIO;
@@ -279,7 +293,7 @@ static ssize_t tls_try_read(imc_transport *bt, void *buf, size_t len)
         return (ssize_t)got;
     if (tls_wants(t, rc))
         return IMC_AGAIN; /* a write wanted here is a renegotiation or key update */
-    int w = tls_wait(t, rc, -1, "TLS read");
+    int w = tls_wait(t, rc, -1, 0, "TLS read");
     if (w == 1 || (w == IMAPCLIENT_EIO && strstr(t->base.err, "closed by peer")))
         return 0;
     return w < 0 ? w : IMAPCLIENT_ETLS;
@@ -312,7 +326,7 @@ static ssize_t tls_try_write(imc_transport *bt, const void *buf, size_t len)
         return (ssize_t)put;
     if (tls_wants(t, rc))
         return IMC_AGAIN;
-    int w = tls_wait(t, rc, -1, "TLS write");
+    int w = tls_wait(t, rc, -1, 0, "TLS write");
     if (w == 1) {
         snprintf(t->base.err, sizeof t->base.err, "TLS write: connection closed");
         return IMAPCLIENT_EIO;
@@ -501,7 +515,7 @@ static int handshake_step(tls_transport *t, char *err)
     }
     if (tls_wants(t, r))
         return 1;
-    int w = tls_wait(t, r, -1, "TLS handshake");
+    int w = tls_wait(t, r, -1, 0, "TLS handshake");
     snprintf(err, 256, "%s", w == 1 ? "TLS handshake: connection closed" : t->base.err);
     return w == 1 || w == IMAPCLIENT_EIO || w >= 0 ? IMAPCLIENT_ETLS : w;
 }
@@ -521,9 +535,13 @@ int imc_tls_wrap(imc_transport *inner, const char *host, const imapclient_option
     if (rc)
         return rc;
     tls_transport *t = (tls_transport *)bt;
+    long long end = call_end(timeout_ms); /* the whole handshake */
     while ((rc = handshake_step(t, err)) == 1) {
-        int w = imc_wait_fd(bt, bt->wants == IMC_WANT_READ ? bt->rfd : bt->wfd,
-                            bt->wants == IMC_WANT_WRITE, timeout_ms);
+        int capped, wait = imc_budget_ms(end, timeout_ms, &capped);
+        int w = capped && !wait
+                    ? 0
+                    : imc_wait_fd(bt, bt->wants == IMC_WANT_READ ? bt->rfd : bt->wfd,
+                                  bt->wants == IMC_WANT_WRITE, wait);
         if (w == 1)
             continue;
         if (w == 0) {

@@ -21,9 +21,11 @@ enum { IMC_WANT_READ = 1, IMC_WANT_WRITE = 2 };
 struct imc_transport_ops {
     const char *name;
     /* >0 bytes read, 0 at end of stream, or a negative status (ETIMEOUT,
-     * EIO, ETLS); timeout_ms 0 waits for ever, <0 does not wait at all. */
+     * EIO, ETLS); timeout_ms 0 waits for ever, <0 does not wait at all.
+     * timeout_ms bounds the whole call, however many waits it takes. */
     ssize_t (*read)(imc_transport *t, void *buf, size_t len, int timeout_ms);
-    /* 0 when all len bytes are written, else a negative status. */
+    /* 0 when all len bytes are written, else a negative status; timeout_ms
+     * bounds the whole call. */
     int (*write)(imc_transport *t, const void *buf, size_t len, int timeout_ms);
     /* Bytes already decoded and waiting inside the transport (TLS records). */
     size_t (*pending)(imc_transport *t);
@@ -102,6 +104,15 @@ int imc_scripted_new(const char *script, imc_transport **out, char *err);
 int imc_scripted_done(const imc_transport *t);
 const char *imc_scripted_sent(const imc_transport *t);
 int imc_is_scripted(const imc_transport *t);
+
+/* Milliseconds of a monotonic clock. */
+long long imc_now_ms(void);
+
+/* The wait left before deadline (monotonic ms, 0 = none) for a wait of
+ * timeout_ms (0 for ever, <0 not at all): timeout_ms, or less when the
+ * deadline comes first, in which case *capped is set. 0 when the deadline
+ * has passed (check *capped). */
+int imc_budget_ms(long long deadline, int timeout_ms, int *capped);
 
 /* Wait until fd is readable (events POLLIN) or writable (POLLOUT).
  * Returns 1 ready, 0 timed out, IMAPCLIENT_EINTERRUPTED when a signal came

@@ -171,6 +171,37 @@ static void test_idle__check_times_out_empty(void **state)
     imapclient_free(c);
 }
 
+/* The call's deadline (issue 14, item 4) against a real server: idle_check
+ * with a long timeout ends at the deadline, still in IDLE and in step; a
+ * whole session with a deadline set goes on normally. */
+static void test_idle__deadline(void **state)
+{
+    imapclient *c = live_login();
+    imapclient_set_deadline(c, 10000);
+    check(imapclient_select_folder(c, "INBOX", 1, NULL), c);
+    check(imapclient_idle(c), c);
+    imapclient_set_deadline(c, 400);
+    imapclient_responses *r = NULL;
+    long long t0 = now_ms();
+    int rc = imapclient_idle_check(c, 20000, &r);
+    long long took = now_ms() - t0;
+    if (rc == 0) { /* a keep-alive "* OK" came first: wait once more */
+        imapclient_responses_free(r);
+        t0 = now_ms();
+        rc = imapclient_idle_check(c, 20000, &r);
+        took = now_ms() - t0;
+    }
+    assert_int_equal(rc, IMAPCLIENT_ETIMEOUT);
+    assert_non_null(strstr(imapclient_errmsg(c), "deadline of 400 ms passed"));
+    if (took < 350 || took > 3000)
+        fail_msg("idle_check with a 400 ms deadline took %lld ms", took);
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_IDLE);
+    imapclient_set_deadline(c, 10000);
+    check(imapclient_idle_done(c, NULL, NULL), c);
+    check(imapclient_noop(c, NULL), c);
+    imapclient_free(c);
+}
+
 static void test_idle__renew(void **state)
 {
     imapclient *c = live_login();
@@ -214,6 +245,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_idle__second_connection_changes),
         cmocka_unit_test(test_idle__check_times_out_empty),
+        cmocka_unit_test(test_idle__deadline),
         cmocka_unit_test(test_idle__renew),
         cmocka_unit_test(test_idle__over_tls),
     };
