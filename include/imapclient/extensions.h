@@ -275,7 +275,9 @@ typedef struct imapclient_notify_group {
     const char *const *fetch_attrs;  /**< SELECTED groups with MessageNew:
                                           NULL-terminated fetch attributes sent
                                           for each new message, e.g. {"UID",
-                                          "FLAGS", NULL}; NULL for none */
+                                          "FLAGS", NULL}, each well-formed as
+                                          imapclient_fetch()'s data items
+                                          (else EINVAL); NULL for none */
 } imapclient_notify_group;
 
 /**

@@ -90,14 +90,19 @@ typedef struct imapclient_fetch_result {
  *                   imapclient_esearch() with the SAVE return option)
  * @param data       NULL-terminated list of data items sent as given, e.g.
  *                   {"FLAGS", "ENVELOPE", "BODY.PEEK[HEADER]", NULL}; macros
- *                   ALL/FAST/FULL may be given alone. Items of extensions
+ *                   ALL/FAST/FULL may be given alone. Each must be a
+ *                   well-formed item: a name, then maybe a [section] (with
+ *                   a parenthesised header list), a <partial> and a
+ *                   parenthesised list ("PREVIEW (LAZY)"). Items of extensions
  *                   need their capability (checked before sending):
  *                   BINARY[...], BINARY.PEEK[...] and BINARY.SIZE[...]
  *                   BINARY (RFC 3516), EMAILID and THREADID OBJECTID (RFC
  *                   8474), SAVEDATE SAVEDATE (RFC 8514), PREVIEW PREVIEW
  *                   (RFC 8970); their values are typed in the messages
  * @param modifiers  NULL-terminated list of FETCH modifiers
- *                   (RFC 4466), e.g. {"CHANGEDSINCE 123", NULL}, or NULL;
+ *                   (RFC 4466: a name, maybe a space and a number, a
+ *                   sequence set or a parenthesised list), e.g.
+ *                   {"CHANGEDSINCE 123", NULL}, or NULL;
  *                   "PARTIAL first:last" (RFC 9394: only the messages at
  *                   those positions of the set, -1 the last) needs PARTIAL
  * @param[out] out   the messages; free with imapclient_fetch_result_free().
@@ -108,7 +113,8 @@ typedef struct imapclient_fetch_result {
  * @return 0, IMAPCLIENT_EILLEGAL_STATE (no folder selected),
  *         IMAPCLIENT_ECAPABILITY (an item, modifier or "$" of an extension
  *         the server does not offer; nothing sent), IMAPCLIENT_EINVAL
- *         (bad sequence set, empty data, CR/LF in an item), IMAPCLIENT_ERROR
+ *         (bad sequence set, empty data, an item or modifier that is not
+ *         well-formed, named in errmsg; nothing is sent), IMAPCLIENT_ERROR
  *         (NO/BAD), IMAPCLIENT_EPROTOCOL (a response that could not be
  *         parsed; the others are returned in errmsg and the connection
  *         stays usable), IMAPCLIENT_EABORT, IMAPCLIENT_ETIMEOUT

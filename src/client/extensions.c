@@ -16,14 +16,10 @@
 
 /* ATOM-CHAR: any CHAR except atom-specials = "(" / ")" / "{" / SP / CTL /
  * list-wildcards / quoted-specials / resp-specials (RFC 3501 section 9). */
+/* 1*ATOM-CHAR: the writer's one checker for caller text sent as syntax. */
 static int is_atom(const char *s)
 {
-    if (!s || !*s)
-        return 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= 0x20 || *p >= 0x7f || strchr("(){%*\"\\]", *p))
-            return 0;
-    return 1;
+    return imc_syntax_valid(s, IMC_SYNTAX_ATOM);
 }
 
 /* A growable array outside any arena, copied into the result's arena at

@@ -237,6 +237,25 @@ static int require_needs(imapclient *c, const char *const *need)
 
 /* Check the arguments and build the command (the state is checked by the
  * caller: now for the blocking calls, when it goes out for the others). */
+/* Items and modifiers are sent as given: each must be well-formed, or one
+ * could close the list early and write the rest of the command (issue 14,
+ * item 5). Checked first, before capabilities: 0 or EINVAL naming it. */
+static int check_data(imapclient *c, const char *const *data,
+                      const char *const *modifiers)
+{
+    if (!data || !data[0])
+        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: no data items");
+    for (size_t i = 0; data[i]; i++)
+        if (!*data[i] || !imc_syntax_valid(data[i], IMC_SYNTAX_FETCH_ATT))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: invalid data item \"%.60s\"",
+                            data[i]);
+    for (size_t i = 0; modifiers && modifiers[i]; i++)
+        if (!imc_syntax_valid(modifiers[i], IMC_SYNTAX_TAGGED_EXT))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: invalid modifier \"%.60s\"",
+                            modifiers[i]);
+    return 0;
+}
+
 static int start_fetch(imapclient *c, const char *messages, const char *const *data,
                        const char *const *modifiers, idset *set)
 {
@@ -250,8 +269,8 @@ static int start_fetch(imapclient *c, const char *messages, const char *const *d
     if (!messages || (!saved && !imapclient_seqset_valid(messages)))
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: invalid message set \"%.60s\"",
                         messages ? messages : "(null)");
-    if (!data || !data[0])
-        return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: no data items");
+    if ((rc = check_data(c, data, modifiers)))
+        return rc;
     size_t n = 0;
     if (saved) {
         if (!(set->r = malloc(sizeof *set->r)))
@@ -270,8 +289,6 @@ static int start_fetch(imapclient *c, const char *messages, const char *const *d
     if (!bare)
         imc_put_raw(&c->cmd, "(");
     for (size_t i = 0; data[i]; i++) {
-        if (!*data[i])
-            return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: empty data item");
         if (i)
             imc_put_sp(&c->cmd);
         imc_put_verbatim(&c->cmd, data[i], strlen(data[i]));
@@ -522,6 +539,8 @@ int imapclient_fetch(imapclient *c, const char *messages, const char *const *dat
         return rc;
     if (!out)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch: out is NULL");
+    if ((rc = check_data(c, data, modifiers)))
+        return rc;
     const char *need[MAX_NEEDS + 1];
     fetch_needs(data, modifiers, need);
     if ((rc = imc_require_selected(c, "fetch")) || (rc = require_needs(c, need)))
@@ -868,6 +887,8 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
         return rc;
     if (!msg_cb)
         return imc_fail(c, IMAPCLIENT_EINVAL, "fetch_each: no callback");
+    if ((rc = check_data(c, data, modifiers)))
+        return rc;
     const char *need[MAX_NEEDS + 1];
     fetch_needs(data, modifiers, need);
     if ((rc = imc_require_selected(c, "fetch")) || (rc = require_needs(c, need)))

@@ -1261,19 +1261,6 @@ static int build_status(imapclient *c, status_state *st, imapclient_status_info 
     return 0;
 }
 
-/* status-att = 1*ATOM-CHAR in practice ("MESSAGES", "X-GUID"): anything
- * else would break the command. */
-static int status_item_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (!n || imc_astring_form(s, n) != 0)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ']')
-            return 0;
-    return 1;
-}
-
 /* Status items that belong to an extension, and the capability that
  * offers each (IMAP4rev2 has SIZE, DELETED and DELETED-STORAGE). */
 static const struct {
@@ -1290,8 +1277,11 @@ static int check_status_items(imapclient *c, const char *call, const char *const
 {
     int rc;
     for (size_t i = 0; items[i]; i++) {
-        if (!status_item_ok(items[i]))
-            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid status item", call);
+        /* status-att = 1*ATOM-CHAR in practice ("MESSAGES", "X-GUID"):
+         * anything else would break the command */
+        if (!imc_syntax_valid(items[i], IMC_SYNTAX_ATOM))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid status item \"%.60s\"",
+                            call, items[i]);
         for (size_t k = 0; k < sizeof status_ext / sizeof status_ext[0]; k++) {
             if (strcasecmp(items[i], status_ext[k].item))
                 continue;
@@ -1424,7 +1414,7 @@ int imapclient_create_folder(imapclient *c, const char *folder, const char **tex
 /* A special-use attribute: "\\" atom (RFC 6154 use-attr). */
 static int use_attr_ok(const char *s)
 {
-    return s && s[0] == '\\' && status_item_ok(s + 1);
+    return s && s[0] == '\\' && imc_syntax_valid(s + 1, IMC_SYNTAX_ATOM);
 }
 
 int imapclient_create_folder_ex(imapclient *c, const char *folder,

@@ -85,12 +85,14 @@ static int check_group(imapclient *c, const imapclient_notify_group *g, size_t i
                             "notify_set: group %zu: fetch attributes need MessageNew for "
                             "the selected mailbox (RFC 5465 section 5.2)",
                             i + 1);
+        /* sent as syntax: each must be a well-formed fetch-att, as FETCH's
+         * data items (issue 14, item 5) */
         for (size_t k = 0; g->fetch_attrs[k]; k++)
-            if (!*g->fetch_attrs[k] || strpbrk(g->fetch_attrs[k], "\r\n"))
-                return imc_fail(c, IMAPCLIENT_EINVAL,
-                                "notify_set: group %zu: fetch attribute %zu is empty or "
-                                "holds a line end",
-                                i + 1, k + 1);
+            if (!imc_syntax_valid(g->fetch_attrs[k], IMC_SYNTAX_FETCH_ATT))
+                return imc_fail(
+                    c, IMAPCLIENT_EINVAL,
+                    "notify_set: group %zu: invalid fetch attribute \"%.60s\"", i + 1,
+                    g->fetch_attrs[k]);
     }
     return 0;
 }

@@ -953,14 +953,11 @@ static int sort_check(imapclient *c, const char *const *sort_criteria)
     if (!sort_criteria || !sort_criteria[0])
         return imc_fail(c, IMAPCLIENT_EINVAL, "sort: no sort criteria specified");
     for (size_t i = 0; sort_criteria[i]; i++) {
-        const unsigned char *p = (const unsigned char *)sort_criteria[i];
-        if (!*p)
+        if (!*sort_criteria[i])
             return imc_fail(c, IMAPCLIENT_EINVAL, "sort: empty sort criterion");
-        for (; *p; p++)
-            if (*p != ' ' && (*p <= 0x20 || *p >= 0x7f || strchr("(){%*\"\\]", *p)))
-                return imc_fail(c, IMAPCLIENT_EINVAL,
-                                "sort: \"%.60s\" is not a sort criterion",
-                                sort_criteria[i]);
+        if (!imc_syntax_valid(sort_criteria[i], IMC_SYNTAX_ATOMS))
+            return imc_fail(c, IMAPCLIENT_EINVAL,
+                            "sort: \"%.60s\" is not a sort criterion", sort_criteria[i]);
     }
     return 0;
 }
@@ -1290,7 +1287,7 @@ static int returns_check(imapclient *c, const char *call, const char *const *ret
             need_add(need, "PARTIAL");
             continue;
         }
-        if (imc_astring_form(o, strlen(o)) != 0 || strchr(o, ']'))
+        if (!imc_syntax_valid(o, IMC_SYNTAX_ATOM))
             return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.60s\" is not a return option",
                             call, o);
         if (!strcasecmp(o, "SAVE"))
@@ -1808,8 +1805,7 @@ int imapclient_thread(imapclient *c, const char *algorithm, const char *const *c
     *out = NULL;
     if (!algorithm)
         algorithm = "REFERENCES";
-    if (imc_astring_form(algorithm, strlen(algorithm)) != 0 || strchr(algorithm, ']') ||
-        strlen(algorithm) > 64)
+    if (!imc_syntax_valid(algorithm, IMC_SYNTAX_ATOM) || strlen(algorithm) > 64)
         return imc_fail(c, IMAPCLIENT_EINVAL,
                         "thread: \"%.60s\" is not a thread algorithm", algorithm);
     if ((rc = imc_require_selected(c, "thread")))

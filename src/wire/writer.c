@@ -171,6 +171,169 @@ static int form(const imc_cmdbuf *cb, const char *s, size_t n)
     return 1;
 }
 
+/* ---- syntax checks (imc_syntax_valid) ---------------------------------- */
+
+static int is_atom_char(unsigned char ch)
+{
+    return is_astring_char(ch) && ch != ']';
+}
+
+/* quoted = DQUOTE *QUOTED-CHAR DQUOTE, at s[*i] == '"'; 1 and *i past it. */
+static int scan_quoted(const char *s, size_t *i)
+{
+    size_t k = *i + 1;
+    for (; s[k] && s[k] != '"'; k++) {
+        unsigned char ch = (unsigned char)s[k];
+        if (ch == '\r' || ch == '\n' || ch >= 0x80)
+            return 0;
+        if (ch == '\\' && (s[k + 1] == '"' || s[k + 1] == '\\'))
+            k++;
+        else if (ch == '\\')
+            return 0;
+    }
+    if (s[k] != '"')
+        return 0;
+    *i = k + 1;
+    return 1;
+}
+
+/* "(" [member *(SP member)] ")" at s[*i] == '(', members atoms (with
+ * brackets allowed inside when in_section), quoted strings or lists. */
+static int scan_list(const char *s, size_t *i, unsigned depth)
+{
+    if (depth > 32)
+        return 0;
+    size_t k = *i + 1;
+    int first = 1;
+    for (;;) {
+        if (s[k] == ')') {
+            *i = k + 1;
+            return 1;
+        }
+        if (!first) {
+            if (s[k] != ' ')
+                return 0;
+            k++;
+        }
+        first = 0;
+        if (s[k] == '(') {
+            if (!scan_list(s, &k, depth + 1))
+                return 0;
+        } else if (s[k] == '"') {
+            if (!scan_quoted(s, &k))
+                return 0;
+        } else {
+            size_t st = k;
+            while (is_astring_char((unsigned char)s[k]))
+                k++;
+            if (k == st)
+                return 0;
+        }
+    }
+}
+
+/* section = "[" [section-spec] "]": atoms with dots, a header list in
+ * parentheses; at s[*i] == '['. */
+static int scan_section(const char *s, size_t *i)
+{
+    size_t k = *i + 1;
+    while (s[k] != ']') {
+        if (s[k] == '(') {
+            if (!scan_list(s, &k, 0))
+                return 0;
+        } else if (s[k] == ' ' || (is_atom_char((unsigned char)s[k]) && s[k] != '[')) {
+            k++;
+        } else {
+            return 0;
+        }
+    }
+    *i = k + 1;
+    return 1;
+}
+
+static size_t scan_digits(const char *s, size_t i)
+{
+    while (s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+/* tagged-label-fchar = ALPHA / "-" / "_" / "."; then also DIGIT / ":" */
+static int is_label_char(char ch, int first)
+{
+    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || ch == '-' || ch == '_' ||
+        ch == '.')
+        return 1;
+    return !first && ((ch >= '0' && ch <= '9') || ch == ':');
+}
+
+int imc_syntax_valid(const char *s, imc_syntax kind)
+{
+    if (!s || !*s)
+        return 0;
+    size_t i = 0;
+    switch (kind) {
+    case IMC_SYNTAX_ATOM:
+        for (; s[i]; i++)
+            if (!is_atom_char((unsigned char)s[i]))
+                return 0;
+        return 1;
+    case IMC_SYNTAX_ATOMS:
+        for (; s[i]; i++)
+            if (s[i] != ' ' && !is_atom_char((unsigned char)s[i]))
+                return 0;
+        return 1;
+    case IMC_SYNTAX_FETCH_ATT:
+        while (is_atom_char((unsigned char)s[i]) && s[i] != '[' && s[i] != '<')
+            i++;
+        if (i == 0)
+            return 0;
+        if (s[i] == '[' && !scan_section(s, &i))
+            return 0;
+        if (s[i] == '<') {
+            size_t k = scan_digits(s, i + 1);
+            if (k == i + 1)
+                return 0;
+            if (s[k] == '.') {
+                size_t d = scan_digits(s, k + 1);
+                if (d == k + 1)
+                    return 0;
+                k = d;
+            }
+            if (s[k] != '>')
+                return 0;
+            i = k + 1;
+        }
+        if (s[i] == ' ' && s[i + 1] == '(') {
+            i++;
+            if (!scan_list(s, &i, 0))
+                return 0;
+        }
+        return s[i] == '\0';
+    case IMC_SYNTAX_TAGGED_EXT:
+        while (is_label_char(s[i], i == 0))
+            i++;
+        if (i == 0)
+            return 0;
+        if (!s[i])
+            return 1;
+        if (s[i] != ' ')
+            return 0;
+        i++;
+        if (s[i] == '(') {
+            if (!scan_list(s, &i, 0))
+                return 0;
+            return s[i] == '\0';
+        }
+        /* tagged-ext-simple: sequence-set / number / number64 */
+        size_t st = i;
+        while (s[i] && strchr("0123456789:,*$-", s[i]))
+            i++;
+        return i > st && s[i] == '\0';
+    }
+    return 0;
+}
+
 static void put_quoted(imc_cmdbuf *cb, const char *s, size_t n)
 {
     add(cb, "\"", 1);

@@ -83,4 +83,23 @@ int imc_astring_form(const char *s, size_t n);
  * surrogates, nothing above U+10FFFF). */
 int imc_utf8_valid(const char *s, size_t n);
 
+/* Caller text that is sent as protocol syntax, not as a string, must be
+ * well-formed so that it cannot change the command's structure (a ")"
+ * closing a list early, a stray "(" swallowing the rest). One checker for
+ * every such argument (issue 14, item 5). */
+typedef enum imc_syntax {
+    IMC_SYNTAX_ATOM,      /* 1*ATOM-CHAR: a STATUS item ("MESSAGES", "X-GUID") */
+    IMC_SYNTAX_ATOMS,     /* ATOM-CHARs and spaces: a SORT criterion ("REVERSE DATE") */
+    IMC_SYNTAX_FETCH_ATT, /* a FETCH data item (RFC 3501 fetch-att and extensions):
+                             name ["[" section "]"] ["<" number ["." number] ">"]
+                             [SP "(" list ")"], e.g. BODY.PEEK[HEADER.FIELDS (TO)]<0.512>,
+                             BINARY[1], PREVIEW (LAZY) */
+    IMC_SYNTAX_TAGGED_EXT /* RFC 4466 tagged-ext: label [SP value], value a sequence
+                             set or number, or a parenthesised list of astrings and
+                             lists: a FETCH modifier ("CHANGEDSINCE 12", "VANISHED") */
+} imc_syntax;
+
+/* 1 when s is well-formed as kind, else 0. */
+int imc_syntax_valid(const char *s, imc_syntax kind);
+
 #endif

@@ -424,9 +424,10 @@ static int never(void *payload, const imapclient_message *m)
 
 static void test_hostile__fetch_items_and_modifiers(void **state)
 {
-    /* the item is checked while the command is built: its tag is used */
+    /* items and modifiers are checked before the command is built: no tag
+     * is used */
     imapclient *c =
-        conn(H_GREET_AUTH H_SELECT NOOP("A003") NOOP("A005") NOOP("A007") NOOP("A009"));
+        conn(H_GREET_AUTH H_SELECT NOOP("A002") NOOP("A003") NOOP("A004") NOOP("A005"));
     h_assert_rc(imapclient_select_folder(c, "INBOX", 0, NULL), 0, c);
     imapclient_fetch_result *r = NULL;
     refused(c, imapclient_fetch(c, "1", (const char *[]){"FLAGS\r\nA099 LOGOUT", NULL},
@@ -439,6 +440,77 @@ static void test_hostile__fetch_items_and_modifiers(void **state)
                                      never, NULL, 0, NULL));
     refused(c, imapclient_fetch(c, "1", (const char *[]){"FLAGS", "", NULL}, NULL, &r));
     sent_exactly(c, 5);
+}
+
+/* Items and modifiers that would rewrite the command's structure (close the
+ * list early, open one that swallows the rest, add arguments): EINVAL
+ * naming the item, nothing sent (issue 14, item 5). Well-formed ones of
+ * every shape go out as given. */
+static void test_hostile__fetch_items_structure(void **state)
+{
+    static const char *const bad_items[] = {"a) X999 (b",
+                                            "FLAGS)",
+                                            "(FLAGS",
+                                            "FLAGS ENVELOPE",
+                                            "BODY[HEADER",
+                                            "BODY[]]",
+                                            "BODY[(TO]",
+                                            "BODY[]<0",
+                                            "BODY[]<a>",
+                                            "BODY[]<0.>",
+                                            "BODY[]x",
+                                            "BODY[] (",
+                                            "PREVIEW (LAZY",
+                                            "PREVIEW (LAZY))",
+                                            "\"FLAGS\"",
+                                            "FL%AGS",
+                                            "FLAGS{5}",
+                                            " FLAGS",
+                                            "BODY[HEADER.FIELDS (\"A)]",
+                                            NULL};
+    static const char *const bad_mods[] = {
+        "CHANGEDSINCE 1) (X", "CHANGEDSINCE (1", "1CHANGEDSINCE 5", "CHANGEDSINCE  5",
+        "CHANGEDSINCE abc",   "VANISHED)",       "X (a \"b)",       NULL};
+    /* (BINARY and PREVIEW items need their capabilities) */
+    imapclient *c =
+        conn("S: * PREAUTH [CAPABILITY " H_CAPS " BINARY PREVIEW] ready\n" H_SELECT
+             "C: A002 UID FETCH 1 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT "
+             "\"X-A]\")]<0.512> BINARY[1.2] PREVIEW (LAZY) X-GM-LABELS "
+             "RFC822.SIZE) (CHANGEDSINCE 12 VANISHED X-EXT (a (\"b c\") d) X-SET "
+             "1:*,5)\n"
+             "S: A002 OK done\n" NOOP("A003"));
+    h_assert_rc(imapclient_select_folder(c, "INBOX", 0, NULL), 0, c);
+    imapclient_fetch_result *r = NULL;
+    for (size_t i = 0; bad_items[i]; i++) {
+        size_t before = strlen(imapclient_script_sent(c));
+        h_assert_rc(imapclient_fetch(
+                        c, "1", (const char *[]){"FLAGS", bad_items[i], NULL}, NULL, &r),
+                    IMAPCLIENT_EINVAL, c);
+        h_assert_errmsg_has(c, "invalid data item");
+        assert_null(r);
+        assert_int_equal(strlen(imapclient_script_sent(c)), before);
+    }
+    for (size_t i = 0; bad_mods[i]; i++) {
+        h_assert_rc(imapclient_fetch(c, "1", (const char *[]){"FLAGS", NULL},
+                                     (const char *[]){bad_mods[i], NULL}, &r),
+                    IMAPCLIENT_EINVAL, c);
+        h_assert_errmsg_has(c, "invalid modifier");
+        h_assert_errmsg_has(c, bad_mods[i]);
+    }
+    h_assert_rc(
+        imapclient_fetch(c, "1",
+                         (const char *[]){"FLAGS",
+                                          "BODY.PEEK[HEADER.FIELDS (SUBJECT "
+                                          "\"X-A]\")]<0.512>",
+                                          "BINARY[1.2]", "PREVIEW (LAZY)", "X-GM-LABELS",
+                                          "RFC822.SIZE", NULL},
+                         (const char *[]){"CHANGEDSINCE 12", "VANISHED",
+                                          "X-EXT (a (\"b c\") d)", "X-SET 1:*,5", NULL},
+                         &r),
+        0, c);
+    imapclient_fetch_result_free(r);
+    h_assert_rc(imapclient_noop(c, NULL), 0, c);
+    sent_exactly(c, 3);
 }
 
 /* ---- ID, ENABLE, QUOTA, ACL
@@ -623,6 +695,7 @@ int main(void)
         cmocka_unit_test(test_hostile__search_criteria_items),
         cmocka_unit_test(test_hostile__sort_thread_esearch),
         cmocka_unit_test(test_hostile__fetch_items_and_modifiers),
+        cmocka_unit_test(test_hostile__fetch_items_structure),
         cmocka_unit_test(test_hostile__id_params),
         cmocka_unit_test(test_hostile__enable_names),
         cmocka_unit_test(test_hostile__quota_roots_and_resources),

@@ -196,7 +196,12 @@ static void test_notify__checks_before_sending(void **state)
         {{.filter = IMAPCLIENT_NOTIFY_SELECTED,
           .events = IMAPCLIENT_EVENT_MESSAGE_EXPUNGE | IMAPCLIENT_EVENT_MESSAGE_NEW,
           .fetch_attrs = (const char *[]){"UID\r\nA099 LOGOUT", NULL}},
-         "line end"},
+         "invalid fetch attribute"},
+        /* one that would close the list early (issue 14, item 5) */
+        {{.filter = IMAPCLIENT_NOTIFY_SELECTED,
+          .events = IMAPCLIENT_EVENT_MESSAGE_EXPUNGE | IMAPCLIENT_EVENT_MESSAGE_NEW,
+          .fetch_attrs = (const char *[]){"UID", "FLAGS)) (X", NULL}},
+         "invalid fetch attribute \"FLAGS)) (X\""},
         {{.filter = IMAPCLIENT_NOTIFY_SUBTREE, .events = IMAPCLIENT_EVENT_MESSAGE_NEW},
          "at least one mailbox"},
         {{.filter = IMAPCLIENT_NOTIFY_MAILBOXES,
