@@ -109,15 +109,21 @@ typedef struct imapclient_fetch_result {
  *                   Several FETCH responses for one message are merged.
  *                   FETCH responses the server sends unasked (flag changes
  *                   by others, messages outside the set) are not mixed in:
- *                   they stay for imapclient_noop()/take_responses().
+ *                   they stay for imapclient_noop()/take_responses(). A
+ *                   list where an item name belongs that is itself made of
+ *                   (NAME value) pairs (Lotus Domino wraps items so) is read
+ *                   as those items.
  * @return 0, IMAPCLIENT_EILLEGAL_STATE (no folder selected),
  *         IMAPCLIENT_ECAPABILITY (an item, modifier or "$" of an extension
  *         the server does not offer; nothing sent), IMAPCLIENT_EINVAL
  *         (bad sequence set, empty data, an item or modifier that is not
  *         well-formed, named in errmsg; nothing is sent), IMAPCLIENT_ERROR
  *         (NO/BAD), IMAPCLIENT_EPROTOCOL (a response that could not be
- *         parsed; the others are returned in errmsg and the connection
- *         stays usable), IMAPCLIENT_EABORT, IMAPCLIENT_ETIMEOUT
+ *         parsed, or a FETCH response that cannot be read: no message
+ *         number, no item list, items that do not pair up, a UID that is
+ *         not a number from 1 to 2^32-1; the command is read to its end,
+ *         so the connection stays usable, and errmsg shows the response),
+ *         IMAPCLIENT_EABORT, IMAPCLIENT_ETIMEOUT
  */
 IMAPCLIENT_EXTERN int imapclient_fetch(imapclient *c, const char *messages,
                                        const char *const *data,

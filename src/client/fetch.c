@@ -143,15 +143,91 @@ static int type_item(imapclient *c, imc_arena *a, imapclient_message *m,
     return 0;
 }
 
+/* ---- the items of a FETCH response ----------------------------------------- */
+
+/* msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP ...) ")": name and
+ * value pairs. Walked with next_pair(). */
+typedef struct pair_iter {
+    const imapclient_value *list;
+    size_t i;
+    const imapclient_value *sub; /* a list of pairs found in a name slot */
+    size_t j;
+} pair_iter;
+
+static int is_item_name(const imapclient_value *v)
+{
+    return v->type == IMAPCLIENT_VALUE_ATOM && v->str;
+}
+
+/* 1 when v is itself a list of (NAME value) pairs. */
+static int pairs_up(const imapclient_value *v)
+{
+    if (v->type != IMAPCLIENT_VALUE_LIST || !v->count || v->count % 2)
+        return 0;
+    for (size_t k = 0; k < v->count; k += 2)
+        if (!is_item_name(&v->items[k]))
+            return 0;
+    return 1;
+}
+
+/* The next pair: 1 (name and value set), 0 at the end, EPROTOCOL when the
+ * list does not pair up (a name that is not an atom, a name without a
+ * value). A list in a name slot that is itself made of pairs is read as
+ * those items: Lotus Domino wraps an item in an extra pair of parentheses,
+ * "(UID 14935 (ENVELOPE (...)) BODYSTRUCTURE (...))" (MailKit reads it
+ * so; issue 14, item 6). */
+static int next_pair(pair_iter *it, const imapclient_value **name,
+                     const imapclient_value **value)
+{
+    if (it->sub && it->j < it->sub->count) {
+        *name = &it->sub->items[it->j];
+        *value = &it->sub->items[it->j + 1];
+        it->j += 2;
+        return 1;
+    }
+    it->sub = NULL;
+    if (it->i >= it->list->count)
+        return 0;
+    const imapclient_value *n = &it->list->items[it->i];
+    if (is_item_name(n) && it->i + 1 < it->list->count) {
+        *name = n;
+        *value = &it->list->items[it->i + 1];
+        it->i += 2;
+        return 1;
+    }
+    if (!pairs_up(n))
+        return IMAPCLIENT_EPROTOCOL;
+    it->sub = n;
+    it->j = 0;
+    it->i++;
+    return next_pair(it, name, value);
+}
+
+/* The item list of a FETCH response, or NULL. */
+static const imapclient_value *item_list(const imapclient_response *r)
+{
+    if (r->args->count != 1 || r->args->items[0].type != IMAPCLIENT_VALUE_LIST)
+        return NULL;
+    return &r->args->items[0];
+}
+
 /* Add the items of one FETCH response to m (which may already hold items
- * of an earlier response for the same message). */
+ * of an earlier response for the same message). EPROTOCOL when they do not
+ * pair up: never a message with items silently left out. */
 static int build_message(imapclient *c, imc_arena *a, const imapclient_response *r,
                          imapclient_message *m)
 {
-    const imapclient_value *list = r->args->count ? &r->args->items[0] : NULL;
-    if (!list || list->type != IMAPCLIENT_VALUE_LIST)
+    const imapclient_value *list = item_list(r);
+    if (!list)
         return IMAPCLIENT_EPROTOCOL;
-    size_t pairs = list->count / 2;
+    pair_iter it = {.list = list};
+    const imapclient_value *name, *v;
+    size_t pairs = 0;
+    int rc;
+    while ((rc = next_pair(&it, &name, &v)) == 1)
+        pairs++;
+    if (rc)
+        return rc;
     imapclient_fetch_item *items =
         imc_arena_calloc(a, m->item_count + pairs + 1, sizeof *items);
     if (!items)
@@ -160,21 +236,26 @@ static int build_message(imapclient *c, imc_arena *a, const imapclient_response 
         memcpy(items, m->items, m->item_count * sizeof *items);
     size_t k = m->item_count;
     m->seq = r->number;
-    for (size_t i = 0; i + 1 < list->count; i += 2) {
-        const imapclient_value *name = &list->items[i], *v = &list->items[i + 1];
-        if (!name->str)
-            continue; /* a name must be text; skip the pair, keep the rest */
+    it = (pair_iter){.list = list};
+    while (next_pair(&it, &name, &v) == 1) {
         items[k].name = name->str;
         items[k].value = v;
         k++;
-        int rc = type_item(c, a, m, name, v);
-        if (rc)
+        if ((rc = type_item(c, a, m, name, v)))
             return rc;
     }
     m->items = items;
     m->item_count = k;
     m->id = c->opts.use_uid && m->has_uid ? m->uid : m->seq;
     return 0;
+}
+
+/* A FETCH response the call cannot read: reported (PROTOCOL) once the
+ * command is over, as the header promises. */
+static int malformed(imapclient *c, const imapclient_response *r)
+{
+    return imc_fail(c, IMAPCLIENT_EPROTOCOL, "fetch: malformed FETCH response: %.200s",
+                    r->raw ? r->raw : "");
 }
 
 /* ---- command ------------------------------------------------------------ */
@@ -309,24 +390,54 @@ static int start_fetch(imapclient *c, const char *messages, const char *const *d
     return 0;
 }
 
+/* What a response is to a FETCH command (issue 14, item 7). */
+enum { NOT_FETCH = 0, GOOD_FETCH = 1, BAD_FETCH = -1 };
+
+/* message-data = nz-number SP "FETCH" SP msg-att. BAD_FETCH for one that
+ * cannot be read: no message number or not a number ("* abc FETCH (...)"
+ * reads as a response named ABC whose first value is FETCH), no item list
+ * ("* 2 FETCH", "* 2 FETCH WHAT"), items that do not pair up, a UID that is
+ * not a number from 1 to 2^32-1. *uid is set (else 0) for a good one. */
+static int fetch_shape(const imapclient_response *r, uint32_t *uid)
+{
+    *uid = 0;
+    int misnumbered = !r->has_number && r->args->count &&
+                      r->args->items[0].type == IMAPCLIENT_VALUE_ATOM &&
+                      imapclient_value_is(&r->args->items[0], "FETCH");
+    if (strcmp(r->name, "FETCH") != 0 && !misnumbered)
+        return NOT_FETCH;
+    const imapclient_value *list = item_list(r);
+    if (misnumbered || !r->has_number || !r->number || !list)
+        return BAD_FETCH;
+    pair_iter it = {.list = list};
+    const imapclient_value *name, *v;
+    int rc;
+    while ((rc = next_pair(&it, &name, &v)) == 1)
+        if (name_is(name, "UID")) {
+            if (v->type != IMAPCLIENT_VALUE_NUMBER || !v->number ||
+                v->number > UINT32_MAX)
+                return BAD_FETCH;
+            *uid = (uint32_t)v->number;
+        }
+    return rc ? BAD_FETCH : GOOD_FETCH;
+}
+
 /* Is this FETCH response one of ours? With UIDs, it must carry a UID in
  * the set (RFC 3501 6.4.8: UID FETCH always returns UID); else the
- * sequence number must be in the set. */
+ * sequence number must be in the set. 1 yes, 0 no (another message's:
+ * kept for noop()), negative: malformed, the call fails with PROTOCOL
+ * (the command is still read to its end). */
 static int ours(imapclient *c, const idset *set, const imapclient_response *r)
 {
-    if (strcmp(r->name, "FETCH") != 0 || !r->has_number)
+    uint32_t uid;
+    int shape = fetch_shape(r, &uid);
+    if (shape == BAD_FETCH)
+        return malformed(c, r);
+    if (shape == NOT_FETCH)
         return 0;
     if (!c->opts.use_uid)
         return idset_has(set, r->number);
-    const imapclient_value *list = r->args->count ? &r->args->items[0] : NULL;
-    if (!list || list->type != IMAPCLIENT_VALUE_LIST)
-        return 0;
-    for (size_t i = 0; i + 1 < list->count; i += 2)
-        if (name_is(&list->items[i], "UID") &&
-            list->items[i + 1].type == IMAPCLIENT_VALUE_NUMBER)
-            return list->items[i + 1].number <= UINT32_MAX &&
-                   idset_has(set, (uint32_t)list->items[i + 1].number);
-    return 0;
+    return uid && idset_has(set, uid);
 }
 
 /* ---- plain form --------------------------------------------------------- */
@@ -430,12 +541,14 @@ static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
     fetch_impl *f = st->f;
     if (st->vanished_on && !r->has_number && !strcmp(r->name, "VANISHED"))
         return on_vanished(c, st, r);
-    if (!ours(c, &st->set, r))
-        return 0;
+    int mine = ours(c, &st->set, r);
+    if (mine <= 0)
+        return mine;
     imapclient_message tmp = {0};
     int rc = build_message(c, f->arena, r, &tmp);
     if (rc)
-        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory") : 0;
+        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
+                                       : malformed(c, r);
     if ((f->pub.count + 1) * 2 > f->nslots && index_grow(f) < 0)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     size_t s = slot_of(f, tmp.id);
@@ -761,14 +874,16 @@ typedef struct each_state {
 static int on_fetch_each(imapclient *c, const imapclient_response *r, void *ud)
 {
     each_state *st = ud;
-    if (!ours(c, &st->set, r))
-        return 0;
+    int mine = ours(c, &st->set, r);
+    if (mine <= 0)
+        return mine;
     if (st->stopped)
         return 1; /* drain: read and drop */
     imapclient_message m = {0};
     int rc = build_message(c, c->scratch, r, &m);
     if (rc)
-        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory") : 0;
+        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
+                                       : malformed(c, r);
     c->in_callback++;
     rc = st->cb(st->payload, &m);
     c->in_callback--;

@@ -18,27 +18,25 @@ static imapclient_fetch_result *fetch_flags(imapclient *c, int want)
     return r;
 }
 
-static void test_hostile__fetch_uid_past_2_32_is_not_ours(void **state)
+/* A UID that is not one (past 2^32, a string) makes the FETCH response
+ * malformed: PROTOCOL, as the reference's ProtocolError (issue 14, item
+ * 7), after the command is read to its end. */
+static void test_hostile__fetch_uid_past_2_32_is_malformed(void **state)
 {
     imapclient *c = sel_play("C: A002 UID FETCH 2 (FLAGS)\n"
                              "S: * 1 FETCH (UID 4294967298 FLAGS (\\Seen))\n"
                              "S: A002 OK done\n" NOOP("A003"));
-    imapclient_fetch_result *r = fetch_flags(c, 0);
-    assert_int_equal(r->count, 0);
-    imapclient_fetch_result_free(r);
-    assert_int_equal(kept(c, "FETCH"), 1); /* kept, not lost */
+    assert_null(fetch_flags(c, IMAPCLIENT_EPROTOCOL));
+    h_assert_errmsg_has(c, "UID 4294967298");
     usable(c);
 }
 
-static void test_hostile__fetch_uid_as_string_is_not_ours(void **state)
+static void test_hostile__fetch_uid_as_string_is_malformed(void **state)
 {
     imapclient *c = sel_play("C: A002 UID FETCH 2 (FLAGS)\n"
                              "S: * 1 FETCH (UID \"2\" FLAGS (\\Seen))\n"
                              "S: A002 OK done\n" NOOP("A003"));
-    imapclient_fetch_result *r = fetch_flags(c, 0);
-    assert_int_equal(r->count, 0);
-    imapclient_fetch_result_free(r);
-    assert_int_equal(kept(c, "FETCH"), 1);
+    assert_null(fetch_flags(c, IMAPCLIENT_EPROTOCOL));
     usable(c);
 }
 
@@ -112,35 +110,104 @@ static void test_hostile__fetch_message_number_past_2_32(void **state)
     usable(c);
 }
 
-static void test_hostile__fetch_data_not_a_list(void **state)
+static int count_msg(void *payload, const imapclient_message *m)
 {
-    imapclient *c = sel_play("C: A002 FETCH 1 (FLAGS)\n"
-                             "S: * 1 FETCH \"oops\"\n"
-                             "S: * 1 FETCH NIL\n"
-                             "S: * 1 FETCH\n"
-                             "S: A002 OK done\n" NOOP("A003"));
-    imapclient_set_use_uid(c, 0);
-    imapclient_fetch_result *r = NULL;
-    h_assert_rc(imapclient_fetch(c, "1", (const char *[]){"FLAGS", NULL}, NULL, &r), 0,
-                c);
-    assert_int_equal(r->count, 0);
-    imapclient_fetch_result_free(r);
-    assert_int_equal(kept(c, "FETCH"), 3); /* none lost */
-    usable(c);
+    (*(int *)payload)++;
+    return 0;
 }
 
+/* FETCH responses that cannot be read make the call fail with PROTOCOL, as
+ * the header promises (the reference raises ProtocolError), after the
+ * command is read to its end; never a success with nothing (issue 14,
+ * item 7). */
+static void test_hostile__fetch_data_not_a_list(void **state)
+{
+    static const char *const bad[] = {"* 1 FETCH \"oops\"",
+                                      "* 1 FETCH NIL",
+                                      "* 1 FETCH",
+                                      "* 2 FETCH WHAT",
+                                      "* abc FETCH (UID 2 FLAGS ())",
+                                      "* FETCH (UID 2 FLAGS ())",
+                                      "* 1 FETCH (UID abc FLAGS ())",
+                                      "* 1 FETCH (FLAGS () UID)",
+                                      "* 1 FETCH (UID 4294967296 FLAGS ())",
+                                      "* 1 FETCH (UID 0 FLAGS ())",
+                                      "* 0 FETCH (UID 2 FLAGS ())",
+                                      "* 1 FETCH (UID 2) (FLAGS ())",
+                                      NULL};
+    for (size_t i = 0; bad[i]; i++) {
+        for (int each = 0; each < 2; each++) {
+            hbuf s = {0};
+            hb_adds(&s,
+                    "C: A002 UID FETCH 2 (FLAGS)\nS: * 1 FETCH (UID 2 FLAGS ())\nS: ");
+            hb_adds(&s, bad[i]);
+            hb_adds(&s, "\nS: A002 OK done\n" NOOP("A003"));
+            imapclient *c = sel_play(s.p);
+            hb_free(&s);
+            if (each) {
+                h_assert_rc(imapclient_fetch_each(c, "2", (const char *[]){"FLAGS", NULL},
+                                                  NULL, count_msg, NULL, 0, &(int){0}),
+                            IMAPCLIENT_EPROTOCOL, c);
+            } else {
+                imapclient_fetch_result *r = fetch_flags(c, IMAPCLIENT_EPROTOCOL);
+                assert_null(r);
+            }
+            h_assert_errmsg_has(c, "malformed FETCH response");
+            h_assert_errmsg_has(c, bad[i]);
+            usable(c);
+        }
+    }
+}
+
+/* Items that do not pair up: PROTOCOL, never a success with items
+ * silently left out (issue 14, item 6). */
 static void test_hostile__fetch_item_names_of_wrong_types(void **state)
 {
-    imapclient *c = sel_play("C: A002 UID FETCH 2 (FLAGS)\n"
-                             "S: * 1 FETCH (UID 2 (X) 5 NIL 6 FLAGS (\\Seen) DANGLING)\n"
-                             "S: A002 OK done\n" NOOP("A003"));
-    imapclient_fetch_result *r = fetch_flags(c, 0);
-    const imapclient_message *m = imapclient_fetch_result_get(r, 2);
-    assert_non_null(m);
+    static const char *const bad[] = {"(UID 2 (X) 5 NIL 6 FLAGS (\\Seen) DANGLING)",
+                                      "(UID 2 FLAGS (\\Seen) DANGLING)",
+                                      "(UID 2 \"FLAGS\" (\\Seen))",
+                                      "(UID 2 5 6)",
+                                      "(UID 2 NIL NIL)",
+                                      "(UID 2 (ENVELOPE) FLAGS ())",
+                                      "(UID 2 (5 NIL) FLAGS ())",
+                                      NULL};
+    for (size_t i = 0; bad[i]; i++) {
+        hbuf s = {0};
+        hb_adds(&s, "C: A002 UID FETCH 2 (FLAGS)\nS: * 1 FETCH ");
+        hb_adds(&s, bad[i]);
+        hb_adds(&s, "\nS: A002 OK done\n" NOOP("A003"));
+        imapclient *c = sel_play(s.p);
+        hb_free(&s);
+        assert_null(fetch_flags(c, IMAPCLIENT_EPROTOCOL));
+        h_assert_errmsg_has(c, "malformed FETCH response");
+        usable(c);
+    }
+}
+
+/* Lotus Domino wraps an item in an extra pair of parentheses: the list in
+ * a name slot is read as the item(s) it holds (issue 14, item 6). */
+static void test_hostile__fetch_domino_wrapped_item(void **state)
+{
+    imapclient *c =
+        sel_play("C: A002 UID FETCH 14935 (FLAGS)\n"
+                 "S: * 2 FETCH (UID 14935 (ENVELOPE (NIL \"hi\" NIL NIL NIL NIL "
+                 "NIL NIL NIL \"<a@b>\")) BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL "
+                 "NIL NIL \"7BIT\" 5 1) (FLAGS (\\Seen) RFC822.SIZE 5))\n"
+                 "S: A002 OK done\n" NOOP("A003"));
+    imapclient_fetch_result *r = NULL;
+    h_assert_rc(imapclient_fetch(c, "14935", (const char *[]){"FLAGS", NULL}, NULL, &r),
+                0, c);
+    assert_int_equal(r->count, 1);
+    const imapclient_message *m = &r->msgs[0];
+    assert_int_equal(m->uid, 14935);
+    assert_int_equal(m->seq, 2);
+    assert_int_equal(m->item_count, 5);
+    assert_non_null(m->envelope);
+    assert_string_equal(m->envelope->subject, "hi");
+    assert_non_null(m->body);
     assert_int_equal(m->flag_count, 1);
-    assert_string_equal(m->flags[0], "\\Seen");
-    assert_int_equal(m->item_count,
-                     2); /* UID and FLAGS: pairs with no text name skipped */
+    assert_true(m->has_size);
+    assert_non_null(imapclient_message_item(m, "ENVELOPE"));
     imapclient_fetch_result_free(r);
     usable(c);
 }
@@ -204,9 +271,9 @@ static void test_hostile__fetch_bodystructure_very_deep(void **state)
     for (int i = 0; i < 80; i++)
         hb_adds(&s, "(");
     hb_adds(&s, "\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1");
-    for (int i = 0; i < 80; i++)
+    for (int i = 0; i < 79; i++)
         hb_adds(&s, ") \"MIXED\"");
-    hb_adds(&s, ")\nS: A002 OK done\n" NOOP("A003"));
+    hb_adds(&s, "))\nS: A002 OK done\n" NOOP("A003"));
     imapclient *c = sel_play(s.p);
     hb_free(&s);
     imapclient_fetch_result *r = NULL;
@@ -265,9 +332,9 @@ static void test_hostile__fetch_each_items_of_wrong_types(void **state)
     int n = 0;
     h_assert_rc(imapclient_fetch_each(c, "2", (const char *[]){"FLAGS", NULL}, NULL,
                                       count_cb, NULL, 0, &n),
-                0, c);
-    assert_int_equal(n, 1);
-    assert_int_equal(kept(c, "FETCH"), 1);
+                IMAPCLIENT_EPROTOCOL, c); /* the UID past 2^32 */
+    assert_int_equal(n, 1);               /* the good one was delivered */
+    assert_int_equal(kept(c, "FETCH"), 0);
     usable(c);
 }
 
@@ -646,13 +713,14 @@ static void test_hostile__capability_code_unparseable(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hostile__fetch_uid_past_2_32_is_not_ours),
-        cmocka_unit_test(test_hostile__fetch_uid_as_string_is_not_ours),
+        cmocka_unit_test(test_hostile__fetch_uid_past_2_32_is_malformed),
+        cmocka_unit_test(test_hostile__fetch_uid_as_string_is_malformed),
         cmocka_unit_test(test_hostile__fetch_items_of_wrong_types),
         cmocka_unit_test(test_hostile__fetch_numbers_at_and_past_64_bits),
         cmocka_unit_test(test_hostile__fetch_message_number_past_2_32),
         cmocka_unit_test(test_hostile__fetch_data_not_a_list),
         cmocka_unit_test(test_hostile__fetch_item_names_of_wrong_types),
+        cmocka_unit_test(test_hostile__fetch_domino_wrapped_item),
         cmocka_unit_test(test_hostile__fetch_flag_members_of_wrong_types),
         cmocka_unit_test(test_hostile__fetch_envelope_of_wrong_types),
         cmocka_unit_test(test_hostile__fetch_bodystructure_very_deep),

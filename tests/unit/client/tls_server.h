@@ -8,7 +8,8 @@
  *     S: text      send "text\r\n" (through TLS once it is on)
  *     C: text      read one line from the client; it must be "text"
  *     !TLS         TLS handshake as the server (after "OK Begin TLS")
- *     !HANG ms     send nothing and read nothing for ms milliseconds
+ *     !HANG ms     send nothing and read nothing for ms milliseconds, or
+ *                  until the client closes the connection
  *     !DRAIN       read until the client closes, recording what it sends
  *
  * When the script ends the server closes the connection. Everything the
@@ -31,6 +32,10 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+#ifndef POLLRDHUP
+#define POLLRDHUP 0x2000 /* Linux: the peer closed (glibc shows it with _GNU_SOURCE) */
+#endif
 
 typedef struct ts_server {
     const char *script;
@@ -131,8 +136,9 @@ static inline void *ts_serve(void *arg)
             if (SSL_accept(s->ssl) != 1)
                 snprintf(s->error, sizeof s->error, "TLS handshake failed");
         } else if (n > 6 && !strncmp(p, "!HANG ", 6)) {
-            struct timespec ts = {atoi(p + 6) / 1000, (atoi(p + 6) % 1000) * 1000000L};
-            nanosleep(&ts, NULL);
+            /* silent, reading nothing, until ms pass or the client hangs up */
+            struct pollfd pf = {.fd = s->fd, .events = POLLRDHUP};
+            poll(&pf, 1, atoi(p + 6));
         } else if (n == 6 && !strncmp(p, "!DRAIN", 6)) {
             char ch;
             while (ts_getc(s, &ch) == 1)
