@@ -106,7 +106,13 @@ typedef struct imapclient_fetch_result {
  *                   "PARTIAL first:last" (RFC 9394: only the messages at
  *                   those positions of the set, -1 the last) needs PARTIAL
  * @param[out] out   the messages; free with imapclient_fetch_result_free().
- *                   Several FETCH responses for one message are merged.
+ *                   Several FETCH responses for one message are merged
+ *                   (up to 64; a server repeating a message beyond that
+ *                   has the rest kept as unsolicited), also later ones
+ *                   without UID for a sequence number that came with a UID
+ *                   earlier in the command (iCloud splits messages so;
+ *                   Dovecot adds "* n FETCH (MODSEQ (m))" when a fetch
+ *                   sets \Seen under CONDSTORE).
  *                   FETCH responses the server sends unasked (flag changes
  *                   by others, messages outside the set) are not mixed in:
  *                   they stay for imapclient_noop()/take_responses(). A
@@ -203,7 +209,9 @@ typedef int (*imapclient_sink_cb)(void *payload, uint32_t seq, const char *name,
  * least sink_min bytes goes to sink as it arrives instead of memory.
  *
  * A server that splits one message over several FETCH responses gives
- * several calls for that message.
+ * several calls for that message; with use_uid, a later one without UID
+ * comes with the UID of its sequence number, when that came earlier in the
+ * command (the last 4,096 sequence numbers are remembered).
  *
  * @return 0, the non-zero value msg_cb returned, or the codes of
  *         imapclient_fetch()

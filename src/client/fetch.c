@@ -212,10 +212,11 @@ static const imapclient_value *item_list(const imapclient_response *r)
 }
 
 /* Add the items of one FETCH response to m (which may already hold items
- * of an earlier response for the same message). EPROTOCOL when they do not
- * pair up: never a message with items silently left out. */
+ * of an earlier response for the same message, in an array of *cap
+ * entries that grows geometrically). EPROTOCOL when they do not pair up:
+ * never a message with items silently left out. */
 static int build_message(imapclient *c, imc_arena *a, const imapclient_response *r,
-                         imapclient_message *m)
+                         imapclient_message *m, size_t *cap)
 {
     const imapclient_value *list = item_list(r);
     if (!list)
@@ -228,12 +229,17 @@ static int build_message(imapclient *c, imc_arena *a, const imapclient_response 
         pairs++;
     if (rc)
         return rc;
-    imapclient_fetch_item *items =
-        imc_arena_calloc(a, m->item_count + pairs + 1, sizeof *items);
-    if (!items)
-        return IMAPCLIENT_ENOMEM;
-    if (m->item_count)
-        memcpy(items, m->items, m->item_count * sizeof *items);
+    imapclient_fetch_item *items = (imapclient_fetch_item *)m->items;
+    if (m->item_count + pairs + 1 > *cap) {
+        size_t n = m->item_count + pairs + 1;
+        if (n < *cap * 2)
+            n = *cap * 2;
+        if (!(items = imc_arena_calloc(a, n, sizeof *items)))
+            return IMAPCLIENT_ENOMEM;
+        if (m->item_count)
+            memcpy(items, m->items, m->item_count * sizeof *items);
+        *cap = n;
+    }
     size_t k = m->item_count;
     m->seq = r->number;
     it = (pair_iter){.list = list};
@@ -422,34 +428,84 @@ static int fetch_shape(const imapclient_response *r, uint32_t *uid)
     return rc ? BAD_FETCH : GOOD_FETCH;
 }
 
-/* Is this FETCH response one of ours? With UIDs, it must carry a UID in
- * the set (RFC 3501 6.4.8: UID FETCH always returns UID); else the
- * sequence number must be in the set. 1 yes, 0 no (another message's:
- * kept for noop()), negative: malformed, the call fails with PROTOCOL
- * (the command is still read to its end). */
-static int ours(imapclient *c, const idset *set, const imapclient_response *r)
+/* ---- plain form --------------------------------------------------------- */
+
+/* Open addressing, uint32 key -> index + 1 (0 = empty). */
+typedef struct u32map {
+    uint32_t *slots, *keys;
+    size_t n, used;
+} u32map;
+
+static size_t map_slot(const u32map *m, uint32_t key)
 {
-    uint32_t uid;
-    int shape = fetch_shape(r, &uid);
-    if (shape == BAD_FETCH)
-        return malformed(c, r);
-    if (shape == NOT_FETCH)
-        return 0;
-    if (!c->opts.use_uid)
-        return idset_has(set, r->number);
-    return uid && idset_has(set, uid);
+    size_t i = (key * 2654435761u) & (m->n - 1);
+    while (m->slots[i] && m->keys[i] != key)
+        i = (i + 1) & (m->n - 1);
+    return i;
 }
 
-/* ---- plain form --------------------------------------------------------- */
+static uint32_t map_get(const u32map *m, uint32_t key)
+{
+    return m->n ? m->slots[map_slot(m, key)] : 0;
+}
+
+/* Set key to val unless it is there already; 0 or -1 (out of memory). */
+static int map_add(u32map *m, uint32_t key, uint32_t val)
+{
+    if ((m->used + 1) * 2 > m->n) {
+        u32map g = {.n = m->n ? m->n * 2 : 64};
+        g.slots = calloc(g.n, sizeof *g.slots);
+        g.keys = calloc(g.n, sizeof *g.keys);
+        if (!g.slots || !g.keys) {
+            free(g.slots);
+            free(g.keys);
+            return -1;
+        }
+        for (size_t i = 0; i < m->n; i++)
+            if (m->slots[i]) {
+                size_t k = map_slot(&g, m->keys[i]);
+                g.slots[k] = m->slots[i];
+                g.keys[k] = m->keys[i];
+            }
+        g.used = m->used;
+        free(m->slots);
+        free(m->keys);
+        *m = g;
+    }
+    size_t k = map_slot(m, key);
+    if (!m->slots[k]) {
+        m->slots[k] = val;
+        m->keys[k] = key;
+        m->used++;
+    }
+    return 0;
+}
+
+static void map_free(u32map *m)
+{
+    free(m->slots);
+    free(m->keys);
+}
+
+/* FETCH responses merged into one message at the most: beyond, a server
+ * repeating one message would grow the result for ever; the rest are
+ * kept with the unsolicited responses (bounded). Real servers split a
+ * message over two or three (issue 14, item 3). */
+#define MAX_RESPONSES_PER_MESSAGE 64
+
+typedef struct msg_state {
+    size_t item_cap;    /* entries allocated in the message's items */
+    unsigned responses; /* FETCH responses merged into it */
+} msg_state;
 
 typedef struct fetch_impl {
     imapclient_fetch_result pub; /* first: the public pointer is this struct */
     imc_arena *arena;
     imapclient_message *msgs; /* malloc'd, grows */
+    msg_state *state;         /* one per message */
     size_t cap;
-    uint32_t *slots; /* open addressing: id -> index + 1 (0 = empty) */
-    uint32_t *keys;
-    size_t nslots;
+    u32map ids;  /* id -> index + 1 */
+    u32map seqs; /* sequence number -> index + 1 (with UIDs) */
 } fetch_impl;
 
 void imapclient_fetch_result_free(imapclient_fetch_result *r)
@@ -458,53 +514,19 @@ void imapclient_fetch_result_free(imapclient_fetch_result *r)
         return;
     fetch_impl *f = (fetch_impl *)r;
     free(f->msgs);
-    free(f->slots);
-    free(f->keys);
+    free(f->state);
+    map_free(&f->ids);
+    map_free(&f->seqs);
     imc_arena_free(f->arena);
     free(f);
-}
-
-static size_t slot_of(const fetch_impl *f, uint32_t id)
-{
-    size_t i = (id * 2654435761u) & (f->nslots - 1);
-    while (f->slots[i] && f->keys[i] != id)
-        i = (i + 1) & (f->nslots - 1);
-    return i;
-}
-
-static int index_grow(fetch_impl *f)
-{
-    size_t n = f->nslots ? f->nslots * 2 : 64;
-    uint32_t *slots = calloc(n, sizeof *slots), *keys = calloc(n, sizeof *keys);
-    if (!slots || !keys) {
-        free(slots);
-        free(keys);
-        return -1;
-    }
-    uint32_t *os = f->slots, *ok = f->keys;
-    size_t on = f->nslots;
-    f->slots = slots;
-    f->keys = keys;
-    f->nslots = n;
-    for (size_t i = 0; i < on; i++)
-        if (os[i]) {
-            size_t s = slot_of(f, ok[i]);
-            f->slots[s] = os[i];
-            f->keys[s] = ok[i];
-        }
-    free(os);
-    free(ok);
-    return 0;
 }
 
 const imapclient_message *imapclient_fetch_result_get(const imapclient_fetch_result *r,
                                                       uint32_t id)
 {
     const fetch_impl *f = (const fetch_impl *)r;
-    if (!f || !f->nslots)
-        return NULL;
-    size_t s = slot_of(f, id);
-    return f->slots[s] ? &f->msgs[f->slots[s] - 1] : NULL;
+    uint32_t k = f ? map_get(&f->ids, id) : 0;
+    return k ? &f->msgs[k - 1] : NULL;
 }
 
 typedef struct plain_state {
@@ -535,40 +557,75 @@ static int on_vanished(imapclient *c, plain_state *st, const imapclient_response
     return rc;
 }
 
+/* Another response for message i: its items are added. 1, 0 when the
+ * message has had its share (kept for the caller instead), or a status. */
+static int merge(imapclient *c, fetch_impl *f, size_t i, const imapclient_response *r)
+{
+    if (f->state[i].responses >= MAX_RESPONSES_PER_MESSAGE)
+        return 0;
+    int rc = build_message(c, f->arena, r, &f->msgs[i], &f->state[i].item_cap);
+    if (rc)
+        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
+                                       : malformed(c, r);
+    f->state[i].responses++;
+    return 1;
+}
+
 static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
 {
     plain_state *st = ud;
     fetch_impl *f = st->f;
     if (st->vanished_on && !r->has_number && !strcmp(r->name, "VANISHED"))
         return on_vanished(c, st, r);
-    int mine = ours(c, &st->set, r);
-    if (mine <= 0)
-        return mine;
-    imapclient_message tmp = {0};
-    int rc = build_message(c, f->arena, r, &tmp);
-    if (rc)
-        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
-                                       : malformed(c, r);
-    if ((f->pub.count + 1) * 2 > f->nslots && index_grow(f) < 0)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    size_t s = slot_of(f, tmp.id);
-    if (f->slots[s]) {
-        /* Another response for the same message: merge its items. */
-        imapclient_message *m = &f->msgs[f->slots[s] - 1];
-        rc = build_message(c, f->arena, r, m);
-        return rc ? imc_fail(c, rc, "out of memory") : 1;
+    uint32_t uid;
+    int shape = fetch_shape(r, &uid);
+    if (shape == BAD_FETCH)
+        return malformed(c, r);
+    if (shape == NOT_FETCH)
+        return 0;
+    uint32_t id;
+    if (!c->opts.use_uid) {
+        id = r->number;
+    } else if (uid) {
+        id = uid;
+    } else {
+        /* Issue 14, item 8: servers split a message's items over several
+         * responses, the later ones without UID (iCloud; Dovecot's
+         * "* 1 FETCH (MODSEQ (3))" after BODY[] set \Seen under
+         * CONDSTORE). The mapping of sequence numbers cannot change during
+         * FETCH (no EXPUNGE then), so one whose number came with a UID
+         * earlier in this command is that message's; others are
+         * unsolicited. */
+        uint32_t k = map_get(&f->seqs, r->number);
+        return k ? merge(c, f, k - 1, r) : 0;
     }
+    if (!idset_has(&st->set, id))
+        return 0;
+    uint32_t k = map_get(&f->ids, id);
+    if (k)
+        return merge(c, f, k - 1, r);
     if (f->pub.count == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 16;
         imapclient_message *p = realloc(f->msgs, cap * sizeof *p);
-        if (!p)
+        if (p)
+            f->msgs = p;
+        msg_state *q = p ? realloc(f->state, cap * sizeof *q) : NULL;
+        if (!q)
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        f->msgs = p;
+        f->state = q;
         f->cap = cap;
     }
-    f->msgs[f->pub.count] = tmp;
-    f->slots[s] = (uint32_t)(f->pub.count + 1);
-    f->keys[s] = tmp.id;
+    size_t i = f->pub.count;
+    f->msgs[i] = (imapclient_message){0};
+    f->state[i] = (msg_state){0};
+    int rc = build_message(c, f->arena, r, &f->msgs[i], &f->state[i].item_cap);
+    if (rc)
+        return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
+                                       : malformed(c, r);
+    if (map_add(&f->ids, id, (uint32_t)(i + 1)) ||
+        (c->opts.use_uid && map_add(&f->seqs, r->number, (uint32_t)(i + 1))))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    f->state[i].responses = 1;
     f->pub.count++;
     f->pub.msgs = f->msgs;
     return 1;
@@ -857,10 +914,18 @@ int imapclient_message_binary_size(const imapclient_message *m, const char *sect
 
 /* ---- streaming form ----------------------------------------------------- */
 
+/* UIDs of recent sequence numbers, for the responses without UID that
+ * follow (item 8 in the streaming form; direct-mapped, so memory stays
+ * flat: a split message's responses come close together). */
+#define SEQ_CACHE 4096
+
 typedef struct each_state {
     imapclient *c;
     idset set;
     const char *need[MAX_NEEDS + 1]; /* capabilities the items need */
+    struct {
+        uint32_t seq, uid;
+    } * seen; /* SEQ_CACHE entries */
     imapclient_message_cb cb;
     imapclient_sink_cb sink;
     size_t sink_min;
@@ -874,16 +939,41 @@ typedef struct each_state {
 static int on_fetch_each(imapclient *c, const imapclient_response *r, void *ud)
 {
     each_state *st = ud;
-    int mine = ours(c, &st->set, r);
-    if (mine <= 0)
-        return mine;
+    uint32_t uid;
+    int shape = fetch_shape(r, &uid);
+    if (shape == BAD_FETCH)
+        return malformed(c, r);
+    if (shape == NOT_FETCH)
+        return 0;
+    size_t slot = r->number % SEQ_CACHE;
+    int merged = 0;
+    if (!c->opts.use_uid) {
+        if (!idset_has(&st->set, r->number))
+            return 0;
+    } else if (uid) {
+        if (!idset_has(&st->set, uid))
+            return 0;
+        st->seen[slot].seq = r->number;
+        st->seen[slot].uid = uid;
+    } else if (st->seen[slot].seq == r->number && st->seen[slot].uid) {
+        uid = st->seen[slot].uid; /* a later part of that message (item 8) */
+        merged = 1;
+    } else {
+        return 0;
+    }
     if (st->stopped)
         return 1; /* drain: read and drop */
     imapclient_message m = {0};
-    int rc = build_message(c, c->scratch, r, &m);
+    size_t cap = 0;
+    int rc = build_message(c, c->scratch, r, &m, &cap);
     if (rc)
         return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
                                        : malformed(c, r);
+    if (merged) {
+        m.uid = uid;
+        m.has_uid = 1;
+        m.id = uid;
+    }
     c->in_callback++;
     rc = st->cb(st->payload, &m);
     c->in_callback--;
@@ -957,11 +1047,19 @@ typedef struct each_op {
     each_state st;
 } each_op;
 
+/* Release what each_build() allocated (once). */
+static void each_release(each_op *op)
+{
+    free(op->st.set.r);
+    op->st.set.r = NULL;
+    free(op->st.seen);
+    op->st.seen = NULL;
+}
+
 static void each_done(imapclient *c, imc_request *rq)
 {
     each_op *op = (each_op *)rq;
-    free(op->st.set.r);
-    op->st.set.r = NULL;
+    each_release(op);
     if (rq->rc == 0 && rq->lit_failed)
         rq->rc = imc_fail(c, IMAPCLIENT_ERROR, "fetch: the sink refused data");
     if (rq->rc == 0 && op->st.stopped)
@@ -978,9 +1076,10 @@ static int each_build(imapclient *c, const char *messages, const char *const *da
     op->st = (each_state){
         .c = c, .cb = msg_cb, .sink = sink, .sink_min = sink_min, .payload = payload};
     int rc = start_fetch(c, messages, data, modifiers, &op->st.set);
+    if (rc == 0 && !(op->st.seen = calloc(SEQ_CACHE, sizeof *op->st.seen)))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     if (rc) {
-        free(op->st.set.r);
-        op->st.set.r = NULL;
+        each_release(op);
         return rc;
     }
     op->rq.on_untagged = on_fetch_each;
@@ -1013,7 +1112,7 @@ int imapclient_fetch_each(imapclient *c, const char *messages, const char *const
                          &op)))
         return rc;
     rc = imc_run(c, &op.rq);
-    free(op.st.set.r);
+    each_release(&op);
     return rc;
 }
 
@@ -1025,7 +1124,7 @@ static int each_check(imapclient *c, imc_request *rq)
 
 static void each_op_free(imc_request *rq)
 {
-    free(((each_op *)rq)->st.set.r);
+    each_release((each_op *)rq);
     free(rq);
 }
 

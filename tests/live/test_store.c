@@ -220,6 +220,41 @@ static void test_store__condstore(void **state)
     imapclient_flags_result_free(r);
 }
 
+/* Dovecot, under CONDSTORE, answers a BODY[] fetch that sets \Seen with a
+ * second response without UID, "* n FETCH (MODSEQ (m))": it belongs to the
+ * message fetched (issue 14, item 8), so the result has the new MODSEQ. */
+static void test_store__condstore_fetch_marks_seen(void **state)
+{
+    sample_ctx *x = *state;
+    imapclient *c = x->c;
+    assert_int_equal(imapclient_unselect_folder(c, NULL), 0);
+    assert_int_equal(imapclient_enable(c, (const char *[]){"CONDSTORE", NULL}, NULL), 0);
+    imapclient_select_info *info = NULL;
+    assert_int_equal(imapclient_select_folder(c, x->folder, 0, &info), 0);
+    uint64_t hms = info->highestmodseq;
+    imapclient_select_info_free(info);
+    size_t unseen = 0; /* a message without \Seen */
+    while (unseen < MAIL_SAMPLE_COUNT && mail_samples[unseen].flags[0] &&
+           !strcmp(mail_samples[unseen].flags[0], IMAPCLIENT_SEEN))
+        unseen++;
+    assert_true(unseen < MAIL_SAMPLE_COUNT);
+    char uid[16];
+    snprintf(uid, sizeof uid, "%zu", unseen + 1);
+    imapclient_fetch_result *r = NULL;
+    assert_int_equal(
+        imapclient_fetch(c, uid, (const char *[]){"BODY[]", "MODSEQ", NULL}, NULL, &r),
+        0);
+    assert_int_equal(r->count, 1);
+    assert_true(r->msgs[0].has_modseq);
+    assert_true(r->msgs[0].modseq > hms); /* the MODSEQ of the \Seen change */
+    imapclient_fetch_result_free(r);
+    imapclient_responses *p = NULL;
+    assert_int_equal(imapclient_take_responses(c, &p), 0);
+    for (size_t i = 0; i < p->count; i++)
+        assert_string_not_equal(p->items[i].name, "FETCH");
+    imapclient_responses_free(p);
+}
+
 static void test_store__bad_flag_refused_by_server(void **state)
 {
     imapclient *c = ((sample_ctx *)*state)->c;
@@ -245,6 +280,7 @@ int main(void)
         T(test_store__delete_and_expunge),
         T(test_store__readonly_after_examine),
         T(test_store__condstore),
+        T(test_store__condstore_fetch_marks_seen),
         T(test_store__bad_flag_refused_by_server),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

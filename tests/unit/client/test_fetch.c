@@ -259,6 +259,54 @@ static void test_fetch__split_responses_merge(void **state)
     imapclient_free(c);
 }
 
+/* Later responses without UID for a message that came with its UID earlier
+ * in the same command are that message's (issue 14, item 8): iCloud splits
+ * a message's items so; Dovecot sends "* 1 FETCH (MODSEQ (3))" after a
+ * BODY[] fetch set \Seen under CONDSTORE. Sequence numbers not seen with a
+ * UID yet are unsolicited, as before. */
+static void test_fetch__uidless_parts_merge(void **state)
+{
+    imapclient *c =
+        open_selected(SELECTED "C: A002 UID FETCH 9:10 (FLAGS BODY[] MODSEQ)\n"
+                               "S: * 3 FETCH (FLAGS (\\Recent))\n"
+                               "S: * 3 FETCH (UID 9 MODSEQ (2) BODY[] {5}\n"
+                               "S+ hello\n"
+                               "S: )\n"
+                               "S: * 4 FETCH (UID 10 FLAGS ())\n"
+                               "S: * 3 FETCH (FLAGS (\\Seen) MODSEQ (3))\n"
+                               "S: * 4 FETCH (RFC822.SIZE 44)\n"
+                               "S: * 5 FETCH (FLAGS (\\Deleted))\n"
+                               "S: A002 OK done\n",
+                      1);
+    imapclient_fetch_result *r = NULL;
+    assert_int_equal(imapclient_fetch(c, "9:10",
+                                      (const char *[]){"FLAGS", "BODY[]", "MODSEQ", NULL},
+                                      NULL, &r),
+                     0);
+    assert_int_equal(r->count, 2);
+    const imapclient_message *m = imapclient_fetch_result_get(r, 9);
+    assert_non_null(m);
+    assert_int_equal(m->seq, 3);
+    assert_true(m->has_modseq);
+    assert_int_equal(m->modseq, 3);
+    assert_int_equal(m->flag_count, 1);
+    assert_string_equal(m->flags[0], "\\Seen");
+    assert_int_equal(m->item_count, 5);
+    assert_int_equal(imapclient_message_item(m, "BODY[]")->len, 5);
+    m = imapclient_fetch_result_get(r, 10);
+    assert_true(m->has_size);
+    assert_int_equal(m->size, 44);
+    imapclient_fetch_result_free(r);
+    imapclient_responses *p = NULL;
+    assert_int_equal(imapclient_take_responses(c, &p), 0);
+    assert_int_equal(p->count, 2); /* before its UID came, and another message */
+    assert_int_equal(p->items[0].number, 3);
+    assert_int_equal(p->items[1].number, 5);
+    imapclient_responses_free(p);
+    assert_true(imapclient_script_done(c));
+    imapclient_free(c);
+}
+
 static void test_fetch__unsolicited_not_mixed_in(void **state)
 {
     imapclient *c = open_selected(SELECTED "C: A002 UID FETCH 9 (FLAGS)\n"
@@ -461,6 +509,38 @@ static void test_fetch__each_streams(void **state)
     imapclient_free(c);
 }
 
+/* The streaming form: a later part without UID comes with the UID of the
+ * message (issue 14, item 8). */
+static int collect_uid(void *p, const imapclient_message *m)
+{
+    collected *col = p;
+    col->ids[col->n++] = m->has_uid ? m->uid : 0;
+    return 0;
+}
+
+static void test_fetch__each_uidless_parts(void **state)
+{
+    imapclient *c = open_selected(SELECTED "C: A002 UID FETCH 1:* (FLAGS MODSEQ)\n"
+                                           "S: * 1 FETCH (UID 10 FLAGS ())\n"
+                                           "S: * 1 FETCH (MODSEQ (7))\n"
+                                           "S: * 2 FETCH (MODSEQ (8))\n"
+                                           "S: A002 OK done\n",
+                                  1);
+    collected col = {0};
+    assert_int_equal(imapclient_fetch_each(c, "1:*",
+                                           (const char *[]){"FLAGS", "MODSEQ", NULL},
+                                           NULL, collect_uid, NULL, 0, &col),
+                     0);
+    assert_int_equal(col.n, 2);
+    assert_int_equal(col.ids[0], 10);
+    assert_int_equal(col.ids[1], 10);
+    imapclient_responses *p = NULL;
+    assert_int_equal(imapclient_take_responses(c, &p), 0);
+    assert_int_equal(p->count, 1); /* seq 2 never came with a UID */
+    imapclient_responses_free(p);
+    imapclient_free(c);
+}
+
 static void test_fetch__each_stop_drains(void **state)
 {
     imapclient *c = open_selected(SELECTED "C: A002 UID FETCH 1:* (FLAGS)\n"
@@ -534,6 +614,8 @@ int main(void)
         cmocka_unit_test(test_fetch__bodystructure_multipart),
         cmocka_unit_test(test_fetch__section_literal_and_peek_lookup),
         cmocka_unit_test(test_fetch__split_responses_merge),
+        cmocka_unit_test(test_fetch__uidless_parts_merge),
+        cmocka_unit_test(test_fetch__each_uidless_parts),
         cmocka_unit_test(test_fetch__unsolicited_not_mixed_in),
         cmocka_unit_test(test_fetch__outside_sequence_set),
         cmocka_unit_test(test_fetch__modifiers_and_modseq),

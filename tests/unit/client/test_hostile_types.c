@@ -184,6 +184,23 @@ static void test_hostile__fetch_item_names_of_wrong_types(void **state)
     }
 }
 
+/* A server repeating one message for ever: at most 64 responses are
+ * merged into it, the rest are kept with the unsolicited ones (bounded),
+ * and nothing grows quadratically (issue 14, item 3). */
+static void test_hostile__fetch_one_message_repeated(void **state)
+{
+    imapclient *c = sel_play("C: A002 UID FETCH 2 (FLAGS)\n"
+                             "S* 100 * 1 FETCH (UID 2 FLAGS (\\Seen))\n"
+                             "S* 100 * 1 FETCH (FLAGS (\\Seen))\n"
+                             "S: A002 OK done\n" NOOP("A003"));
+    imapclient_fetch_result *r = fetch_flags(c, 0);
+    assert_int_equal(r->count, 1);
+    assert_int_equal(r->msgs[0].item_count, 64 * 2); /* UID and FLAGS */
+    imapclient_fetch_result_free(r);
+    assert_int_equal(kept(c, "FETCH"), 136);
+    usable(c);
+}
+
 /* Lotus Domino wraps an item in an extra pair of parentheses: the list in
  * a name slot is read as the item(s) it holds (issue 14, item 6). */
 static void test_hostile__fetch_domino_wrapped_item(void **state)
@@ -721,6 +738,7 @@ int main(void)
         cmocka_unit_test(test_hostile__fetch_data_not_a_list),
         cmocka_unit_test(test_hostile__fetch_item_names_of_wrong_types),
         cmocka_unit_test(test_hostile__fetch_domino_wrapped_item),
+        cmocka_unit_test(test_hostile__fetch_one_message_repeated),
         cmocka_unit_test(test_hostile__fetch_flag_members_of_wrong_types),
         cmocka_unit_test(test_hostile__fetch_envelope_of_wrong_types),
         cmocka_unit_test(test_hostile__fetch_bodystructure_very_deep),
