@@ -400,6 +400,9 @@ typedef struct imapclient_msg_flags {
     uint32_t seq;             /**< sequence number */
     const char *const *flags; /**< NULL-terminated flags or labels */
     size_t count;             /**< entries in flags */
+    uint64_t modseq;          /**< MODSEQ sent with them (RFC 7162); valid when
+                                   has_modseq */
+    int has_modseq;
 } imapclient_msg_flags;
 
 /**
@@ -407,6 +410,10 @@ typedef struct imapclient_msg_flags {
  * ascending id order, one entry per message (the last FETCH for a message
  * wins). Only FETCH responses that carry the item asked for and name a
  * message of the request are taken; others stay for imapclient_noop().
+ * Under CONDSTORE the MODSEQ of a message comes with its entry; a
+ * response with only UID and MODSEQ (the MODSEQ of a change) updates the
+ * entry of its message, or, when there is none (or the store was
+ * .SILENT), stays for imapclient_noop(): a MODSEQ is never dropped.
  */
 typedef struct imapclient_flags_result {
     const imapclient_msg_flags *msgs; /**< entries, ascending by id */

@@ -8,6 +8,9 @@
  * is reset per response, so memory stays flat.
  */
 #include "condstore_priv.h"
+#include "msgutil.h"
+
+#include "../types/types.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -430,63 +433,6 @@ static int fetch_shape(const imapclient_response *r, uint32_t *uid)
 
 /* ---- plain form --------------------------------------------------------- */
 
-/* Open addressing, uint32 key -> index + 1 (0 = empty). */
-typedef struct u32map {
-    uint32_t *slots, *keys;
-    size_t n, used;
-} u32map;
-
-static size_t map_slot(const u32map *m, uint32_t key)
-{
-    size_t i = (key * 2654435761u) & (m->n - 1);
-    while (m->slots[i] && m->keys[i] != key)
-        i = (i + 1) & (m->n - 1);
-    return i;
-}
-
-static uint32_t map_get(const u32map *m, uint32_t key)
-{
-    return m->n ? m->slots[map_slot(m, key)] : 0;
-}
-
-/* Set key to val unless it is there already; 0 or -1 (out of memory). */
-static int map_add(u32map *m, uint32_t key, uint32_t val)
-{
-    if ((m->used + 1) * 2 > m->n) {
-        u32map g = {.n = m->n ? m->n * 2 : 64};
-        g.slots = calloc(g.n, sizeof *g.slots);
-        g.keys = calloc(g.n, sizeof *g.keys);
-        if (!g.slots || !g.keys) {
-            free(g.slots);
-            free(g.keys);
-            return -1;
-        }
-        for (size_t i = 0; i < m->n; i++)
-            if (m->slots[i]) {
-                size_t k = map_slot(&g, m->keys[i]);
-                g.slots[k] = m->slots[i];
-                g.keys[k] = m->keys[i];
-            }
-        g.used = m->used;
-        free(m->slots);
-        free(m->keys);
-        *m = g;
-    }
-    size_t k = map_slot(m, key);
-    if (!m->slots[k]) {
-        m->slots[k] = val;
-        m->keys[k] = key;
-        m->used++;
-    }
-    return 0;
-}
-
-static void map_free(u32map *m)
-{
-    free(m->slots);
-    free(m->keys);
-}
-
 /* FETCH responses merged into one message at the most: beyond, a server
  * repeating one message would grow the result for ever; the rest are
  * kept with the unsolicited responses (bounded). Real servers split a
@@ -504,8 +450,8 @@ typedef struct fetch_impl {
     imapclient_message *msgs; /* malloc'd, grows */
     msg_state *state;         /* one per message */
     size_t cap;
-    u32map ids;  /* id -> index + 1 */
-    u32map seqs; /* sequence number -> index + 1 (with UIDs) */
+    imc_u32map ids;  /* id -> index + 1 */
+    imc_u32map seqs; /* sequence number -> index + 1 (with UIDs) */
 } fetch_impl;
 
 void imapclient_fetch_result_free(imapclient_fetch_result *r)
@@ -515,8 +461,8 @@ void imapclient_fetch_result_free(imapclient_fetch_result *r)
     fetch_impl *f = (fetch_impl *)r;
     free(f->msgs);
     free(f->state);
-    map_free(&f->ids);
-    map_free(&f->seqs);
+    imc_u32map_free(&f->ids);
+    imc_u32map_free(&f->seqs);
     imc_arena_free(f->arena);
     free(f);
 }
@@ -525,7 +471,7 @@ const imapclient_message *imapclient_fetch_result_get(const imapclient_fetch_res
                                                       uint32_t id)
 {
     const fetch_impl *f = (const fetch_impl *)r;
-    uint32_t k = f ? map_get(&f->ids, id) : 0;
+    uint32_t k = f ? imc_u32map_get(&f->ids, id) : 0;
     return k ? &f->msgs[k - 1] : NULL;
 }
 
@@ -596,12 +542,12 @@ static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
          * FETCH (no EXPUNGE then), so one whose number came with a UID
          * earlier in this command is that message's; others are
          * unsolicited. */
-        uint32_t k = map_get(&f->seqs, r->number);
+        uint32_t k = imc_u32map_get(&f->seqs, r->number);
         return k ? merge(c, f, k - 1, r) : 0;
     }
     if (!idset_has(&st->set, id))
         return 0;
-    uint32_t k = map_get(&f->ids, id);
+    uint32_t k = imc_u32map_get(&f->ids, id);
     if (k)
         return merge(c, f, k - 1, r);
     if (f->pub.count == f->cap) {
@@ -622,8 +568,8 @@ static int on_fetch_plain(imapclient *c, const imapclient_response *r, void *ud)
     if (rc)
         return rc == IMAPCLIENT_ENOMEM ? imc_fail(c, rc, "out of memory")
                                        : malformed(c, r);
-    if (map_add(&f->ids, id, (uint32_t)(i + 1)) ||
-        (c->opts.use_uid && map_add(&f->seqs, r->number, (uint32_t)(i + 1))))
+    if (imc_u32map_add(&f->ids, id, (uint32_t)(i + 1)) ||
+        (c->opts.use_uid && imc_u32map_add(&f->seqs, r->number, (uint32_t)(i + 1))))
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     f->state[i].responses = 1;
     f->pub.count++;

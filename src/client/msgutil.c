@@ -302,3 +302,55 @@ const char *imc_msg_done_text(const imc_request *rq)
 {
     return rq->done && rq->done->text ? rq->done->text : "";
 }
+
+/* ---- uint32 map ---------------------------------------------------------- */
+
+static size_t map_slot(const imc_u32map *m, uint32_t key)
+{
+    size_t i = (key * 2654435761u) & (m->n - 1);
+    while (m->slots[i] && m->keys[i] != key)
+        i = (i + 1) & (m->n - 1);
+    return i;
+}
+
+uint32_t imc_u32map_get(const imc_u32map *m, uint32_t key)
+{
+    return m->n ? m->slots[map_slot(m, key)] : 0;
+}
+
+int imc_u32map_add(imc_u32map *m, uint32_t key, uint32_t val)
+{
+    if ((m->used + 1) * 2 > m->n) {
+        imc_u32map g = {.n = m->n ? m->n * 2 : 64};
+        g.slots = calloc(g.n, sizeof *g.slots);
+        g.keys = calloc(g.n, sizeof *g.keys);
+        if (!g.slots || !g.keys) {
+            free(g.slots);
+            free(g.keys);
+            return -1;
+        }
+        for (size_t i = 0; i < m->n; i++)
+            if (m->slots[i]) {
+                size_t k = map_slot(&g, m->keys[i]);
+                g.slots[k] = m->slots[i];
+                g.keys[k] = m->keys[i];
+            }
+        g.used = m->used;
+        free(m->slots);
+        free(m->keys);
+        *m = g;
+    }
+    size_t k = map_slot(m, key);
+    if (!m->slots[k]) {
+        m->slots[k] = val;
+        m->keys[k] = key;
+        m->used++;
+    }
+    return 0;
+}
+
+void imc_u32map_free(imc_u32map *m)
+{
+    free(m->slots);
+    free(m->keys);
+}

@@ -73,6 +73,18 @@ void imc_u32vec_free(imc_u32vec *v);
 /* Copy into a (a non-NULL pointer even when empty). NULL on ENOMEM. */
 uint32_t *imc_u32vec_copy(const imc_u32vec *v, imc_arena *a);
 
+/* uint32 key -> non-zero uint32 value (open addressing). Zeroed is empty. */
+typedef struct imc_u32map {
+    uint32_t *slots, *keys;
+    size_t n, used;
+} imc_u32map;
+/* The value of key, or 0. */
+uint32_t imc_u32map_get(const imc_u32map *m, uint32_t key);
+/* Set key to val (non-zero) unless it has a value already; 0 or -1 (out
+ * of memory). */
+int imc_u32map_add(imc_u32map *m, uint32_t key, uint32_t val);
+void imc_u32map_free(imc_u32map *m);
+
 /* The text of the tagged completion (in call_arena) or "". */
 const char *imc_msg_done_text(const imc_request *rq);
 

@@ -12,8 +12,13 @@
 
 typedef struct entry {
     imapclient_msg_flags m;
-    size_t order; /* arrival: the last FETCH for an id wins */
+    unsigned responses; /* FETCH responses taken for this message */
 } entry;
+
+/* Responses taken for one message at the most (a server repeating one
+ * must not grow the result for ever; issue 14, item 3); the rest are
+ * kept with the unsolicited ones, which are bounded. */
+#define MAX_RESPONSES_PER_MESSAGE 64
 
 typedef struct flags_state {
     const char *key; /* "FLAGS" or "X-GM-LABELS" */
@@ -21,21 +26,42 @@ typedef struct flags_state {
                         UTF8=ACCEPT or IMAP4rev2 is on: not decoded then) */
     int use_uid;
     imc_idset set;
-    imc_arena *a; /* result arena; NULL: take the responses, keep nothing */
+    imc_arena *a; /* result arena; NULL: silent (no result) */
     entry *e;
     size_t n, cap;
+    imc_u32map ids; /* id -> entry index + 1 */
 } flags_state;
 
-static int record(imapclient *c, flags_state *st, uint32_t id, uint32_t seq,
-                  const imapclient_value *list)
+/* The entry of id, or NULL. */
+static entry *entry_of(flags_state *st, uint32_t id)
 {
-    if (st->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 32;
-        entry *p = cap < SIZE_MAX / sizeof *p ? realloc(st->e, cap * sizeof *p) : NULL;
-        if (!p)
+    uint32_t k = imc_u32map_get(&st->ids, id);
+    return k ? &st->e[k - 1] : NULL;
+}
+
+/* Record the flags (and MODSEQ, if any) of message id: a later response
+ * for the same message replaces the earlier one (the last wins). 1
+ * taken, 0 not (the message has had its share), or a status. */
+static int record(imapclient *c, flags_state *st, uint32_t id, uint32_t seq,
+                  const imapclient_value *list, const uint64_t *modseq)
+{
+    entry *e = entry_of(st, id);
+    if (e && e->responses >= MAX_RESPONSES_PER_MESSAGE)
+        return 0;
+    if (!e) {
+        if (st->n == st->cap) {
+            size_t cap = st->cap ? st->cap * 2 : 32;
+            entry *p =
+                cap < SIZE_MAX / sizeof *p ? realloc(st->e, cap * sizeof *p) : NULL;
+            if (!p)
+                return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+            st->e = p;
+            st->cap = cap;
+        }
+        if (imc_u32map_add(&st->ids, id, (uint32_t)(st->n + 1)))
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        st->e = p;
-        st->cap = cap;
+        e = &st->e[st->n++];
+        memset(e, 0, sizeof *e);
     }
     const char **flags = imc_arena_calloc(st->a, list->count + 1, sizeof *flags);
     if (!flags)
@@ -54,20 +80,34 @@ static int record(imapclient *c, flags_state *st, uint32_t id, uint32_t seq,
             return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         flags[k++] = s;
     }
-    entry *e = &st->e[st->n];
     e->m.id = id;
     e->m.seq = seq;
     e->m.flags = flags;
     e->m.count = k;
-    e->order = st->n;
-    st->n++;
-    return 0;
+    if (modseq) {
+        e->m.modseq = *modseq;
+        e->m.has_modseq = 1;
+    }
+    e->responses++;
+    return 1;
+}
+
+/* MODSEQ (n) as sent in a FETCH response. */
+static int modseq_of(const imapclient_value *v, uint64_t *out)
+{
+    if (v->type == IMAPCLIENT_VALUE_LIST && v->count == 1)
+        v = &v->items[0];
+    return imc_msg_value_u64(v, out);
 }
 
 /* A FETCH response belongs to the result when it names a message of the
- * request (by UID with use_uid) and carries the item asked for. One that
- * carries nothing but UID and MODSEQ (a .SILENT STORE under CONDSTORE,
- * RFC 7162 3.1.3) is taken and dropped. Anything else stays for noop(). */
+ * request (by UID with use_uid) and carries the item asked for; its
+ * MODSEQ, if any, goes with it. One with nothing but UID and MODSEQ (the
+ * MODSEQ of the change, RFC 7162 3.1.3) updates the entry of its message
+ * when this command made one; otherwise it is kept for the caller, as in
+ * the .SILENT form: a MODSEQ is never dropped (issue 14, item 12). The
+ * .SILENT form drops only the flags it did not ask for. Anything else
+ * stays for noop(). */
 static int on_fetch(imapclient *c, const imapclient_response *r, void *ud)
 {
     flags_state *st = ud;
@@ -77,7 +117,8 @@ static int on_fetch(imapclient *c, const imapclient_response *r, void *ud)
     const imapclient_value *l = &r->args->items[0];
     const imapclient_value *val = NULL;
     uint32_t uid = 0;
-    int others = 0;
+    uint64_t modseq = 0;
+    int has_modseq = 0, others = 0;
     for (size_t i = 0; i + 1 < l->count; i += 2) {
         const imapclient_value *k = &l->items[i], *v = &l->items[i + 1];
         if (imapclient_value_is(k, "UID")) {
@@ -85,46 +126,45 @@ static int on_fetch(imapclient *c, const imapclient_response *r, void *ud)
                 return 0;
         } else if (imapclient_value_is(k, st->key) && v->type == IMAPCLIENT_VALUE_LIST) {
             val = v;
-        } else if (!imapclient_value_is(k, "MODSEQ")) {
+        } else if (imapclient_value_is(k, "MODSEQ") && !modseq_of(v, &modseq)) {
+            has_modseq = 1;
+        } else {
             others = 1;
         }
     }
     uint32_t id = st->use_uid ? uid : r->number;
-    if (!id || !imc_idset_has(&st->set, id))
+    if (!id || !imc_idset_has(&st->set, id) || others)
         return 0;
-    if (!val)
-        return !others;
-    if (st->a && record(c, st, id, r->number, val))
-        return IMAPCLIENT_ENOMEM;
+    if (!st->a) /* .SILENT: the flags go, a MODSEQ stays */
+        return val && !has_modseq;
+    if (val)
+        return record(c, st, id, r->number, val, has_modseq ? &modseq : NULL);
+    entry *e = has_modseq ? entry_of(st, id) : NULL;
+    if (!e)
+        return 0;
+    e->m.modseq = modseq;
+    e->m.has_modseq = 1;
     return 1;
 }
 
 static int cmp_entry(const void *x, const void *y)
 {
     const entry *a = x, *b = y;
-    if (a->m.id != b->m.id)
-        return (a->m.id > b->m.id) - (a->m.id < b->m.id);
-    return (a->order > b->order) - (a->order < b->order);
+    return (a->m.id > b->m.id) - (a->m.id < b->m.id);
 }
 
-/* Sort by id, keep the last entry of each id, copy into the result. */
+/* Sort by id (one entry per id), copy into the result. */
 static int flags_finish(imapclient *c, flags_state *st, imapclient_flags_result *res)
 {
     if (st->n)
         qsort(st->e, st->n, sizeof *st->e, cmp_entry);
-    size_t k = 0;
-    for (size_t i = 0; i < st->n; i++) {
-        if (i + 1 < st->n && st->e[i + 1].m.id == st->e[i].m.id)
-            continue;
-        st->e[k++] = st->e[i];
-    }
-    imapclient_msg_flags *msgs = imc_arena_calloc(st->a, k ? k : 1, sizeof *msgs);
+    imapclient_msg_flags *msgs = imc_arena_calloc(st->a, st->n ? st->n : 1, sizeof *msgs);
     if (!msgs)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    for (size_t i = 0; i < k; i++)
+    for (size_t i = 0; i < st->n; i++)
         msgs[i] = st->e[i].m;
     res->msgs = msgs;
-    res->count = k;
+    res->count = st->n;
     return 0;
 }
 
@@ -160,7 +200,7 @@ static imapclient_flags_result *empty_result(imapclient *c)
         imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
         return NULL;
     }
-    static const imapclient_msg_flags none[1] = {{0, 0, no_flags, 0}};
+    static const imapclient_msg_flags none[1] = {{.flags = no_flags}};
     res->msgs = none;
     return res;
 }
@@ -180,6 +220,8 @@ static void flags_done(imapclient *c, imc_request *rq)
         rc = flags_finish(c, &fo->st, fo->res);
     free(fo->st.e);
     fo->st.e = NULL;
+    imc_u32map_free(&fo->st.ids);
+    fo->st.ids = (imc_u32map){0};
     imc_idset_free(&fo->st.set);
     if (rc)
         imc_msg_result_free(fo->res);
@@ -275,6 +317,7 @@ static int flags_build(imapclient *c, const char *call, const char *messages,
 static void flags_op_clear(flags_op *fo)
 {
     free(fo->st.e);
+    imc_u32map_free(&fo->st.ids);
     imc_idset_free(&fo->st.set);
     imc_msg_result_free(fo->res);
 }

@@ -219,18 +219,54 @@ static void test_store__use_uid_off_keys_by_seq(void **state)
     imapclient_free(c);
 }
 
-static void test_store__condstore_silent_modseq_taken(void **state)
+/* RFC 7162 3.1.3: MODSEQ is sent even for .SILENT. The flags the caller
+ * did not ask for may go, the MODSEQ may not: kept for noop() (issue 14,
+ * item 12). */
+static void test_store__condstore_silent_modseq_kept(void **state)
 {
-    /* RFC 7162 3.1.3: MODSEQ is sent even for .SILENT */
-    imapclient *c = selected("C: A002 UID STORE 1 FLAGS.SILENT (\\Seen)\n"
+    imapclient *c = selected("C: A002 UID STORE 1:2 FLAGS.SILENT (\\Seen)\n"
                              "S: * 1 FETCH (UID 1 MODSEQ (12121))\n"
+                             "S: * 2 FETCH (UID 2 FLAGS (\\Seen))\n"
                              "S: A002 OK done\n");
     assert_int_equal(
-        imapclient_set_flags(c, "1", (const char *[]){IMAPCLIENT_SEEN, NULL}, 1, NULL),
+        imapclient_set_flags(c, "1:2", (const char *[]){IMAPCLIENT_SEEN, NULL}, 1, NULL),
         0);
     imapclient_responses *p = NULL;
     assert_int_equal(imapclient_take_responses(c, &p), 0);
-    assert_int_equal(p->count, 0);
+    assert_int_equal(p->count, 1);
+    assert_int_equal(p->items[0].number, 1);
+    assert_true(strstr(p->items[0].raw, "MODSEQ (12121)") != NULL);
+    imapclient_responses_free(p);
+    imapclient_free(c);
+}
+
+/* Non-silent under CONDSTORE: the MODSEQ comes with the flags, or in a
+ * response of its own (Dovecot: "* 1 FETCH (UID 1 MODSEQ (3))"), which
+ * updates the entry of its message; with no entry for it the response is
+ * kept for the caller, never swallowed (issue 14, item 12). */
+static void test_store__condstore_modseq_in_result(void **state)
+{
+    imapclient *c = selected("C: A002 UID STORE 1:3 +FLAGS (\\Seen)\n"
+                             "S: * 1 FETCH (UID 1 FLAGS (\\Seen) MODSEQ (7))\n"
+                             "S: * 2 FETCH (UID 2 FLAGS (\\Seen))\n"
+                             "S: * 2 FETCH (UID 2 MODSEQ (8))\n"
+                             "S: * 3 FETCH (UID 3 MODSEQ (9))\n"
+                             "S: A002 OK done\n");
+    imapclient_flags_result *r = NULL;
+    assert_int_equal(
+        imapclient_add_flags(c, "1:3", (const char *[]){IMAPCLIENT_SEEN, NULL}, 0, &r),
+        0);
+    assert_int_equal(r->count, 2);
+    assert_true(r->msgs[0].has_modseq);
+    assert_int_equal(r->msgs[0].modseq, 7);
+    assert_true(r->msgs[1].has_modseq);
+    assert_int_equal(r->msgs[1].modseq, 8);
+    assert_int_equal(r->msgs[1].count, 1);
+    imapclient_flags_result_free(r);
+    imapclient_responses *p = NULL;
+    assert_int_equal(imapclient_take_responses(c, &p), 0);
+    assert_int_equal(p->count, 1); /* UID 3's MODSEQ */
+    assert_int_equal(p->items[0].number, 3);
     imapclient_responses_free(p);
     imapclient_free(c);
 }
@@ -463,7 +499,8 @@ int main(void)
         cmocka_unit_test(test_store__star_set_takes_any),
         cmocka_unit_test(test_store__last_fetch_wins),
         cmocka_unit_test(test_store__use_uid_off_keys_by_seq),
-        cmocka_unit_test(test_store__condstore_silent_modseq_taken),
+        cmocka_unit_test(test_store__condstore_silent_modseq_kept),
+        cmocka_unit_test(test_store__condstore_modseq_in_result),
         cmocka_unit_test(test_store__out_null_takes_responses),
         cmocka_unit_test(test_store__delete_messages),
         cmocka_unit_test(test_store__readonly_refused),
