@@ -526,7 +526,14 @@ typedef struct imapclient_select_info {
     int read_only;  /**< the server said [READ-ONLY] (always after EXAMINE) */
 
     const imapclient_select_item *items; /**< all SELECT data in arrival order,
-                                              the completion's code last */
+                                              the completion's code last: untagged
+                                              responses known or not (a repeat of
+                                              EXISTS, RECENT, FLAGS or a code
+                                              replaces the earlier one), the codes
+                                              of OK responses, [CLOSED] included
+                                              (RFC 7162); not ALERTs, untagged
+                                              NO/BAD, CAPABILITY, EXPUNGE or FETCH,
+                                              which stay for imapclient_noop() */
     size_t count;                        /**< entries in items */
     const char *text;                    /**< the completion text */
 

@@ -44,17 +44,18 @@ static int value_equal(const imapclient_value *a, const imapclient_value *b)
 }
 
 /* 0 added or replaced; 1 when the same data is already there (nothing to
- * copy); 2 when the result has reached the cap on its memory; ENOMEM. A
- * second piece of data with the name of an earlier one replaces it (the
- * reference's dict: the last wins), so a server repeating "* 1 EXISTS"
- * costs nothing; the copies are bounded by options.max_pending_bytes
- * (issue 14, item 3): beyond, the data is left with the unsolicited
- * responses, which are bounded too. */
+ * copy); 2 when the result has reached the cap on its memory; ENOMEM. With
+ * replace, a second piece of data with the name of an earlier one
+ * replaces it (the reference's dict: the last wins), so a server
+ * repeating "* 1 EXISTS" costs nothing; without (responses the library
+ * does not know), each is added. The copies are bounded by
+ * options.max_pending_bytes (issue 14, item 3): beyond, the data is left
+ * with the unsolicited responses, which are bounded too. */
 static int add_item(imapclient *c, select_state *st, const char *name,
-                    const imapclient_value *list)
+                    const imapclient_value *list, int replace)
 {
     imapclient_select_item *it = NULL;
-    for (size_t i = 0; i < st->n && !it; i++)
+    for (size_t i = 0; replace && i < st->n && !it; i++)
         if (!strcmp(st->v[i].name, name))
             it = &st->v[i];
     if (it && value_equal(it->value, list))
@@ -163,13 +164,14 @@ static int apply(select_state *st, const char *name, const imapclient_value *lis
     return 0;
 }
 
-/* 1 taken, 0 left for the caller (the result is full), or ENOMEM. */
-static int record(imapclient *c, select_state *st, const char *name,
-                  const imapclient_value *list)
+/* 1 taken, 0 left for the caller (the result is full), or ENOMEM. Known
+ * data replaces data of the same name; other data is added. */
+static int record_as(imapclient *c, select_state *st, const char *name,
+                     const imapclient_value *list, int known)
 {
     if (st->failed)
         return 1;
-    int rc = add_item(c, st, name, list);
+    int rc = add_item(c, st, name, list, known);
     if (rc == 2 && (!strcmp(name, "READ-ONLY") || !strcmp(name, "READ-WRITE")))
         apply(st, name, list); /* the state must follow the server */
     if (rc == 1 || rc == 2)
@@ -225,11 +227,28 @@ static int on_qresync(imapclient *c, select_state *st, const imapclient_response
     return 0;
 }
 
-/* SELECT data (RFC 3501 6.3.1): FLAGS, n EXISTS, n RECENT and OK responses
- * with a code. ALERTs are left for the caller to show; CAPABILITY is
- * handled generically. [CLOSED] (RFC 7162 3.2.11, RFC 9051 7.1) says the
+static int record(imapclient *c, select_state *st, const char *name,
+                  const imapclient_value *list)
+{
+    return record_as(c, st, name, list, 1);
+}
+
+static int is_status(const char *name)
+{
+    return !strcmp(name, "OK") || !strcmp(name, "NO") || !strcmp(name, "BAD") ||
+           !strcmp(name, "BYE") || !strcmp(name, "PREAUTH");
+}
+
+/* SELECT data (RFC 3501 6.3.1): FLAGS, n EXISTS, n RECENT, OK responses
+ * with a code, and every other untagged response known or not (VANISHED,
+ * "* OTHER blah"; issue 14, item 11), as the reference's select_folder()
+ * returns them all. ALERTs, untagged NO/BAD and OK without a code are left
+ * for the caller to show; CAPABILITY is handled generically; numbered
+ * responses other than EXISTS and RECENT (EXPUNGE, FETCH) are updates,
+ * kept for noop(). [CLOSED] (RFC 7162 3.2.11, RFC 9051 7.1) says the
  * folder selected before is closed: what came before it was about that
- * folder, so it is dropped, and CLOSED is kept in the items. */
+ * folder, so it is dropped, and CLOSED is kept in the items (issue 14,
+ * item 13). */
 static int on_select(imapclient *c, const imapclient_response *r, void *ud)
 {
     select_state *st = ud;
@@ -272,7 +291,9 @@ static int on_select(imapclient *c, const imapclient_response *r, void *ud)
         }
         return record(c, st, r->code, r->code_args);
     }
-    return 0;
+    if (is_status(r->name) || !strcmp(r->name, "CAPABILITY"))
+        return 0;
+    return record_as(c, st, r->name, r->args, 0);
 }
 
 /* SELECT / EXAMINE as one command object, for both fronts. */

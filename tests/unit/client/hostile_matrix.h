@@ -25,6 +25,8 @@ enum {
     H_NO_OK = 2,    /* a successful completion cannot be scripted (compress) */
     H_AUTH = 4,     /* continuation requests are part of the exchange */
     H_COLLECTS = 8, /* the result holds every untagged response (noop, expunge) */
+    H_UNKNOWN = 16, /* the result holds untagged responses it does not know
+                       (SELECT data: "* XUNKNOWN ..." goes there, not to noop()) */
 };
 
 typedef struct hcall {
@@ -47,8 +49,10 @@ static int prep_select(imapclient *c)
     return imapclient_select_folder(c, "INBOX", 0, NULL);
 }
 
-/* The interleaved responses of the "interleaved" attack, in order. */
-static void check_interleaved(const imapclient_response *items, size_t count)
+/* The interleaved responses of the "interleaved" attack, in order (without
+ * XUNKNOWN, which a H_UNKNOWN call takes). */
+static void check_interleaved_but(const imapclient_response *items, size_t count,
+                                  int no_unknown)
 {
     int seen = 0;
     for (size_t i = 0; i < count; i++) {
@@ -58,6 +62,8 @@ static void check_interleaved(const imapclient_response *items, size_t count)
         else if (seen == 1 && !strcmp(r->name, "OK") && r->code &&
                  !strcmp(r->code, "ALERT") && !strcmp(r->text, "maintenance at 5"))
             seen++;
+        else if (seen == 2 && no_unknown)
+            seen++, i--;
         else if (seen == 2 && !strcmp(r->name, "XUNKNOWN") && r->args->count == 1 &&
                  r->args->items[0].type == IMAPCLIENT_VALUE_LIST &&
                  r->args->items[0].count == 2 &&
@@ -69,6 +75,11 @@ static void check_interleaved(const imapclient_response *items, size_t count)
     }
     if (seen != 4)
         fail_msg("only %d of the 4 interleaved responses were kept", seen);
+}
+
+static inline void check_interleaved(const imapclient_response *items, size_t count)
+{
+    check_interleaved_but(items, count, 0);
 }
 
 #define AUTH   IMAPCLIENT_STATE_AUTHENTICATED
@@ -471,7 +482,7 @@ static void attack_interleaved(const hcall *k)
     if (k->flags & H_COLLECTS)
         assert_int_equal(r->count, 0);
     else
-        check_interleaved(r->items, r->count);
+        check_interleaved_but(r->items, r->count, (k->flags & H_UNKNOWN) != 0);
     imapclient_responses_free(r);
     if (k->flags & H_LOGOUT)
         imapclient_free(c);

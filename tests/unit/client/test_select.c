@@ -236,13 +236,55 @@ static void test_select__rfc9051_other_codes(void **state)
     assert_string_equal(x->items[2].str, "three");
     assert_non_null(imapclient_select_info_get(i, "NOMODSEQ"));
     assert_null(imapclient_select_info_get(i, "ALERT"));
+    /* an untagged response of another kind is SELECT data too */
+    assert_non_null(imapclient_select_info_get(i, "LIST"));
     imapclient_responses *r = NULL;
     assert_int_equal(imapclient_take_responses(c, &r), 0);
-    assert_int_equal(r->count, 3);
+    assert_int_equal(r->count, 2); /* for the caller to show */
     assert_string_equal(r->items[0].code, "ALERT");
-    assert_string_equal(r->items[2].name, "LIST");
+    assert_string_equal(r->items[1].text, "no code at all");
     imapclient_responses_free(r);
     imapclient_select_info_free(i);
+    finish(c);
+}
+
+/* RFC 7162 3.2.11 (with QRESYNC): "* OK [CLOSED]" marks where the
+ * responses about the folder left end and those of the new one begin; it
+ * is SELECT data, in its place among the items (issue 14, item 13).
+ * Untagged responses the library does not know are SELECT data too, as the
+ * header says, not only for take_responses() (issue 14, item 11). */
+static void test_select__closed_and_unknown_kept_in_items(void **state)
+{
+    imapclient *c = play(PREAUTH "C: A001 SELECT INBOX\n"
+                                 "S: * 8 EXISTS\n"
+                                 "S: A001 OK [READ-WRITE] Select completed\n"
+                                 "C: A002 SELECT Archive\n"
+                                 "S: * 3 EXPUNGE\n"
+                                 "S: * OK [CLOSED] Previous mailbox closed.\n"
+                                 "S: * 100 EXISTS\n"
+                                 "S: * OTHER blah\n"
+                                 "S: * OTHER (more \"data\")\n"
+                                 "S: * VANISHED (EARLIER) 41,43:116\n"
+                                 "S: * OK [UIDVALIDITY 3857529045] UIDVALIDITY\n"
+                                 "S: A002 OK [READ-WRITE] Select completed\n");
+    assert_int_equal(imapclient_select_folder(c, "INBOX", 0, NULL), 0);
+    imapclient_select_info *i = NULL;
+    assert_int_equal(imapclient_select_folder(c, "Archive", 0, &i), 0);
+    static const char *const want[] = {"CLOSED",   "EXISTS",      "OTHER",     "OTHER",
+                                       "VANISHED", "UIDVALIDITY", "READ-WRITE"};
+    assert_int_equal(i->count, 7);
+    for (size_t k = 0; k < 7; k++)
+        assert_string_equal(i->items[k].name, want[k]);
+    assert_int_equal(i->items[0].value->count, 0);
+    assert_string_equal(i->items[2].value->items[0].str, "blah");
+    assert_int_equal(i->items[3].value->items[0].type, IMAPCLIENT_VALUE_LIST);
+    assert_int_equal(i->exists, 100);
+    imapclient_select_info_free(i);
+    imapclient_responses *r = NULL;
+    assert_int_equal(imapclient_take_responses(c, &r), 0);
+    assert_int_equal(r->count, 1); /* the old folder's EXPUNGE, for noop() */
+    assert_string_equal(r->items[0].name, "EXPUNGE");
+    imapclient_responses_free(r);
     finish(c);
 }
 
@@ -377,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_select__bad_keeps_selection),
         cmocka_unit_test(test_select__gmail),
         cmocka_unit_test(test_select__rfc9051_other_codes),
+        cmocka_unit_test(test_select__closed_and_unknown_kept_in_items),
         cmocka_unit_test(test_select__unicode_and_quoting),
         cmocka_unit_test(test_select__not_logged_in),
         cmocka_unit_test(test_select__close),
