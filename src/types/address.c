@@ -15,18 +15,6 @@
 #include <limits.h>
 #include <string.h>
 
-const char *imc_value_text(const imapclient_value *v, size_t *len)
-{
-    if (v && IMAPCLIENT_VALUE_IS_TEXT(v) && v->str) {
-        if (len)
-            *len = v->len;
-        return v->str;
-    }
-    if (len)
-        *len = 0;
-    return NULL;
-}
-
 static void address_from(const imapclient_value *v, imapclient_address *out)
 {
     /* address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")" */

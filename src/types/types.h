@@ -31,6 +31,21 @@ static inline int imc_value_is_list(const imapclient_value *v)
     return v && v->type == IMAPCLIENT_VALUE_LIST;
 }
 
+/* The text of a scalar value (NUMBER, ATOM, STRING, LITERAL), else NULL;
+ * *len (if len is not NULL) its length. (Here with the other value
+ * accessors, used by address.c and datetime.c alike.) */
+static inline const char *imc_value_text(const imapclient_value *v, size_t *len)
+{
+    if (v && IMAPCLIENT_VALUE_IS_TEXT(v) && v->str) {
+        if (len)
+            *len = v->len;
+        return v->str;
+    }
+    if (len)
+        *len = 0;
+    return NULL;
+}
+
 /* datetime.c */
 
 /* 1 if every field of dt is in range (day checked against the month). */
@@ -42,8 +57,6 @@ int imc_datetime_from_value(const imapclient_value *v, int normalise,
 
 /* address.c */
 
-/* The text of a scalar value (NUMBER, ATOM, STRING, LITERAL), else NULL. */
-const char *imc_value_text(const imapclient_value *v, size_t *len);
 /* Addresses of an ENVELOPE address list; NIL or non-list members are
  * skipped. A non-list v gives *count 0 and returns 0. 0 or ENOMEM. */
 int imc_address_list_from_value(imc_arena *a, const imapclient_value *v,
