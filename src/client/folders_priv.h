@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the folder files (folders.c, select.c, namespace.c):
  * folder-name encoding both ways, flag lists, and results that own one
- * arena.
+ * arena (folderutil.c); NAMESPACE for find_special_folder (namespace.c).
  */
 #ifndef IMC_CLIENT_FOLDERS_PRIV_H
 #define IMC_CLIENT_FOLDERS_PRIV_H
