@@ -75,6 +75,8 @@ typedef struct peer {
     int throttle_every;  /* read literal data in pieces of this many bytes ... */
     int throttle_ms;     /* ... with this pause after each */
     size_t fetch_size;   /* the body FETCH answers with */
+    int greet_ok;        /* PEER_IMAP greets OK (not authenticated) instead of
+                            PREAUTH: STARTTLS is only allowed then */
     /* results */
     int hellos;        /* ClientHellos seen */
     int rekeys;        /* renegotiations or key updates started */
@@ -383,7 +385,7 @@ static void *peer_main(void *arg)
         goto out;
     }
     if (!peer_say(p, "* %s [CAPABILITY IMAP4rev1 LITERAL+ IDLE UIDPLUS STARTTLS] hi\r\n",
-                  p->mode == PEER_IMAP ? "PREAUTH" : "OK"))
+                  p->mode == PEER_IMAP && !p->greet_ok ? "PREAUTH" : "OK"))
         peer_imap(p);
 out:
     if (p->ssl) {
@@ -855,6 +857,7 @@ static void test_async_tls__blocking_call_during_a_handshake(void **state)
     for (int starttls = 0; starttls < 2; starttls++) {
         peer p = {.mode = PEER_IMAP,
                   .tls = !starttls,
+                  .greet_ok = starttls,
                   .finish_delay_ms = 200,
                   .max_version = TLS1_2_VERSION};
         peer_start(&p);
