@@ -421,6 +421,109 @@ static void test_hostile__starttls_drops_plaintext_responses(void **state)
     assert_string_equal(ts_finish(&s), "");
 }
 
+/* The non-blocking STARTTLS after a PREAUTH greeting: refused when it
+ * would go out (EILLEGAL_STATE naming the downgrade), nothing sent, the
+ * connection stays plain. */
+static void test_hostile__start_starttls_after_preauth_refused(void **state)
+{
+    ts_server s;
+    ts_start(&s, "S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] attacker's mailbox\n"
+                 "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    imapclient *c = NULL;
+    conn_done x = {0}, y = {0};
+    h_assert_rc(imapclient_connect_start("127.0.0.1", &o, on_connected, &x, &c), 0, c);
+    drive_until(c, &x);
+    assert_int_equal(x.n, 1);
+    assert_int_equal(x.status, 0);
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_AUTHENTICATED);
+    h_assert_rc(imapclient_start_starttls(c, on_connected, &y, NULL), 0, c);
+    drive_until(c, &y);
+    assert_int_equal(y.n, 1);
+    assert_int_equal(y.status, IMAPCLIENT_EILLEGAL_STATE);
+    assert_non_null(strstr(y.err, "already authenticated"));
+    assert_non_null(strstr(y.err, "downgrade"));
+    assert_int_equal(imapclient_is_tls(c), 0);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+    assert_string_equal(s.received, ""); /* STARTTLS was not sent */
+}
+
+/* The same with a LOGIN started before STARTTLS: the check is made when
+ * STARTTLS would go out, by then the session is authenticated. */
+static void test_hostile__start_starttls_after_pipelined_login_refused(void **state)
+{
+    ts_server s;
+    ts_start(&s, "S: * OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] ready\n"
+                 "C: A001 LOGIN bob secret\n"
+                 "S: A001 OK logged in\n"
+                 "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    imapclient *c = NULL;
+    conn_done x = {0}, l = {0}, y = {0};
+    h_assert_rc(imapclient_connect_start("127.0.0.1", &o, on_connected, &x, &c), 0, c);
+    drive_until(c, &x);
+    assert_int_equal(x.status, 0);
+    h_assert_rc(imapclient_start_login(c, "bob", "secret", on_connected, &l, NULL), 0, c);
+    h_assert_rc(imapclient_start_starttls(c, on_connected, &y, NULL), 0, c);
+    drive_until(c, &y);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.status, 0);
+    assert_int_equal(y.n, 1);
+    assert_int_equal(y.status, IMAPCLIENT_EILLEGAL_STATE);
+    assert_int_equal(imapclient_is_tls(c), 0);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+    assert_null(strstr(s.received, "STARTTLS"));
+}
+
+/* Item 2 through the non-blocking STARTTLS: nothing said in plaintext
+ * reaches the caller once TLS is up. */
+static void test_hostile__start_starttls_drops_plaintext_responses(void **state)
+{
+    ts_server s;
+    ts_start(&s, TLS_GREETING
+             "C: A001 STARTTLS\n"
+             "S: * 666 EXISTS\n"
+             "S: * OK [ALERT] Your account is suspended: log in at evil.example\n"
+             "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=EVIL\n"
+             "S: A001 OK [CAPABILITY IMAP4rev1 AUTH=EVIL] Begin TLS\n"
+             "!TLS\n"
+             "C: A002 CAPABILITY\n"
+             "S: * CAPABILITY IMAP4rev1 AUTH=PLAIN\n"
+             "S: A002 OK done\n"
+             "C: A003 NOOP\n"
+             "S: * 1 EXISTS\n"
+             "S: A003 OK done\n"
+             "!DRAIN\n");
+    imapclient_options o;
+    ts_options(&s, &o);
+    imapclient *c = NULL;
+    conn_done x = {0}, y = {0};
+    h_assert_rc(imapclient_connect_start("127.0.0.1", &o, on_connected, &x, &c), 0, c);
+    drive_until(c, &x);
+    assert_int_equal(x.status, 0);
+    h_assert_rc(imapclient_start_starttls(c, on_connected, &y, NULL), 0, c);
+    drive_until(c, &y);
+    assert_int_equal(y.n, 1);
+    assert_int_equal(y.status, 0);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    imapclient_responses *r = NULL;
+    h_assert_rc(imapclient_take_responses(c, &r), 0, c);
+    assert_int_equal(r->count, 0);
+    imapclient_responses_free(r);
+    h_assert_rc(imapclient_has_capability(c, "AUTH=EVIL"), 0, c);
+    h_assert_rc(imapclient_noop(c, &r), 0, c);
+    assert_int_equal(r->count, 1);
+    assert_string_equal(r->items[0].name, "EXISTS");
+    assert_int_equal(r->items[0].number, 1);
+    imapclient_responses_free(r);
+    imapclient_free(c);
+    assert_string_equal(ts_finish(&s), "");
+}
+
 /* ssl and starttls together make no sense: refused before connecting. */
 static void test_hostile__starttls_and_ssl_exclusive(void **state)
 {
@@ -430,6 +533,11 @@ static void test_hostile__starttls_and_ssl_exclusive(void **state)
     o.port = 1;
     imapclient *c = NULL;
     h_assert_rc(imapclient_connect("127.0.0.1", &o, &c), IMAPCLIENT_EINVAL, c);
+    h_assert_errmsg_has(c, "exclude");
+    imapclient_free(c);
+    c = NULL;
+    h_assert_rc(imapclient_connect_start("127.0.0.1", &o, NULL, NULL, &c),
+                IMAPCLIENT_EINVAL, c);
     h_assert_errmsg_has(c, "exclude");
     imapclient_free(c);
 }
@@ -448,6 +556,9 @@ int main(void)
         cmocka_unit_test(test_hostile__starttls_and_ssl_exclusive),
         cmocka_unit_test(test_hostile__starttls_required_async),
         cmocka_unit_test(test_hostile__starttls_drops_plaintext_responses),
+        cmocka_unit_test(test_hostile__start_starttls_after_preauth_refused),
+        cmocka_unit_test(test_hostile__start_starttls_after_pipelined_login_refused),
+        cmocka_unit_test(test_hostile__start_starttls_drops_plaintext_responses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
