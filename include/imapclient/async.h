@@ -137,7 +137,9 @@ IMAPCLIENT_EXTERN int imapclient_want(const imapclient *c, imapclient_wants *w);
  * arrived, deliver completions, enforce the timeouts (connect_timeout_ms
  * for the whole connect; the TLS handshake after STARTTLS as the blocking
  * call, connect_timeout_ms or else timeout_ms; timeout_ms as the longest
- * silence while a command is in flight, an IDLE that is idling excepted). Call it when
+ * silence while a command is in flight, an IDLE that is idling excepted;
+ * deadline_ms as the longest time from a command's start, or the connect's,
+ * to its completion, however the server trickles its bytes). Call it when
  * the fd is ready or the timeout of imapclient_want() passed; a call at any other time is
  * harmless. Called from inside one of the handle's callbacks it does nothing (the drive
  * under way goes on once the callback returned).

@@ -155,9 +155,13 @@ typedef struct imapclient_options {
      * is then unusable (IMAPCLIENT_EABORT afterwards), as after a read
      * timeout; only an imapclient_idle_check() whose wait reached the
      * deadline with nothing read leaves the handle in IDLE. Change it
-     * between calls with imapclient_set_deadline(). It bounds the blocking
-     * calls; commands started without waiting (imapclient/async.h) are
-     * bounded by the non-blocking API's own timeouts.
+     * between calls with imapclient_set_deadline(). Commands started
+     * without waiting (imapclient/async.h) have it too, each from its
+     * imapclient_start_*() call (the setting then) to its completion, and
+     * imapclient_connect_start() up to its completion: imapclient_want()'s
+     * timeout_ms announces the nearest one and imapclient_drive() ends the
+     * connection with IMAPCLIENT_ETIMEOUT once it passed (an IDLE that is
+     * idling has none, as for the silence timeout).
      */
     int deadline_ms;
 } imapclient_options;

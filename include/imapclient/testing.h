@@ -22,7 +22,9 @@
  *     !DELAY 500                the server pauses 500 ms before its next bytes
  *                               (a read with a shorter timeout times out)
  *     !DRIP 20                  from here on each server byte comes alone,
- *                               20 ms after the one before (a slow server)
+ *                               20 ms after the one before (a slow server;
+ *                               without waiting, imapclient_drive() finds
+ *                               nothing to read until a pause is over)
  *
  * Command tags are A001, A002, ... in order. Server lines are delivered when
  * the client reads, after it has sent every C: line before them; a client

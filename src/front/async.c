@@ -31,7 +31,11 @@ typedef struct async_state {
     void *connect_user;
     uint64_t connect_id;
     long long connect_deadline; /* 0: none */
+    int connect_by_deadline;    /* connect_deadline is options.deadline_ms's */
     int connect_tls;            /* options.starttls: STARTTLS completes the connect */
+    /* the started commands not completed yet, oldest first: their
+     * deadlines (options.deadline_ms; issue 14, item 4) */
+    struct async_op *ops_head, *ops_tail;
     /* STARTTLS: its completion waits for the handshake, until tls_deadline */
     imc_request *tls_rq;
     long long tls_deadline; /* 0: none */
@@ -56,6 +60,11 @@ typedef struct async_op {
     void (*free_result)(void *);
     void (*free_op)(imc_request *rq);
     imc_arena *arena; /* the completion response's home */
+    imc_request *rq;
+    /* the call's deadline: options.deadline_ms when it was started (0: none) */
+    long long deadline;
+    int deadline_ms;
+    struct async_op *prev, *next; /* async_state.ops_head */
 } async_op;
 
 static long long now_ms(void)
@@ -63,6 +72,46 @@ static long long now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the calls' deadlines (issue 14, item 4) ------------------------------------ */
+
+static void op_link(async_state *a, async_op *o)
+{
+    o->prev = a->ops_tail;
+    o->next = NULL;
+    if (a->ops_tail)
+        a->ops_tail->next = o;
+    else
+        a->ops_head = o;
+    a->ops_tail = o;
+}
+
+static void op_unlink(async_state *a, async_op *o)
+{
+    if (!a)
+        return;
+    if (o->prev)
+        o->prev->next = o->next;
+    else if (a->ops_head == o)
+        a->ops_head = o->next;
+    if (o->next)
+        o->next->prev = o->prev;
+    else if (a->ops_tail == o)
+        a->ops_tail = o->prev;
+    o->prev = o->next = NULL;
+}
+
+/* The started command whose deadline comes first, or NULL. An IDLE that
+ * is idling may last as long as the caller wants: it has none then. */
+static const async_op *first_deadline(const async_state *a)
+{
+    const async_op *best = NULL;
+    for (const async_op *o = a->ops_head; o; o = o->next)
+        if (o->deadline && !(o->rq && o->rq->quiet) &&
+            (!best || o->deadline < best->deadline))
+            best = o;
+    return best;
 }
 
 /* The connect's completion is still to come. */
@@ -195,6 +244,7 @@ static void op_complete(imapclient *c, imc_request *rq)
     if (rq->rc && rq->out && o->free_result)
         o->free_result(rq->out);
     rq->out = NULL;
+    op_unlink(a, o);
     imc_async_deliver(c, o->op, o->id, o->cb, o->user, rq->rc,
                       rq->done ? rq->done->text : "", result, o->free_result);
     imc_arena_free(o->arena);
@@ -238,11 +288,19 @@ int imc_async_submit(imapclient *c, imc_request *rq, imapclient_op op,
     o->free_result = free_result;
     o->free_op = free_op;
     o->arena = arena;
+    o->rq = rq;
+    if (c->opts.deadline_ms > 0) {
+        o->deadline_ms = c->opts.deadline_ms;
+        o->deadline = now_ms() + c->opts.deadline_ms;
+    }
     rq->front_ud = o;
     rq->complete = op_complete;
     rq->done_arena = arena;
+    async_state *a = c->front;
+    op_link(a, o);
     int rc = imc_core_submit(c, rq);
     if (rc) {
+        op_unlink(a, o);
         imc_arena_free(arena);
         free(o);
         if (free_op)
@@ -403,6 +461,12 @@ int imapclient_connect_start(const char *host, const imapclient_options *opts,
     c->on_dead = async_on_dead;
     if (c->opts.connect_timeout_ms > 0)
         a->connect_deadline = now_ms() + c->opts.connect_timeout_ms;
+    if (c->opts.deadline_ms > 0 &&
+        (!a->connect_deadline || c->opts.deadline_ms < c->opts.connect_timeout_ms)) {
+        /* the connect is a call too (issue 14, item 4) */
+        a->connect_deadline = now_ms() + c->opts.deadline_ms;
+        a->connect_by_deadline = 1;
+    }
     return 0;
 }
 
@@ -456,6 +520,7 @@ static void starttls_done(imapclient *c, async_state *a, int status)
     if (!rq)
         return;
     async_op *o = rq->front_ud;
+    op_unlink(a, o);
     imc_async_deliver(c, o->op, o->id, o->cb, o->user, status,
                       rq->done ? rq->done->text : "", NULL, NULL);
     imc_arena_free(o->arena);
@@ -645,7 +710,9 @@ int imapclient_drive(imapclient *c)
     long long now = now_ms();
     if (!c->dead && (a->phase == PH_TCP || a->phase == PH_TLS) && step_connect(c, a)) {
         if (a->connect_deadline && now >= a->connect_deadline)
-            connect_failed(c, a, IMAPCLIENT_ETIMEOUT, "connect timed out");
+            connect_failed(c, a, IMAPCLIENT_ETIMEOUT,
+                           a->connect_by_deadline ? "connect: the call's deadline passed"
+                                                  : "connect timed out");
         return c->dead ? c->errcode : 0;
     }
     for (int round = 0; round < 64 && !c->dead; round++) {
@@ -683,9 +750,25 @@ int imapclient_drive(imapclient *c)
         return IMAPCLIENT_ETIMEOUT;
     }
     if (connecting(a) && a->connect_deadline && now >= a->connect_deadline) {
-        imc_abort(c, IMAPCLIENT_ETIMEOUT, "connect timed out after %d ms",
-                  c->opts.connect_timeout_ms);
+        if (a->connect_by_deadline)
+            imc_abort(c, IMAPCLIENT_ETIMEOUT,
+                      "connect: the call's deadline of %d ms passed",
+                      c->opts.deadline_ms);
+        else
+            imc_abort(c, IMAPCLIENT_ETIMEOUT, "connect timed out after %d ms",
+                      c->opts.connect_timeout_ms);
         connect_done(c, a, IMAPCLIENT_ETIMEOUT);
+        return IMAPCLIENT_ETIMEOUT;
+    }
+    /* A command past its deadline: a server sending a byte now and then
+     * keeps the silence timeout away, not this. The command cannot be
+     * abandoned in step, so the connection ends, as in a blocking call. */
+    const async_op *late = first_deadline(a);
+    if (late && now >= late->deadline) {
+        imc_abort(c, IMAPCLIENT_ETIMEOUT, "%s: the call's deadline of %d ms passed",
+                  late->rq && late->rq->cmd ? late->rq->cmd->what : "command",
+                  late->deadline_ms);
+        settle_dead(c, a);
         return IMAPCLIENT_ETIMEOUT;
     }
     int awaiting = imc_core_awaiting(c);
@@ -747,6 +830,9 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
         due = a->connect_deadline;
     if (a && a->tls_rq && a->tls_deadline && (due < 0 || a->tls_deadline < due))
         due = a->tls_deadline;
+    const async_op *late = a ? first_deadline(a) : NULL;
+    if (late && (due < 0 || late->deadline < due))
+        due = late->deadline;
     if (cc->opts.timeout_ms > 0 && imc_core_awaiting(cc)) {
         long long d = (a && a->awaiting ? a->progress_ms : now) + cc->opts.timeout_ms;
         if (due < 0 || d < due)

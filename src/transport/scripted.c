@@ -36,6 +36,7 @@ typedef struct scripted {
     imc_buf sent; /* everything the client wrote */
     int failed;
     unsigned long long drip_ms; /* !DRIP: a pause before each server byte */
+    long long paused_at;        /* reads without waiting: when the pause began */
 } scripted;
 
 static void script_free(scripted *s)
@@ -216,14 +217,45 @@ static ssize_t scripted_read(imc_transport *t, void *buf, size_t len, int timeou
 }
 
 /* Non-blocking: a script waiting for the client's bytes, at a !TIMEOUT,
- * or played to its end (only !EOF hangs up here) has nothing to read yet. */
+ * or played to its end (only !EOF hangs up here) has nothing to read yet.
+ * Pauses (!DELAY, and !DRIP before each byte) pass on the clock: nothing
+ * to read until they are over, then the bytes after them. */
 static ssize_t scripted_try_read(imc_transport *t, void *buf, size_t len)
 {
     scripted *s = (scripted *)t;
-    if (s->cur >= s->nsteps ||
-        (s->steps[s->cur].kind == STEP_CLIENT || s->steps[s->cur].kind == STEP_TIMEOUT)) {
-        t->wants = IMC_WANT_READ;
-        return IMC_AGAIN;
+    for (;;) {
+        if (s->cur >= s->nsteps || (s->steps[s->cur].kind == STEP_CLIENT ||
+                                    s->steps[s->cur].kind == STEP_TIMEOUT)) {
+            t->wants = IMC_WANT_READ;
+            return IMC_AGAIN;
+        }
+        step *st = &s->steps[s->cur];
+        if (st->kind == STEP_DRIP) {
+            s->drip_ms = st->repeat;
+            s->cur++;
+            continue;
+        }
+        unsigned long long pause = st->kind == STEP_DELAY ? st->repeat : s->drip_ms;
+        if (!pause)
+            break;
+        long long now = imc_now_ms();
+        if (!s->paused_at)
+            s->paused_at = now;
+        if ((unsigned long long)(now - s->paused_at) < pause) {
+            t->wants = IMC_WANT_READ;
+            return IMC_AGAIN;
+        }
+        s->paused_at = 0;
+        if (st->kind == STEP_DELAY) {
+            s->cur++;
+            continue;
+        }
+        /* one byte after its pause (scripted_read would wait again) */
+        unsigned long long drip = s->drip_ms;
+        s->drip_ms = 0;
+        ssize_t n = scripted_read(t, buf, 1, -1);
+        s->drip_ms = drip;
+        return n;
     }
     return scripted_read(t, buf, len, -1);
 }
