@@ -150,6 +150,24 @@ static int example(imapclient *c)
 }
 /* @end */
 
+/* @example imapclient_set_deadline imapclient_get_deadline */
+static int example(imapclient *c)
+{
+    /* this search gets 10 seconds in all, however slowly the server answers */
+    int before = imapclient_get_deadline(c);
+    imapclient_set_deadline(c, 10000);
+    imapclient_ids *ids = NULL;
+    int rc = imapclient_search(c, (const char *[]){"UNSEEN", NULL}, NULL, &ids);
+    imapclient_set_deadline(c, before);
+    if (rc == IMAPCLIENT_ETIMEOUT)
+        fprintf(stderr, "%s\n", imapclient_errmsg(c)); /* the handle is closed now */
+    if (rc == 0)
+        printf("%zu unseen\n", ids->count);
+    imapclient_ids_free(ids);
+    return rc;
+}
+/* @end */
+
 /* @example imapclient_compress imapclient_is_compressed */
 static int example(imapclient *c)
 {
