@@ -92,7 +92,7 @@ typedef struct imapclient_fetch_result {
  *                   {"FLAGS", "ENVELOPE", "BODY.PEEK[HEADER]", NULL}; macros
  *                   ALL/FAST/FULL may be given alone. Each must be a
  *                   well-formed item: a name, then maybe a [section] (with
- *                   a parenthesised header list), a <partial> and a
+ *                   a parenthesised header list), a `<partial>` and a
  *                   parenthesised list ("PREVIEW (LAZY)"). Items of extensions
  *                   need their capability (checked before sending):
  *                   BINARY[...], BINARY.PEEK[...] and BINARY.SIZE[...]
@@ -112,7 +112,7 @@ typedef struct imapclient_fetch_result {
  *                   without UID for a sequence number that came with a UID
  *                   earlier in the command (iCloud splits messages so;
  *                   Dovecot adds "* n FETCH (MODSEQ (m))" when a fetch
- *                   sets \Seen under CONDSTORE).
+ *                   sets `\Seen` under CONDSTORE).
  *                   FETCH responses the server sends unasked (flag changes
  *                   by others, messages outside the set) are not mixed in:
  *                   they stay for imapclient_noop()/take_responses(). A

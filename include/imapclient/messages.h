@@ -402,7 +402,7 @@ typedef struct imapclient_msg_flags {
     size_t count;             /**< entries in flags */
     uint64_t modseq;          /**< MODSEQ sent with them (RFC 7162); valid when
                                    has_modseq */
-    int has_modseq;
+    int has_modseq;           /**< non-zero when MODSEQ was sent */
 } imapclient_msg_flags;
 
 /**
