@@ -806,6 +806,33 @@ static void test_cli__program_starttls_preauth(void **state)
     assert_string_equal(s.received, "");
 }
 
+/* The same with starttls = true from a config file (the reference's
+ * config): it goes through the same option, never on after the greeting. */
+static void test_cli__program_starttls_preauth_config(void **state)
+{
+    (void)state;
+    ts_server s;
+    ts_start(&s, "S: * PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] logged in as mallory\n"
+                 "!DRAIN\n");
+    char path[] = "/tmp/imapclient-test-conf-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "[DEFAULT]\nhost = 127.0.0.1\nport = %d\nssl = false\nstarttls = true\n"
+            "username = bob\npassword = secret\n",
+            s.port);
+    fclose(f);
+    char out[4096];
+    int st = run(out, sizeof out, "-f %s list_folders", path);
+    unlink(path);
+    assert_string_equal(ts_finish(&s), "");
+    assert_int_equal(st, cli_exit_status(IMAPCLIENT_ETLS));
+    assert_non_null(strstr(out, "STARTTLS downgrade"));
+    assert_string_equal(s.received, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -831,6 +858,7 @@ int main(void)
         cmocka_unit_test(test_cli__program_config_errors),
         cmocka_unit_test(test_cli__program_connect_error),
         cmocka_unit_test(test_cli__program_starttls_preauth),
+        cmocka_unit_test(test_cli__program_starttls_preauth_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
