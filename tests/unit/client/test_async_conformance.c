@@ -4,7 +4,8 @@
  * message merged (items 6, 8), malformed FETCH responses reported (7),
  * [CLOSED] and unknown data in SELECT's result (11, 13), MODSEQ kept by a
  * STORE (12), Gmail's line break after a literal (14), and a stray line
- * kept while the command completes (15). */
+ * kept while the command completes (15), and the capabilities of an
+ * untagged CAPABILITY inside LOGIN (9). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,6 +206,29 @@ static void test_async_conformance__stray_line_kept(void **state)
     finish(c);
 }
 
+/* Item 9: an untagged CAPABILITY inside a started LOGIN replaces the
+ * greeting's list (no CAPABILITY asked again, SORT known). */
+static void test_async_conformance__capability_during_login(void **state)
+{
+    imapclient *c = NULL;
+    assert_int_equal(
+        imapclient_connect_scripted("S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] "
+                                    "ready\n"
+                                    "C: A001 LOGIN bob secret\n"
+                                    "S: * CAPABILITY IMAP4rev1 SORT IDLE\n"
+                                    "S: A001 OK Logged in\n",
+                                    NULL, &c),
+        0);
+    got g = {0};
+    assert_int_equal(imapclient_start_login(c, "bob", "secret", take, &g, NULL), 0);
+    run(c, &g);
+    assert_int_equal(g.status, 0);
+    assert_int_equal(imapclient_get_state(c), IMAPCLIENT_STATE_AUTHENTICATED);
+    assert_int_equal(imapclient_has_capability(c, "SORT"), 1);
+    assert_int_equal(imapclient_has_capability(c, "AUTH=PLAIN"), 0);
+    finish(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_async_conformance__select_keeps_closed_and_unknown),
         cmocka_unit_test(test_async_conformance__store_keeps_modseq),
         cmocka_unit_test(test_async_conformance__stray_line_kept),
+        cmocka_unit_test(test_async_conformance__capability_during_login),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
