@@ -93,7 +93,9 @@ IMAPCLIENT_EXTERN void imapclient_set_normalise_times(imapclient *c, int on);
  * Set the deadline of every later call, in milliseconds (0: none), as
  * imapclient_options.deadline_ms does at connect: the setting stays until
  * changed again, so to give one call its own deadline, set it before the
- * call and back after. A negative ms counts as 0.
+ * call and back after. A command started without waiting
+ * (imapclient/async.h) takes the setting of the moment it is started. A
+ * negative ms counts as 0.
  */
 IMAPCLIENT_EXTERN void imapclient_set_deadline(imapclient *c, int ms);
 /** The current deadline setting in milliseconds (0: none). */

@@ -709,10 +709,15 @@ int imapclient_drive(imapclient *c)
     imc_arena_reset(c->call_arena);
     long long now = now_ms();
     if (!c->dead && (a->phase == PH_TCP || a->phase == PH_TLS) && step_connect(c, a)) {
-        if (a->connect_deadline && now >= a->connect_deadline)
-            connect_failed(c, a, IMAPCLIENT_ETIMEOUT,
-                           a->connect_by_deadline ? "connect: the call's deadline passed"
-                                                  : "connect timed out");
+        if (a->connect_deadline && now >= a->connect_deadline) {
+            char msg[96];
+            if (a->connect_by_deadline)
+                snprintf(msg, sizeof msg, "connect: the call's deadline of %d ms passed",
+                         c->opts.deadline_ms);
+            else
+                snprintf(msg, sizeof msg, "connect timed out");
+            connect_failed(c, a, IMAPCLIENT_ETIMEOUT, msg);
+        }
         return c->dead ? c->errcode : 0;
     }
     for (int round = 0; round < 64 && !c->dead; round++) {
