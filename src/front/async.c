@@ -33,8 +33,8 @@ typedef struct async_state {
     long long connect_deadline; /* 0: none */
     int connect_by_deadline;    /* connect_deadline is options.deadline_ms's */
     int connect_tls;            /* options.starttls: STARTTLS completes the connect */
-    /* the started commands not completed yet, oldest first: their
-     * deadlines (options.deadline_ms; issue 14, item 4) */
+    /* the started commands with a deadline (options.deadline_ms; issue 14,
+     * item 4), not completed yet, oldest first */
     struct async_op *ops_head, *ops_tail;
     /* STARTTLS: its completion waits for the handshake, until tls_deadline */
     imc_request *tls_rq;
@@ -65,6 +65,7 @@ typedef struct async_op {
     long long deadline;
     int deadline_ms;
     struct async_op *prev, *next; /* async_state.ops_head */
+    int linked;
 } async_op;
 
 static long long now_ms(void)
@@ -80,6 +81,7 @@ static void op_link(async_state *a, async_op *o)
 {
     o->prev = a->ops_tail;
     o->next = NULL;
+    o->linked = 1;
     if (a->ops_tail)
         a->ops_tail->next = o;
     else
@@ -89,8 +91,9 @@ static void op_link(async_state *a, async_op *o)
 
 static void op_unlink(async_state *a, async_op *o)
 {
-    if (!a)
+    if (!a || !o->linked)
         return;
+    o->linked = 0;
     if (o->prev)
         o->prev->next = o->next;
     else if (a->ops_head == o)
@@ -297,7 +300,8 @@ int imc_async_submit(imapclient *c, imc_request *rq, imapclient_op op,
     rq->complete = op_complete;
     rq->done_arena = arena;
     async_state *a = c->front;
-    op_link(a, o);
+    if (o->deadline)
+        op_link(a, o);
     int rc = imc_core_submit(c, rq);
     if (rc) {
         op_unlink(a, o);
