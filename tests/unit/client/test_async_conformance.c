@@ -3,9 +3,10 @@
  * get the same results: Domino's wrapped items and UID-less parts of a
  * message merged (items 6, 8), malformed FETCH responses reported (7),
  * [CLOSED] and unknown data in SELECT's result (11, 13), MODSEQ kept by a
- * STORE (12), Gmail's line break after a literal (14), and a stray line
- * kept while the command completes (15), and the capabilities of an
- * untagged CAPABILITY inside LOGIN (9). */
+ * STORE (12), Gmail's line break after a literal (14), a stray line
+ * kept while the command completes (15), the capabilities of an
+ * untagged CAPABILITY inside LOGIN (9), and FETCH items and modifiers
+ * checked before anything is queued (5). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -229,6 +230,38 @@ static void test_async_conformance__capability_during_login(void **state)
     finish(c);
 }
 
+/* Item 5: FETCH items and modifiers are checked by the started fetches
+ * too: one that would rewrite the command's structure is refused at once,
+ * nothing is queued or sent. */
+static int no_msg(void *payload, const imapclient_message *m)
+{
+    return 0;
+}
+
+static void test_async_conformance__fetch_items_checked(void **state)
+{
+    imapclient *c = selected("");
+    got g = {0};
+    assert_int_equal(imapclient_start_fetch(c, "1",
+                                            (const char *[]){"FLAGS", "a) X999 (b", NULL},
+                                            NULL, take, &g, NULL),
+                     IMAPCLIENT_EINVAL);
+    assert_non_null(strstr(imapclient_errmsg(c), "invalid data item"));
+    assert_int_equal(imapclient_start_fetch(c, "1", (const char *[]){"FLAGS", NULL},
+                                            (const char *[]){"CHANGEDSINCE 1) (X", NULL},
+                                            take, &g, NULL),
+                     IMAPCLIENT_EINVAL);
+    assert_non_null(strstr(imapclient_errmsg(c), "invalid modifier"));
+    assert_int_equal(imapclient_start_fetch_each(
+                         c, "1", (const char *[]){"BODY[HEADER.FIELDS (A]", NULL}, NULL,
+                         no_msg, NULL, 0, NULL, take, &g, NULL),
+                     IMAPCLIENT_EINVAL);
+    assert_non_null(strstr(imapclient_errmsg(c), "invalid data item"));
+    assert_int_equal(g.n, 0);
+    assert_int_equal(imapclient_pending_commands(c), 0);
+    finish(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_async_conformance__store_keeps_modseq),
         cmocka_unit_test(test_async_conformance__stray_line_kept),
         cmocka_unit_test(test_async_conformance__capability_during_login),
+        cmocka_unit_test(test_async_conformance__fetch_items_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
