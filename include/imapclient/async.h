@@ -88,13 +88,17 @@ typedef enum imapclient_op {
  * freed by the library, so nothing leaks when you only look.
  */
 typedef struct imapclient_completion {
-    imapclient_op op;   /**< what was started */
-    uint64_t id;        /**< the id the start call gave */
-    int status;         /**< 0, or the code the blocking call would return */
-    const char *errmsg; /**< "" or the error text (as imapclient_errmsg()) */
-    const char *text;   /**< the server's completion text, or "" */
-    void *result;       /**< the typed result (see imapclient_op), or NULL */
-    void *user;         /**< the user pointer given at start */
+    imapclient_op op;     /**< what was started */
+    uint64_t id;          /**< the id the start call gave */
+    int status;           /**< 0, or the code the blocking call would return */
+    const char *errmsg;   /**< "" or the error text (as imapclient_errmsg()) */
+    const char *text;     /**< the server's completion text, or "" */
+    void *result;         /**< the typed result (see imapclient_op), or NULL */
+    void *user;           /**< the user pointer given at start */
+    const char *code;     /**< the response code of the server's NO/BAD
+                               ("BADURL", "TRYCREATE"), or NULL (as
+                               imapclient_error_code()) */
+    const char *code_arg; /**< its text after the name, or NULL */
 } imapclient_completion;
 
 /**
@@ -346,6 +350,24 @@ IMAPCLIENT_EXTERN int
 imapclient_start_multiappend_stream(imapclient *c, const char *folder,
                                     const imapclient_append_source *msgs, size_t n,
                                     imapclient_done_cb cb, void *user, uint64_t *id);
+
+/**
+ * imapclient_catenate() without waiting; result imapclient_append_result *
+ * (a refusal's BADURL or TOOBIG in the completion's code). TEXT parts are
+ * copied; sources must stay valid until the completion.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_catenate(imapclient *c, const char *folder,
+                                                const imapclient_cat_part *parts,
+                                                size_t nparts, const char *const *flags,
+                                                const imapclient_datetime *internal_date,
+                                                imapclient_done_cb cb, void *user,
+                                                uint64_t *id);
+
+/** imapclient_multicatenate() without waiting; parts as imapclient_start_catenate(). */
+IMAPCLIENT_EXTERN int imapclient_start_multicatenate(imapclient *c, const char *folder,
+                                                     const imapclient_catenate_msg *msgs,
+                                                     size_t n, imapclient_done_cb cb,
+                                                     void *user, uint64_t *id);
 
 /** imapclient_copy() without waiting; result imapclient_copy_result *. */
 IMAPCLIENT_EXTERN int imapclient_start_copy(imapclient *c, const char *messages,

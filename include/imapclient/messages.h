@@ -723,6 +723,127 @@ IMAPCLIENT_EXTERN int imapclient_multiappend_stream(imapclient *c, const char *f
                                                     size_t n,
                                                     imapclient_append_result **out);
 
+/* ------------------------------------------------------------------ */
+/* CATENATE (RFC 4469)                                                  */
+/* ------------------------------------------------------------------ */
+
+/** What one part of a CATENATE message is. */
+typedef enum imapclient_cat_type {
+    IMAPCLIENT_CAT_TEXT = 1, /**< text, len: bytes from memory (a TEXT literal) */
+    IMAPCLIENT_CAT_SOURCE,   /**< src: bytes read while the command goes out */
+    IMAPCLIENT_CAT_URL,      /**< url: an IMAP URL (RFC 5092), sent as given */
+    IMAPCLIENT_CAT_MESSAGE   /**< folder, uidvalidity, uid, section: a message
+                                  (or one of its parts) on the server; the
+                                  URL is built (imapclient_message_url()) */
+} imapclient_cat_type;
+
+/** One part of a CATENATE message; only the fields of its type are read. */
+typedef struct imapclient_cat_part {
+    imapclient_cat_type type; /**< which fields follow */
+    const char *text;         /**< TEXT: the bytes (line ends made CRLF as
+                                   imapclient_append() does; no NUL) */
+    size_t len;               /**< TEXT: bytes in text (at least 1) */
+    imapclient_source src;    /**< SOURCE: where the bytes come from */
+    const char *url;          /**< URL: absolute or relative to the server
+                                   ("/INBOX;UIDVALIDITY=7/;UID=20/;SECTION=1") */
+    const char *folder;       /**< MESSAGE: the folder, UTF-8 (with
+                                   folder_encode off, as sent: decoded from
+                                   modified UTF-7 for the URL) */
+    uint32_t uidvalidity;     /**< MESSAGE: the folder's UIDVALIDITY, or 0 to
+                                   leave it out (the server then takes the
+                                   folder's current one) */
+    uint32_t uid;             /**< MESSAGE: the message's UID (not 0) */
+    const char *section;      /**< MESSAGE: a body section ("HEADER", "1",
+                                   "1.MIME", "2.TEXT"), or NULL: the whole
+                                   message */
+} imapclient_cat_part;
+
+/** One message of imapclient_multicatenate(). */
+typedef struct imapclient_catenate_msg {
+    const imapclient_cat_part *parts; /**< its parts, in order */
+    size_t nparts;                    /**< at least 1 */
+    const char *const *flags;         /**< NULL-terminated flags, or NULL: none sent */
+    const imapclient_datetime *date;  /**< INTERNALDATE, or NULL: none sent */
+} imapclient_catenate_msg;
+
+/**
+ * Build the IMAP URL (RFC 5092) of a message or of one of its body parts
+ * on the server, relative to the server:
+ * `/<folder>[;UIDVALIDITY=<n>]/;UID=<n>[/;SECTION=<section>]`, the folder and section
+ * %-encoded (every byte but letters, digits and
+ * `-._~!$'()*+,:@&=/`), as CATENATE and URLAUTH take it. snprintf's
+ * contract: at most size bytes with the NUL are written.
+ *
+ * @param folder       UTF-8 folder name (RFC 5092 takes UTF-8, not
+ *                     modified UTF-7)
+ * @param uidvalidity  the folder's UIDVALIDITY, or 0 to leave it out
+ * @param uid          the message's UID, not 0
+ * @param section      a body section ("1.2", "HEADER", "1.MIME"), or NULL
+ * @param buf          where the URL goes (may be NULL with size 0)
+ * @param size         bytes at buf
+ * @return the URL's length (without the NUL; bigger than size - 1 when
+ *         it did not fit), or IMAPCLIENT_EINVAL (NULL or empty folder, uid
+ *         0, an empty section, text that is not UTF-8 or holds control
+ *         bytes)
+ */
+IMAPCLIENT_EXTERN long long imapclient_message_url(const char *folder,
+                                                   uint32_t uidvalidity, uint32_t uid,
+                                                   const char *section, char *buf,
+                                                   size_t size);
+
+/**
+ * Append a message made on the server from parts (CATENATE, RFC 4469):
+ * `APPEND "<folder>" [(<flags>)] ["<date>"] CATENATE (<part> ...)`, each
+ * part a TEXT literal (from memory or a source, read while the command
+ * goes out) or the URL of a message or body part already on the server,
+ * so that a draft with attachments is saved without downloading and
+ * uploading them again.
+ *
+ * A server that cannot resolve a URL refuses with `NO [BADURL <url>]`,
+ * one whose result would be too big with `NO [TOOBIG]`: both give
+ * IMAPCLIENT_ERROR, with imapclient_error_code() "BADURL" (and
+ * imapclient_error_code_arg() the URL) or "TOOBIG". A refusal that comes
+ * while a literal is on its way is handled as RFC 4469 section 5 says:
+ * a non-synchronising literal (LITERAL+) is still sent in full, a
+ * synchronising one is not.
+ *
+ * @param folder   UTF-8 folder name (as imapclient_append())
+ * @param parts    nparts parts, at least one
+ * @param flags    NULL-terminated flags, or NULL: none sent
+ * @param internal_date  the INTERNALDATE to set, or NULL
+ * @param[out] out if not NULL, the text and APPENDUID; free with
+ *                 imapclient_append_result_free()
+ * @return 0; IMAPCLIENT_ECAPABILITY without CATENATE (nothing sent);
+ *         IMAPCLIENT_EINVAL (no parts, an empty TEXT part or one with
+ *         NUL, a URL with CR, LF or NUL or of more than 8192 bytes, a
+ *         MESSAGE part without folder or UID, bad flags or date, a source
+ *         as imapclient_append_stream() refuses); IMAPCLIENT_ETOOBIG (the
+ *         text parts alone are over the server's APPENDLIMIT);
+ *         IMAPCLIENT_EILLEGAL_STATE; IMAPCLIENT_ERROR (BADURL, TOOBIG,
+ *         TRYCREATE ...); IMAPCLIENT_EIO (a source failed on the way, the
+ *         handle is then unusable); IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_catenate(imapclient *c, const char *folder,
+                                          const imapclient_cat_part *parts, size_t nparts,
+                                          const char *const *flags,
+                                          const imapclient_datetime *internal_date,
+                                          imapclient_append_result **out);
+
+/**
+ * Several CATENATE messages in one APPEND (MULTIAPPEND, RFC 3502, with
+ * CATENATE, RFC 4469 section 5): the server adds all of them or none.
+ * One message needs only CATENATE.
+ *
+ * @param msgs  n messages, each with at least one part
+ * @param[out] out  if not NULL, the text and APPENDUID (one UID per
+ *                  message); free with imapclient_append_result_free()
+ * @return as imapclient_catenate(); IMAPCLIENT_ECAPABILITY also without
+ *         MULTIAPPEND for more than one message
+ */
+IMAPCLIENT_EXTERN int imapclient_multicatenate(imapclient *c, const char *folder,
+                                               const imapclient_catenate_msg *msgs,
+                                               size_t n, imapclient_append_result **out);
+
 /**
  * Replace a message with a new one in one atomic step (REPLACE, RFC 8508).
  *
