@@ -53,6 +53,7 @@
 
 #include "auth.h"
 #include "client.h"
+#include "extensions.h"
 #include "fetch.h"
 #include "folders.h"
 #include "messages.h"
@@ -69,14 +70,23 @@ typedef enum imapclient_op {
     IMAPCLIENT_OP_FETCH,       /**< imapclient_fetch_result * */
     IMAPCLIENT_OP_FETCH_EACH,  /**< result NULL (messages went to the callback) */
     IMAPCLIENT_OP_STORE,       /**< add/remove/set flags; imapclient_flags_result * */
-    IMAPCLIENT_OP_APPEND,      /**< append, multiappend; imapclient_append_result * */
-    IMAPCLIENT_OP_COPY,        /**< copy and move; imapclient_copy_result * */
-    IMAPCLIENT_OP_EXPUNGE,     /**< imapclient_responses * */
-    IMAPCLIENT_OP_IDLE,        /**< the server accepted IDLE; result NULL */
-    IMAPCLIENT_OP_IDLE_DONE,   /**< IDLE ended; imapclient_responses * */
-    IMAPCLIENT_OP_NOOP,        /**< imapclient_responses * (the kept responses) */
-    IMAPCLIENT_OP_LOGOUT,      /**< result NULL */
-    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE /**< imapclient_store_result * (condstore.h) */
+    IMAPCLIENT_OP_APPEND,  /**< append, multiappend, catenate; imapclient_append_result *
+                            */
+    IMAPCLIENT_OP_COPY,    /**< copy and move; imapclient_copy_result * */
+    IMAPCLIENT_OP_EXPUNGE, /**< imapclient_responses * */
+    IMAPCLIENT_OP_IDLE,    /**< the server accepted IDLE; result NULL */
+    IMAPCLIENT_OP_IDLE_DONE, /**< IDLE ended; imapclient_responses * */
+    IMAPCLIENT_OP_NOOP,      /**< imapclient_responses * (the kept responses) */
+    IMAPCLIENT_OP_LOGOUT,    /**< result NULL */
+    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE, /**< imapclient_store_result * (condstore.h) */
+    IMAPCLIENT_OP_SORT,                 /**< imapclient_ids * (in sort order) */
+    IMAPCLIENT_OP_THREAD,               /**< imapclient_threads * */
+    IMAPCLIENT_OP_STATUS,               /**< imapclient_status_info * */
+    IMAPCLIENT_OP_UNSELECT,             /**< unselect and close; result NULL */
+    IMAPCLIENT_OP_ENABLE,               /**< imapclient_enabled * */
+    IMAPCLIENT_OP_METADATA,             /**< get: imapclient_metadata *; set: NULL */
+    IMAPCLIENT_OP_NOTIFY,               /**< notify set and none; result NULL */
+    IMAPCLIENT_OP_LIST /**< list_extended, list_status; imapclient_folder_list * */
 } imapclient_op;
 
 /**
@@ -368,6 +378,81 @@ IMAPCLIENT_EXTERN int imapclient_start_multicatenate(imapclient *c, const char *
                                                      const imapclient_catenate_msg *msgs,
                                                      size_t n, imapclient_done_cb cb,
                                                      void *user, uint64_t *id);
+
+/**
+ * imapclient_sort() without waiting; result imapclient_ids * (in sort
+ * order). The charset is negotiated as by imapclient_start_search().
+ */
+IMAPCLIENT_EXTERN int imapclient_start_sort(imapclient *c,
+                                            const char *const *sort_criteria,
+                                            const char *const *criteria,
+                                            const char *charset, imapclient_done_cb cb,
+                                            void *user, uint64_t *id);
+
+/** imapclient_thread() without waiting; result imapclient_threads *. */
+IMAPCLIENT_EXTERN int imapclient_start_thread(imapclient *c, const char *algorithm,
+                                              const char *const *criteria,
+                                              const char *charset, imapclient_done_cb cb,
+                                              void *user, uint64_t *id);
+
+/**
+ * imapclient_folder_status() without waiting; result
+ * imapclient_status_info *. items (NULL: the defaults) are copied; the
+ * capabilities of extension items are checked when the command goes out.
+ * Several may be in flight: each takes only the STATUS reply naming its
+ * folder.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_folder_status(imapclient *c, const char *folder,
+                                                     const char *const *items,
+                                                     imapclient_done_cb cb, void *user,
+                                                     uint64_t *id);
+
+/** imapclient_unselect_folder() without waiting; op IMAPCLIENT_OP_UNSELECT. */
+IMAPCLIENT_EXTERN int imapclient_start_unselect_folder(imapclient *c,
+                                                       imapclient_done_cb cb, void *user,
+                                                       uint64_t *id);
+
+/** imapclient_close_folder() without waiting; op IMAPCLIENT_OP_UNSELECT. */
+IMAPCLIENT_EXTERN int imapclient_start_close_folder(imapclient *c, imapclient_done_cb cb,
+                                                    void *user, uint64_t *id);
+
+/**
+ * imapclient_enable() without waiting; result imapclient_enabled *. What
+ * the server enabled is in effect for the commands started after the
+ * completion (UTF-8 folder names, IMAP4rev2 rules ...).
+ */
+IMAPCLIENT_EXTERN int imapclient_start_enable(imapclient *c,
+                                              const char *const *capabilities,
+                                              imapclient_done_cb cb, void *user,
+                                              uint64_t *id);
+
+/** imapclient_get_metadata() without waiting; result imapclient_metadata *. */
+IMAPCLIENT_EXTERN int imapclient_start_get_metadata(imapclient *c, const char *mailbox,
+                                                    const char *const *entries,
+                                                    uint32_t maxsize, int depth,
+                                                    imapclient_done_cb cb, void *user,
+                                                    uint64_t *id);
+
+/** imapclient_set_metadata() without waiting (values copied); result NULL. */
+IMAPCLIENT_EXTERN int
+imapclient_start_set_metadata(imapclient *c, const char *mailbox,
+                              const imapclient_metadata_entry *entries, size_t n,
+                              imapclient_done_cb cb, void *user, uint64_t *id);
+
+/**
+ * imapclient_notify_set() without waiting; result NULL. The events then
+ * come through the unsolicited callback (imapclient_set_unsolicited_cb();
+ * imapclient_notify_event_from_response() types them).
+ */
+IMAPCLIENT_EXTERN int imapclient_start_notify_set(imapclient *c,
+                                                  const imapclient_notify_group *groups,
+                                                  size_t n, int status,
+                                                  imapclient_done_cb cb, void *user,
+                                                  uint64_t *id);
+
+/** imapclient_notify_none() without waiting; result NULL. */
+IMAPCLIENT_EXTERN int imapclient_start_notify_none(imapclient *c, imapclient_done_cb cb,
+                                                   void *user, uint64_t *id);
 
 /** imapclient_copy() without waiting; result imapclient_copy_result *. */
 IMAPCLIENT_EXTERN int imapclient_start_copy(imapclient *c, const char *messages,

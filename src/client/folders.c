@@ -1315,6 +1315,67 @@ static int check_status_items(imapclient *c, const char *call, const char *const
     return 0;
 }
 
+/* A STATUS command, for both fronts. */
+typedef struct status_op {
+    imc_request rq; /* first */
+    status_state st;
+    imapclient_status_info *res; /* until rq.out takes it */
+    const char *const *items;    /* (async: checked when it goes out) */
+} status_op;
+
+static void status_done(imapclient *c, imc_request *rq)
+{
+    status_op *op = (status_op *)rq;
+    int rc = rq->rc;
+    if (!rc && !op->st.list)
+        rc = imc_fail(c, IMAPCLIENT_EPROTOCOL, "STATUS: the server sent no STATUS reply");
+    if (!rc && build_status(c, &op->st, op->res))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    rq->rc = rc;
+    if (!rc) {
+        rq->out = op->res;
+        op->res = NULL;
+    }
+}
+
+/* The default items, checked; then STATUS "<folder>" (<items>) into
+ * c->cmd and op. 0 or a status (nothing built). */
+static int status_build(imapclient *c, const char *folder, const char *const *items,
+                        int strict, status_op *op)
+{
+    const char *name;
+    int rc = imc_folder_encode(c, "folder_status", folder, &name);
+    if (rc)
+        return rc;
+    if (!(op->res = imc_result_new(sizeof *op->res)))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    op->st =
+        (status_state){.a = imc_result_arena(op->res), .sent = name, .strict = strict};
+    op->rq.on_untagged = on_status;
+    op->rq.ud = &op->st;
+    op->rq.on_done = status_done;
+    imc_begin(c, "STATUS");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, name, strlen(name));
+    imc_put_raw(&c->cmd, " (");
+    for (size_t i = 0; items[i]; i++) {
+        if (i)
+            imc_put_sp(&c->cmd);
+        imc_put_raw(&c->cmd, items[i]);
+    }
+    imc_put_raw(&c->cmd, ")");
+    return 0;
+}
+
+static int status_items_ok(imapclient *c, const char *const *items)
+{
+    for (size_t i = 0; items[i]; i++)
+        if (!status_item_ok(items[i]))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: invalid status item");
+    return items[0] ? 0
+                    : imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: no status items");
+}
+
 int imapclient_folder_status(imapclient *c, const char *folder, const char *const *items,
                              imapclient_status_info **out)
 {
@@ -1327,42 +1388,89 @@ int imapclient_folder_status(imapclient *c, const char *folder, const char *cons
         return rc;
     if (!items)
         items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
-    if (!items[0])
-        return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: no status items");
-    if ((rc = check_status_items(c, "folder_status", items)))
+    if ((rc = status_items_ok(c, items)) ||
+        (rc = check_status_items(c, "folder_status", items)))
         return rc;
-    const char *name;
-    if ((rc = imc_folder_encode(c, "folder_status", folder, &name)))
+    status_op op = {0};
+    if ((rc = status_build(c, folder, items, c->notify_on, &op)))
         return rc;
-    imapclient_status_info *s = imc_result_new(sizeof *s);
-    if (!s)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    status_state st = {.a = imc_result_arena(s), .sent = name, .strict = c->notify_on};
-    imc_begin(c, "STATUS");
-    imc_put_sp(&c->cmd);
-    imc_put_astring(&c->cmd, name, strlen(name));
-    imc_put_raw(&c->cmd, " (");
-    for (size_t i = 0; items[i]; i++) {
-        if (i)
-            imc_put_sp(&c->cmd);
-        imc_put_raw(&c->cmd, items[i]);
-    }
-    imc_put_raw(&c->cmd, ")");
-    imc_request rq = {.on_untagged = on_status, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (!rc && !st.list)
-        rc = imc_fail(c, IMAPCLIENT_EPROTOCOL, "STATUS: the server sent no STATUS reply");
-    if (!rc && build_status(c, &st, s))
-        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if (rc) {
-        imc_result_free(s);
+    rc = imc_run(c, &op.rq);
+    imc_result_free(op.res);
+    if (rc)
         return rc;
-    }
     if (out)
-        *out = s;
+        *out = op.rq.out;
     else
-        imc_result_free(s);
+        imc_result_free(op.rq.out);
     return 0;
+}
+
+/* Started without waiting: the state and the items' capabilities are
+ * checked when the command goes out. */
+static int status_check(imapclient *c, imc_request *rq)
+{
+    int rc = imc_require_auth(c, "folder_status");
+    return rc ? rc : check_status_items(c, "folder_status", ((status_op *)rq)->items);
+}
+
+static void status_op_free(imc_request *rq)
+{
+    status_op *op = (status_op *)rq;
+    imc_result_free(op->res);
+    free((void *)op->items);
+    free(op);
+}
+
+static void status_info_free(void *p)
+{
+    imapclient_status_info_free(p);
+}
+
+/* A copy of a NULL-terminated list in one block. */
+static const char *const *strv_dup(const char *const *v)
+{
+    size_t n = 0, bytes = 0;
+    for (; v[n]; n++)
+        bytes += strlen(v[n]) + 1;
+    char **out = malloc((n + 1) * sizeof *out + bytes);
+    if (!out)
+        return NULL;
+    char *p = (char *)(out + n + 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(v[i]) + 1;
+        out[i] = memcpy(p, v[i], k);
+        p += k;
+    }
+    out[n] = NULL;
+    return (const char *const *)out;
+}
+
+int imapclient_start_folder_status(imapclient *c, const char *folder,
+                                   const char *const *items, imapclient_done_cb cb,
+                                   void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!items)
+        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
+    if ((rc = status_items_ok(c, items)))
+        return rc;
+    status_op *op = calloc(1, sizeof *op);
+    if (!op || !(op->items = strv_dup(items))) {
+        free(op);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    /* other STATUS commands may be in flight: only the reply naming this
+     * folder is this command's */
+    if ((rc = status_build(c, folder, items, 1, op))) {
+        status_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = status_check;
+    op->rq.pipe = IMC_PIPE_FREE;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_STATUS, status_info_free,
+                            status_op_free, cb, user, id);
 }
 
 int imapclient_status_info_get(const imapclient_status_info *st, const char *name,

@@ -664,6 +664,7 @@ typedef struct crit_op {
     thread_state th;
     multi_state ms;
     const char *need[MAX_NEEDS + 1]; /* capabilities the criteria need */
+    char th_cap[80];                 /* THREAD: "THREAD=<algorithm>" */
     /* what an attempt gathered is forgotten before the next; the result
      * is built into rq.out once the last attempt completed */
     void (*reset)(struct crit_op *op);
@@ -965,19 +966,12 @@ static int sort_check(imapclient *c, const char *const *sort_criteria)
     return 0;
 }
 
-int imapclient_sort(imapclient *c, const char *const *sort_criteria,
-                    const char *const *criteria, const char *charset,
-                    imapclient_ids **out)
+/* SORT's command into op, for both fronts (the state and capabilities
+ * are checked by the blocking call or the check hook); 0 or a status,
+ * crit_release() done on failure. */
+static int sort_prepare(imapclient *c, crit_op *op, const char *const *sort_criteria,
+                        const char *const *criteria, const char *charset, int may_wait)
 {
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
-    if (!out)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "sort: out is NULL");
-    *out = NULL;
-    if ((rc = imc_require_selected(c, "sort")) ||
-        (rc = imc_require_cap(c, "SORT", "sort")) || (rc = sort_check(c, sort_criteria)))
-        return rc;
     /* the reference's _normalise_sort_criteria: upper-cased, in parentheses */
     imc_buf head;
     imc_buf_init(&head, 0);
@@ -992,17 +986,77 @@ int imapclient_sort(imapclient *c, const char *const *sort_criteria,
         imc_buf_free(&head);
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     }
-    crit_op op = {0};
-    criteria_needs(criteria, op.need);
-    if ((rc = require_needs(c, "sort", op.need)) == 0)
-        rc = crit_prepare(c, &op.k, "sort", head.data, criteria, NULL, charset, 1, 1);
+    int rc =
+        crit_prepare(c, &op->k, "sort", head.data, criteria, NULL, charset, 1, may_wait);
     imc_buf_free(&head);
     if (rc) {
-        crit_release(&op.k);
+        crit_release(&op->k);
         return rc;
     }
-    ids_op_init(&op, "SORT");
+    ids_op_init(op, "SORT");
+    return 0;
+}
+
+/* What SORT needs when it goes out. */
+static int sort_needs(imapclient *c, imc_request *rq)
+{
+    int rc = imc_require_selected(c, "sort");
+    if (!rc)
+        rc = imc_require_cap(c, "SORT", "sort");
+    return rc ? rc : require_needs(c, "sort", ((crit_op *)rq)->need);
+}
+
+int imapclient_sort(imapclient *c, const char *const *sort_criteria,
+                    const char *const *criteria, const char *charset,
+                    imapclient_ids **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "sort: out is NULL");
+    *out = NULL;
+    if ((rc = sort_check(c, sort_criteria)))
+        return rc;
+    crit_op op = {0};
+    criteria_needs(criteria, op.need);
+    if ((rc = sort_needs(c, &op.rq)) ||
+        (rc = sort_prepare(c, &op, sort_criteria, criteria, charset, 1)))
+        return rc;
     return crit_run(c, &op, (void **)out);
+}
+
+static void crit_op_free(imc_request *rq);
+static void ids_free(void *p);
+
+/* Hand a prepared search-like op to the non-blocking front. */
+static int crit_submit(imapclient *c, crit_op *op,
+                       int (*check)(imapclient *, imc_request *), imapclient_op what,
+                       void (*free_result)(void *), imapclient_done_cb cb, void *user,
+                       uint64_t *id)
+{
+    op->rq.check = check;
+    op->rq.pipe = imc_pipe_fetch_like(c);
+    crit_put(c, &op->k);
+    return imc_async_submit(c, &op->rq, what, free_result, crit_op_free, cb, user, id);
+}
+
+int imapclient_start_sort(imapclient *c, const char *const *sort_criteria,
+                          const char *const *criteria, const char *charset,
+                          imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc || (rc = sort_check(c, sort_criteria)))
+        return rc;
+    crit_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    criteria_needs(criteria, op->need);
+    if ((rc = sort_prepare(c, op, sort_criteria, criteria, charset, 0))) {
+        free(op);
+        return rc;
+    }
+    return crit_submit(c, op, sort_needs, IMAPCLIENT_OP_SORT, ids_free, cb, user, id);
 }
 
 /* ---- ESEARCH ------------------------------------------------------------------ */
@@ -1797,6 +1851,51 @@ static void th_finish(imapclient *c, crit_op *op)
     op->rq.out = rc ? NULL : res;
 }
 
+/* The algorithm named: an atom of at most 64 bytes. */
+static int thread_algorithm_ok(imapclient *c, const char *algorithm)
+{
+    if (imc_astring_form(algorithm, strlen(algorithm)) != 0 || strchr(algorithm, ']') ||
+        strlen(algorithm) > 64)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "thread: \"%.60s\" is not a thread algorithm", algorithm);
+    return 0;
+}
+
+/* THREAD's command into op, for both fronts; 0 or a status (crit_release()
+ * done on failure). */
+static int thread_prepare(imapclient *c, crit_op *op, const char *algorithm,
+                          const char *const *criteria, const char *charset, int may_wait)
+{
+    char head[96];
+    snprintf(head, sizeof head, "%s %s", c->opts.use_uid ? "UID THREAD" : "THREAD",
+             algorithm);
+    snprintf(op->th_cap, sizeof op->th_cap, "THREAD=%s", algorithm);
+    int rc =
+        crit_prepare(c, &op->k, "thread", head, criteria, NULL, charset, 1, may_wait);
+    if (!rc && !(op->th.res = imc_msg_result_new(sizeof *op->th.res)))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if (rc) {
+        crit_release(&op->k);
+        return rc;
+    }
+    op->th.a = imc_msg_result_arena(op->th.res);
+    op->th.max_depth = c->parser.max_depth;
+    crit_op_init(op, on_thread, &op->th, th_reset, th_finish);
+    op->rq.fast_name = "THREAD";
+    op->rq.fast = fast_thread;
+    return 0;
+}
+
+/* What THREAD needs when it goes out. */
+static int thread_needs(imapclient *c, imc_request *rq)
+{
+    crit_op *op = (crit_op *)rq;
+    int rc = imc_require_selected(c, "thread");
+    if (!rc)
+        rc = imc_require_cap(c, op->th_cap, "thread");
+    return rc ? rc : require_needs(c, "thread", op->need);
+}
+
 int imapclient_thread(imapclient *c, const char *algorithm, const char *const *criteria,
                       const char *charset, imapclient_threads **out)
 {
@@ -1808,33 +1907,41 @@ int imapclient_thread(imapclient *c, const char *algorithm, const char *const *c
     *out = NULL;
     if (!algorithm)
         algorithm = "REFERENCES";
-    if (imc_astring_form(algorithm, strlen(algorithm)) != 0 || strchr(algorithm, ']') ||
-        strlen(algorithm) > 64)
-        return imc_fail(c, IMAPCLIENT_EINVAL,
-                        "thread: \"%.60s\" is not a thread algorithm", algorithm);
-    if ((rc = imc_require_selected(c, "thread")))
+    if ((rc = thread_algorithm_ok(c, algorithm)))
         return rc;
-    char cap[80] = "THREAD=";
-    strcat(cap, algorithm);
-    if ((rc = imc_require_cap(c, cap, "thread")))
-        return rc;
-    char head[96];
-    snprintf(head, sizeof head, "%s %s", c->opts.use_uid ? "UID THREAD" : "THREAD",
-             algorithm);
     crit_op op = {0};
     criteria_needs(criteria, op.need);
-    if ((rc = require_needs(c, "thread", op.need)) == 0)
-        rc = crit_prepare(c, &op.k, "thread", head, criteria, NULL, charset, 1, 1);
-    if (!rc && !(op.th.res = imc_msg_result_new(sizeof *op.th.res)))
-        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if (rc) {
-        crit_release(&op.k);
+    snprintf(op.th_cap, sizeof op.th_cap, "THREAD=%s", algorithm);
+    if ((rc = thread_needs(c, &op.rq)) ||
+        (rc = thread_prepare(c, &op, algorithm, criteria, charset, 1)))
+        return rc;
+    return crit_run(c, &op, (void **)out);
+}
+
+static void threads_free(void *p)
+{
+    imapclient_threads_free(p);
+}
+
+int imapclient_start_thread(imapclient *c, const char *algorithm,
+                            const char *const *criteria, const char *charset,
+                            imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!algorithm)
+        algorithm = "REFERENCES";
+    if ((rc = thread_algorithm_ok(c, algorithm)))
+        return rc;
+    crit_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    criteria_needs(criteria, op->need);
+    if ((rc = thread_prepare(c, op, algorithm, criteria, charset, 0))) {
+        free(op);
         return rc;
     }
-    op.th.a = imc_msg_result_arena(op.th.res);
-    op.th.max_depth = c->parser.max_depth;
-    crit_op_init(&op, on_thread, &op.th, th_reset, th_finish);
-    op.rq.fast_name = "THREAD";
-    op.rq.fast = fast_thread;
-    return crit_run(c, &op, (void **)out);
+    return crit_submit(c, op, thread_needs, IMAPCLIENT_OP_THREAD, threads_free, cb, user,
+                       id);
 }
