@@ -48,7 +48,7 @@
     "NAMESPACE UIDPLUS CHILDREN UNSELECT CONDSTORE ESEARCH MOVE SPECIAL-USE QUOTA "      \
     "ACL X-GM-EXT-1 METADATA NOTIFY APPENDLIMIT UNAUTHENTICATE LIST-EXTENDED "           \
     "LIST-STATUS STATUS=SIZE OBJECTID CREATE-SPECIAL-USE ESORT SEARCHRES PARTIAL "       \
-    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN\r\n"
+    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN CATENATE\r\n"
 
 enum {
     C_LOGIN,
@@ -79,6 +79,7 @@ enum {
     C_FETCH_EXT,
     C_ESORT,
     C_MULTISEARCH,
+    C_CATENATE,
     C_UNAUTH,
     C_LOGOUT,
     NCALLS
@@ -133,6 +134,10 @@ static const struct {
     [C_ESORT] = {"UID SORT RETURN (ALL MIN) (DATE) UTF-8 ALL", 1, 1},
     [C_MULTISEARCH] = {"ESEARCH IN (personal subtree Work) RETURN (ALL COUNT) UNSEEN", 1,
                        1},
+    [C_CATENATE] = {"APPEND \"Drafts\" CATENATE (URL "
+                    "\"/INBOX;UIDVALIDITY=7/;UID=1/;SECTION=HEADER\" URL "
+                    "\"/INBOX/;UID=2/;SECTION=1.MIME\")",
+                    1, 1},
     [C_UNAUTH] = {"UNAUTHENTICATE", 1, 1},
     [C_LOGOUT] = {"LOGOUT", 1, 1},
 };
@@ -955,6 +960,32 @@ static int call(imapclient *c, size_t i)
         imapclient_multisearch_result_free(m);
         break;
     }
+    case C_CATENATE: {
+        /* URL parts only: one line, whatever the literal capabilities */
+        const imapclient_cat_part parts[] = {
+            {.type = IMAPCLIENT_CAT_MESSAGE,
+             .folder = "INBOX",
+             .uidvalidity = 7,
+             .uid = 1,
+             .section = "HEADER"},
+            {.type = IMAPCLIENT_CAT_MESSAGE,
+             .folder = "INBOX",
+             .uid = 2,
+             .section = "1.MIME"},
+        };
+        imapclient_append_result *r = NULL;
+        rc = imapclient_catenate(c, "Drafts", parts, 2, NULL, NULL, &r);
+        FUZZ_CHECK(rc == 0 || r == NULL);
+        if (rc == IMAPCLIENT_ERROR && imapclient_error_code(c))
+            t += fuzz_touch(imapclient_error_code(c)) +
+                 fuzz_touch(imapclient_error_code_arg(c));
+        for (size_t k = 0; r && k < r->count; k++)
+            t += r->uids[k];
+        if (r)
+            t += fuzz_touch(r->text) + fuzz_touch(r->uid_set);
+        imapclient_append_result_free(r);
+        break;
+    }
     case C_UNAUTH: {
         const char *text = NULL;
         rc = imapclient_unauthenticate(c, &text);
@@ -987,7 +1018,8 @@ static const char *const call_names[NCALLS] = {"login",          "capabilities",
                                                "list_extended",  "create_folder_ex",
                                                "esearch",        "fetch_ext",
                                                "esort",          "multisearch",
-                                               "unauthenticate", "logout"};
+                                               "catenate",       "unauthenticate",
+                                               "logout"};
 
 /* One session over the script of the current plans: 0 when it ran to its
  * end, 1 when the plans were corrected and it must be replayed. */
