@@ -192,6 +192,10 @@ typedef struct imapclient_esearch_result {
                                       or NULL (NIL: none there) */
     const uint32_t *partial_ids; /**< partial expanded, in the server's order */
     size_t partial_count;        /**< entries in partial_ids */
+    const char *tag;             /**< the tag of the command that answered
+                                      ("A012"): the one updates with the
+                                      UPDATE return option name, and
+                                      imapclient_cancel_update() takes */
 } imapclient_esearch_result;
 
 /** Release an ESEARCH result; NULL is a no-op. */
@@ -212,7 +216,14 @@ IMAPCLIENT_EXTERN void imapclient_esearch_result_free(imapclient_esearch_result 
  *                  fetch, store, copy, move and in criteria; it needs
  *                  SEARCHRES. "PARTIAL first:last" (RFC 9394) returns one
  *                  page of the matches (positions from 1, or from -1 for
- *                  the last); it needs PARTIAL
+ *                  the last); it needs PARTIAL. "UPDATE" (RFC 5267,
+ *                  CONTEXT=SEARCH) asks the server to keep the result up
+ *                  to date: the changes then come as untagged ESEARCH
+ *                  responses naming the result's tag, through
+ *                  imapclient_noop(), imapclient_idle_check() or the
+ *                  unsolicited callback, and
+ *                  imapclient_context_update_from_response() types them;
+ *                  "CONTEXT" hints that more searches will follow
  * @param[out] out  free with imapclient_esearch_result_free()
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without ESEARCH
  *         (or SEARCHRES, PARTIAL for those options); IMAPCLIENT_EINVAL for
@@ -222,6 +233,70 @@ IMAPCLIENT_EXTERN void imapclient_esearch_result_free(imapclient_esearch_result 
 IMAPCLIENT_EXTERN int imapclient_esearch(imapclient *c, const char *const *criteria,
                                          const char *charset, const char *const *returns,
                                          imapclient_esearch_result **out);
+
+/** One change of an updated search or sort result (RFC 5267 section 4.3). */
+typedef struct imapclient_context_change {
+    int add;             /**< 1: ADDTO (the ids now match), 0: REMOVEFROM */
+    uint32_t position;   /**< where in the result the first id goes or went,
+                              from 1 (sorts); 0: not told (searches) */
+    const char *set;     /**< the ids as sent ("3:5,9") */
+    const uint32_t *ids; /**< set expanded, in the server's order */
+    size_t count;        /**< entries in ids */
+} imapclient_context_change;
+
+/** An ESEARCH update of a result kept up to date (the UPDATE return option). */
+typedef struct imapclient_context_update {
+    const char *tag;                          /**< the tag of the search or sort
+                                                   whose result changed */
+    int uid;                                  /**< the ids are UIDs */
+    const imapclient_context_change *changes; /**< ADDTO and REMOVEFROM, in order */
+    size_t change_count;                      /**< entries in changes */
+    int has_min;                              /**< MIN came: its new value */
+    uint32_t min;                             /**< lowest matching id */
+    int has_max;                              /**< MAX came */
+    uint32_t max;                             /**< highest matching id */
+    int has_count;                            /**< COUNT came */
+    uint32_t count;                           /**< number of matches now */
+} imapclient_context_update;
+
+/**
+ * Decode an update of a search or sort result started with the UPDATE
+ * return option (CONTEXT=SEARCH, CONTEXT=SORT; RFC 5267): an untagged
+ * `ESEARCH (TAG "t") [UID] ADDTO (...) REMOVEFROM (...)` from
+ * imapclient_noop(), imapclient_idle_check(), imapclient_take_responses(),
+ * the unsolicited callback or a non-blocking NOOP or IDLE. Sets of more
+ * than 16777216 ids are refused, never expanded.
+ *
+ * @param r        the response
+ * @param[out] out the update, free with imapclient_context_update_free();
+ *                 NULL when r is no update (another response, or an
+ *                 ESEARCH without ADDTO or REMOVEFROM)
+ * @return 0 (whether or not r was an update), IMAPCLIENT_EPROTOCOL (an
+ *         update without its tag, a position or set that is no number
+ *         set), IMAPCLIENT_ETOOBIG, IMAPCLIENT_EINVAL (NULL argument),
+ *         IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int
+imapclient_context_update_from_response(const imapclient_response *r,
+                                        imapclient_context_update **out);
+
+/** Release an update; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_context_update_free(imapclient_context_update *u);
+
+/**
+ * Stop the updates of results asked with the UPDATE return option
+ * (CANCELUPDATE, RFC 5267 section 4.2): `CANCELUPDATE "<tag>" ...`. A
+ * few updates may still come after it, sent before the server read it.
+ *
+ * @param tags  NULL-terminated tags of the searches or sorts
+ *              (imapclient_esearch_result.tag)
+ * @return 0; IMAPCLIENT_EINVAL (no tags, a tag that is no IMAP tag);
+ *         IMAPCLIENT_EILLEGAL_STATE (no folder selected);
+ *         IMAPCLIENT_ECAPABILITY (neither CONTEXT=SEARCH nor
+ *         CONTEXT=SORT; nothing sent); IMAPCLIENT_ERROR (NO: a tag the
+ *         server does not know); IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_cancel_update(imapclient *c, const char *const *tags);
 
 /**
  * One page of the matches of a search (PARTIAL, RFC 9394; no reference

@@ -231,7 +231,7 @@ static const struct {
     {"SAVEDATESUPPORTED", 0, "SAVEDATE"},
 };
 
-#define MAX_NEEDS 4
+#define MAX_NEEDS 6
 
 static void need_add(const char **need, const char *cap)
 {
@@ -1323,6 +1323,10 @@ static void es_finish(imapclient *c, crit_op *op)
 {
     int rc = criteria_error(c, op->rq.rc, &op->rq);
     imapclient_esearch_result *res = op->es.res;
+    if (rc == 0 && op->rq.done &&
+        !(res->tag =
+              imc_arena_strndup(op->es.a, op->rq.done->tag, strlen(op->rq.done->tag))))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     if (rc == 0) {
         esearch_finish(res);
         op->es.res = NULL; /* the caller's now */
@@ -1334,7 +1338,7 @@ static void es_finish(imapclient *c, crit_op *op)
 /* Return options: atoms, or "PARTIAL first:last" (RFC 9394). What they
  * need goes into need (SAVE: SEARCHRES; PARTIAL: PARTIAL). */
 static int returns_check(imapclient *c, const char *call, const char *const *returns,
-                         const char **need)
+                         const char **need, const char *context_cap)
 {
     for (size_t i = 0; returns && returns[i]; i++) {
         const char *o = returns[i];
@@ -1349,6 +1353,14 @@ static int returns_check(imapclient *c, const char *call, const char *const *ret
                             call, o);
         if (!strcasecmp(o, "SAVE"))
             need_add(need, "SEARCHRES");
+        /* RFC 5267: UPDATE (and the CONTEXT hint) need CONTEXT=SEARCH,
+         * CONTEXT=SORT for a sort */
+        if (!strcasecmp(o, "UPDATE") || !strcasecmp(o, "CONTEXT")) {
+            if (!context_cap)
+                return imc_fail(c, IMAPCLIENT_EINVAL,
+                                "%s: %s is not a return option here", call, o);
+            need_add(need, context_cap);
+        }
         if (!strcasecmp(o, "PARTIAL"))
             return imc_fail(c, IMAPCLIENT_EINVAL,
                             "%s: PARTIAL needs a range (\"PARTIAL 1:100\")", call);
@@ -1408,7 +1420,7 @@ int imapclient_esearch(imapclient *c, const char *const *criteria, const char *c
     criteria_needs(criteria, op.need);
     if ((rc = imc_require_selected(c, call)) ||
         (rc = imc_require_ext(c, "ESEARCH", call)) ||
-        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = returns_check(c, call, returns, op.need, "CONTEXT=SEARCH")) ||
         (rc = require_needs(c, call, op.need)))
         return rc;
     imc_buf head;
@@ -1474,7 +1486,7 @@ int imapclient_esort(imapclient *c, const char *const *sort_criteria,
     criteria_needs(criteria, op.need);
     if ((rc = imc_require_selected(c, call)) ||
         (rc = imc_require_cap(c, "ESORT", call)) || (rc = sort_check(c, sort_criteria)) ||
-        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = returns_check(c, call, returns, op.need, "CONTEXT=SORT")) ||
         (rc = require_needs(c, call, op.need)))
         return rc;
     /* sort = ["UID" SP] "SORT" [SP sort-return-opts] SP sort-criteria SP
@@ -1596,7 +1608,7 @@ int imapclient_multisearch(imapclient *c, const imapclient_search_source *source
     criteria_needs(criteria, op.need);
     if ((rc = imc_require_auth(c, call)) ||
         (rc = imc_require_cap(c, "MULTISEARCH", call)) ||
-        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = returns_check(c, call, returns, op.need, NULL)) ||
         (rc = require_needs(c, call, op.need)))
         return rc;
     /* esearch = "ESEARCH" [SP esearch-source-opts] [SP search-return-opts]
@@ -1944,4 +1956,132 @@ int imapclient_start_thread(imapclient *c, const char *algorithm,
     }
     return crit_submit(c, op, thread_needs, IMAPCLIENT_OP_THREAD, threads_free, cb, user,
                        id);
+}
+
+/* ---- CONTEXT=SEARCH, CONTEXT=SORT (RFC 5267) ----------------------------------- */
+
+void imapclient_context_update_free(imapclient_context_update *u)
+{
+    imc_msg_result_free(u);
+}
+
+/* `* ESEARCH (TAG "t") [UID] ADDTO (pos set [pos set ...]) REMOVEFROM
+ * (...) [MIN n] [MAX n] [COUNT n]` (RFC 5267 sections 4.3 and 6). */
+int imapclient_context_update_from_response(const imapclient_response *r,
+                                            imapclient_context_update **out)
+{
+    if (!r || !out)
+        return IMAPCLIENT_EINVAL;
+    *out = NULL;
+    if (!r->tag || strcmp(r->tag, "*") || r->has_number || !r->name ||
+        strcmp(r->name, "ESEARCH"))
+        return 0;
+    esearch_corr k;
+    size_t i;
+    esearch_correlator(r, &k, &i);
+    const imapclient_value *a = r->args;
+    size_t nchanges = 0, first = i;
+    if (i < a->count && imapclient_value_is(&a->items[i], "UID"))
+        first = ++i;
+    for (; i + 1 < a->count; i += 2)
+        if (imapclient_value_is(&a->items[i], "ADDTO") ||
+            imapclient_value_is(&a->items[i], "REMOVEFROM")) {
+            const imapclient_value *v = &a->items[i + 1];
+            if (v->type != IMAPCLIENT_VALUE_LIST || !v->count || v->count % 2)
+                return IMAPCLIENT_EPROTOCOL;
+            nchanges += v->count / 2;
+        }
+    if (!nchanges)
+        return 0; /* a search result, not an update */
+    if (!k.tag || k.mailbox)
+        return IMAPCLIENT_EPROTOCOL; /* an update names its command (RFC 5267 4.3) */
+    imapclient_context_update *u = imc_msg_result_new(sizeof *u);
+    if (!u)
+        return IMAPCLIENT_ENOMEM;
+    imc_arena *ar = imc_msg_result_arena(u);
+    imapclient_context_change *ch = imc_arena_calloc(ar, nchanges, sizeof *ch);
+    int rc = ch && (u->tag = imc_arena_strndup(ar, k.tag, strlen(k.tag)))
+                 ? 0
+                 : IMAPCLIENT_ENOMEM;
+    u->uid = first > 0 && imapclient_value_is(&a->items[first - 1], "UID");
+    size_t n = 0, budget = IMC_MSG_MAX_EXPAND;
+    for (i = first; !rc && i + 1 < a->count; i += 2) {
+        const imapclient_value *key = &a->items[i], *v = &a->items[i + 1];
+        uint64_t num;
+        int add = imapclient_value_is(key, "ADDTO");
+        if (add || imapclient_value_is(key, "REMOVEFROM")) {
+            for (size_t j = 0; !rc && j + 1 < v->count; j += 2) {
+                const imapclient_value *pos = &v->items[j], *set = &v->items[j + 1];
+                imapclient_context_change *x = &ch[n++];
+                x->add = add;
+                if (imc_msg_value_u64(pos, &num) || num > UINT32_MAX || !set->str ||
+                    set->type == IMAPCLIENT_VALUE_LIST) {
+                    rc = IMAPCLIENT_EPROTOCOL;
+                    break;
+                }
+                x->position = (uint32_t)num;
+                uint32_t *ids;
+                rc = expand_ids(ar, set->str, set->len, 1, &budget, &ids, &x->count);
+                if (rc == IMAPCLIENT_EINVAL)
+                    rc = IMAPCLIENT_EPROTOCOL;
+                if (!rc) {
+                    x->ids = ids ? ids : no_ids;
+                    if (!(x->set = imc_arena_strndup(ar, set->str, set->len)))
+                        rc = IMAPCLIENT_ENOMEM;
+                }
+            }
+        } else if (imapclient_value_is(key, "MIN")) {
+            rc = imc_msg_value_u32(v, &u->min) ? IMAPCLIENT_EPROTOCOL : 0;
+            u->has_min = 1;
+        } else if (imapclient_value_is(key, "MAX")) {
+            rc = imc_msg_value_u32(v, &u->max) ? IMAPCLIENT_EPROTOCOL : 0;
+            u->has_max = 1;
+        } else if (imapclient_value_is(key, "COUNT")) {
+            rc =
+                imc_msg_value_u64(v, &num) || num > UINT32_MAX ? IMAPCLIENT_EPROTOCOL : 0;
+            u->count = (uint32_t)num;
+            u->has_count = 1;
+        }
+    }
+    if (rc) {
+        imc_msg_result_free(u);
+        return rc;
+    }
+    u->changes = ch;
+    u->change_count = n;
+    *out = u;
+    return 0;
+}
+
+/* CANCELUPDATE: tag-string = string (RFC 5267 section 6). */
+int imapclient_cancel_update(imapclient *c, const char *const *tags)
+{
+    static const char call[] = "cancel_update";
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!tags || !tags[0])
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no tag given", call);
+    for (size_t i = 0; tags[i]; i++) {
+        const char *t = tags[i];
+        if (!*t || strlen(t) > 64 || imc_astring_form(t, strlen(t)) != 0 ||
+            strpbrk(t, "+]"))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.60s\" is not a command tag",
+                            call, t);
+    }
+    if ((rc = imc_require_selected(c, call)))
+        return rc;
+    if ((rc = imc_caps_ensure(c)))
+        return rc;
+    if (!imc_has_cap(c, "CONTEXT=SEARCH") && !imc_has_cap(c, "CONTEXT=SORT"))
+        return imc_fail(c, IMAPCLIENT_ECAPABILITY,
+                        "%s: server does not support CONTEXT=SEARCH or CONTEXT=SORT",
+                        call);
+    imc_begin(c, "CANCELUPDATE");
+    for (size_t i = 0; tags[i]; i++) {
+        imc_put_sp(&c->cmd);
+        imc_put_string(&c->cmd, tags[i], strlen(tags[i]));
+    }
+    imc_request rq = {0};
+    return imc_run(c, &rq);
 }
