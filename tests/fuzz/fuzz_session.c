@@ -489,7 +489,8 @@ static size_t walk_responses(const imapclient_responses *r)
     return t;
 }
 
-/* Each response typed as a NOTIFY event (most are none). */
+/* Each response typed as a NOTIFY event and as a CONTEXT update (most are
+ * neither). */
 static size_t walk_events(imapclient *c, const imapclient_responses *r)
 {
     size_t t = 0;
@@ -511,6 +512,24 @@ static size_t walk_events(imapclient *c, const imapclient_responses *r)
         if (e->entries)
             t += walk_strings(e->entries, e->entry_count);
         imapclient_notify_event_free(e);
+    }
+    /* and as CONTEXT=SEARCH updates (RFC 5267) */
+    for (size_t i = 0; r && i < r->count; i++) {
+        imapclient_context_update *u = NULL;
+        int rc = imapclient_context_update_from_response(&r->items[i], &u);
+        FUZZ_CHECK(rc == 0 || ((rc == IMAPCLIENT_EPROTOCOL || rc == IMAPCLIENT_ETOOBIG) &&
+                               u == NULL));
+        if (!u)
+            continue;
+        FUZZ_CHECK(u->tag != NULL && u->change_count > 0);
+        t += fuzz_touch(u->tag) + u->min + u->max + u->count;
+        for (size_t k = 0; k < u->change_count; k++) {
+            const imapclient_context_change *x = &u->changes[k];
+            t += fuzz_touch(x->set) + x->position + (size_t)x->add;
+            for (size_t j = 0; j < x->count; j++)
+                FUZZ_CHECK(x->ids[j] != 0);
+        }
+        imapclient_context_update_free(u);
     }
     return t;
 }
