@@ -2130,3 +2130,42 @@ static int example(imapclient *c)
     return rc == 0 ? run(c) : rc;
 }
 /* @end */
+
+/* @example imapclient_context_update_from_response imapclient_context_update_free
+ *          imapclient_cancel_update */
+static int example(imapclient *c)
+{
+    /* Keep the list of unread messages up to date (CONTEXT=SEARCH, RFC
+     * 5267) while idling, then stop the updates. */
+    imapclient_esearch_result *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_esearch(c, (const char *[]){"UNSEEN", NULL}, NULL,
+                                (const char *[]){"UPDATE", "ALL", NULL}, &r);
+    if (rc != 0)
+        return rc;
+    printf("%zu unread\n", r->id_count);
+    rc = imapclient_idle(c);
+    for (int round = 0; rc == 0 && round < 10; round++) {
+        imapclient_responses *rs = NULL;
+        if ((rc = imapclient_idle_check(c, 30000, &rs)) != 0)
+            break;
+        for (size_t i = 0; i < rs->count; i++) {
+            imapclient_context_update *u = NULL;
+            if (imapclient_context_update_from_response(&rs->items[i], &u) != 0 || !u)
+                continue;
+            for (size_t k = 0; k < u->change_count; k++)
+                printf("%s %s\n", u->changes[k].add ? "now unread:" : "read:",
+                       u->changes[k].set);
+            imapclient_context_update_free(u);
+        }
+        imapclient_responses_free(rs);
+    }
+    if (rc == 0)
+        rc = imapclient_idle_done(c, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_cancel_update(c, (const char *[]){r->tag, NULL});
+    imapclient_esearch_result_free(r);
+    return rc;
+}
+/* @end */

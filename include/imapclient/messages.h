@@ -226,7 +226,8 @@ IMAPCLIENT_EXTERN void imapclient_esearch_result_free(imapclient_esearch_result 
  *                  "CONTEXT" hints that more searches will follow
  * @param[out] out  free with imapclient_esearch_result_free()
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without ESEARCH
- *         (or SEARCHRES, PARTIAL for those options); IMAPCLIENT_EINVAL for
+ *         (or SEARCHRES, PARTIAL, CONTEXT=SEARCH for those options);
+ *         IMAPCLIENT_EINVAL for
  *         a return option that is not an atom or a PARTIAL range;
  *         IMAPCLIENT_ETOOBIG when ALL would expand past 16777216 ids
  */
@@ -330,9 +331,12 @@ imapclient_search_partial(imapclient *c, const char *const *criteria, const char
  * @param criteria       as imapclient_search(); NULL means ALL
  * @param charset        NULL means "UTF-8"
  * @param returns        as imapclient_esearch() (MIN, MAX, COUNT, ALL,
- *                       PARTIAL); NULL or empty sends RETURN ()
+ *                       PARTIAL; UPDATE and CONTEXT with CONTEXT=SORT: the
+ *                       updates carry the positions in sort order); NULL
+ *                       or empty sends RETURN ()
  * @param[out] out       free with imapclient_esearch_result_free()
- * @return as imapclient_sort(); IMAPCLIENT_ECAPABILITY without ESORT
+ * @return as imapclient_sort(); IMAPCLIENT_ECAPABILITY without ESORT (or
+ *         CONTEXT=SORT for UPDATE and CONTEXT)
  */
 IMAPCLIENT_EXTERN int imapclient_esort(imapclient *c, const char *const *sort_criteria,
                                        const char *const *criteria, const char *charset,
