@@ -2030,7 +2030,8 @@ static int example(void)
  *          imapclient_start_unselect_folder imapclient_start_close_folder
  *          imapclient_start_enable imapclient_start_get_metadata
  *          imapclient_start_set_metadata imapclient_start_notify_set
- *          imapclient_start_notify_none */
+ *          imapclient_start_notify_none imapclient_start_list_extended
+ *          imapclient_start_list_status */
 /* Each completion as it comes: what it was for, and its typed result. */
 static void on_done(imapclient *c, imapclient_completion *d)
 {
@@ -2051,6 +2052,10 @@ static void on_done(imapclient *c, imapclient_completion *d)
     case IMAPCLIENT_OP_STATUS:
         printf("%s: %llu messages\n", (const char *)d->user,
                (unsigned long long)((imapclient_status_info *)d->result)->messages);
+        break;
+    case IMAPCLIENT_OP_LIST:
+        printf("%s: %zu folders\n", (const char *)d->user,
+               ((imapclient_folder_list *)d->result)->count);
         break;
     case IMAPCLIENT_OP_METADATA:
         if (d->result)
@@ -2097,6 +2102,15 @@ static int example(imapclient *c)
     if (rc == 0)
         rc = imapclient_start_folder_status(c, "Archive", status_items, on_done, "status",
                                             NULL);
+    if (rc == 0) /* with LIST-STATUS in one round trip, else a STATUS per folder */
+        rc = imapclient_start_list_status(c, NULL, "*", status_items, on_done,
+                                          "list with status", NULL);
+    if (rc == 0) {
+        imapclient_list_options o = {.selection = IMAPCLIENT_LIST_SUBSCRIBED,
+                                     .returns = IMAPCLIENT_LIST_RETURN_CHILDREN};
+        rc = imapclient_start_list_extended(c, NULL, NULL, &o, on_done, "subscribed",
+                                            NULL);
+    }
     if (rc == 0)
         rc = imapclient_start_set_metadata(c, "INBOX", &note, 1, on_done, "setmetadata",
                                            NULL);

@@ -407,6 +407,29 @@ IMAPCLIENT_EXTERN int imapclient_start_folder_status(imapclient *c, const char *
                                                      imapclient_done_cb cb, void *user,
                                                      uint64_t *id);
 
+/**
+ * imapclient_list_extended() without waiting; result imapclient_folder_list
+ * *. The options' capabilities are checked when the command goes out.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_list_extended(imapclient *c, const char *directory,
+                                                     const char *const *patterns,
+                                                     const imapclient_list_options *opts,
+                                                     imapclient_done_cb cb, void *user,
+                                                     uint64_t *id);
+
+/**
+ * imapclient_list_status() without waiting; result imapclient_folder_list
+ * *. One round trip (LIST-STATUS) when the server is known to offer it at
+ * the start; otherwise (also while the capabilities are not known yet) a
+ * LIST, then one STATUS per selectable folder, one after the other, and a
+ * single completion at the end.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_list_status(imapclient *c, const char *directory,
+                                                   const char *pattern,
+                                                   const char *const *items,
+                                                   imapclient_done_cb cb, void *user,
+                                                   uint64_t *id);
+
 /** imapclient_unselect_folder() without waiting; op IMAPCLIENT_OP_UNSELECT. */
 IMAPCLIENT_EXTERN int imapclient_start_unselect_folder(imapclient *c,
                                                        imapclient_done_cb cb, void *user,

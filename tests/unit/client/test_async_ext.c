@@ -428,6 +428,116 @@ static void test_async_ext__notify_events_through_the_callback(void **state)
     done(c);
 }
 
+#define LISTGREET "S: * PREAUTH [CAPABILITY IMAP4rev1 LIST-EXTENDED LIST-STATUS] ready\n"
+
+static void test_async_ext__list_extended(void **state)
+{
+    /* selection and return options, several patterns; the folders typed */
+    imapclient *c = play(
+        LISTGREET "C: A001 LIST (SUBSCRIBED) \"\" (INBOX \"Sent/%\") RETURN (CHILDREN)\n"
+                  "S: * LIST (\\Subscribed \\HasNoChildren) \"/\" INBOX\n"
+                  "S: * LIST (\\Subscribed \\HasChildren) \"/\" Sent/2024\n"
+                  "S: A001 OK done\n");
+    imapclient_list_options o = {.selection = IMAPCLIENT_LIST_SUBSCRIBED,
+                                 .returns = IMAPCLIENT_LIST_RETURN_CHILDREN};
+    got g = {0};
+    check(imapclient_start_list_extended(
+              c, NULL, (const char *[]){"INBOX", "Sent/%", NULL}, &o, keep, &g, NULL),
+          c);
+    run(c);
+    assert_int_equal(g.op, IMAPCLIENT_OP_LIST);
+    imapclient_folder_list *l = g.result;
+    assert_int_equal(l->count, 2);
+    assert_string_equal(l->folders[1].name, "Sent/2024");
+    assert_true(imapclient_folder_has_flag(&l->folders[1], "\\HasChildren"));
+    imapclient_folder_list_free(l);
+    done(c);
+
+    /* the capabilities are not known at the start: the syntax is checked
+     * then, LIST-EXTENDED when the command is about to go out */
+    c = play("S: * OK ready\n"
+             "C: A001 LOGIN u p\n"
+             "S: A001 OK done\n"
+             "C: A003 CAPABILITY\n"
+             "S: * CAPABILITY IMAP4rev1\n"
+             "S: A003 OK done\n");
+    assert_int_equal(imapclient_start_list_extended(c, NULL, (const char *[]){NULL}, NULL,
+                                                    NULL, NULL, NULL),
+                     IMAPCLIENT_EINVAL);
+    imapclient_list_options bad = {.selection = IMAPCLIENT_LIST_RECURSIVEMATCH};
+    assert_int_equal(
+        imapclient_start_list_extended(c, NULL, NULL, &bad, NULL, NULL, NULL),
+        IMAPCLIENT_EINVAL);
+    got l1 = {0};
+    check(imapclient_start_login(c, "u", "p", NULL, NULL, NULL), c);
+    check(imapclient_start_list_extended(c, NULL, NULL, &o, keep, &l1, NULL), c);
+    run(c);
+    assert_int_equal(l1.status, IMAPCLIENT_ECAPABILITY);
+    assert_non_null(strstr(l1.err, "LIST-EXTENDED"));
+    imapclient_completion *d;
+    while (imapclient_next_completion(c, &d) == 1)
+        imapclient_completion_free(d);
+    done(c);
+}
+
+static void test_async_ext__list_status_one_trip(void **state)
+{
+    imapclient *c = play(LISTGREET "C: A001 LIST \"\" \"%\" RETURN (STATUS (MESSAGES))\n"
+                                   "S: * LIST () \"/\" INBOX\n"
+                                   "S: * STATUS INBOX (MESSAGES 8)\n"
+                                   "S: * LIST (\\Noselect) \"/\" Shared\n"
+                                   "S: A001 OK done\n");
+    got g = {0};
+    check(imapclient_start_list_status(c, NULL, "%", (const char *[]){"MESSAGES", NULL},
+                                       keep, &g, NULL),
+          c);
+    run(c);
+    imapclient_folder_list *l = g.result;
+    assert_int_equal(l->count, 2);
+    assert_non_null(l->folders[0].status);
+    assert_int_equal(l->folders[0].status->messages, 8);
+    assert_null(l->folders[1].status);
+    imapclient_folder_list_free(l);
+    done(c);
+}
+
+static void test_async_ext__list_status_without_list_status(void **state)
+{
+    /* a LIST, then a STATUS per selectable folder (\Noselect skipped, a
+     * refusal leaves no status), one completion at the end */
+    imapclient *c = play("S: * PREAUTH [CAPABILITY IMAP4rev1] ready\n"
+                         "C: A001 LIST \"\" \"*\"\n"
+                         "S: * LIST () \"/\" INBOX\n"
+                         "S: * LIST (\\Noselect) \"/\" Shared\n"
+                         "S: * LIST () \"/\" Gone\n"
+                         "S: * LIST () \"/\" \"Sent Items\"\n"
+                         "S: A001 OK done\n"
+                         "C: A002 STATUS INBOX (MESSAGES UIDNEXT)\n"
+                         "S: * STATUS INBOX (MESSAGES 8 UIDNEXT 9)\n"
+                         "S: A002 OK done\n"
+                         "C: A003 STATUS Gone (MESSAGES UIDNEXT)\n"
+                         "S: A003 NO [NONEXISTENT] no such mailbox\n"
+                         "C: A004 STATUS \"Sent Items\" (MESSAGES UIDNEXT)\n"
+                         "S: * STATUS \"Sent Items\" (MESSAGES 2 UIDNEXT 3)\n"
+                         "S: A004 OK done\n");
+    got g = {0};
+    check(imapclient_start_list_status(c, NULL, NULL,
+                                       (const char *[]){"MESSAGES", "UIDNEXT", NULL},
+                                       keep, &g, NULL),
+          c);
+    run(c);
+    assert_int_equal(g.n, 1);
+    assert_int_equal(g.status, 0);
+    imapclient_folder_list *l = g.result;
+    assert_int_equal(l->count, 4);
+    assert_int_equal(l->folders[0].status->messages, 8);
+    assert_null(l->folders[1].status);
+    assert_null(l->folders[2].status);
+    assert_int_equal(l->folders[3].status->uidnext, 3);
+    imapclient_folder_list_free(l);
+    done(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +551,9 @@ int main(void)
         cmocka_unit_test(test_async_ext__metadata),
         cmocka_unit_test(test_async_ext__metadata_checks),
         cmocka_unit_test(test_async_ext__notify_events_through_the_callback),
+        cmocka_unit_test(test_async_ext__list_extended),
+        cmocka_unit_test(test_async_ext__list_status_one_trip),
+        cmocka_unit_test(test_async_ext__list_status_without_list_status),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
