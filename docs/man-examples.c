@@ -2183,3 +2183,35 @@ static int example(imapclient *c)
     return rc;
 }
 /* @end */
+
+/* @example imapclient_genurlauth imapclient_urlauth_urls_free imapclient_urlfetch
+ *          imapclient_urlfetch_result_get imapclient_urlfetch_result_free
+ *          imapclient_resetkey */
+static int example(imapclient *c)
+{
+    /* Let a submission server fetch part 1 of message 20 (URLAUTH, RFC
+     * 4467): authorize its URL, check that it resolves, then withdraw
+     * every authorization of INBOX. */
+    char path[256];
+    if (imapclient_message_url("INBOX", 0, 20, "1", path, sizeof path) >= (long long)sizeof path)
+        return IMAPCLIENT_EINVAL;
+    char rump[512];
+    snprintf(rump, sizeof rump, "imap://joe@imap.example.org%s;urlauth=submit+joe", path);
+    imapclient_urlauth_urls *u = NULL;
+    int rc = imapclient_genurlauth(c, (const char *[]){rump, NULL}, NULL, &u);
+    if (rc != 0)
+        return rc;
+    printf("authorized: %s\n", u->urls[0]);
+    imapclient_urlfetch_result *f = NULL;
+    rc = imapclient_urlfetch(c, (const char *[]){u->urls[0], NULL}, &f);
+    if (rc == 0) {
+        const imapclient_urlfetch_item *it = imapclient_urlfetch_result_get(f, u->urls[0]);
+        printf("%zu bytes\n", it && it->data ? it->len : 0);
+        imapclient_urlfetch_result_free(f);
+    }
+    imapclient_urlauth_urls_free(u);
+    if (rc == 0)
+        rc = imapclient_resetkey(c, "INBOX", NULL);
+    return rc;
+}
+/* @end */

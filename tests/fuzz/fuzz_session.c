@@ -48,7 +48,7 @@
     "NAMESPACE UIDPLUS CHILDREN UNSELECT CONDSTORE ESEARCH MOVE SPECIAL-USE QUOTA "      \
     "ACL X-GM-EXT-1 METADATA NOTIFY APPENDLIMIT UNAUTHENTICATE LIST-EXTENDED "           \
     "LIST-STATUS STATUS=SIZE OBJECTID CREATE-SPECIAL-USE ESORT SEARCHRES PARTIAL "       \
-    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN CATENATE\r\n"
+    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN CATENATE URLAUTH\r\n"
 
 enum {
     C_LOGIN,
@@ -80,6 +80,7 @@ enum {
     C_ESORT,
     C_MULTISEARCH,
     C_CATENATE,
+    C_URLFETCH,
     C_UNAUTH,
     C_LOGOUT,
     NCALLS
@@ -137,6 +138,8 @@ static const struct {
     [C_CATENATE] = {"APPEND \"Drafts\" CATENATE (URL "
                     "\"/INBOX;UIDVALIDITY=7/;UID=1/;SECTION=HEADER\" URL "
                     "\"/INBOX/;UID=2/;SECTION=1.MIME\")",
+                    1, 1},
+    [C_URLFETCH] = {"URLFETCH \"imap://a@b/INBOX/;UID=1;urlauth=anonymous:internal:00\"",
                     1, 1},
     [C_UNAUTH] = {"UNAUTHENTICATE", 1, 1},
     [C_LOGOUT] = {"LOGOUT", 1, 1},
@@ -1005,6 +1008,20 @@ static int call(imapclient *c, size_t i)
         imapclient_append_result_free(r);
         break;
     }
+    case C_URLFETCH: {
+        static const char *const urls[] = {
+            "imap://a@b/INBOX/;UID=1;urlauth=anonymous:internal:00", NULL};
+        imapclient_urlfetch_result *f = NULL;
+        rc = imapclient_urlfetch(c, urls, &f);
+        FUZZ_CHECK(rc == 0 || f == NULL);
+        for (size_t k = 0; f && k < f->count; k++) {
+            t += fuzz_touch(f->items[k].url) + f->items[k].len;
+            if (f->items[k].data)
+                FUZZ_CHECK(f->items[k].data[f->items[k].len] == '\0');
+        }
+        imapclient_urlfetch_result_free(f);
+        break;
+    }
     case C_UNAUTH: {
         const char *text = NULL;
         rc = imapclient_unauthenticate(c, &text);
@@ -1037,8 +1054,8 @@ static const char *const call_names[NCALLS] = {"login",          "capabilities",
                                                "list_extended",  "create_folder_ex",
                                                "esearch",        "fetch_ext",
                                                "esort",          "multisearch",
-                                               "catenate",       "unauthenticate",
-                                               "logout"};
+                                               "catenate",       "urlfetch",
+                                               "unauthenticate", "logout"};
 
 /* One session over the script of the current plans: 0 when it ran to its
  * end, 1 when the plans were corrected and it must be replayed. */
