@@ -1780,46 +1780,6 @@ static int example(imapclient *c)
     }
     imapclient_store_result_free(r);
     imapclient_select_info_free(si);
-/* @example imapclient_catenate imapclient_message_url imapclient_error_code
- *          imapclient_error_code_arg */
-static int example(imapclient *c)
-{
-    /* Forward the attachment (part 2) of INBOX message 42 in a new draft,
-     * without downloading it (CATENATE, RFC 4469). */
-    uint32_t uidvalidity = 0;
-    imapclient_select_info *info = NULL;
-    int rc = imapclient_select_folder(c, "INBOX", 1, &info);
-    if (rc != 0)
-        return rc;
-    uidvalidity = info->uidvalidity;
-    imapclient_select_info_free(info);
-    static const char head[] = "From: me@example.org\r\nSubject: the report\r\n"
-                               "MIME-Version: 1.0\r\n"
-                               "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
-                               "--b1\r\nContent-Type: text/plain\r\n\r\nHere it is.\r\n"
-                               "--b1\r\n";
-    static const char tail[] = "\r\n--b1--\r\n";
-    imapclient_cat_part parts[] = {
-        {.type = IMAPCLIENT_CAT_TEXT, .text = head, .len = sizeof head - 1},
-        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uidvalidity = uidvalidity,
-         .uid = 42, .section = "2.MIME"},
-        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uidvalidity = uidvalidity,
-         .uid = 42, .section = "2"},
-        {.type = IMAPCLIENT_CAT_TEXT, .text = tail, .len = sizeof tail - 1},
-    };
-    char url[256];
-    if (imapclient_message_url("INBOX", uidvalidity, 42, "2", url, sizeof url) > 0)
-        printf("attachment: %s\n", url); /* /INBOX;UIDVALIDITY=.../;UID=42/;SECTION=2 */
-    imapclient_append_result *r = NULL;
-    rc = imapclient_catenate(c, "Drafts", parts, 4, (const char *[]){"\\Draft", NULL},
-                             NULL, &r);
-    if (rc == 0) {
-        if (r->has_appenduid)
-            printf("saved as UID %u\n", r->uids[0]);
-        imapclient_append_result_free(r);
-    } else if (imapclient_error_code(c) && !strcmp(imapclient_error_code(c), "BADURL")) {
-        printf("not on the server: %s\n", imapclient_error_code_arg(c));
-    }
     return rc;
 }
 /* @end */
@@ -1857,26 +1817,6 @@ static int example(imapclient *c)
         imapclient_responses_free(more);
     }
     imapclient_changes_free(one);
-/* @example imapclient_multicatenate */
-static int example(imapclient *c)
-{
-    /* Two drafts in one command (MULTIAPPEND): each made of a new header
-     * and the text of an existing message (UID 7 of INBOX). */
-    imapclient_cat_part a[] = {
-        {.type = IMAPCLIENT_CAT_TEXT, .text = "Subject: one\r\n\r\n", .len = 16},
-        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uid = 7, .section = "TEXT"},
-    };
-    imapclient_cat_part b[] = {
-        {.type = IMAPCLIENT_CAT_TEXT, .text = "Subject: two\r\n\r\n", .len = 16},
-        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uid = 7, .section = "TEXT"},
-    };
-    imapclient_catenate_msg msgs[] = {{a, 2, NULL, NULL}, {b, 2, NULL, NULL}};
-    imapclient_append_result *r = NULL;
-    int rc = imapclient_multicatenate(c, "Drafts", msgs, 2, &r);
-    if (rc == 0) {
-        printf("%zu drafts saved\n", r->count);
-        imapclient_append_result_free(r);
-    }
     return rc;
 }
 /* @end */
@@ -2025,6 +1965,77 @@ static int example(void)
     free(flags);
     imapclient_sync_state_free(st);
     return rc;
+}
+/* @end */
+
+/* @example imapclient_catenate imapclient_message_url imapclient_error_code
+ *          imapclient_error_code_arg */
+static int example(imapclient *c)
+{
+    /* Forward the attachment (part 2) of INBOX message 42 in a new draft,
+     * without downloading it (CATENATE, RFC 4469). */
+    uint32_t uidvalidity = 0;
+    imapclient_select_info *info = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, &info);
+    if (rc != 0)
+        return rc;
+    uidvalidity = info->uidvalidity;
+    imapclient_select_info_free(info);
+    static const char head[] = "From: me@example.org\r\nSubject: the report\r\n"
+                               "MIME-Version: 1.0\r\n"
+                               "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                               "--b1\r\nContent-Type: text/plain\r\n\r\nHere it is.\r\n"
+                               "--b1\r\n";
+    static const char tail[] = "\r\n--b1--\r\n";
+    imapclient_cat_part parts[] = {
+        {.type = IMAPCLIENT_CAT_TEXT, .text = head, .len = sizeof head - 1},
+        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uidvalidity = uidvalidity,
+         .uid = 42, .section = "2.MIME"},
+        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uidvalidity = uidvalidity,
+         .uid = 42, .section = "2"},
+        {.type = IMAPCLIENT_CAT_TEXT, .text = tail, .len = sizeof tail - 1},
+    };
+    char url[256];
+    if (imapclient_message_url("INBOX", uidvalidity, 42, "2", url, sizeof url) > 0)
+        printf("attachment: %s\n", url); /* /INBOX;UIDVALIDITY=.../;UID=42/;SECTION=2 */
+    imapclient_append_result *r = NULL;
+    rc = imapclient_catenate(c, "Drafts", parts, 4, (const char *[]){"\\Draft", NULL},
+                             NULL, &r);
+    if (rc == 0) {
+        if (r->has_appenduid)
+            printf("saved as UID %u\n", r->uids[0]);
+        imapclient_append_result_free(r);
+    } else if (imapclient_error_code(c) && !strcmp(imapclient_error_code(c), "BADURL")) {
+        printf("not on the server: %s\n", imapclient_error_code_arg(c));
+    }
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_multicatenate */
+static int example(imapclient *c)
+{
+    /* Two drafts in one command (MULTIAPPEND): each made of a new header
+     * and the text of an existing message (UID 7 of INBOX). */
+    imapclient_cat_part a[] = {
+        {.type = IMAPCLIENT_CAT_TEXT, .text = "Subject: one\r\n\r\n", .len = 16},
+        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uid = 7, .section = "TEXT"},
+    };
+    imapclient_cat_part b[] = {
+        {.type = IMAPCLIENT_CAT_TEXT, .text = "Subject: two\r\n\r\n", .len = 16},
+        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uid = 7, .section = "TEXT"},
+    };
+    imapclient_catenate_msg msgs[] = {{a, 2, NULL, NULL}, {b, 2, NULL, NULL}};
+    imapclient_append_result *r = NULL;
+    int rc = imapclient_multicatenate(c, "Drafts", msgs, 2, &r);
+    if (rc == 0) {
+        printf("%zu drafts saved\n", r->count);
+        imapclient_append_result_free(r);
+    }
+    return rc;
+}
+/* @end */
+
 /* @example imapclient_start_catenate imapclient_start_multicatenate
  *          imapclient_start_sort imapclient_start_thread imapclient_start_folder_status
  *          imapclient_start_unselect_folder imapclient_start_close_folder
