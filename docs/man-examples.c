@@ -1989,10 +1989,16 @@ static int example(imapclient *c)
     static const char tail[] = "\r\n--b1--\r\n";
     imapclient_cat_part parts[] = {
         {.type = IMAPCLIENT_CAT_TEXT, .text = head, .len = sizeof head - 1},
-        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uidvalidity = uidvalidity,
-         .uid = 42, .section = "2.MIME"},
-        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uidvalidity = uidvalidity,
-         .uid = 42, .section = "2"},
+        {.type = IMAPCLIENT_CAT_MESSAGE,
+         .folder = "INBOX",
+         .uidvalidity = uidvalidity,
+         .uid = 42,
+         .section = "2.MIME"},
+        {.type = IMAPCLIENT_CAT_MESSAGE,
+         .folder = "INBOX",
+         .uidvalidity = uidvalidity,
+         .uid = 42,
+         .section = "2"},
         {.type = IMAPCLIENT_CAT_TEXT, .text = tail, .len = sizeof tail - 1},
     };
     char url[256];
@@ -2054,7 +2060,8 @@ static void on_done(imapclient *c, imapclient_completion *d)
     }
     switch (d->op) {
     case IMAPCLIENT_OP_SORT:
-        printf("%s: %zu ids\n", (const char *)d->user, ((imapclient_ids *)d->result)->count);
+        printf("%s: %zu ids\n", (const char *)d->user,
+               ((imapclient_ids *)d->result)->count);
         break;
     case IMAPCLIENT_OP_THREAD:
         printf("%s: %zu threads\n", (const char *)d->user,
@@ -2102,11 +2109,12 @@ static int example(imapclient *c)
      * folder is selected, SORT and THREAD once INBOX is). Calls whose
      * capability is missing complete with IMAPCLIENT_ECAPABILITY, unsent. */
     static const char *const status_items[] = {"MESSAGES", "UNSEEN", NULL};
-    imapclient_metadata_entry note = {.name = "/private/comment", .value = "seen", .len = 4};
+    imapclient_metadata_entry note = {
+        .name = "/private/comment", .value = "seen", .len = 4};
     imapclient_notify_group watch = {.filter = IMAPCLIENT_NOTIFY_SELECTED,
                                      .events = IMAPCLIENT_EVENT_MESSAGES};
-    imapclient_cat_part part = {.type = IMAPCLIENT_CAT_TEXT,
-                                .text = "Subject: note\r\n\r\nhi\r\n", .len = 21};
+    imapclient_cat_part part = {
+        .type = IMAPCLIENT_CAT_TEXT, .text = "Subject: note\r\n\r\nhi\r\n", .len = 21};
     imapclient_catenate_msg two[] = {{&part, 1, NULL, NULL}, {&part, 1, NULL, NULL}};
     int rc = imapclient_start_enable(c, (const char *[]){"CONDSTORE", NULL}, on_done,
                                      "enable", NULL);
@@ -2127,8 +2135,8 @@ static int example(imapclient *c)
                                            NULL);
     if (rc == 0)
         rc = imapclient_start_get_metadata(c, "INBOX",
-                                           (const char *[]){"/private/comment", NULL}, 0, 0,
-                                           on_done, "getmetadata", NULL);
+                                           (const char *[]){"/private/comment", NULL}, 0,
+                                           0, on_done, "getmetadata", NULL);
     if (rc == 0)
         rc = imapclient_start_catenate(c, "Drafts", &part, 1, NULL, NULL, on_done,
                                        "catenate", NULL);
@@ -2180,8 +2188,8 @@ static int example(imapclient *c)
             if (imapclient_context_update_from_response(&rs->items[i], &u) != 0 || !u)
                 continue;
             for (size_t k = 0; k < u->change_count; k++)
-                printf("%s %s\n", u->changes[k].add ? "now unread:" : "read:",
-                       u->changes[k].set);
+                printf("%s %s\n",
+                       u->changes[k].add ? "now unread:" : "read:", u->changes[k].set);
             imapclient_context_update_free(u);
         }
         imapclient_responses_free(rs);
@@ -2204,7 +2212,8 @@ static int example(imapclient *c)
      * 4467): authorize its URL, check that it resolves, then withdraw
      * every authorization of INBOX. */
     char path[256];
-    if (imapclient_message_url("INBOX", 0, 20, "1", path, sizeof path) >= (long long)sizeof path)
+    if (imapclient_message_url("INBOX", 0, 20, "1", path, sizeof path) >=
+        (long long)sizeof path)
         return IMAPCLIENT_EINVAL;
     char rump[512];
     snprintf(rump, sizeof rump, "imap://joe@imap.example.org%s;urlauth=submit+joe", path);
@@ -2216,7 +2225,8 @@ static int example(imapclient *c)
     imapclient_urlfetch_result *f = NULL;
     rc = imapclient_urlfetch(c, (const char *[]){u->urls[0], NULL}, &f);
     if (rc == 0) {
-        const imapclient_urlfetch_item *it = imapclient_urlfetch_result_get(f, u->urls[0]);
+        const imapclient_urlfetch_item *it =
+            imapclient_urlfetch_result_get(f, u->urls[0]);
         printf("%zu bytes\n", it && it->data ? it->len : 0);
         imapclient_urlfetch_result_free(f);
     }
