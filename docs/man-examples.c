@@ -1985,3 +1985,272 @@ static int example(void)
     return rc;
 }
 /* @end */
+
+/* @example imapclient_catenate imapclient_message_url imapclient_error_code
+ *          imapclient_error_code_arg */
+static int example(imapclient *c)
+{
+    /* Forward the attachment (part 2) of INBOX message 42 in a new draft,
+     * without downloading it (CATENATE, RFC 4469). */
+    uint32_t uidvalidity = 0;
+    imapclient_select_info *info = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, &info);
+    if (rc != 0)
+        return rc;
+    uidvalidity = info->uidvalidity;
+    imapclient_select_info_free(info);
+    static const char head[] = "From: me@example.org\r\nSubject: the report\r\n"
+                               "MIME-Version: 1.0\r\n"
+                               "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+                               "--b1\r\nContent-Type: text/plain\r\n\r\nHere it is.\r\n"
+                               "--b1\r\n";
+    static const char tail[] = "\r\n--b1--\r\n";
+    imapclient_cat_part parts[] = {
+        {.type = IMAPCLIENT_CAT_TEXT, .text = head, .len = sizeof head - 1},
+        {.type = IMAPCLIENT_CAT_MESSAGE,
+         .folder = "INBOX",
+         .uidvalidity = uidvalidity,
+         .uid = 42,
+         .section = "2.MIME"},
+        {.type = IMAPCLIENT_CAT_MESSAGE,
+         .folder = "INBOX",
+         .uidvalidity = uidvalidity,
+         .uid = 42,
+         .section = "2"},
+        {.type = IMAPCLIENT_CAT_TEXT, .text = tail, .len = sizeof tail - 1},
+    };
+    char url[256];
+    if (imapclient_message_url("INBOX", uidvalidity, 42, "2", url, sizeof url) > 0)
+        printf("attachment: %s\n", url); /* /INBOX;UIDVALIDITY=.../;UID=42/;SECTION=2 */
+    imapclient_append_result *r = NULL;
+    rc = imapclient_catenate(c, "Drafts", parts, 4, (const char *[]){"\\Draft", NULL},
+                             NULL, &r);
+    if (rc == 0) {
+        if (r->has_appenduid)
+            printf("saved as UID %u\n", r->uids[0]);
+        imapclient_append_result_free(r);
+    } else if (imapclient_error_code(c) && !strcmp(imapclient_error_code(c), "BADURL")) {
+        printf("not on the server: %s\n", imapclient_error_code_arg(c));
+    }
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_multicatenate */
+static int example(imapclient *c)
+{
+    /* Two drafts in one command (MULTIAPPEND): each made of a new header
+     * and the text of an existing message (UID 7 of INBOX). */
+    imapclient_cat_part a[] = {
+        {.type = IMAPCLIENT_CAT_TEXT, .text = "Subject: one\r\n\r\n", .len = 16},
+        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uid = 7, .section = "TEXT"},
+    };
+    imapclient_cat_part b[] = {
+        {.type = IMAPCLIENT_CAT_TEXT, .text = "Subject: two\r\n\r\n", .len = 16},
+        {.type = IMAPCLIENT_CAT_MESSAGE, .folder = "INBOX", .uid = 7, .section = "TEXT"},
+    };
+    imapclient_catenate_msg msgs[] = {{a, 2, NULL, NULL}, {b, 2, NULL, NULL}};
+    imapclient_append_result *r = NULL;
+    int rc = imapclient_multicatenate(c, "Drafts", msgs, 2, &r);
+    if (rc == 0) {
+        printf("%zu drafts saved\n", r->count);
+        imapclient_append_result_free(r);
+    }
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_start_catenate imapclient_start_multicatenate
+ *          imapclient_start_sort imapclient_start_thread imapclient_start_folder_status
+ *          imapclient_start_unselect_folder imapclient_start_close_folder
+ *          imapclient_start_enable imapclient_start_get_metadata
+ *          imapclient_start_set_metadata imapclient_start_notify_set
+ *          imapclient_start_notify_none imapclient_start_list_extended
+ *          imapclient_start_list_status */
+/* Each completion as it comes: what it was for, and its typed result. */
+static void on_done(imapclient *c, imapclient_completion *d)
+{
+    (void)c;
+    if (d->status != 0) {
+        printf("%s: %s%s%s\n", (const char *)d->user, d->errmsg, d->code ? " code " : "",
+               d->code ? d->code : "");
+        return;
+    }
+    switch (d->op) {
+    case IMAPCLIENT_OP_SORT:
+        printf("%s: %zu ids\n", (const char *)d->user,
+               ((imapclient_ids *)d->result)->count);
+        break;
+    case IMAPCLIENT_OP_THREAD:
+        printf("%s: %zu threads\n", (const char *)d->user,
+               ((imapclient_threads *)d->result)->count);
+        break;
+    case IMAPCLIENT_OP_STATUS:
+        printf("%s: %llu messages\n", (const char *)d->user,
+               (unsigned long long)((imapclient_status_info *)d->result)->messages);
+        break;
+    case IMAPCLIENT_OP_LIST:
+        printf("%s: %zu folders\n", (const char *)d->user,
+               ((imapclient_folder_list *)d->result)->count);
+        break;
+    case IMAPCLIENT_OP_METADATA:
+        if (d->result)
+            printf("%s: %zu entries\n", (const char *)d->user,
+                   ((imapclient_metadata *)d->result)->count);
+        break;
+    default:
+        printf("%s: done\n", (const char *)d->user);
+    }
+}
+
+static int run(imapclient *c)
+{
+    while (imapclient_pending_commands(c) > 0) {
+        imapclient_wants w;
+        int rc = imapclient_want(c, &w);
+        if (rc != 0)
+            return rc;
+        struct pollfd p = {.fd = w.fd,
+                           .events =
+                               (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
+                                       (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
+        poll(&p, 1, w.timeout_ms);
+        if ((rc = imapclient_drive(c)) != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int example(imapclient *c)
+{
+    /* Started in one go: each waits for what it needs (ENABLE before any
+     * folder is selected, SORT and THREAD once INBOX is). Calls whose
+     * capability is missing complete with IMAPCLIENT_ECAPABILITY, unsent. */
+    static const char *const status_items[] = {"MESSAGES", "UNSEEN", NULL};
+    imapclient_metadata_entry note = {
+        .name = "/private/comment", .value = "seen", .len = 4};
+    imapclient_notify_group watch = {.filter = IMAPCLIENT_NOTIFY_SELECTED,
+                                     .events = IMAPCLIENT_EVENT_MESSAGES};
+    imapclient_cat_part part = {
+        .type = IMAPCLIENT_CAT_TEXT, .text = "Subject: note\r\n\r\nhi\r\n", .len = 21};
+    imapclient_catenate_msg two[] = {{&part, 1, NULL, NULL}, {&part, 1, NULL, NULL}};
+    int rc = imapclient_start_enable(c, (const char *[]){"CONDSTORE", NULL}, on_done,
+                                     "enable", NULL);
+    if (rc == 0)
+        rc = imapclient_start_folder_status(c, "Archive", status_items, on_done, "status",
+                                            NULL);
+    if (rc == 0) /* with LIST-STATUS in one round trip, else a STATUS per folder */
+        rc = imapclient_start_list_status(c, NULL, "*", status_items, on_done,
+                                          "list with status", NULL);
+    if (rc == 0) {
+        imapclient_list_options o = {.selection = IMAPCLIENT_LIST_SUBSCRIBED,
+                                     .returns = IMAPCLIENT_LIST_RETURN_CHILDREN};
+        rc = imapclient_start_list_extended(c, NULL, NULL, &o, on_done, "subscribed",
+                                            NULL);
+    }
+    if (rc == 0)
+        rc = imapclient_start_set_metadata(c, "INBOX", &note, 1, on_done, "setmetadata",
+                                           NULL);
+    if (rc == 0)
+        rc = imapclient_start_get_metadata(c, "INBOX",
+                                           (const char *[]){"/private/comment", NULL}, 0,
+                                           0, on_done, "getmetadata", NULL);
+    if (rc == 0)
+        rc = imapclient_start_catenate(c, "Drafts", &part, 1, NULL, NULL, on_done,
+                                       "catenate", NULL);
+    if (rc == 0)
+        rc = imapclient_start_multicatenate(c, "Drafts", two, 2, on_done, "multicatenate",
+                                            NULL);
+    if (rc == 0)
+        rc = imapclient_start_select_folder(c, "INBOX", 1, on_done, "select", NULL);
+    if (rc == 0)
+        rc = imapclient_start_notify_set(c, &watch, 1, 0, on_done, "notify", NULL);
+    if (rc == 0)
+        rc = imapclient_start_sort(c, (const char *[]){"REVERSE", "DATE", NULL}, NULL,
+                                   NULL, on_done, "sort", NULL);
+    if (rc == 0)
+        rc = imapclient_start_thread(c, NULL, NULL, NULL, on_done, "thread", NULL);
+    if (rc == 0)
+        rc = imapclient_start_notify_none(c, on_done, "notify none", NULL);
+    if (rc == 0)
+        rc = imapclient_start_unselect_folder(c, on_done, "unselect", NULL);
+    if (rc == 0)
+        rc = imapclient_start_select_folder(c, "INBOX", 0, on_done, "select", NULL);
+    if (rc == 0)
+        rc = imapclient_start_close_folder(c, on_done, "close", NULL);
+    return rc == 0 ? run(c) : rc;
+}
+/* @end */
+
+/* @example imapclient_context_update_from_response imapclient_context_update_free
+ *          imapclient_cancel_update */
+static int example(imapclient *c)
+{
+    /* Keep the list of unread messages up to date (CONTEXT=SEARCH, RFC
+     * 5267) while idling, then stop the updates. */
+    imapclient_esearch_result *r = NULL;
+    int rc = imapclient_select_folder(c, "INBOX", 1, NULL);
+    if (rc == 0)
+        rc = imapclient_esearch(c, (const char *[]){"UNSEEN", NULL}, NULL,
+                                (const char *[]){"UPDATE", "ALL", NULL}, &r);
+    if (rc != 0)
+        return rc;
+    printf("%zu unread\n", r->id_count);
+    rc = imapclient_idle(c);
+    for (int round = 0; rc == 0 && round < 10; round++) {
+        imapclient_responses *rs = NULL;
+        if ((rc = imapclient_idle_check(c, 30000, &rs)) != 0)
+            break;
+        for (size_t i = 0; i < rs->count; i++) {
+            imapclient_context_update *u = NULL;
+            if (imapclient_context_update_from_response(&rs->items[i], &u) != 0 || !u)
+                continue;
+            for (size_t k = 0; k < u->change_count; k++)
+                printf("%s %s\n",
+                       u->changes[k].add ? "now unread:" : "read:", u->changes[k].set);
+            imapclient_context_update_free(u);
+        }
+        imapclient_responses_free(rs);
+    }
+    if (rc == 0)
+        rc = imapclient_idle_done(c, NULL, NULL);
+    if (rc == 0)
+        rc = imapclient_cancel_update(c, (const char *[]){r->tag, NULL});
+    imapclient_esearch_result_free(r);
+    return rc;
+}
+/* @end */
+
+/* @example imapclient_genurlauth imapclient_urlauth_urls_free imapclient_urlfetch
+ *          imapclient_urlfetch_result_get imapclient_urlfetch_result_free
+ *          imapclient_resetkey */
+static int example(imapclient *c)
+{
+    /* Let a submission server fetch part 1 of message 20 (URLAUTH, RFC
+     * 4467): authorize its URL, check that it resolves, then withdraw
+     * every authorization of INBOX. */
+    char path[256];
+    if (imapclient_message_url("INBOX", 0, 20, "1", path, sizeof path) >=
+        (long long)sizeof path)
+        return IMAPCLIENT_EINVAL;
+    char rump[512];
+    snprintf(rump, sizeof rump, "imap://joe@imap.example.org%s;urlauth=submit+joe", path);
+    imapclient_urlauth_urls *u = NULL;
+    int rc = imapclient_genurlauth(c, (const char *[]){rump, NULL}, NULL, &u);
+    if (rc != 0)
+        return rc;
+    printf("authorized: %s\n", u->urls[0]);
+    imapclient_urlfetch_result *f = NULL;
+    rc = imapclient_urlfetch(c, (const char *[]){u->urls[0], NULL}, &f);
+    if (rc == 0) {
+        const imapclient_urlfetch_item *it =
+            imapclient_urlfetch_result_get(f, u->urls[0]);
+        printf("%zu bytes\n", it && it->data ? it->len : 0);
+        imapclient_urlfetch_result_free(f);
+    }
+    imapclient_urlauth_urls_free(u);
+    if (rc == 0)
+        rc = imapclient_resetkey(c, "INBOX", NULL);
+    return rc;
+}
+/* @end */

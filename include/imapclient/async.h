@@ -53,6 +53,7 @@
 
 #include "auth.h"
 #include "client.h"
+#include "extensions.h"
 #include "fetch.h"
 #include "folders.h"
 #include "messages.h"
@@ -69,14 +70,23 @@ typedef enum imapclient_op {
     IMAPCLIENT_OP_FETCH,       /**< imapclient_fetch_result * */
     IMAPCLIENT_OP_FETCH_EACH,  /**< result NULL (messages went to the callback) */
     IMAPCLIENT_OP_STORE,       /**< add/remove/set flags; imapclient_flags_result * */
-    IMAPCLIENT_OP_APPEND,      /**< append, multiappend; imapclient_append_result * */
-    IMAPCLIENT_OP_COPY,        /**< copy and move; imapclient_copy_result * */
-    IMAPCLIENT_OP_EXPUNGE,     /**< imapclient_responses * */
-    IMAPCLIENT_OP_IDLE,        /**< the server accepted IDLE; result NULL */
-    IMAPCLIENT_OP_IDLE_DONE,   /**< IDLE ended; imapclient_responses * */
-    IMAPCLIENT_OP_NOOP,        /**< imapclient_responses * (the kept responses) */
-    IMAPCLIENT_OP_LOGOUT,      /**< result NULL */
-    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE /**< imapclient_store_result * (condstore.h) */
+    IMAPCLIENT_OP_APPEND,  /**< append, multiappend, catenate; imapclient_append_result *
+                            */
+    IMAPCLIENT_OP_COPY,    /**< copy and move; imapclient_copy_result * */
+    IMAPCLIENT_OP_EXPUNGE, /**< imapclient_responses * */
+    IMAPCLIENT_OP_IDLE,    /**< the server accepted IDLE; result NULL */
+    IMAPCLIENT_OP_IDLE_DONE, /**< IDLE ended; imapclient_responses * */
+    IMAPCLIENT_OP_NOOP,      /**< imapclient_responses * (the kept responses) */
+    IMAPCLIENT_OP_LOGOUT,    /**< result NULL */
+    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE, /**< imapclient_store_result * (condstore.h) */
+    IMAPCLIENT_OP_SORT,                 /**< imapclient_ids * (in sort order) */
+    IMAPCLIENT_OP_THREAD,               /**< imapclient_threads * */
+    IMAPCLIENT_OP_STATUS,               /**< imapclient_status_info * */
+    IMAPCLIENT_OP_UNSELECT,             /**< unselect and close; result NULL */
+    IMAPCLIENT_OP_ENABLE,               /**< imapclient_enabled * */
+    IMAPCLIENT_OP_METADATA,             /**< get: imapclient_metadata *; set: NULL */
+    IMAPCLIENT_OP_NOTIFY,               /**< notify set and none; result NULL */
+    IMAPCLIENT_OP_LIST /**< list_extended, list_status; imapclient_folder_list * */
 } imapclient_op;
 
 /**
@@ -88,13 +98,17 @@ typedef enum imapclient_op {
  * freed by the library, so nothing leaks when you only look.
  */
 typedef struct imapclient_completion {
-    imapclient_op op;   /**< what was started */
-    uint64_t id;        /**< the id the start call gave */
-    int status;         /**< 0, or the code the blocking call would return */
-    const char *errmsg; /**< "" or the error text (as imapclient_errmsg()) */
-    const char *text;   /**< the server's completion text, or "" */
-    void *result;       /**< the typed result (see imapclient_op), or NULL */
-    void *user;         /**< the user pointer given at start */
+    imapclient_op op;     /**< what was started */
+    uint64_t id;          /**< the id the start call gave */
+    int status;           /**< 0, or the code the blocking call would return */
+    const char *errmsg;   /**< "" or the error text (as imapclient_errmsg()) */
+    const char *text;     /**< the server's completion text, or "" */
+    void *result;         /**< the typed result (see imapclient_op), or NULL */
+    void *user;           /**< the user pointer given at start */
+    const char *code;     /**< the response code of the server's NO/BAD
+                               ("BADURL", "TRYCREATE"), or NULL (as
+                               imapclient_error_code()) */
+    const char *code_arg; /**< its text after the name, or NULL */
 } imapclient_completion;
 
 /**
@@ -351,6 +365,122 @@ IMAPCLIENT_EXTERN int
 imapclient_start_multiappend_stream(imapclient *c, const char *folder,
                                     const imapclient_append_source *msgs, size_t n,
                                     imapclient_done_cb cb, void *user, uint64_t *id);
+
+/**
+ * imapclient_catenate() without waiting; result imapclient_append_result *
+ * (a refusal's BADURL or TOOBIG in the completion's code). TEXT parts are
+ * copied; sources must stay valid until the completion.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_catenate(imapclient *c, const char *folder,
+                                                const imapclient_cat_part *parts,
+                                                size_t nparts, const char *const *flags,
+                                                const imapclient_datetime *internal_date,
+                                                imapclient_done_cb cb, void *user,
+                                                uint64_t *id);
+
+/** imapclient_multicatenate() without waiting; parts as imapclient_start_catenate(). */
+IMAPCLIENT_EXTERN int imapclient_start_multicatenate(imapclient *c, const char *folder,
+                                                     const imapclient_catenate_msg *msgs,
+                                                     size_t n, imapclient_done_cb cb,
+                                                     void *user, uint64_t *id);
+
+/**
+ * imapclient_sort() without waiting; result imapclient_ids * (in sort
+ * order). The charset is negotiated as by imapclient_start_search().
+ */
+IMAPCLIENT_EXTERN int imapclient_start_sort(imapclient *c,
+                                            const char *const *sort_criteria,
+                                            const char *const *criteria,
+                                            const char *charset, imapclient_done_cb cb,
+                                            void *user, uint64_t *id);
+
+/** imapclient_thread() without waiting; result imapclient_threads *. */
+IMAPCLIENT_EXTERN int imapclient_start_thread(imapclient *c, const char *algorithm,
+                                              const char *const *criteria,
+                                              const char *charset, imapclient_done_cb cb,
+                                              void *user, uint64_t *id);
+
+/**
+ * imapclient_folder_status() without waiting; result
+ * imapclient_status_info *. items (NULL: the defaults) are copied; the
+ * capabilities of extension items are checked when the command goes out.
+ * Several may be in flight: each takes only the STATUS reply naming its
+ * folder.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_folder_status(imapclient *c, const char *folder,
+                                                     const char *const *items,
+                                                     imapclient_done_cb cb, void *user,
+                                                     uint64_t *id);
+
+/**
+ * imapclient_list_extended() without waiting; result imapclient_folder_list
+ * *. The options' capabilities are checked when the command goes out.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_list_extended(imapclient *c, const char *directory,
+                                                     const char *const *patterns,
+                                                     const imapclient_list_options *opts,
+                                                     imapclient_done_cb cb, void *user,
+                                                     uint64_t *id);
+
+/**
+ * imapclient_list_status() without waiting; result imapclient_folder_list
+ * *. One round trip (LIST-STATUS) when the server is known to offer it at
+ * the start; otherwise (also while the capabilities are not known yet) a
+ * LIST, then one STATUS per selectable folder, one after the other, and a
+ * single completion at the end.
+ */
+IMAPCLIENT_EXTERN int imapclient_start_list_status(imapclient *c, const char *directory,
+                                                   const char *pattern,
+                                                   const char *const *items,
+                                                   imapclient_done_cb cb, void *user,
+                                                   uint64_t *id);
+
+/** imapclient_unselect_folder() without waiting; op IMAPCLIENT_OP_UNSELECT. */
+IMAPCLIENT_EXTERN int imapclient_start_unselect_folder(imapclient *c,
+                                                       imapclient_done_cb cb, void *user,
+                                                       uint64_t *id);
+
+/** imapclient_close_folder() without waiting; op IMAPCLIENT_OP_UNSELECT. */
+IMAPCLIENT_EXTERN int imapclient_start_close_folder(imapclient *c, imapclient_done_cb cb,
+                                                    void *user, uint64_t *id);
+
+/**
+ * imapclient_enable() without waiting; result imapclient_enabled *. What
+ * the server enabled is in effect for the commands started after the
+ * completion (UTF-8 folder names, IMAP4rev2 rules ...).
+ */
+IMAPCLIENT_EXTERN int imapclient_start_enable(imapclient *c,
+                                              const char *const *capabilities,
+                                              imapclient_done_cb cb, void *user,
+                                              uint64_t *id);
+
+/** imapclient_get_metadata() without waiting; result imapclient_metadata *. */
+IMAPCLIENT_EXTERN int imapclient_start_get_metadata(imapclient *c, const char *mailbox,
+                                                    const char *const *entries,
+                                                    uint32_t maxsize, int depth,
+                                                    imapclient_done_cb cb, void *user,
+                                                    uint64_t *id);
+
+/** imapclient_set_metadata() without waiting (values copied); result NULL. */
+IMAPCLIENT_EXTERN int
+imapclient_start_set_metadata(imapclient *c, const char *mailbox,
+                              const imapclient_metadata_entry *entries, size_t n,
+                              imapclient_done_cb cb, void *user, uint64_t *id);
+
+/**
+ * imapclient_notify_set() without waiting; result NULL. The events then
+ * come through the unsolicited callback (imapclient_set_unsolicited_cb();
+ * imapclient_notify_event_from_response() types them).
+ */
+IMAPCLIENT_EXTERN int imapclient_start_notify_set(imapclient *c,
+                                                  const imapclient_notify_group *groups,
+                                                  size_t n, int status,
+                                                  imapclient_done_cb cb, void *user,
+                                                  uint64_t *id);
+
+/** imapclient_notify_none() without waiting; result NULL. */
+IMAPCLIENT_EXTERN int imapclient_start_notify_none(imapclient *c, imapclient_done_cb cb,
+                                                   void *user, uint64_t *id);
 
 /** imapclient_copy() without waiting; result imapclient_copy_result *. */
 IMAPCLIENT_EXTERN int imapclient_start_copy(imapclient *c, const char *messages,

@@ -67,6 +67,24 @@ IMAPCLIENT_EXTERN const char *imapclient_errmsg(const imapclient *c);
 /** The status code of the last call on the handle (0 after a success). */
 IMAPCLIENT_EXTERN int imapclient_errcode(const imapclient *c);
 
+/**
+ * The response code of the server's NO or BAD that made the last call
+ * fail, upper-cased: "TRYCREATE", "OVERQUOTA", "BADURL" and "TOOBIG"
+ * (CATENATE, RFC 4469), "BADEVENT" (NOTIFY) ... NULL when the last call
+ * succeeded, failed without the server's refusal (IMAPCLIENT_EINVAL,
+ * IMAPCLIENT_EABORT ...) or the refusal had no code. Valid until the next
+ * call on the handle. A command started without waiting carries its own
+ * in its completion (imapclient_completion.code).
+ */
+IMAPCLIENT_EXTERN const char *imapclient_error_code(const imapclient *c);
+
+/**
+ * The text of imapclient_error_code()'s code after its name, as the server
+ * sent it: the URL of `[BADURL url]`, the UIDs of `[COPYUID ...]`, "" when
+ * the code has none; NULL without a code. Valid until the next call.
+ */
+IMAPCLIENT_EXTERN const char *imapclient_error_code_arg(const imapclient *c);
+
 /** The server's greeting text (IMAPClient.welcome), e.g. "* OK Dovecot ready.". */
 IMAPCLIENT_EXTERN const char *imapclient_welcome(const imapclient *c);
 

@@ -568,6 +568,93 @@ IMAPCLIENT_EXTERN int imapclient_deleteacl(imapclient *c, const char *folder,
 /** Release an ACL; NULL is a no-op. */
 IMAPCLIENT_EXTERN void imapclient_acl_free(imapclient_acl *a);
 
+/* ------------------------------------------------------------------ */
+/* URLAUTH (RFC 4467)                                                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * Invalidate URLAUTH keys (RESETKEY, RFC 4467 section 6.1): every URL
+ * authorized so far stops working. With mailbox NULL all the user's keys
+ * are reset; else the mailbox's, for the mechanisms given (NULL: all).
+ *
+ * @param mailbox     UTF-8 folder name, or NULL for every mailbox
+ * @param mechanisms  NULL-terminated mechanisms ("INTERNAL"), or NULL;
+ *                    only with a mailbox
+ * @return 0; IMAPCLIENT_ECAPABILITY without URLAUTH (nothing sent);
+ *         IMAPCLIENT_EINVAL (a mechanism that is not one, mechanisms
+ *         without mailbox); IMAPCLIENT_EILLEGAL_STATE; IMAPCLIENT_ERROR;
+ *         IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_resetkey(imapclient *c, const char *mailbox,
+                                          const char *const *mechanisms);
+
+/** The authorized URLs of imapclient_genurlauth(). */
+typedef struct imapclient_urlauth_urls {
+    size_t count;            /**< number of URLs */
+    const char *const *urls; /**< in the order the server sent them;
+                                  NULL-terminated too */
+} imapclient_urlauth_urls;
+
+/** Release a GENURLAUTH result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_urlauth_urls_free(imapclient_urlauth_urls *r);
+
+/**
+ * Authorize URLs (GENURLAUTH, RFC 4467 section 6.2): each URL rump
+ * (`imap://user@host/INBOX;UIDVALIDITY=n/;UID=n/;SECTION=1;urlauth=submit+user`,
+ * whose path imapclient_message_url() builds) comes back with the
+ * server's access token appended, for a third party to fetch with
+ * URLFETCH (a submission server's BURL, RFC 4468).
+ *
+ * @param urls       NULL-terminated URL rumps, sent as strings
+ * @param mechanism  the authorization mechanism, or NULL for "INTERNAL"
+ * @param[out] out   the authorized URLs; free with
+ *                   imapclient_urlauth_urls_free()
+ * @return 0; IMAPCLIENT_ECAPABILITY without URLAUTH (nothing sent);
+ *         IMAPCLIENT_EINVAL (no URL, an empty one, one of more than 8192
+ *         bytes or with control bytes, a bad mechanism);
+ *         IMAPCLIENT_ERROR (NO: e.g. a rump without ;urlauth=);
+ *         IMAPCLIENT_EPROTOCOL; IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_genurlauth(imapclient *c, const char *const *urls,
+                                            const char *mechanism,
+                                            imapclient_urlauth_urls **out);
+
+/** One URL of a URLFETCH answer. */
+typedef struct imapclient_urlfetch_item {
+    const char *url;  /**< the URL as the server echoed it */
+    const char *data; /**< the data (NUL-terminated too), or NULL: the
+                           server could not resolve the URL (NIL) */
+    size_t len;       /**< bytes in data */
+} imapclient_urlfetch_item;
+
+/** The answer of imapclient_urlfetch(). */
+typedef struct imapclient_urlfetch_result {
+    size_t count;                          /**< entries in items */
+    const imapclient_urlfetch_item *items; /**< in the order sent back */
+} imapclient_urlfetch_result;
+
+/** The item for url (compared exactly), or NULL. */
+IMAPCLIENT_EXTERN const imapclient_urlfetch_item *
+imapclient_urlfetch_result_get(const imapclient_urlfetch_result *r, const char *url);
+
+/** Release a URLFETCH result; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_urlfetch_result_free(imapclient_urlfetch_result *r);
+
+/**
+ * Fetch the data of IMAP URLs (URLFETCH, RFC 4467 section 6.3), usually
+ * URLs another user authorized with GENURLAUTH. A URL the server cannot
+ * resolve comes back with data NULL. Each datum is a literal bounded by
+ * options.max_literal.
+ *
+ * @param urls      NULL-terminated URLs, sent as strings
+ * @param[out] out  free with imapclient_urlfetch_result_free()
+ * @return 0; IMAPCLIENT_ECAPABILITY without URLAUTH (nothing sent);
+ *         IMAPCLIENT_EINVAL (as imapclient_genurlauth()); IMAPCLIENT_ERROR;
+ *         IMAPCLIENT_EPROTOCOL; IMAPCLIENT_ETOOBIG; IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_urlfetch(imapclient *c, const char *const *urls,
+                                          imapclient_urlfetch_result **out);
+
 IMAPCLIENT_END_DECLS
 
 #endif

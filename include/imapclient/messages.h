@@ -192,6 +192,10 @@ typedef struct imapclient_esearch_result {
                                       or NULL (NIL: none there) */
     const uint32_t *partial_ids; /**< partial expanded, in the server's order */
     size_t partial_count;        /**< entries in partial_ids */
+    const char *tag;             /**< the tag of the command that answered
+                                      ("A012"): the one updates with the
+                                      UPDATE return option name, and
+                                      imapclient_cancel_update() takes */
 } imapclient_esearch_result;
 
 /** Release an ESEARCH result; NULL is a no-op. */
@@ -212,16 +216,88 @@ IMAPCLIENT_EXTERN void imapclient_esearch_result_free(imapclient_esearch_result 
  *                  fetch, store, copy, move and in criteria; it needs
  *                  SEARCHRES. "PARTIAL first:last" (RFC 9394) returns one
  *                  page of the matches (positions from 1, or from -1 for
- *                  the last); it needs PARTIAL
+ *                  the last); it needs PARTIAL. "UPDATE" (RFC 5267,
+ *                  CONTEXT=SEARCH) asks the server to keep the result up
+ *                  to date: the changes then come as untagged ESEARCH
+ *                  responses naming the result's tag, through
+ *                  imapclient_noop(), imapclient_idle_check() or the
+ *                  unsolicited callback, and
+ *                  imapclient_context_update_from_response() types them;
+ *                  "CONTEXT" hints that more searches will follow
  * @param[out] out  free with imapclient_esearch_result_free()
  * @return as imapclient_search(); IMAPCLIENT_ECAPABILITY without ESEARCH
- *         (or SEARCHRES, PARTIAL for those options); IMAPCLIENT_EINVAL for
+ *         (or SEARCHRES, PARTIAL, CONTEXT=SEARCH for those options);
+ *         IMAPCLIENT_EINVAL for
  *         a return option that is not an atom or a PARTIAL range;
  *         IMAPCLIENT_ETOOBIG when ALL would expand past 16777216 ids
  */
 IMAPCLIENT_EXTERN int imapclient_esearch(imapclient *c, const char *const *criteria,
                                          const char *charset, const char *const *returns,
                                          imapclient_esearch_result **out);
+
+/** One change of an updated search or sort result (RFC 5267 section 4.3). */
+typedef struct imapclient_context_change {
+    int add;             /**< 1: ADDTO (the ids now match), 0: REMOVEFROM */
+    uint32_t position;   /**< where in the result the first id goes or went,
+                              from 1 (sorts); 0: not told (searches) */
+    const char *set;     /**< the ids as sent ("3:5,9") */
+    const uint32_t *ids; /**< set expanded, in the server's order */
+    size_t count;        /**< entries in ids */
+} imapclient_context_change;
+
+/** An ESEARCH update of a result kept up to date (the UPDATE return option). */
+typedef struct imapclient_context_update {
+    const char *tag;                          /**< the tag of the search or sort
+                                                   whose result changed */
+    int uid;                                  /**< the ids are UIDs */
+    const imapclient_context_change *changes; /**< ADDTO and REMOVEFROM, in order */
+    size_t change_count;                      /**< entries in changes */
+    int has_min;                              /**< MIN came: its new value */
+    uint32_t min;                             /**< lowest matching id */
+    int has_max;                              /**< MAX came */
+    uint32_t max;                             /**< highest matching id */
+    int has_count;                            /**< COUNT came */
+    uint32_t count;                           /**< number of matches now */
+} imapclient_context_update;
+
+/**
+ * Decode an update of a search or sort result started with the UPDATE
+ * return option (CONTEXT=SEARCH, CONTEXT=SORT; RFC 5267): an untagged
+ * `ESEARCH (TAG "t") [UID] ADDTO (...) REMOVEFROM (...)` from
+ * imapclient_noop(), imapclient_idle_check(), imapclient_take_responses(),
+ * the unsolicited callback or a non-blocking NOOP or IDLE. Sets of more
+ * than 16777216 ids are refused, never expanded.
+ *
+ * @param r        the response
+ * @param[out] out the update, free with imapclient_context_update_free();
+ *                 NULL when r is no update (another response, or an
+ *                 ESEARCH without ADDTO or REMOVEFROM)
+ * @return 0 (whether or not r was an update), IMAPCLIENT_EPROTOCOL (an
+ *         update without its tag, a position or set that is no number
+ *         set), IMAPCLIENT_ETOOBIG, IMAPCLIENT_EINVAL (NULL argument),
+ *         IMAPCLIENT_ENOMEM
+ */
+IMAPCLIENT_EXTERN int
+imapclient_context_update_from_response(const imapclient_response *r,
+                                        imapclient_context_update **out);
+
+/** Release an update; NULL is a no-op. */
+IMAPCLIENT_EXTERN void imapclient_context_update_free(imapclient_context_update *u);
+
+/**
+ * Stop the updates of results asked with the UPDATE return option
+ * (CANCELUPDATE, RFC 5267 section 4.2): `CANCELUPDATE "<tag>" ...`. A
+ * few updates may still come after it, sent before the server read it.
+ *
+ * @param tags  NULL-terminated tags of the searches or sorts
+ *              (imapclient_esearch_result.tag)
+ * @return 0; IMAPCLIENT_EINVAL (no tags, a tag that is no IMAP tag);
+ *         IMAPCLIENT_EILLEGAL_STATE (no folder selected);
+ *         IMAPCLIENT_ECAPABILITY (neither CONTEXT=SEARCH nor
+ *         CONTEXT=SORT; nothing sent); IMAPCLIENT_ERROR (NO: a tag the
+ *         server does not know); IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_cancel_update(imapclient *c, const char *const *tags);
 
 /**
  * One page of the matches of a search (PARTIAL, RFC 9394; no reference
@@ -255,9 +331,12 @@ imapclient_search_partial(imapclient *c, const char *const *criteria, const char
  * @param criteria       as imapclient_search(); NULL means ALL
  * @param charset        NULL means "UTF-8"
  * @param returns        as imapclient_esearch() (MIN, MAX, COUNT, ALL,
- *                       PARTIAL); NULL or empty sends RETURN ()
+ *                       PARTIAL; UPDATE and CONTEXT with CONTEXT=SORT: the
+ *                       updates carry the positions in sort order); NULL
+ *                       or empty sends RETURN ()
  * @param[out] out       free with imapclient_esearch_result_free()
- * @return as imapclient_sort(); IMAPCLIENT_ECAPABILITY without ESORT
+ * @return as imapclient_sort(); IMAPCLIENT_ECAPABILITY without ESORT (or
+ *         CONTEXT=SORT for UPDATE and CONTEXT)
  */
 IMAPCLIENT_EXTERN int imapclient_esort(imapclient *c, const char *const *sort_criteria,
                                        const char *const *criteria, const char *charset,
@@ -729,6 +808,127 @@ IMAPCLIENT_EXTERN int imapclient_multiappend_stream(imapclient *c, const char *f
                                                     const imapclient_append_source *msgs,
                                                     size_t n,
                                                     imapclient_append_result **out);
+
+/* ------------------------------------------------------------------ */
+/* CATENATE (RFC 4469)                                                  */
+/* ------------------------------------------------------------------ */
+
+/** What one part of a CATENATE message is. */
+typedef enum imapclient_cat_type {
+    IMAPCLIENT_CAT_TEXT = 1, /**< text, len: bytes from memory (a TEXT literal) */
+    IMAPCLIENT_CAT_SOURCE,   /**< src: bytes read while the command goes out */
+    IMAPCLIENT_CAT_URL,      /**< url: an IMAP URL (RFC 5092), sent as given */
+    IMAPCLIENT_CAT_MESSAGE   /**< folder, uidvalidity, uid, section: a message
+                                  (or one of its parts) on the server; the
+                                  URL is built (imapclient_message_url()) */
+} imapclient_cat_type;
+
+/** One part of a CATENATE message; only the fields of its type are read. */
+typedef struct imapclient_cat_part {
+    imapclient_cat_type type; /**< which fields follow */
+    const char *text;         /**< TEXT: the bytes (line ends made CRLF as
+                                   imapclient_append() does; no NUL) */
+    size_t len;               /**< TEXT: bytes in text (at least 1) */
+    imapclient_source src;    /**< SOURCE: where the bytes come from */
+    const char *url;          /**< URL: absolute or relative to the server
+                                   ("/INBOX;UIDVALIDITY=7/;UID=20/;SECTION=1") */
+    const char *folder;       /**< MESSAGE: the folder, UTF-8 (with
+                                   folder_encode off, as sent: decoded from
+                                   modified UTF-7 for the URL) */
+    uint32_t uidvalidity;     /**< MESSAGE: the folder's UIDVALIDITY, or 0 to
+                                   leave it out (the server then takes the
+                                   folder's current one) */
+    uint32_t uid;             /**< MESSAGE: the message's UID (not 0) */
+    const char *section;      /**< MESSAGE: a body section ("HEADER", "1",
+                                   "1.MIME", "2.TEXT"), or NULL: the whole
+                                   message */
+} imapclient_cat_part;
+
+/** One message of imapclient_multicatenate(). */
+typedef struct imapclient_catenate_msg {
+    const imapclient_cat_part *parts; /**< its parts, in order */
+    size_t nparts;                    /**< at least 1 */
+    const char *const *flags;         /**< NULL-terminated flags, or NULL: none sent */
+    const imapclient_datetime *date;  /**< INTERNALDATE, or NULL: none sent */
+} imapclient_catenate_msg;
+
+/**
+ * Build the IMAP URL (RFC 5092) of a message or of one of its body parts
+ * on the server, relative to the server:
+ * `/<folder>[;UIDVALIDITY=<n>]/;UID=<n>[/;SECTION=<section>]`, the folder and section
+ * %-encoded (every byte but letters, digits and
+ * `-._~!$'()*+,:@&=/`), as CATENATE and URLAUTH take it. snprintf's
+ * contract: at most size bytes with the NUL are written.
+ *
+ * @param folder       UTF-8 folder name (RFC 5092 takes UTF-8, not
+ *                     modified UTF-7)
+ * @param uidvalidity  the folder's UIDVALIDITY, or 0 to leave it out
+ * @param uid          the message's UID, not 0
+ * @param section      a body section ("1.2", "HEADER", "1.MIME"), or NULL
+ * @param buf          where the URL goes (may be NULL with size 0)
+ * @param size         bytes at buf
+ * @return the URL's length (without the NUL; bigger than size - 1 when
+ *         it did not fit), or IMAPCLIENT_EINVAL (NULL or empty folder, uid
+ *         0, an empty section, text that is not UTF-8 or holds control
+ *         bytes)
+ */
+IMAPCLIENT_EXTERN long long imapclient_message_url(const char *folder,
+                                                   uint32_t uidvalidity, uint32_t uid,
+                                                   const char *section, char *buf,
+                                                   size_t size);
+
+/**
+ * Append a message made on the server from parts (CATENATE, RFC 4469):
+ * `APPEND "<folder>" [(<flags>)] ["<date>"] CATENATE (<part> ...)`, each
+ * part a TEXT literal (from memory or a source, read while the command
+ * goes out) or the URL of a message or body part already on the server,
+ * so that a draft with attachments is saved without downloading and
+ * uploading them again.
+ *
+ * A server that cannot resolve a URL refuses with `NO [BADURL <url>]`,
+ * one whose result would be too big with `NO [TOOBIG]`: both give
+ * IMAPCLIENT_ERROR, with imapclient_error_code() "BADURL" (and
+ * imapclient_error_code_arg() the URL) or "TOOBIG". A refusal that comes
+ * while a literal is on its way is handled as RFC 4469 section 5 says:
+ * a non-synchronising literal (LITERAL+) is still sent in full, a
+ * synchronising one is not.
+ *
+ * @param folder   UTF-8 folder name (as imapclient_append())
+ * @param parts    nparts parts, at least one
+ * @param flags    NULL-terminated flags, or NULL: none sent
+ * @param internal_date  the INTERNALDATE to set, or NULL
+ * @param[out] out if not NULL, the text and APPENDUID; free with
+ *                 imapclient_append_result_free()
+ * @return 0; IMAPCLIENT_ECAPABILITY without CATENATE (nothing sent);
+ *         IMAPCLIENT_EINVAL (no parts, an empty TEXT part or one with
+ *         NUL, a URL with CR, LF or NUL or of more than 8192 bytes, a
+ *         MESSAGE part without folder or UID, bad flags or date, a source
+ *         as imapclient_append_stream() refuses); IMAPCLIENT_ETOOBIG (the
+ *         text parts alone are over the server's APPENDLIMIT);
+ *         IMAPCLIENT_EILLEGAL_STATE; IMAPCLIENT_ERROR (BADURL, TOOBIG,
+ *         TRYCREATE ...); IMAPCLIENT_EIO (a source failed on the way, the
+ *         handle is then unusable); IMAPCLIENT_EABORT
+ */
+IMAPCLIENT_EXTERN int imapclient_catenate(imapclient *c, const char *folder,
+                                          const imapclient_cat_part *parts, size_t nparts,
+                                          const char *const *flags,
+                                          const imapclient_datetime *internal_date,
+                                          imapclient_append_result **out);
+
+/**
+ * Several CATENATE messages in one APPEND (MULTIAPPEND, RFC 3502, with
+ * CATENATE, RFC 4469 section 5): the server adds all of them or none.
+ * One message needs only CATENATE.
+ *
+ * @param msgs  n messages, each with at least one part
+ * @param[out] out  if not NULL, the text and APPENDUID (one UID per
+ *                  message); free with imapclient_append_result_free()
+ * @return as imapclient_catenate(); IMAPCLIENT_ECAPABILITY also without
+ *         MULTIAPPEND for more than one message
+ */
+IMAPCLIENT_EXTERN int imapclient_multicatenate(imapclient *c, const char *folder,
+                                               const imapclient_catenate_msg *msgs,
+                                               size_t n, imapclient_append_result **out);
 
 /**
  * Replace a message with a new one in one atomic step (REPLACE, RFC 8508).

@@ -9,11 +9,15 @@
  * also finds NUL bytes before anything is sent.
  *
  * RFC 3501 section 6.3.11 (APPEND), RFC 3502 (MULTIAPPEND), RFC 7888
- * (LITERAL+), RFC 4315 (APPENDUID).
+ * (LITERAL+), RFC 4315 (APPENDUID), RFC 4469 (CATENATE: a message made of
+ * text literals and IMAP URLs of RFC 5092).
  */
 #include "msgutil.h"
 
+#include "../types/types.h"
+
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,8 +44,9 @@ typedef struct norm_source {
     uint64_t out_done; /* of which handed out */
     char *raw;         /* RAW_CHUNK bytes while being read, else NULL */
     size_t raw_len, raw_pos;
-    char *copy; /* the message, for sources made from memory (owned) */
+    char *copy; /* the message, for sources made from memory */
     size_t copy_len, copy_pos;
+    int copy_borrowed; /* copy is the caller's memory (a blocking call), not ours */
 } norm_source;
 
 /* The read buffer exists only while the source is being read (counted or
@@ -212,7 +217,8 @@ static void norm_free(imc_source *base)
 {
     norm_source *s = (norm_source *)base;
     free(s->raw);
-    free(s->copy);
+    if (!s->copy_borrowed)
+        free(s->copy);
     free(s);
 }
 
@@ -334,24 +340,26 @@ static int copy_rewind(void *payload)
     return 0;
 }
 
-/* A source over a copy of msg (appends started without waiting), line
- * ends normalised as imapclient_append() does. */
-static int prepare_copy(imapclient *c, const char *call, const char *msg, size_t len,
-                        prepared *out)
+/* A source over msg, line ends normalised as imapclient_append() does:
+ * over a copy (appends started without waiting), or, with borrow, over
+ * the caller's bytes, which must outlive the command (blocking calls). */
+static int prepare_mem(imapclient *c, const char *call, const char *msg, size_t len,
+                       int borrow, prepared *out)
 {
     if (!len)
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: an empty message", call);
     imapclient_source src = {
         .fd = -1, .read = copy_read, .rewind = copy_rewind, .size = len};
     norm_source *s = source_alloc(&src);
-    char *copy = malloc(len);
+    char *copy = borrow ? (char *)msg : malloc(len);
     if (!s || !copy) {
         if (s)
             norm_free(&s->base);
-        free(copy);
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     }
-    memcpy(copy, msg, len);
+    if (!borrow)
+        memcpy(copy, msg, len);
+    s->copy_borrowed = borrow;
     s->copy = copy;
     s->copy_len = len;
     s->src.payload = s;
@@ -390,6 +398,7 @@ typedef struct append_op {
     imc_request rq; /* first */
     const char *call;
     int multi;
+    int cat; /* CATENATE (RFC 4469) */
 } append_op;
 
 static int append_check(imapclient *c, imc_request *rq)
@@ -398,6 +407,8 @@ static int append_check(imapclient *c, imc_request *rq)
     int rc = imc_require_auth(c, op->call);
     if (!rc && op->multi)
         rc = imc_require_cap(c, "MULTIAPPEND", op->call);
+    if (!rc && op->cat)
+        rc = imc_require_cap(c, "CATENATE", op->call);
     return rc;
 }
 
@@ -475,7 +486,7 @@ int imapclient_append_stream(imapclient *c, const char *folder,
     if ((rc = imc_require_auth(c, "append_stream")) || (rc = imc_caps_ensure(c)))
         return rc;
     imapclient_append_source m = {*src, flags, internal_date};
-    prepared *p;
+    prepared *p = NULL;
     if ((rc = prepare_all(c, "append_stream", &m, 1, &p)) ||
         (rc = build(c, "append_stream", folder, &m, p, 1, 0, 1)))
         return rc;
@@ -497,7 +508,7 @@ int imapclient_multiappend_stream(imapclient *c, const char *folder,
         return rc;
     if (!msgs || !n)
         return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend_stream: no messages");
-    prepared *p;
+    prepared *p = NULL;
     if ((rc = prepare_all(c, "multiappend_stream", msgs, n, &p)) ||
         (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1, 1)))
         return rc;
@@ -512,8 +523,8 @@ static void free_append_op(imc_request *rq)
     free(rq);
 }
 
-static int submit(imapclient *c, const char *call, int multi, imapclient_done_cb cb,
-                  void *user, uint64_t *id)
+static int submit(imapclient *c, const char *call, int multi, int cat,
+                  imapclient_done_cb cb, void *user, uint64_t *id)
 {
     append_op *op = calloc(1, sizeof *op);
     if (!op) {
@@ -522,6 +533,7 @@ static int submit(imapclient *c, const char *call, int multi, imapclient_done_cb
     }
     op->call = call;
     op->multi = multi;
+    op->cat = cat;
     op->rq.check = append_check;
     op->rq.on_done = append_done;
     op->rq.pipe = IMC_PIPE_FREE;
@@ -542,14 +554,14 @@ int imapclient_start_append(imapclient *c, const char *folder, const char *msg,
     prepared *p = calloc(1, sizeof *p);
     if (!p)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if ((rc = prepare_copy(c, "append", msg, msg_len, p))) {
+    if ((rc = prepare_mem(c, "append", msg, msg_len, 0, p))) {
         free(p);
         return rc;
     }
     imapclient_append_source m = {.flags = flags, .date = internal_date};
     if ((rc = build(c, "append", folder, &m, p, 1, 0, 0)))
         return rc;
-    return submit(c, "append", 0, cb, user, id);
+    return submit(c, "append", 0, 0, cb, user, id);
 }
 
 int imapclient_start_append_stream(imapclient *c, const char *folder,
@@ -563,11 +575,11 @@ int imapclient_start_append_stream(imapclient *c, const char *folder,
     if (!src)
         return imc_fail(c, IMAPCLIENT_EINVAL, "append_stream: source is NULL");
     imapclient_append_source m = {*src, flags, internal_date};
-    prepared *p;
+    prepared *p = NULL;
     if ((rc = prepare_all(c, "append_stream", &m, 1, &p)) ||
         (rc = build(c, "append_stream", folder, &m, p, 1, 0, 0)))
         return rc;
-    return submit(c, "append_stream", 0, cb, user, id);
+    return submit(c, "append_stream", 0, 0, cb, user, id);
 }
 
 int imapclient_start_multiappend_stream(imapclient *c, const char *folder,
@@ -579,9 +591,346 @@ int imapclient_start_multiappend_stream(imapclient *c, const char *folder,
         return rc;
     if (!msgs || !n)
         return imc_fail(c, IMAPCLIENT_EINVAL, "multiappend_stream: no messages");
-    prepared *p;
+    prepared *p = NULL;
     if ((rc = prepare_all(c, "multiappend_stream", msgs, n, &p)) ||
         (rc = build(c, "multiappend_stream", folder, msgs, p, n, 1, 0)))
         return rc;
-    return submit(c, "multiappend_stream", 1, cb, user, id);
+    return submit(c, "multiappend_stream", 1, 0, cb, user, id);
+}
+
+/* ---- CATENATE (RFC 4469) -------------------------------------------------------- */
+
+/* bchar of RFC 5092 (unreserved, sub-delims-sh, ":", "@", "&", "=", "~",
+ * "/"): the bytes that go into an IMAP URL's mailbox or section as they
+ * are; every other byte is %-encoded. */
+static int url_plain(unsigned char ch)
+{
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+        return 1;
+    return ch && strchr("-._~!$'()*+,:@&=/", ch) != NULL;
+}
+
+/* Append s %-encoded to buf (at most size bytes, NUL kept); the full length. */
+static size_t url_put(char *buf, size_t size, size_t at, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        char enc[3] = {(char)*p, 0, 0};
+        size_t k = 1;
+        if (!url_plain(*p)) {
+            enc[0] = '%';
+            enc[1] = hex[*p >> 4];
+            enc[2] = hex[*p & 15];
+            k = 3;
+        }
+        for (size_t i = 0; i < k; i++, at++)
+            if (at + 1 < size)
+                buf[at] = enc[i];
+    }
+    if (size)
+        buf[at < size ? at : size - 1] = '\0';
+    return at;
+}
+
+static size_t url_raw(char *buf, size_t size, size_t at, const char *s)
+{
+    for (; *s; s++, at++)
+        if (at + 1 < size)
+            buf[at] = *s;
+    if (size)
+        buf[at < size ? at : size - 1] = '\0';
+    return at;
+}
+
+/* Control bytes have no place in a folder name or section of a URL. */
+static int has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+long long imapclient_message_url(const char *folder, uint32_t uidvalidity, uint32_t uid,
+                                 const char *section, char *buf, size_t size)
+{
+    if (!folder || !*folder || !uid || (section && !*section) || (size && !buf))
+        return IMAPCLIENT_EINVAL;
+    if (!imc_utf8_valid(folder, strlen(folder)) || has_ctl(folder) ||
+        (section && (!imc_utf8_valid(section, strlen(section)) || has_ctl(section))))
+        return IMAPCLIENT_EINVAL;
+    char num[16];
+    size_t at = url_raw(buf, size, 0, "/");
+    at = url_put(buf, size, at, folder);
+    if (uidvalidity) {
+        snprintf(num, sizeof num, "%" PRIu32, uidvalidity);
+        at = url_raw(buf, size, at, ";UIDVALIDITY=");
+        at = url_raw(buf, size, at, num);
+    }
+    snprintf(num, sizeof num, "%" PRIu32, uid);
+    at = url_raw(buf, size, at, "/;UID=");
+    at = url_raw(buf, size, at, num);
+    if (section) {
+        at = url_raw(buf, size, at, "/;SECTION=");
+        at = url_put(buf, size, at, section);
+    }
+    return (long long)at;
+}
+
+/* The longest URL sent: far above any real one, and a bound on what one
+ * part adds to the command. */
+#define CAT_URL_MAX 8192
+
+/* The URL of a MESSAGE part, in call_arena: the folder as UTF-8 (RFC 5092
+ * section 3.2), decoded from modified UTF-7 when the caller gives wire
+ * names (folder_encode off). 0 or EINVAL/ENOMEM via imc_fail. */
+static int part_url(imapclient *c, const char *call, const imapclient_cat_part *p,
+                    const char **out)
+{
+    const char *folder = p->folder;
+    if (folder && !c->opts.folder_encode && !imc_utf8_names(c)) {
+        char *dec;
+        if (imc_utf7_decode(c->call_arena, folder, strlen(folder), &dec) == 0)
+            folder = dec;
+    }
+    long long n =
+        imapclient_message_url(folder, p->uidvalidity, p->uid, p->section, NULL, 0);
+    if (n < 0)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: a message part needs a folder (UTF-8, no control bytes), a "
+                        "UID other than 0 and a section that is NULL or UTF-8 text",
+                        call);
+    if (n > CAT_URL_MAX)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: a message part's URL is too long",
+                        call);
+    char *buf = imc_arena_alloc(c->call_arena, (size_t)n + 1);
+    if (!buf)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imapclient_message_url(folder, p->uidvalidity, p->uid, p->section, buf,
+                           (size_t)n + 1);
+    *out = buf;
+    return 0;
+}
+
+/* Check a URL part's URL (sent as a string: no CR, LF or NUL). */
+static int check_url(imapclient *c, const char *call, const char *url)
+{
+    if (!url || !*url)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: a URL part without its URL", call);
+    size_t n = strlen(url);
+    if (n > CAT_URL_MAX)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: a URL part's URL is too long", call);
+    if (has_ctl(url) || !imc_utf8_valid(url, n))
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "%s: a URL holds control bytes or is not UTF-8 (CR, LF and NUL "
+                        "cannot be sent)",
+                        call);
+    return 0;
+}
+
+/* The literals of the messages' TEXT and SOURCE parts, in order (borrow:
+ * TEXT parts read from the caller's memory while the command goes out). */
+static int cat_prepare(imapclient *c, const char *call,
+                       const imapclient_catenate_msg *msgs, size_t n, int borrow,
+                       prepared **out, size_t *nlit)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!msgs[i].parts || !msgs[i].nparts)
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: a message without parts", call);
+        for (size_t j = 0; j < msgs[i].nparts; j++) {
+            const imapclient_cat_part *p = &msgs[i].parts[j];
+            int rc = 0;
+            switch (p->type) {
+            case IMAPCLIENT_CAT_TEXT:
+                if (!p->text)
+                    rc = imc_fail(c, IMAPCLIENT_EINVAL, "%s: a TEXT part's text is NULL",
+                                  call);
+                k++;
+                break;
+            case IMAPCLIENT_CAT_SOURCE:
+                k++;
+                break;
+            case IMAPCLIENT_CAT_URL:
+                rc = check_url(c, call, p->url);
+                break;
+            case IMAPCLIENT_CAT_MESSAGE:
+                break;
+            default:
+                rc = imc_fail(c, IMAPCLIENT_EINVAL, "%s: a part of unknown type %d", call,
+                              (int)p->type);
+            }
+            if (rc)
+                return rc;
+        }
+    }
+    prepared *lits = calloc(k ? k : 1, sizeof *lits);
+    if (!lits)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < msgs[i].nparts; j++) {
+            const imapclient_cat_part *p = &msgs[i].parts[j];
+            int rc = 0;
+            if (p->type == IMAPCLIENT_CAT_TEXT)
+                rc = prepare_mem(c, call, p->text, p->len, borrow, &lits[at++]);
+            else if (p->type == IMAPCLIENT_CAT_SOURCE)
+                rc = prepare(c, call, &p->src, &lits[at++]);
+            if (rc) {
+                free_prepared(lits, k);
+                return rc;
+            }
+        }
+    *out = lits;
+    *nlit = k;
+    return 0;
+}
+
+/* APPEND "<folder>" [(<flags>)] ["<date>"] CATENATE (<part> ...) ...: a
+ * TEXT part is a literal (from lits, all of which this takes), a URL part
+ * a quoted string. */
+static int cat_build(imapclient *c, const char *call, const char *folder,
+                     const imapclient_catenate_msg *msgs, size_t n, prepared *lits,
+                     size_t nlit, int may_wait)
+{
+    const char *name;
+    int rc = imc_msg_folder_name(c, call, folder, &name);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = imc_msg_check_flags_date(c, call, msgs[i].flags, msgs[i].date);
+    /* the URLs of MESSAGE parts, built before anything goes into c->cmd */
+    size_t nurl = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < msgs[i].nparts; j++)
+            nurl += msgs[i].parts[j].type == IMAPCLIENT_CAT_MESSAGE;
+    const char **urls = NULL;
+    if (!rc && nurl && !(urls = imc_arena_alloc(c->call_arena, nurl * sizeof *urls)))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    size_t u = 0;
+    for (size_t i = 0; !rc && i < n; i++)
+        for (size_t j = 0; !rc && j < msgs[i].nparts; j++)
+            if (msgs[i].parts[j].type == IMAPCLIENT_CAT_MESSAGE)
+                rc = part_url(c, call, &msgs[i].parts[j], &urls[u++]);
+    /* APPENDLIMIT (RFC 7889): the text parts alone already count */
+    for (size_t i = 0, at = 0; !rc && i < n; i++) {
+        uint64_t size = 0;
+        for (size_t j = 0; j < msgs[i].nparts; j++) {
+            int t = msgs[i].parts[j].type;
+            if (t == IMAPCLIENT_CAT_TEXT || t == IMAPCLIENT_CAT_SOURCE)
+                size += lits[at++].size;
+        }
+        if (size)
+            rc = imc_msg_check_limit(c, call, name, size, may_wait);
+    }
+    if (rc) {
+        free_prepared(lits, nlit);
+        return rc;
+    }
+    imc_begin(c, "APPEND");
+    imc_msg_put_folder(c, name);
+    size_t at = 0;
+    u = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (msgs[i].flags)
+            imc_msg_put_flags(c, msgs[i].flags);
+        if (msgs[i].date)
+            imc_msg_put_date(c, call, msgs[i].date);
+        imc_put_raw(&c->cmd, " CATENATE (");
+        for (size_t j = 0; j < msgs[i].nparts; j++) {
+            const imapclient_cat_part *p = &msgs[i].parts[j];
+            if (j)
+                imc_put_sp(&c->cmd);
+            if (p->type == IMAPCLIENT_CAT_URL || p->type == IMAPCLIENT_CAT_MESSAGE) {
+                const char *url = p->type == IMAPCLIENT_CAT_URL ? p->url : urls[u++];
+                imc_put_raw(&c->cmd, "URL ");
+                imc_put_string(&c->cmd, url, strlen(url));
+            } else {
+                imc_put_raw(&c->cmd, "TEXT ");
+                imc_put_literal_source(&c->cmd, lits[at].size, 0, &lits[at].s->base);
+                lits[at++].s = NULL;
+            }
+        }
+        imc_put_raw(&c->cmd, ")");
+    }
+    free(lits);
+    return 0;
+}
+
+/* The arguments every CATENATE call checks first. */
+static int cat_args(imapclient *c, const char *call, const imapclient_catenate_msg *msgs,
+                    size_t n)
+{
+    if (!msgs || !n)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no messages", call);
+    return 0;
+}
+
+static int cat_blocking(imapclient *c, const char *call, const char *folder,
+                        const imapclient_catenate_msg *msgs, size_t n,
+                        imapclient_append_result **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = imc_require_auth(c, call)) || (rc = imc_require_cap(c, "CATENATE", call)) ||
+        (n > 1 && (rc = imc_require_cap(c, "MULTIAPPEND", call))) ||
+        (rc = cat_args(c, call, msgs, n)))
+        return rc;
+    prepared *lits = NULL;
+    size_t nlit = 0;
+    if ((rc = cat_prepare(c, call, msgs, n, 1, &lits, &nlit)) ||
+        (rc = cat_build(c, call, folder, msgs, n, lits, nlit, 1)))
+        return rc;
+    append_op op = {.call = call};
+    return run_blocking(c, &op, out);
+}
+
+int imapclient_catenate(imapclient *c, const char *folder,
+                        const imapclient_cat_part *parts, size_t nparts,
+                        const char *const *flags,
+                        const imapclient_datetime *internal_date,
+                        imapclient_append_result **out)
+{
+    imapclient_catenate_msg m = {parts, nparts, flags, internal_date};
+    return cat_blocking(c, "catenate", folder, &m, 1, out);
+}
+
+int imapclient_multicatenate(imapclient *c, const char *folder,
+                             const imapclient_catenate_msg *msgs, size_t n,
+                             imapclient_append_result **out)
+{
+    return cat_blocking(c, "multicatenate", folder, msgs, n, out);
+}
+
+static int cat_start(imapclient *c, const char *call, const char *folder,
+                     const imapclient_catenate_msg *msgs, size_t n, imapclient_done_cb cb,
+                     void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc || (rc = cat_args(c, call, msgs, n)))
+        return rc;
+    prepared *lits = NULL;
+    size_t nlit = 0;
+    if ((rc = cat_prepare(c, call, msgs, n, 0, &lits, &nlit)) ||
+        (rc = cat_build(c, call, folder, msgs, n, lits, nlit, 0)))
+        return rc;
+    return submit(c, call, n > 1, 1, cb, user, id);
+}
+
+int imapclient_start_catenate(imapclient *c, const char *folder,
+                              const imapclient_cat_part *parts, size_t nparts,
+                              const char *const *flags,
+                              const imapclient_datetime *internal_date,
+                              imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    imapclient_catenate_msg m = {parts, nparts, flags, internal_date};
+    return cat_start(c, "catenate", folder, &m, 1, cb, user, id);
+}
+
+int imapclient_start_multicatenate(imapclient *c, const char *folder,
+                                   const imapclient_catenate_msg *msgs, size_t n,
+                                   imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    return cat_start(c, "multicatenate", folder, msgs, n, cb, user, id);
 }

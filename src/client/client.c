@@ -197,6 +197,7 @@ void imc_call_reset(imapclient *c)
     c->bye_text = NULL;
     c->nbad = 0;
     imc_front_start_deadline(c);
+    imc_set_fail_code(c, NULL, NULL);
     imc_arena_reset(c->call_arena);
 }
 
@@ -242,4 +243,14 @@ const char *imapclient_errmsg(const imapclient *c)
 int imapclient_errcode(const imapclient *c)
 {
     return c ? c->errcode : IMAPCLIENT_EINVAL;
+}
+
+const char *imapclient_error_code(const imapclient *c)
+{
+    return c ? c->fail_code : NULL;
+}
+
+const char *imapclient_error_code_arg(const imapclient *c)
+{
+    return c ? c->fail_code_arg : NULL;
 }

@@ -351,35 +351,78 @@ typedef struct list_args {
     int multi;                   /* patterns sent as a list (LIST-EXTENDED) */
 } list_args;
 
-/* Run one LIST-like command without imc_call_begin(); 0 or a status. */
-static int run_list(imapclient *c, const list_args *la, const char *call,
-                    imapclient_folder_list **out)
+/* A LIST-like command, for both fronts; for imapclient_start_list_status()
+ * without LIST-STATUS, followed by one STATUS per selectable folder. */
+typedef struct list_op {
+    imc_request rq; /* first */
+    list_state st;
+    imapclient_folder_list *res; /* until rq.out takes it */
+    /* imapclient_start_list_extended(): the options, checked when the
+     * command goes out */
+    const char *call;
+    imapclient_list_options opts;
+    size_t npatterns;
+    /* imapclient_start_list_status() without LIST-STATUS: the items, and
+     * the folder whose STATUS runs (as a follow-up of the LIST) */
+    const char *const *items; /* owned (one block), or NULL */
+    int statuses;
+    size_t next;
+    imapclient_folder *cur;
+    status_state *sst;
+} list_op;
+
+static void list_op_release(list_op *op)
 {
-    *out = NULL;
+    free(op->st.v);
+    op->st.v = NULL;
+    free(op->st.slots);
+    op->st.slots = NULL;
+    imc_result_free(op->res);
+    op->res = NULL;
+    free((void *)op->items);
+    op->items = NULL;
+    free((void *)op->opts.status_items);
+    op->opts.status_items = NULL;
+}
+
+static void list_done(imapclient *c, imc_request *rq);
+
+/* The command into c->cmd and op (the names encoded, kept in the result's
+ * arena for the handlers); 0 or a status (nothing built). */
+static int list_build(imapclient *c, const list_args *la, const char *call, list_op *op)
+{
     const char *dir;
     int rc;
     size_t np = 0;
     while (la->patterns[np])
         np++;
-    const char **pats = imc_arena_calloc(c->call_arena, np + 1, sizeof *pats);
+    if (!(op->res = imc_result_new(sizeof *op->res)))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    imc_arena *a = imc_result_arena(op->res);
+    const char **pats = imc_arena_calloc(a, np + 1, sizeof *pats);
     if (!pats)
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     if ((rc = imc_folder_encode(c, call, la->directory ? la->directory : "", &dir)))
         return rc;
-    for (size_t i = 0; i < np; i++)
+    if (!(dir = imc_arena_strndup(a, dir, strlen(dir))))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    for (size_t i = 0; i < np; i++) {
         if ((rc = imc_folder_encode(c, call, la->patterns[i], &pats[i])))
             return rc;
-    imapclient_folder_list *l = imc_result_new(sizeof *l);
-    if (!l)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        if (!(pats[i] = imc_arena_strndup(a, pats[i], strlen(pats[i]))))
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
     /* Some XLIST servers answer with LIST responses. */
-    list_state st = {.verb = la->verb,
-                     .alt = strcmp(la->verb, "XLIST") ? NULL : "LIST",
-                     .a = imc_result_arena(l),
-                     .status = la->status != NULL,
-                     .strict = c->notify_on && strcmp(la->verb, "LSUB") != 0,
-                     .ref = dir,
-                     .pats = pats};
+    op->st = (list_state){.verb = la->verb,
+                          .alt = strcmp(la->verb, "XLIST") ? NULL : "LIST",
+                          .a = a,
+                          .status = la->status != NULL,
+                          .strict = c->notify_on && strcmp(la->verb, "LSUB") != 0,
+                          .ref = dir,
+                          .pats = pats};
+    op->rq.on_untagged = on_list;
+    op->rq.ud = &op->st;
+    op->rq.on_done = list_done;
     imc_begin(c, la->verb);
     if (la->selection) {
         imc_put_sp(&c->cmd);
@@ -410,24 +453,106 @@ static int run_list(imapclient *c, const list_args *la, const char *call,
         }
         imc_put_raw(&c->cmd, ")");
     }
-    imc_request rq = {.on_untagged = on_list, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (!rc) {
-        l->folders = imc_arena_calloc(st.a, st.n ? st.n : 1, sizeof *l->folders);
+    return 0;
+}
+
+static int on_status(imapclient *c, const imapclient_response *r, void *ud);
+
+/* The next selectable folder's STATUS as a follow-up of op's command: 1
+ * queued, 0 none left, negative a failure. */
+static int list_next_status(imapclient *c, list_op *op)
+{
+    imapclient_folder_list *l = op->res;
+    while (op->next < l->count) {
+        imapclient_folder *f = &l->folders[op->next++];
+        if (f->nonexistent || imapclient_folder_has_flag(f, "\\Noselect"))
+            continue;
+        status_state *st = status_state_new(imc_result_arena(l));
+        if (!st)
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        status_state_set(st, NULL, f->raw_name, f->raw_name_len);
+        imc_begin(c, "STATUS");
+        imc_put_sp(&c->cmd);
+        imc_put_astring(&c->cmd, f->raw_name, f->raw_name_len);
+        imc_put_raw(&c->cmd, " (");
+        for (size_t k = 0; op->items[k]; k++) {
+            if (k)
+                imc_put_sp(&c->cmd);
+            imc_put_raw(&c->cmd, op->items[k]);
+        }
+        imc_put_raw(&c->cmd, ")");
+        op->cur = f;
+        op->sst = st;
+        op->rq.on_untagged = on_status;
+        op->rq.ud = st;
+        int rc = imc_core_followup(c, &op->rq);
+        if (rc == IMAPCLIENT_EINVAL) {
+            /* a name that cannot be sent back (a NUL in it): no status */
+            c->errcode = 0;
+            c->errmsg[0] = '\0';
+            continue;
+        }
+        return rc ? rc : 1;
+    }
+    return 0;
+}
+
+static void list_done(imapclient *c, imc_request *rq)
+{
+    list_op *op = (list_op *)rq;
+    int rc = rq->rc;
+    if (op->cur) {
+        /* a STATUS of the fallback: a refusal (deleted in between) or no
+         * reply leaves the folder without status */
+        imapclient_status_info *s = NULL;
+        if (!rc && status_has_reply(op->sst) &&
+            (s = imc_arena_calloc(imc_result_arena(op->res), 1, sizeof *s)) &&
+            build_status(c, op->sst, s) == 0)
+            op->cur->status = s;
+        if (rc == IMAPCLIENT_ERROR) {
+            rc = 0;
+            c->errcode = 0;
+            c->errmsg[0] = '\0';
+        }
+        op->cur = NULL;
+    } else if (!rc) {
+        imapclient_folder_list *l = op->res;
+        l->folders =
+            imc_arena_calloc(op->st.a, op->st.n ? op->st.n : 1, sizeof *l->folders);
         if (!l->folders)
             rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-        else if (st.n)
-            memcpy(l->folders, st.v, st.n * sizeof *st.v);
-        l->count = st.n;
+        else if (op->st.n)
+            memcpy(l->folders, op->st.v, op->st.n * sizeof *op->st.v);
+        l->count = op->st.n;
+        free(op->st.v);
+        op->st.v = NULL;
     }
-    free(st.v);
-    free(st.slots);
-    if (rc) {
-        imc_result_free(l);
-        return rc;
+    if (!rc && op->statuses) {
+        int more = list_next_status(c, op);
+        if (more > 0)
+            return; /* on_done runs again with its completion */
+        rc = more;
     }
-    *out = l;
-    return 0;
+    rq->rc = rc;
+    if (!rc) {
+        rq->out = op->res;
+        op->res = NULL;
+    }
+}
+
+/* Run one LIST-like command without imc_call_begin(); 0 or a status. */
+static int run_list(imapclient *c, const list_args *la, const char *call,
+                    imapclient_folder_list **out)
+{
+    *out = NULL;
+    list_op op = {0};
+    int rc = list_build(c, la, call, &op);
+    if (!rc)
+        rc = imc_run(c, &op.rq);
+    list_op_release(&op);
+    if (!rc)
+        *out = op.rq.out;
+    return rc;
 }
 
 /* LIST/LSUB/XLIST [selection] directory pattern [return], without
@@ -505,6 +630,8 @@ int imapclient_xlist_folders(imapclient *c, const char *directory, const char *p
 /* ---- LIST-EXTENDED, LIST-STATUS ------------------------------------------ */
 
 static int check_status_items(imapclient *c, const char *call, const char *const *items);
+static int status_item_ok(const char *s);
+static int status_items_ok(imapclient *c, const char *const *items);
 
 #define SELECTION_ALL                                                                    \
     (IMAPCLIENT_LIST_SUBSCRIBED | IMAPCLIENT_LIST_REMOTE |                               \
@@ -517,7 +644,7 @@ static int check_status_items(imapclient *c, const char *call, const char *const
  * and 6, RFC 6154 sections 4 and 5.1, RFC 5819), and write them as
  * syntax into sel and ret. 0 or a status (nothing sent). */
 static int list_options(imapclient *c, const char *call, const imapclient_list_options *o,
-                        size_t npatterns, char sel[96], char ret[96])
+                        size_t npatterns, char sel[96], char ret[96], int caps)
 {
     static const char *const ext = "LIST-EXTENDED";
     sel[0] = ret[0] = '\0';
@@ -531,19 +658,24 @@ static int list_options(imapclient *c, const char *call, const imapclient_list_o
                         "%s: RECURSIVEMATCH needs another selection option "
                         "(RFC 5258 section 3.1)",
                         call);
-    if ((s || npatterns > 1 ||
+    if (caps &&
+        (s || npatterns > 1 ||
          (r & (IMAPCLIENT_LIST_RETURN_CHILDREN | IMAPCLIENT_LIST_RETURN_SUBSCRIBED))) &&
         (rc = imc_require_ext(c, ext, call)))
         return rc;
-    if ((s & IMAPCLIENT_LIST_SPECIAL_USE || r & IMAPCLIENT_LIST_RETURN_SPECIAL_USE) &&
+    if (caps &&
+        (s & IMAPCLIENT_LIST_SPECIAL_USE || r & IMAPCLIENT_LIST_RETURN_SPECIAL_USE) &&
         (rc = imc_require_ext(c, "SPECIAL-USE", call)))
         return rc;
     if (o && o->status_items) {
         /* "STATUS" SP "(" status-att *(SP status-att) ")" (RFC 5819) */
         if (!o->status_items[0])
             return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no status items", call);
-        if ((rc = imc_require_ext(c, "LIST-STATUS", call)) ||
-            (rc = check_status_items(c, call, o->status_items)))
+        for (size_t i = 0; o->status_items[i]; i++)
+            if (!status_item_ok(o->status_items[i]))
+                return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid status item", call);
+        if (caps && ((rc = imc_require_ext(c, "LIST-STATUS", call)) ||
+                     (rc = check_status_items(c, call, o->status_items))))
             return rc;
     }
     static const struct {
@@ -594,7 +726,7 @@ int imapclient_list_extended(imapclient *c, const char *directory,
     if (!np)
         return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no pattern", call);
     char sel[96], ret[96];
-    if ((rc = list_options(c, call, opts, np, sel, ret)))
+    if ((rc = list_options(c, call, opts, np, sel, ret, 1)))
         return rc;
     list_args la = {.verb = "LIST",
                     .selection = *sel ? sel : NULL,
@@ -738,6 +870,129 @@ int imapclient_list_status(imapclient *c, const char *directory, const char *pat
     else
         imc_result_free(l);
     return 0;
+}
+
+static void list_op_free(imc_request *rq)
+{
+    list_op_release((list_op *)rq);
+    free(rq);
+}
+
+static void folder_list_free(void *p)
+{
+    imapclient_folder_list_free(p);
+}
+
+static const char *const *strv_dup(const char *const *v);
+
+/* imapclient_start_list_extended(): the options' capabilities when it goes
+ * out */
+static int list_ext_check(imapclient *c, imc_request *rq)
+{
+    list_op *op = (list_op *)rq;
+    char sel[96], ret[96];
+    int rc = imc_require_auth(c, op->call);
+    return rc ? rc : list_options(c, op->call, &op->opts, op->npatterns, sel, ret, 1);
+}
+
+int imapclient_start_list_extended(imapclient *c, const char *directory,
+                                   const char *const *patterns,
+                                   const imapclient_list_options *opts,
+                                   imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    static const char call[] = "list_extended";
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    static const char *const all[] = {"*", NULL};
+    if (!patterns)
+        patterns = all;
+    size_t np = 0;
+    while (patterns[np])
+        np++;
+    if (!np)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no pattern", call);
+    /* the syntax now (capabilities as known, checked again when it goes
+     * out) */
+    char sel[96], ret[96];
+    imapclient_list_options none = {0};
+    imapclient_list_options o = opts ? *opts : none;
+    if ((rc = list_options(c, call, &o, np, sel, ret, c->caps_valid)))
+        return rc;
+    list_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    op->call = call;
+    op->opts = o;
+    op->opts.status_items = NULL;
+    op->npatterns = np;
+    if (o.status_items) {
+        if (!o.status_items[0]) {
+            free(op);
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no status items", call);
+        }
+        if (!(op->opts.status_items = strv_dup(o.status_items))) {
+            free(op);
+            return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+        }
+    }
+    list_args la = {.verb = "LIST",
+                    .selection = *sel ? sel : NULL,
+                    .returns = *ret ? ret : NULL,
+                    .status = op->opts.status_items,
+                    .directory = directory,
+                    .patterns = patterns,
+                    .multi = np > 1};
+    if ((rc = list_build(c, &la, call, op))) {
+        list_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = list_ext_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_LIST, folder_list_free,
+                            list_op_free, cb, user, id);
+}
+
+static int list_status_check(imapclient *c, imc_request *rq)
+{
+    list_op *op = (list_op *)rq;
+    int rc = imc_require_auth(c, op->call);
+    return rc ? rc : check_status_items(c, op->call, op->items);
+}
+
+int imapclient_start_list_status(imapclient *c, const char *directory,
+                                 const char *pattern, const char *const *items,
+                                 imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    static const char call[] = "list_status";
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!items)
+        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
+    if ((rc = status_items_ok(c, items)))
+        return rc;
+    list_op *op = calloc(1, sizeof *op);
+    if (!op || !(op->items = strv_dup(items))) {
+        free(op);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    op->call = call;
+    const char *pats[] = {pattern ? pattern : "*", NULL};
+    list_args la = {.verb = "LIST", .directory = directory, .patterns = pats};
+    /* one round trip when the server is known to offer LIST-STATUS; else
+     * (also while the capabilities are not known) a LIST, then a STATUS
+     * per selectable folder */
+    if (c->caps_valid && imc_has_ext(c, "LIST-STATUS"))
+        la.status = op->items;
+    else
+        op->statuses = 1;
+    if ((rc = list_build(c, &la, call, op))) {
+        list_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = list_status_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_LIST, folder_list_free,
+                            list_op_free, cb, user, id);
 }
 
 void imapclient_folder_list_free(imapclient_folder_list *list)
@@ -1174,6 +1429,67 @@ static int check_status_items(imapclient *c, const char *call, const char *const
     return 0;
 }
 
+/* A STATUS command, for both fronts. */
+typedef struct status_op {
+    imc_request rq; /* first */
+    status_state st;
+    imapclient_status_info *res; /* until rq.out takes it */
+    const char *const *items;    /* (async: checked when it goes out) */
+} status_op;
+
+static void status_done(imapclient *c, imc_request *rq)
+{
+    status_op *op = (status_op *)rq;
+    int rc = rq->rc;
+    if (!rc && !op->st.list)
+        rc = imc_fail(c, IMAPCLIENT_EPROTOCOL, "STATUS: the server sent no STATUS reply");
+    if (!rc && build_status(c, &op->st, op->res))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    rq->rc = rc;
+    if (!rc) {
+        rq->out = op->res;
+        op->res = NULL;
+    }
+}
+
+/* The default items, checked; then STATUS "<folder>" (<items>) into
+ * c->cmd and op. 0 or a status (nothing built). */
+static int status_build(imapclient *c, const char *folder, const char *const *items,
+                        int strict, status_op *op)
+{
+    const char *name;
+    int rc = imc_folder_encode(c, "folder_status", folder, &name);
+    if (rc)
+        return rc;
+    if (!(op->res = imc_result_new(sizeof *op->res)))
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    op->st =
+        (status_state){.a = imc_result_arena(op->res), .sent = name, .strict = strict};
+    op->rq.on_untagged = on_status;
+    op->rq.ud = &op->st;
+    op->rq.on_done = status_done;
+    imc_begin(c, "STATUS");
+    imc_put_sp(&c->cmd);
+    imc_put_astring(&c->cmd, name, strlen(name));
+    imc_put_raw(&c->cmd, " (");
+    for (size_t i = 0; items[i]; i++) {
+        if (i)
+            imc_put_sp(&c->cmd);
+        imc_put_raw(&c->cmd, items[i]);
+    }
+    imc_put_raw(&c->cmd, ")");
+    return 0;
+}
+
+static int status_items_ok(imapclient *c, const char *const *items)
+{
+    for (size_t i = 0; items[i]; i++)
+        if (!status_item_ok(items[i]))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: invalid status item");
+    return items[0] ? 0
+                    : imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: no status items");
+}
+
 int imapclient_folder_status(imapclient *c, const char *folder, const char *const *items,
                              imapclient_status_info **out)
 {
@@ -1186,42 +1502,89 @@ int imapclient_folder_status(imapclient *c, const char *folder, const char *cons
         return rc;
     if (!items)
         items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
-    if (!items[0])
-        return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: no status items");
-    if ((rc = check_status_items(c, "folder_status", items)))
+    if ((rc = status_items_ok(c, items)) ||
+        (rc = check_status_items(c, "folder_status", items)))
         return rc;
-    const char *name;
-    if ((rc = imc_folder_encode(c, "folder_status", folder, &name)))
+    status_op op = {0};
+    if ((rc = status_build(c, folder, items, c->notify_on, &op)))
         return rc;
-    imapclient_status_info *s = imc_result_new(sizeof *s);
-    if (!s)
-        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    status_state st = {.a = imc_result_arena(s), .sent = name, .strict = c->notify_on};
-    imc_begin(c, "STATUS");
-    imc_put_sp(&c->cmd);
-    imc_put_astring(&c->cmd, name, strlen(name));
-    imc_put_raw(&c->cmd, " (");
-    for (size_t i = 0; items[i]; i++) {
-        if (i)
-            imc_put_sp(&c->cmd);
-        imc_put_raw(&c->cmd, items[i]);
-    }
-    imc_put_raw(&c->cmd, ")");
-    imc_request rq = {.on_untagged = on_status, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (!rc && !st.list)
-        rc = imc_fail(c, IMAPCLIENT_EPROTOCOL, "STATUS: the server sent no STATUS reply");
-    if (!rc && build_status(c, &st, s))
-        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if (rc) {
-        imc_result_free(s);
+    rc = imc_run(c, &op.rq);
+    imc_result_free(op.res);
+    if (rc)
         return rc;
-    }
     if (out)
-        *out = s;
+        *out = op.rq.out;
     else
-        imc_result_free(s);
+        imc_result_free(op.rq.out);
     return 0;
+}
+
+/* Started without waiting: the state and the items' capabilities are
+ * checked when the command goes out. */
+static int status_check(imapclient *c, imc_request *rq)
+{
+    int rc = imc_require_auth(c, "folder_status");
+    return rc ? rc : check_status_items(c, "folder_status", ((status_op *)rq)->items);
+}
+
+static void status_op_free(imc_request *rq)
+{
+    status_op *op = (status_op *)rq;
+    imc_result_free(op->res);
+    free((void *)op->items);
+    free(op);
+}
+
+static void status_info_free(void *p)
+{
+    imapclient_status_info_free(p);
+}
+
+/* A copy of a NULL-terminated list in one block. */
+static const char *const *strv_dup(const char *const *v)
+{
+    size_t n = 0, bytes = 0;
+    for (; v[n]; n++)
+        bytes += strlen(v[n]) + 1;
+    char **out = malloc((n + 1) * sizeof *out + bytes);
+    if (!out)
+        return NULL;
+    char *p = (char *)(out + n + 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(v[i]) + 1;
+        out[i] = memcpy(p, v[i], k);
+        p += k;
+    }
+    out[n] = NULL;
+    return (const char *const *)out;
+}
+
+int imapclient_start_folder_status(imapclient *c, const char *folder,
+                                   const char *const *items, imapclient_done_cb cb,
+                                   void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!items)
+        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
+    if ((rc = status_items_ok(c, items)))
+        return rc;
+    status_op *op = calloc(1, sizeof *op);
+    if (!op || !(op->items = strv_dup(items))) {
+        free(op);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    /* other STATUS commands may be in flight: only the reply naming this
+     * folder is this command's */
+    if ((rc = status_build(c, folder, items, 1, op))) {
+        status_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = status_check;
+    op->rq.pipe = IMC_PIPE_FREE;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_STATUS, status_info_free,
+                            status_op_free, cb, user, id);
 }
 
 int imapclient_status_info_get(const imapclient_status_info *st, const char *name,

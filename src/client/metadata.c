@@ -153,17 +153,67 @@ static uint64_t effective_maxsize(const imapclient *c, uint32_t maxsize)
     return m;
 }
 
-int imapclient_get_metadata(imapclient *c, const char *mailbox,
-                            const char *const *entries, uint32_t maxsize, int depth,
-                            imapclient_metadata **out)
+/* A GETMETADATA or SETMETADATA command, for both fronts. */
+typedef struct meta_op {
+    imc_request rq; /* first */
+    const char *call;
+    int server; /* mailbox "": server entries (METADATA-SERVER will do) */
+    get_state st;
+    imapclient_metadata *res; /* GETMETADATA, until rq.out takes it */
+    char *sent;               /* the mailbox as sent (owned) */
+} meta_op;
+
+static int meta_check(imapclient *c, imc_request *rq)
 {
-    if (out)
-        *out = NULL;
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
-    if (!out)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "get_metadata: out is NULL");
+    meta_op *op = (meta_op *)rq;
+    int rc = imc_require_auth(c, op->call);
+    return rc ? rc : require_metadata(c, op->call, op->server ? "" : "x");
+}
+
+static void get_done(imapclient *c, imc_request *rq)
+{
+    meta_op *op = (meta_op *)rq;
+    get_state *st = &op->st;
+    int rc = rq->rc;
+    if (!rc && st->nomem)
+        rc = oom(c);
+    if (!rc && st->bad)
+        rc =
+            imc_fail(c, IMAPCLIENT_EPROTOCOL, "GETMETADATA: malformed METADATA response");
+    if (!rc) {
+        imapclient_metadata_entry *items =
+            imc_arena_calloc(st->a, st->n ? st->n : 1, sizeof *items);
+        size_t ignored;
+        if (!items || imc_folder_decode(c, st->a, op->sent, strlen(op->sent),
+                                        &op->res->mailbox, &ignored)) {
+            rc = oom(c);
+        } else {
+            if (st->n)
+                memcpy(items, st->items, st->n * sizeof *items);
+            op->res->entries = items;
+            op->res->count = st->n;
+            read_longentries(rq, op->res);
+        }
+    }
+    free(st->items);
+    st->items = NULL;
+    rq->rc = rc;
+    if (!rc) {
+        rq->out = op->res;
+        op->res = NULL;
+    }
+}
+
+static void meta_op_release(meta_op *op)
+{
+    imc_result_free(op->res);
+    free(op->st.items);
+    free(op->sent);
+}
+
+/* The arguments of GETMETADATA; 0 or EINVAL. */
+static int get_args(imapclient *c, const char *const *entries, int depth)
+{
     if (!entries || !entries[0])
         return imc_fail(c, IMAPCLIENT_EINVAL, "get_metadata: no entry given");
     for (size_t i = 0; entries[i]; i++)
@@ -176,17 +226,37 @@ int imapclient_get_metadata(imapclient *c, const char *mailbox,
         return imc_fail(c, IMAPCLIENT_EINVAL,
                         "get_metadata: depth must be 0, 1 or "
                         "IMAPCLIENT_METADATA_DEPTH_INFINITY");
-    if (!mailbox)
-        mailbox = "";
-    const char *name;
-    if ((rc = imc_require_auth(c, "get_metadata")) ||
-        (rc = require_metadata(c, "get_metadata", mailbox)) ||
-        (rc = imc_folder_encode(c, "get_metadata", mailbox, &name)))
+    return 0;
+}
+
+/* The mailbox name as sent, owned by op. */
+static int meta_name(imapclient *c, const char *call, const char *mailbox, meta_op *op,
+                     const char **name)
+{
+    int rc = imc_folder_encode(c, call, mailbox, name);
+    if (rc)
         return rc;
-    imapclient_metadata *res = imc_result_new(sizeof *res);
-    if (!res)
+    if (!(op->sent = strdup(*name)))
         return oom(c);
-    get_state st = {.a = imc_result_arena(res), .sent = name};
+    op->call = call;
+    op->server = !*mailbox;
+    return 0;
+}
+
+/* GETMETADATA into c->cmd and op; 0 or a status (nothing built). */
+static int get_build(imapclient *c, const char *mailbox, const char *const *entries,
+                     uint32_t maxsize, int depth, meta_op *op)
+{
+    const char *name;
+    int rc = meta_name(c, "get_metadata", mailbox, op, &name);
+    if (rc)
+        return rc;
+    if (!(op->res = imc_result_new(sizeof *op->res)))
+        return oom(c);
+    op->st = (get_state){.a = imc_result_arena(op->res), .sent = op->sent};
+    op->rq.on_untagged = on_metadata;
+    op->rq.ud = &op->st;
+    op->rq.on_done = get_done;
     /* getmetadata = "GETMETADATA" [SP getmetadata-options] SP mailbox SP
      * entries (RFC 5464 section 5; the options come first) */
     imc_begin(c, "GETMETADATA");
@@ -216,35 +286,66 @@ int imapclient_get_metadata(imapclient *c, const char *mailbox,
     }
     if (many)
         imc_put_raw(&c->cmd, ")");
-    imc_request rq = {.on_untagged = on_metadata, .ud = &st};
-    rc = imc_run(c, &rq);
-    if (!rc && st.nomem)
-        rc = oom(c);
-    if (!rc && st.bad)
-        rc =
-            imc_fail(c, IMAPCLIENT_EPROTOCOL, "GETMETADATA: malformed METADATA response");
-    if (!rc) {
-        imapclient_metadata_entry *items =
-            imc_arena_calloc(st.a, st.n ? st.n : 1, sizeof *items);
-        size_t ignored;
-        if (!items ||
-            imc_folder_decode(c, st.a, name, strlen(name), &res->mailbox, &ignored)) {
-            rc = oom(c);
-        } else {
-            if (st.n)
-                memcpy(items, st.items, st.n * sizeof *items);
-            res->entries = items;
-            res->count = st.n;
-            read_longentries(&rq, res);
-        }
-    }
-    free(st.items);
-    if (rc) {
-        imc_result_free(res);
+    return 0;
+}
+
+int imapclient_get_metadata(imapclient *c, const char *mailbox,
+                            const char *const *entries, uint32_t maxsize, int depth,
+                            imapclient_metadata **out)
+{
+    if (out)
+        *out = NULL;
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "get_metadata: out is NULL");
+    if ((rc = get_args(c, entries, depth)))
+        return rc;
+    if (!mailbox)
+        mailbox = "";
+    meta_op op = {.call = "get_metadata", .server = !*mailbox};
+    if ((rc = meta_check(c, &op.rq)) ||
+        (rc = get_build(c, mailbox, entries, maxsize, depth, &op))) {
+        meta_op_release(&op);
         return rc;
     }
-    *out = res;
+    rc = imc_run(c, &op.rq);
+    meta_op_release(&op);
+    if (rc)
+        return rc;
+    *out = op.rq.out;
     return 0;
+}
+
+static void meta_op_free(imc_request *rq)
+{
+    meta_op_release((meta_op *)rq);
+    free(rq);
+}
+
+static void metadata_free(void *p)
+{
+    imapclient_metadata_free(p);
+}
+
+int imapclient_start_get_metadata(imapclient *c, const char *mailbox,
+                                  const char *const *entries, uint32_t maxsize, int depth,
+                                  imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc || (rc = get_args(c, entries, depth)))
+        return rc;
+    meta_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return oom(c);
+    if ((rc = get_build(c, mailbox ? mailbox : "", entries, maxsize, depth, op))) {
+        meta_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = meta_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_METADATA, metadata_free,
+                            meta_op_free, cb, user, id);
 }
 
 const imapclient_metadata_entry *imapclient_metadata_get(const imapclient_metadata *m,
@@ -266,13 +367,8 @@ void imapclient_metadata_free(imapclient_metadata *m)
 
 /* ---- SETMETADATA ---------------------------------------------------------- */
 
-int imapclient_set_metadata(imapclient *c, const char *mailbox,
-                            const imapclient_metadata_entry *entries, size_t n,
-                            const char **text)
+static int set_args(imapclient *c, const imapclient_metadata_entry *entries, size_t n)
 {
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
     if (!entries || n == 0)
         return imc_fail(c, IMAPCLIENT_EINVAL, "set_metadata: no entry given");
     for (size_t i = 0; i < n; i++) {
@@ -285,12 +381,16 @@ int imapclient_set_metadata(imapclient *c, const char *mailbox,
             return imc_fail(c, IMAPCLIENT_EINVAL,
                             "set_metadata: entry %zu has a length but no value", i + 1);
     }
-    if (!mailbox)
-        mailbox = "";
+    return 0;
+}
+
+/* SETMETADATA into c->cmd and op; 0 or a status (nothing built). */
+static int set_build(imapclient *c, const char *mailbox,
+                     const imapclient_metadata_entry *entries, size_t n, meta_op *op)
+{
     const char *name;
-    if ((rc = imc_require_auth(c, "set_metadata")) ||
-        (rc = require_metadata(c, "set_metadata", mailbox)) ||
-        (rc = imc_folder_encode(c, "set_metadata", mailbox, &name)))
+    int rc = meta_name(c, "set_metadata", mailbox, op, &name);
+    if (rc)
         return rc;
     /* setmetadata = "SETMETADATA" SP mailbox SP "(" entry-value *(SP
      * entry-value) ")"; value = nstring / literal8: NIL removes the entry,
@@ -313,10 +413,49 @@ int imapclient_set_metadata(imapclient *c, const char *mailbox,
             imc_put_string(&c->cmd, e->value, e->len);
     }
     imc_put_raw(&c->cmd, ")");
-    imc_request rq = {0};
-    if ((rc = imc_run(c, &rq)))
+    return 0;
+}
+
+int imapclient_set_metadata(imapclient *c, const char *mailbox,
+                            const imapclient_metadata_entry *entries, size_t n,
+                            const char **text)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = set_args(c, entries, n)))
+        return rc;
+    if (!mailbox)
+        mailbox = "";
+    meta_op op = {.call = "set_metadata", .server = !*mailbox};
+    if ((rc = meta_check(c, &op.rq)) || (rc = set_build(c, mailbox, entries, n, &op))) {
+        meta_op_release(&op);
+        return rc;
+    }
+    rc = imc_run(c, &op.rq);
+    meta_op_release(&op);
+    if (rc)
         return rc;
     if (text)
-        *text = rq.done->text;
+        *text = op.rq.done->text;
     return 0;
+}
+
+int imapclient_start_set_metadata(imapclient *c, const char *mailbox,
+                                  const imapclient_metadata_entry *entries, size_t n,
+                                  imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc || (rc = set_args(c, entries, n)))
+        return rc;
+    meta_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return oom(c);
+    if ((rc = set_build(c, mailbox ? mailbox : "", entries, n, op))) {
+        meta_op_free(&op->rq);
+        return rc;
+    }
+    op->rq.check = meta_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_METADATA, NULL, meta_op_free, cb,
+                            user, id);
 }

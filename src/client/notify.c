@@ -141,20 +141,44 @@ static void put_group(imapclient *c, const imapclient_notify_group *g,
     imc_put_raw(&c->cmd, "))");
 }
 
-int imapclient_notify_set(imapclient *c, const imapclient_notify_group *groups, size_t n,
-                          int status)
+/* NOTIFY SET / NONE, for both fronts: on its OK, LIST and STATUS
+ * responses may be events from now on (SET), or no longer (NONE). */
+typedef struct notify_op {
+    imc_request rq; /* first */
+    const char *call;
+    int on; /* what an OK leaves c->notify_on at */
+} notify_op;
+
+static void notify_done(imapclient *c, imc_request *rq)
 {
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
+    /* after a refused SET the one before stays */
+    if (imc_done_ok(rq))
+        c->notify_on = ((notify_op *)rq)->on;
+}
+
+static int notify_check(imapclient *c, imc_request *rq)
+{
+    notify_op *op = (notify_op *)rq;
+    int rc = imc_require_auth(c, op->call);
+    return rc ? rc : imc_require_cap(c, "NOTIFY", op->call);
+}
+
+static int notify_args(imapclient *c, const imapclient_notify_group *groups, size_t n)
+{
+    int rc;
     if (!groups || n == 0)
         return imc_fail(c, IMAPCLIENT_EINVAL, "notify_set: no event group given");
     for (size_t i = 0; i < n; i++)
         if ((rc = check_group(c, &groups[i], i)))
             return rc;
-    if ((rc = imc_require_auth(c, "notify_set")) ||
-        (rc = imc_require_cap(c, "NOTIFY", "notify_set")))
-        return rc;
+    return 0;
+}
+
+/* NOTIFY SET into c->cmd; 0 or a status (nothing built). */
+static int notify_build(imapclient *c, const imapclient_notify_group *groups, size_t n,
+                        int status)
+{
+    int rc;
     /* Every name encoded before the command starts (they live in
      * call_arena); one array of names per group. */
     const char *const **names = imc_arena_calloc(c->call_arena, n, sizeof *names);
@@ -179,13 +203,20 @@ int imapclient_notify_set(imapclient *c, const imapclient_notify_group *groups, 
     imc_begin(c, status ? "NOTIFY SET STATUS" : "NOTIFY SET");
     for (size_t i = 0; i < n; i++)
         put_group(c, &groups[i], names[i]);
-    imc_request rq = {0};
-    rc = imc_run(c, &rq);
-    /* from now on LIST and STATUS responses may come as events (or still
-     * may, after a refused SET: the one before stays) */
-    if (imc_done_ok(&rq))
-        c->notify_on = 1;
-    return rc;
+    return 0;
+}
+
+int imapclient_notify_set(imapclient *c, const imapclient_notify_group *groups, size_t n,
+                          int status)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    notify_op op = {.rq.on_done = notify_done, .call = "notify_set", .on = 1};
+    if ((rc = notify_args(c, groups, n)) || (rc = notify_check(c, &op.rq)) ||
+        (rc = notify_build(c, groups, n, status)))
+        return rc;
+    return imc_run(c, &op.rq);
 }
 
 int imapclient_notify_none(imapclient *c)
@@ -193,14 +224,51 @@ int imapclient_notify_none(imapclient *c)
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    if ((rc = imc_require_auth(c, "notify_none")) ||
-        (rc = imc_require_cap(c, "NOTIFY", "notify_none")))
+    notify_op op = {.rq.on_done = notify_done, .call = "notify_none", .on = 0};
+    if ((rc = notify_check(c, &op.rq)))
         return rc;
-    imc_request rq = {0};
-    rc = imc_simple(c, "NOTIFY NONE", &rq);
-    if (imc_done_ok(&rq))
-        c->notify_on = 0;
-    return rc;
+    return imc_simple(c, "NOTIFY NONE", &op.rq);
+}
+
+static void notify_op_free(imc_request *rq)
+{
+    free(rq);
+}
+
+static int notify_submit(imapclient *c, const char *call, int on, imapclient_done_cb cb,
+                         void *user, uint64_t *id)
+{
+    notify_op *op = calloc(1, sizeof *op);
+    if (!op) {
+        imc_cmdbuf_reset(&c->cmd);
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    }
+    *op = (notify_op){
+        .rq = {.on_done = notify_done, .check = notify_check}, .call = call, .on = on};
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_NOTIFY, NULL, notify_op_free, cb,
+                            user, id);
+}
+
+int imapclient_start_notify_set(imapclient *c, const imapclient_notify_group *groups,
+                                size_t n, int status, imapclient_done_cb cb, void *user,
+                                uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc || (rc = notify_args(c, groups, n)))
+        return rc;
+    if ((rc = notify_build(c, groups, n, status)))
+        return rc;
+    return notify_submit(c, "notify_set", 1, cb, user, id);
+}
+
+int imapclient_start_notify_none(imapclient *c, imapclient_done_cb cb, void *user,
+                                 uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    imc_begin(c, "NOTIFY NONE");
+    return notify_submit(c, "notify_none", 0, cb, user, id);
 }
 
 /* ---- events ------------------------------------------------------------------- */

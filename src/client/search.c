@@ -231,7 +231,7 @@ static const struct {
     {"SAVEDATESUPPORTED", 0, "SAVEDATE"},
 };
 
-#define MAX_NEEDS 4
+#define MAX_NEEDS 6
 
 static void need_add(const char **need, const char *cap)
 {
@@ -664,6 +664,7 @@ typedef struct crit_op {
     thread_state th;
     multi_state ms;
     const char *need[MAX_NEEDS + 1]; /* capabilities the criteria need */
+    char th_cap[80];                 /* THREAD: "THREAD=<algorithm>" */
     /* what an attempt gathered is forgotten before the next; the result
      * is built into rq.out once the last attempt completed */
     void (*reset)(struct crit_op *op);
@@ -962,19 +963,12 @@ static int sort_check(imapclient *c, const char *const *sort_criteria)
     return 0;
 }
 
-int imapclient_sort(imapclient *c, const char *const *sort_criteria,
-                    const char *const *criteria, const char *charset,
-                    imapclient_ids **out)
+/* SORT's command into op, for both fronts (the state and capabilities
+ * are checked by the blocking call or the check hook); 0 or a status,
+ * crit_release() done on failure. */
+static int sort_prepare(imapclient *c, crit_op *op, const char *const *sort_criteria,
+                        const char *const *criteria, const char *charset, int may_wait)
 {
-    int rc = imc_call_begin(c);
-    if (rc)
-        return rc;
-    if (!out)
-        return imc_fail(c, IMAPCLIENT_EINVAL, "sort: out is NULL");
-    *out = NULL;
-    if ((rc = imc_require_selected(c, "sort")) ||
-        (rc = imc_require_cap(c, "SORT", "sort")) || (rc = sort_check(c, sort_criteria)))
-        return rc;
     /* the reference's _normalise_sort_criteria: upper-cased, in parentheses */
     imc_buf head;
     imc_buf_init(&head, 0);
@@ -989,17 +983,77 @@ int imapclient_sort(imapclient *c, const char *const *sort_criteria,
         imc_buf_free(&head);
         return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     }
-    crit_op op = {0};
-    criteria_needs(criteria, op.need);
-    if ((rc = require_needs(c, "sort", op.need)) == 0)
-        rc = crit_prepare(c, &op.k, "sort", head.data, criteria, NULL, charset, 1, 1);
+    int rc =
+        crit_prepare(c, &op->k, "sort", head.data, criteria, NULL, charset, 1, may_wait);
     imc_buf_free(&head);
     if (rc) {
-        crit_release(&op.k);
+        crit_release(&op->k);
         return rc;
     }
-    ids_op_init(&op, "SORT");
+    ids_op_init(op, "SORT");
+    return 0;
+}
+
+/* What SORT needs when it goes out. */
+static int sort_needs(imapclient *c, imc_request *rq)
+{
+    int rc = imc_require_selected(c, "sort");
+    if (!rc)
+        rc = imc_require_cap(c, "SORT", "sort");
+    return rc ? rc : require_needs(c, "sort", ((crit_op *)rq)->need);
+}
+
+int imapclient_sort(imapclient *c, const char *const *sort_criteria,
+                    const char *const *criteria, const char *charset,
+                    imapclient_ids **out)
+{
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!out)
+        return imc_fail(c, IMAPCLIENT_EINVAL, "sort: out is NULL");
+    *out = NULL;
+    if ((rc = sort_check(c, sort_criteria)))
+        return rc;
+    crit_op op = {0};
+    criteria_needs(criteria, op.need);
+    if ((rc = sort_needs(c, &op.rq)) ||
+        (rc = sort_prepare(c, &op, sort_criteria, criteria, charset, 1)))
+        return rc;
     return crit_run(c, &op, (void **)out);
+}
+
+static void crit_op_free(imc_request *rq);
+static void ids_free(void *p);
+
+/* Hand a prepared search-like op to the non-blocking front. */
+static int crit_submit(imapclient *c, crit_op *op,
+                       int (*check)(imapclient *, imc_request *), imapclient_op what,
+                       void (*free_result)(void *), imapclient_done_cb cb, void *user,
+                       uint64_t *id)
+{
+    op->rq.check = check;
+    op->rq.pipe = imc_pipe_fetch_like(c);
+    crit_put(c, &op->k);
+    return imc_async_submit(c, &op->rq, what, free_result, crit_op_free, cb, user, id);
+}
+
+int imapclient_start_sort(imapclient *c, const char *const *sort_criteria,
+                          const char *const *criteria, const char *charset,
+                          imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc || (rc = sort_check(c, sort_criteria)))
+        return rc;
+    crit_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    criteria_needs(criteria, op->need);
+    if ((rc = sort_prepare(c, op, sort_criteria, criteria, charset, 0))) {
+        free(op);
+        return rc;
+    }
+    return crit_submit(c, op, sort_needs, IMAPCLIENT_OP_SORT, ids_free, cb, user, id);
 }
 
 /* ---- ESEARCH ------------------------------------------------------------------ */
@@ -1266,6 +1320,10 @@ static void es_finish(imapclient *c, crit_op *op)
 {
     int rc = criteria_error(c, op->rq.rc, &op->rq);
     imapclient_esearch_result *res = op->es.res;
+    if (rc == 0 && op->rq.done &&
+        !(res->tag =
+              imc_arena_strndup(op->es.a, op->rq.done->tag, strlen(op->rq.done->tag))))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
     if (rc == 0) {
         esearch_finish(res);
         op->es.res = NULL; /* the caller's now */
@@ -1277,7 +1335,7 @@ static void es_finish(imapclient *c, crit_op *op)
 /* Return options: atoms, or "PARTIAL first:last" (RFC 9394). What they
  * need goes into need (SAVE: SEARCHRES; PARTIAL: PARTIAL). */
 static int returns_check(imapclient *c, const char *call, const char *const *returns,
-                         const char **need)
+                         const char **need, const char *context_cap)
 {
     for (size_t i = 0; returns && returns[i]; i++) {
         const char *o = returns[i];
@@ -1292,6 +1350,14 @@ static int returns_check(imapclient *c, const char *call, const char *const *ret
                             call, o);
         if (!strcasecmp(o, "SAVE"))
             need_add(need, "SEARCHRES");
+        /* RFC 5267: UPDATE (and the CONTEXT hint) need CONTEXT=SEARCH,
+         * CONTEXT=SORT for a sort */
+        if (!strcasecmp(o, "UPDATE") || !strcasecmp(o, "CONTEXT")) {
+            if (!context_cap)
+                return imc_fail(c, IMAPCLIENT_EINVAL,
+                                "%s: %s is not a return option here", call, o);
+            need_add(need, context_cap);
+        }
         if (!strcasecmp(o, "PARTIAL"))
             return imc_fail(c, IMAPCLIENT_EINVAL,
                             "%s: PARTIAL needs a range (\"PARTIAL 1:100\")", call);
@@ -1351,7 +1417,7 @@ int imapclient_esearch(imapclient *c, const char *const *criteria, const char *c
     criteria_needs(criteria, op.need);
     if ((rc = imc_require_selected(c, call)) ||
         (rc = imc_require_ext(c, "ESEARCH", call)) ||
-        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = returns_check(c, call, returns, op.need, "CONTEXT=SEARCH")) ||
         (rc = require_needs(c, call, op.need)))
         return rc;
     imc_buf head;
@@ -1417,7 +1483,7 @@ int imapclient_esort(imapclient *c, const char *const *sort_criteria,
     criteria_needs(criteria, op.need);
     if ((rc = imc_require_selected(c, call)) ||
         (rc = imc_require_cap(c, "ESORT", call)) || (rc = sort_check(c, sort_criteria)) ||
-        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = returns_check(c, call, returns, op.need, "CONTEXT=SORT")) ||
         (rc = require_needs(c, call, op.need)))
         return rc;
     /* sort = ["UID" SP] "SORT" [SP sort-return-opts] SP sort-criteria SP
@@ -1539,7 +1605,7 @@ int imapclient_multisearch(imapclient *c, const imapclient_search_source *source
     criteria_needs(criteria, op.need);
     if ((rc = imc_require_auth(c, call)) ||
         (rc = imc_require_cap(c, "MULTISEARCH", call)) ||
-        (rc = returns_check(c, call, returns, op.need)) ||
+        (rc = returns_check(c, call, returns, op.need, NULL)) ||
         (rc = require_needs(c, call, op.need)))
         return rc;
     /* esearch = "ESEARCH" [SP esearch-source-opts] [SP search-return-opts]
@@ -1794,6 +1860,50 @@ static void th_finish(imapclient *c, crit_op *op)
     op->rq.out = rc ? NULL : res;
 }
 
+/* The algorithm named: an atom of at most 64 bytes. */
+static int thread_algorithm_ok(imapclient *c, const char *algorithm)
+{
+    if (!imc_syntax_valid(algorithm, IMC_SYNTAX_ATOM) || strlen(algorithm) > 64)
+        return imc_fail(c, IMAPCLIENT_EINVAL,
+                        "thread: \"%.60s\" is not a thread algorithm", algorithm);
+    return 0;
+}
+
+/* THREAD's command into op, for both fronts; 0 or a status (crit_release()
+ * done on failure). */
+static int thread_prepare(imapclient *c, crit_op *op, const char *algorithm,
+                          const char *const *criteria, const char *charset, int may_wait)
+{
+    char head[96];
+    snprintf(head, sizeof head, "%s %s", c->opts.use_uid ? "UID THREAD" : "THREAD",
+             algorithm);
+    snprintf(op->th_cap, sizeof op->th_cap, "THREAD=%s", algorithm);
+    int rc =
+        crit_prepare(c, &op->k, "thread", head, criteria, NULL, charset, 1, may_wait);
+    if (!rc && !(op->th.res = imc_msg_result_new(sizeof *op->th.res)))
+        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    if (rc) {
+        crit_release(&op->k);
+        return rc;
+    }
+    op->th.a = imc_msg_result_arena(op->th.res);
+    op->th.max_depth = c->parser.max_depth;
+    crit_op_init(op, on_thread, &op->th, th_reset, th_finish);
+    op->rq.fast_name = "THREAD";
+    op->rq.fast = fast_thread;
+    return 0;
+}
+
+/* What THREAD needs when it goes out. */
+static int thread_needs(imapclient *c, imc_request *rq)
+{
+    crit_op *op = (crit_op *)rq;
+    int rc = imc_require_selected(c, "thread");
+    if (!rc)
+        rc = imc_require_cap(c, op->th_cap, "thread");
+    return rc ? rc : require_needs(c, "thread", op->need);
+}
+
 int imapclient_thread(imapclient *c, const char *algorithm, const char *const *criteria,
                       const char *charset, imapclient_threads **out)
 {
@@ -1805,32 +1915,169 @@ int imapclient_thread(imapclient *c, const char *algorithm, const char *const *c
     *out = NULL;
     if (!algorithm)
         algorithm = "REFERENCES";
-    if (!imc_syntax_valid(algorithm, IMC_SYNTAX_ATOM) || strlen(algorithm) > 64)
-        return imc_fail(c, IMAPCLIENT_EINVAL,
-                        "thread: \"%.60s\" is not a thread algorithm", algorithm);
-    if ((rc = imc_require_selected(c, "thread")))
+    if ((rc = thread_algorithm_ok(c, algorithm)))
         return rc;
-    char cap[80] = "THREAD=";
-    strcat(cap, algorithm);
-    if ((rc = imc_require_cap(c, cap, "thread")))
-        return rc;
-    char head[96];
-    snprintf(head, sizeof head, "%s %s", c->opts.use_uid ? "UID THREAD" : "THREAD",
-             algorithm);
     crit_op op = {0};
     criteria_needs(criteria, op.need);
-    if ((rc = require_needs(c, "thread", op.need)) == 0)
-        rc = crit_prepare(c, &op.k, "thread", head, criteria, NULL, charset, 1, 1);
-    if (!rc && !(op.th.res = imc_msg_result_new(sizeof *op.th.res)))
-        rc = imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
-    if (rc) {
-        crit_release(&op.k);
+    snprintf(op.th_cap, sizeof op.th_cap, "THREAD=%s", algorithm);
+    if ((rc = thread_needs(c, &op.rq)) ||
+        (rc = thread_prepare(c, &op, algorithm, criteria, charset, 1)))
+        return rc;
+    return crit_run(c, &op, (void **)out);
+}
+
+static void threads_free(void *p)
+{
+    imapclient_threads_free(p);
+}
+
+int imapclient_start_thread(imapclient *c, const char *algorithm,
+                            const char *const *criteria, const char *charset,
+                            imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if (!algorithm)
+        algorithm = "REFERENCES";
+    if ((rc = thread_algorithm_ok(c, algorithm)))
+        return rc;
+    crit_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    criteria_needs(criteria, op->need);
+    if ((rc = thread_prepare(c, op, algorithm, criteria, charset, 0))) {
+        free(op);
         return rc;
     }
-    op.th.a = imc_msg_result_arena(op.th.res);
-    op.th.max_depth = c->parser.max_depth;
-    crit_op_init(&op, on_thread, &op.th, th_reset, th_finish);
-    op.rq.fast_name = "THREAD";
-    op.rq.fast = fast_thread;
-    return crit_run(c, &op, (void **)out);
+    return crit_submit(c, op, thread_needs, IMAPCLIENT_OP_THREAD, threads_free, cb, user,
+                       id);
+}
+
+/* ---- CONTEXT=SEARCH, CONTEXT=SORT (RFC 5267) ----------------------------------- */
+
+void imapclient_context_update_free(imapclient_context_update *u)
+{
+    imc_msg_result_free(u);
+}
+
+/* `* ESEARCH (TAG "t") [UID] ADDTO (pos set [pos set ...]) REMOVEFROM
+ * (...) [MIN n] [MAX n] [COUNT n]` (RFC 5267 sections 4.3 and 6). */
+int imapclient_context_update_from_response(const imapclient_response *r,
+                                            imapclient_context_update **out)
+{
+    if (!r || !out)
+        return IMAPCLIENT_EINVAL;
+    *out = NULL;
+    if (!r->tag || strcmp(r->tag, "*") || r->has_number || !r->name ||
+        strcmp(r->name, "ESEARCH"))
+        return 0;
+    esearch_corr k;
+    size_t i;
+    esearch_correlator(r, &k, &i);
+    const imapclient_value *a = r->args;
+    size_t nchanges = 0, first = i;
+    if (i < a->count && imapclient_value_is(&a->items[i], "UID"))
+        first = ++i;
+    for (; i + 1 < a->count; i += 2)
+        if (imapclient_value_is(&a->items[i], "ADDTO") ||
+            imapclient_value_is(&a->items[i], "REMOVEFROM")) {
+            const imapclient_value *v = &a->items[i + 1];
+            if (v->type != IMAPCLIENT_VALUE_LIST || !v->count || v->count % 2)
+                return IMAPCLIENT_EPROTOCOL;
+            nchanges += v->count / 2;
+        }
+    if (!nchanges)
+        return 0; /* a search result, not an update */
+    if (!k.tag || k.mailbox)
+        return IMAPCLIENT_EPROTOCOL; /* an update names its command (RFC 5267 4.3) */
+    imapclient_context_update *u = imc_msg_result_new(sizeof *u);
+    if (!u)
+        return IMAPCLIENT_ENOMEM;
+    imc_arena *ar = imc_msg_result_arena(u);
+    imapclient_context_change *ch = imc_arena_calloc(ar, nchanges, sizeof *ch);
+    int rc = ch && (u->tag = imc_arena_strndup(ar, k.tag, strlen(k.tag)))
+                 ? 0
+                 : IMAPCLIENT_ENOMEM;
+    u->uid = first > 0 && imapclient_value_is(&a->items[first - 1], "UID");
+    size_t n = 0, budget = IMC_MSG_MAX_EXPAND;
+    for (i = first; !rc && i + 1 < a->count; i += 2) {
+        const imapclient_value *key = &a->items[i], *v = &a->items[i + 1];
+        uint64_t num;
+        int add = imapclient_value_is(key, "ADDTO");
+        if (add || imapclient_value_is(key, "REMOVEFROM")) {
+            for (size_t j = 0; !rc && j + 1 < v->count; j += 2) {
+                const imapclient_value *pos = &v->items[j], *set = &v->items[j + 1];
+                imapclient_context_change *x = &ch[n++];
+                x->add = add;
+                if (imc_msg_value_u64(pos, &num) || num > UINT32_MAX || !set->str ||
+                    set->type == IMAPCLIENT_VALUE_LIST) {
+                    rc = IMAPCLIENT_EPROTOCOL;
+                    break;
+                }
+                x->position = (uint32_t)num;
+                uint32_t *ids;
+                rc = expand_ids(ar, set->str, set->len, 1, &budget, &ids, &x->count);
+                if (rc == IMAPCLIENT_EINVAL)
+                    rc = IMAPCLIENT_EPROTOCOL;
+                if (!rc) {
+                    x->ids = ids ? ids : no_ids;
+                    if (!(x->set = imc_arena_strndup(ar, set->str, set->len)))
+                        rc = IMAPCLIENT_ENOMEM;
+                }
+            }
+        } else if (imapclient_value_is(key, "MIN")) {
+            rc = imc_msg_value_u32(v, &u->min) ? IMAPCLIENT_EPROTOCOL : 0;
+            u->has_min = 1;
+        } else if (imapclient_value_is(key, "MAX")) {
+            rc = imc_msg_value_u32(v, &u->max) ? IMAPCLIENT_EPROTOCOL : 0;
+            u->has_max = 1;
+        } else if (imapclient_value_is(key, "COUNT")) {
+            rc =
+                imc_msg_value_u64(v, &num) || num > UINT32_MAX ? IMAPCLIENT_EPROTOCOL : 0;
+            u->count = (uint32_t)num;
+            u->has_count = 1;
+        }
+    }
+    if (rc) {
+        imc_msg_result_free(u);
+        return rc;
+    }
+    u->changes = ch;
+    u->change_count = n;
+    *out = u;
+    return 0;
+}
+
+/* CANCELUPDATE: tag-string = string (RFC 5267 section 6). */
+int imapclient_cancel_update(imapclient *c, const char *const *tags)
+{
+    static const char call[] = "cancel_update";
+    int rc = imc_call_begin(c);
+    if (rc)
+        return rc;
+    if (!tags || !tags[0])
+        return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no tag given", call);
+    for (size_t i = 0; tags[i]; i++) {
+        const char *t = tags[i];
+        if (!*t || strlen(t) > 64 || imc_astring_form(t, strlen(t)) != 0 ||
+            strpbrk(t, "+]"))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "%s: \"%.60s\" is not a command tag",
+                            call, t);
+    }
+    if ((rc = imc_require_selected(c, call)))
+        return rc;
+    if ((rc = imc_caps_ensure(c)))
+        return rc;
+    if (!imc_has_cap(c, "CONTEXT=SEARCH") && !imc_has_cap(c, "CONTEXT=SORT"))
+        return imc_fail(c, IMAPCLIENT_ECAPABILITY,
+                        "%s: server does not support CONTEXT=SEARCH or CONTEXT=SORT",
+                        call);
+    imc_begin(c, "CANCELUPDATE");
+    for (size_t i = 0; tags[i]; i++) {
+        imc_put_sp(&c->cmd);
+        imc_put_string(&c->cmd, tags[i], strlen(tags[i]));
+    }
+    imc_request rq = {0};
+    return imc_run(c, &rq);
 }

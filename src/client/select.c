@@ -512,6 +512,28 @@ void imapclient_select_info_free(imapclient_select_info *info)
 }
 
 /* UNSELECT / CLOSE: leave the selected folder; AUTHENTICATED after OK. */
+typedef struct leave_op {
+    imc_request rq; /* first */
+    const char *call, *cap;
+} leave_op;
+
+/* The server's OK closes the folder even when rc reports a malformed
+ * response that came before it. */
+static void leave_done(imapclient *c, imc_request *rq)
+{
+    if (imc_done_ok(rq))
+        imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
+}
+
+static int leave_check(imapclient *c, imc_request *rq)
+{
+    leave_op *op = (leave_op *)rq;
+    int rc = imc_require_selected(c, op->call);
+    if (!rc && op->cap)
+        rc = imc_require_ext(c, op->cap, op->call);
+    return rc;
+}
+
 static int leave(imapclient *c, const char *verb, const char *call, const char *cap,
                  const char **text)
 {
@@ -520,20 +542,13 @@ static int leave(imapclient *c, const char *verb, const char *call, const char *
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    if ((rc = imc_require_selected(c, call)))
+    leave_op op = {.rq.on_done = leave_done, .call = call, .cap = cap};
+    if ((rc = leave_check(c, &op.rq)))
         return rc;
-    if (cap && (rc = imc_require_ext(c, cap, call)))
-        return rc;
-    imc_request rq = {0};
-    rc = imc_simple(c, verb, &rq);
-    /* The server's OK closes the folder even when rc reports a malformed
-     * response that came before it. */
-    if (imc_done_ok(&rq))
-        imc_set_state(c, IMAPCLIENT_STATE_AUTHENTICATED);
-    if (rc)
+    if ((rc = imc_simple(c, verb, &op.rq)))
         return rc;
     if (text)
-        *text = rq.done->text;
+        *text = op.rq.done->text;
     return 0;
 }
 
@@ -545,4 +560,37 @@ int imapclient_unselect_folder(imapclient *c, const char **text)
 int imapclient_close_folder(imapclient *c, const char **text)
 {
     return leave(c, "CLOSE", "close_folder", NULL, text);
+}
+
+static void leave_op_free(imc_request *rq)
+{
+    free(rq);
+}
+
+static int start_leave(imapclient *c, const char *verb, const char *call, const char *cap,
+                       imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    leave_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return imc_fail(c, IMAPCLIENT_ENOMEM, "out of memory");
+    *op = (leave_op){
+        .rq = {.on_done = leave_done, .check = leave_check}, .call = call, .cap = cap};
+    imc_begin(c, verb);
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_UNSELECT, NULL, leave_op_free, cb,
+                            user, id);
+}
+
+int imapclient_start_unselect_folder(imapclient *c, imapclient_done_cb cb, void *user,
+                                     uint64_t *id)
+{
+    return start_leave(c, "UNSELECT", "unselect_folder", "UNSELECT", cb, user, id);
+}
+
+int imapclient_start_close_folder(imapclient *c, imapclient_done_cb cb, void *user,
+                                  uint64_t *id)
+{
+    return start_leave(c, "CLOSE", "close_folder", NULL, cb, user, id);
 }

@@ -115,6 +115,7 @@ void imc_handle_destroy(imapclient *c)
     imc_arena_free(c->scratch);
     imc_arena_free(c->call_arena);
     imc_arena_free(c->pend_arena);
+    free(c->fail_code);
     imc_arena_free(c->caps_arena);
     free(c->pend);
     free(c->src_buf);
@@ -191,6 +192,25 @@ static int cancel_now(imapclient *c)
         return 0;
     imc_cancel(c);
     return 1;
+}
+
+void imc_set_fail_code(imapclient *c, const char *code, const char *arg)
+{
+    free(c->fail_code);
+    c->fail_code = NULL;
+    c->fail_code_arg = NULL;
+    if (!code)
+        return;
+    if (!arg)
+        arg = "";
+    size_t cl = strlen(code) + 1, al = strlen(arg) + 1;
+    char *p = malloc(cl + al);
+    if (!p)
+        return;
+    memcpy(p, code, cl);
+    memcpy(p + cl, arg, al);
+    c->fail_code = p;
+    c->fail_code_arg = p + cl;
 }
 
 int imc_recode(imapclient *c, int code)
@@ -651,6 +671,10 @@ static void finish_cmd(imapclient *c, imc_cmd *k, int rc)
     rq->rc = rc;
     rq->cmd = NULL;
     c->nbad = 0; /* the stream made sense up to here */
+    /* the code of this command's refusal (none for a success) */
+    imc_set_fail_code(
+        c, rc && rq->status == IMAPCLIENT_ERROR && rq->done ? rq->done->code : NULL,
+        rq->done ? rq->done->code_raw : NULL);
     imc_cmd *was = c->cur;
     c->cur = k;
     if (rq->on_done)

@@ -241,6 +241,11 @@ struct imapclient {
     char what[128];        /* the running command, as shown in errors */
     int errcode;
     char errmsg[IMC_ERRMSG_SIZE];
+    /* the response code of the last command that failed (NO/BAD), and its
+     * text after the name (one malloc'd block: "CODE\0arg"), or NULL
+     * (imapclient_error_code()) */
+    char *fail_code;
+    const char *fail_code_arg;
 };
 
 /* The class of FETCH, STORE and SEARCH in the form the handle sends them:
@@ -270,6 +275,9 @@ int imc_fail(imapclient *c, int code, const char *fmt, ...)
  * command queued or in flight completes with code. */
 int imc_abort(imapclient *c, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Remember the response code of a failed command's completion (code NULL:
+ * none) for imapclient_error_code(); out of memory forgets it. */
+void imc_set_fail_code(imapclient *c, const char *code, const char *arg);
 /* Same code, message replaced: for remapping ERROR to LOGIN etc. */
 int imc_recode(imapclient *c, int code);
 /* imapclient_cancel_all(): abort with EINTERRUPTED now, or, from inside a

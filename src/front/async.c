@@ -171,10 +171,12 @@ void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
                        void *result, void (*free_result)(void *))
 {
     const char *errmsg = status ? c->errmsg : "";
+    const char *code = status ? c->fail_code : NULL,
+               *arg = code ? c->fail_code_arg : NULL;
     if (!text)
         text = "";
     if (cb) {
-        imapclient_completion d = {op, id, status, errmsg, text, result, user};
+        imapclient_completion d = {op, id, status, errmsg, text, result, user, code, arg};
         cb(c, &d);
         if (d.result && free_result)
             free_result(d.result);
@@ -182,7 +184,8 @@ void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
     }
     async_state *a = state(c);
     size_t el = strlen(errmsg) + 1, tl = strlen(text) + 1;
-    qentry *e = a ? malloc(sizeof *e + el + tl) : NULL;
+    size_t cl = code ? strlen(code) + 1 : 0, al = arg ? strlen(arg) + 1 : 0;
+    qentry *e = a ? malloc(sizeof *e + el + tl + cl + al) : NULL;
     if (!e) {
         /* Nowhere to put it: the result must not leak. */
         if (result && free_result)
@@ -193,7 +196,10 @@ void imc_async_deliver(imapclient *c, imapclient_op op, uint64_t id,
     char *strs = (char *)(e + 1);
     memcpy(strs, errmsg, el);
     memcpy(strs + el, text, tl);
-    e->pub = (imapclient_completion){op, id, status, strs, strs + el, result, user};
+    char *cs = code ? memcpy(strs + el + tl, code, cl) : NULL;
+    char *as = arg ? memcpy(strs + el + tl + cl, arg, al) : NULL;
+    e->pub =
+        (imapclient_completion){op, id, status, strs, strs + el, result, user, cs, as};
     e->free_result = free_result;
     e->next = NULL;
     if (a->qtail)

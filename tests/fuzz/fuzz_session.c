@@ -48,7 +48,7 @@
     "NAMESPACE UIDPLUS CHILDREN UNSELECT CONDSTORE ESEARCH MOVE SPECIAL-USE QUOTA "      \
     "ACL X-GM-EXT-1 METADATA NOTIFY APPENDLIMIT UNAUTHENTICATE LIST-EXTENDED "           \
     "LIST-STATUS STATUS=SIZE OBJECTID CREATE-SPECIAL-USE ESORT SEARCHRES PARTIAL "       \
-    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN\r\n"
+    "MULTISEARCH BINARY PREVIEW SAVEDATE WITHIN CATENATE URLAUTH\r\n"
 
 enum {
     C_LOGIN,
@@ -79,6 +79,8 @@ enum {
     C_FETCH_EXT,
     C_ESORT,
     C_MULTISEARCH,
+    C_CATENATE,
+    C_URLFETCH,
     C_UNAUTH,
     C_LOGOUT,
     NCALLS
@@ -133,6 +135,12 @@ static const struct {
     [C_ESORT] = {"UID SORT RETURN (ALL MIN) (DATE) UTF-8 ALL", 1, 1},
     [C_MULTISEARCH] = {"ESEARCH IN (personal subtree Work) RETURN (ALL COUNT) UNSEEN", 1,
                        1},
+    [C_CATENATE] = {"APPEND \"Drafts\" CATENATE (URL "
+                    "\"/INBOX;UIDVALIDITY=7/;UID=1/;SECTION=HEADER\" URL "
+                    "\"/INBOX/;UID=2/;SECTION=1.MIME\")",
+                    1, 1},
+    [C_URLFETCH] = {"URLFETCH \"imap://a@b/INBOX/;UID=1;urlauth=anonymous:internal:00\"",
+                    1, 1},
     [C_UNAUTH] = {"UNAUTHENTICATE", 1, 1},
     [C_LOGOUT] = {"LOGOUT", 1, 1},
 };
@@ -484,7 +492,8 @@ static size_t walk_responses(const imapclient_responses *r)
     return t;
 }
 
-/* Each response typed as a NOTIFY event (most are none). */
+/* Each response typed as a NOTIFY event and as a CONTEXT update (most are
+ * neither). */
 static size_t walk_events(imapclient *c, const imapclient_responses *r)
 {
     size_t t = 0;
@@ -506,6 +515,24 @@ static size_t walk_events(imapclient *c, const imapclient_responses *r)
         if (e->entries)
             t += walk_strings(e->entries, e->entry_count);
         imapclient_notify_event_free(e);
+    }
+    /* and as CONTEXT=SEARCH updates (RFC 5267) */
+    for (size_t i = 0; r && i < r->count; i++) {
+        imapclient_context_update *u = NULL;
+        int rc = imapclient_context_update_from_response(&r->items[i], &u);
+        FUZZ_CHECK(rc == 0 || ((rc == IMAPCLIENT_EPROTOCOL || rc == IMAPCLIENT_ETOOBIG) &&
+                               u == NULL));
+        if (!u)
+            continue;
+        FUZZ_CHECK(u->tag != NULL && u->change_count > 0);
+        t += fuzz_touch(u->tag) + u->min + u->max + u->count;
+        for (size_t k = 0; k < u->change_count; k++) {
+            const imapclient_context_change *x = &u->changes[k];
+            t += fuzz_touch(x->set) + x->position + (size_t)x->add;
+            for (size_t j = 0; j < x->count; j++)
+                FUZZ_CHECK(x->ids[j] != 0);
+        }
+        imapclient_context_update_free(u);
     }
     return t;
 }
@@ -955,6 +982,46 @@ static int call(imapclient *c, size_t i)
         imapclient_multisearch_result_free(m);
         break;
     }
+    case C_CATENATE: {
+        /* URL parts only: one line, whatever the literal capabilities */
+        const imapclient_cat_part parts[] = {
+            {.type = IMAPCLIENT_CAT_MESSAGE,
+             .folder = "INBOX",
+             .uidvalidity = 7,
+             .uid = 1,
+             .section = "HEADER"},
+            {.type = IMAPCLIENT_CAT_MESSAGE,
+             .folder = "INBOX",
+             .uid = 2,
+             .section = "1.MIME"},
+        };
+        imapclient_append_result *r = NULL;
+        rc = imapclient_catenate(c, "Drafts", parts, 2, NULL, NULL, &r);
+        FUZZ_CHECK(rc == 0 || r == NULL);
+        if (rc == IMAPCLIENT_ERROR && imapclient_error_code(c))
+            t += fuzz_touch(imapclient_error_code(c)) +
+                 fuzz_touch(imapclient_error_code_arg(c));
+        for (size_t k = 0; r && k < r->count; k++)
+            t += r->uids[k];
+        if (r)
+            t += fuzz_touch(r->text) + fuzz_touch(r->uid_set);
+        imapclient_append_result_free(r);
+        break;
+    }
+    case C_URLFETCH: {
+        static const char *const urls[] = {
+            "imap://a@b/INBOX/;UID=1;urlauth=anonymous:internal:00", NULL};
+        imapclient_urlfetch_result *f = NULL;
+        rc = imapclient_urlfetch(c, urls, &f);
+        FUZZ_CHECK(rc == 0 || f == NULL);
+        for (size_t k = 0; f && k < f->count; k++) {
+            t += fuzz_touch(f->items[k].url) + f->items[k].len;
+            if (f->items[k].data)
+                FUZZ_CHECK(f->items[k].data[f->items[k].len] == '\0');
+        }
+        imapclient_urlfetch_result_free(f);
+        break;
+    }
     case C_UNAUTH: {
         const char *text = NULL;
         rc = imapclient_unauthenticate(c, &text);
@@ -987,6 +1054,7 @@ static const char *const call_names[NCALLS] = {"login",          "capabilities",
                                                "list_extended",  "create_folder_ex",
                                                "esearch",        "fetch_ext",
                                                "esort",          "multisearch",
+                                               "catenate",       "urlfetch",
                                                "unauthenticate", "logout"};
 
 /* One session over the script of the current plans: 0 when it ran to its
