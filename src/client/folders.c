@@ -630,7 +630,6 @@ int imapclient_xlist_folders(imapclient *c, const char *directory, const char *p
 /* ---- LIST-EXTENDED, LIST-STATUS ------------------------------------------ */
 
 static int check_status_items(imapclient *c, const char *call, const char *const *items);
-static int status_item_ok(const char *s);
 static int status_items_ok(imapclient *c, const char *const *items);
 
 #define SELECTION_ALL                                                                    \
@@ -672,7 +671,7 @@ static int list_options(imapclient *c, const char *call, const imapclient_list_o
         if (!o->status_items[0])
             return imc_fail(c, IMAPCLIENT_EINVAL, "%s: no status items", call);
         for (size_t i = 0; o->status_items[i]; i++)
-            if (!status_item_ok(o->status_items[i]))
+            if (!imc_syntax_valid(o->status_items[i], IMC_SYNTAX_ATOM))
                 return imc_fail(c, IMAPCLIENT_EINVAL, "%s: invalid status item", call);
         if (caps && ((rc = imc_require_ext(c, "LIST-STATUS", call)) ||
                      (rc = check_status_items(c, call, o->status_items))))
@@ -1484,7 +1483,7 @@ static int status_build(imapclient *c, const char *folder, const char *const *it
 static int status_items_ok(imapclient *c, const char *const *items)
 {
     for (size_t i = 0; items[i]; i++)
-        if (!status_item_ok(items[i]))
+        if (!imc_syntax_valid(items[i], IMC_SYNTAX_ATOM))
             return imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: invalid status item");
     return items[0] ? 0
                     : imc_fail(c, IMAPCLIENT_EINVAL, "folder_status: no status items");
