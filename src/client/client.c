@@ -65,6 +65,9 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
             /* layers stacked later (TLS, COMPRESS) copy the hook */
             t->interrupt = c->opts.interrupt;
             t->interrupt_payload = c->opts.interrupt_payload;
+            char kerr[256];
+            if (imc_tcp_keepalive(t, &c->opts, kerr))
+                imc_log_info(c, kerr);
         }
         if (rc == 0 && c->opts.ssl)
             rc = imc_tls_wrap(t, c->host, &c->opts, &c->tls, c->opts.connect_timeout_ms,
