@@ -53,6 +53,7 @@
 
 #include "auth.h"
 #include "client.h"
+#include "extensions.h"
 #include "fetch.h"
 #include "folders.h"
 #include "messages.h"
@@ -76,7 +77,8 @@ typedef enum imapclient_op {
     IMAPCLIENT_OP_IDLE_DONE,   /**< IDLE ended; imapclient_responses * */
     IMAPCLIENT_OP_NOOP,        /**< imapclient_responses * (the kept responses) */
     IMAPCLIENT_OP_LOGOUT,      /**< result NULL */
-    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE /**< imapclient_store_result * (condstore.h) */
+    IMAPCLIENT_OP_STORE_UNCHANGEDSINCE, /**< imapclient_store_result * (condstore.h) */
+    IMAPCLIENT_OP_ENABLE                /**< imapclient_enabled * */
 } imapclient_op;
 
 /**
@@ -265,6 +267,16 @@ IMAPCLIENT_EXTERN int imapclient_start_sasl_login(imapclient *c, const char *mec
                                                   imapclient_sasl_fn fn, void *payload,
                                                   imapclient_done_cb cb, void *user,
                                                   uint64_t *id);
+
+/**
+ * imapclient_enable() without waiting; result imapclient_enabled *. The
+ * state and capability checks are made when it goes out (after the login
+ * started before it).
+ */
+IMAPCLIENT_EXTERN int imapclient_start_enable(imapclient *c,
+                                              const char *const *capabilities,
+                                              imapclient_done_cb cb, void *user,
+                                              uint64_t *id);
 
 /** imapclient_select_folder() without waiting; result imapclient_select_info *. */
 IMAPCLIENT_EXTERN int imapclient_start_select_folder(imapclient *c, const char *folder,

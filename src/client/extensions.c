@@ -332,6 +332,99 @@ static int on_enabled(imapclient *c, const imapclient_response *r, void *ud)
     return 1;
 }
 
+/* ENABLE as one command object, for both fronts. */
+typedef struct enable_op {
+    imc_request rq; /* first */
+    enable_state st;
+    imapclient_enabled *res;
+    unsigned asked; /* IMC_ENABLED_* bits of what was asked for */
+} enable_op;
+
+/* What the server enabled is on, whatever else went wrong (RFC 5161 3.1:
+ * the ENABLED response names it); only what was asked for counts, an
+ * extension is never on unasked. */
+static void enable_done(imapclient *c, imc_request *rq)
+{
+    enable_op *op = (enable_op *)rq;
+    if (imc_done_ok(rq)) {
+        c->enabled |= op->st.enabled & op->asked;
+        imc_ext_sync(c);
+    }
+    int rc = rq->rc;
+    if (!rc && op->st.nomem)
+        rc = oom(c);
+    if (!rc) {
+        op->res->items = vec_to_arena(&op->st.caps, op->st.a);
+        op->res->count = op->st.caps.n;
+        if (!op->res->items)
+            rc = oom(c);
+    }
+    free(op->st.caps.items);
+    op->st.caps.items = NULL;
+    if (rc) {
+        imc_result_free(op->res);
+        op->res = NULL;
+    }
+    rq->rc = rc;
+    rq->out = op->res;
+    op->res = NULL;
+}
+
+/* RFC 5161 section 3.1: only valid in the authenticated state. */
+static int enable_state_check(imapclient *c)
+{
+    int rc = imc_require_auth(c, "enable");
+    if (rc)
+        return rc;
+    if (c->state != IMAPCLIENT_STATE_AUTHENTICATED)
+        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
+                        "enable: not allowed with a folder selected (RFC 5161)");
+    return imc_require_ext(c, "ENABLE", "enable");
+}
+
+static int enable_check(imapclient *c, imc_request *rq)
+{
+    return enable_state_check(c);
+}
+
+static int enable_args(imapclient *c, const char *const *capabilities)
+{
+    if (!capabilities || !capabilities[0])
+        return imc_fail(c, IMAPCLIENT_EINVAL, "enable: no capability given");
+    for (size_t i = 0; capabilities[i]; i++)
+        if (!is_atom(capabilities[i]))
+            return imc_fail(c, IMAPCLIENT_EINVAL, "enable: capability %zu is not an atom",
+                            i + 1);
+    return 0;
+}
+
+/* Build the command into c->cmd and op; 0 or a status (nothing built). */
+static int enable_build(imapclient *c, const char *const *capabilities, enable_op *op)
+{
+    op->res = imc_result_new(sizeof *op->res);
+    if (!op->res)
+        return oom(c);
+    op->st = (enable_state){.a = imc_result_arena(op->res),
+                            .caps = {.size = sizeof(const char *)}};
+    for (size_t i = 0; capabilities[i]; i++)
+        op->asked |= bits_of(capabilities[i]);
+    op->rq.on_untagged = on_enabled;
+    op->rq.ud = &op->st;
+    op->rq.on_done = enable_done;
+    imc_begin(c, "ENABLE");
+    for (size_t i = 0; capabilities[i]; i++) {
+        imc_put_sp(&c->cmd);
+        imc_put_verbatim(&c->cmd, capabilities[i], strlen(capabilities[i]));
+    }
+    return 0;
+}
+
+static void enable_op_release(enable_op *op)
+{
+    imc_result_free(op->res);
+    free(op->st.caps.items);
+}
+
 int imapclient_enable(imapclient *c, const char *const *capabilities,
                       imapclient_enabled **out)
 {
@@ -340,57 +433,51 @@ int imapclient_enable(imapclient *c, const char *const *capabilities,
     int rc = imc_call_begin(c);
     if (rc)
         return rc;
-    if (!capabilities || !capabilities[0])
-        return imc_fail(c, IMAPCLIENT_EINVAL, "enable: no capability given");
-    for (size_t i = 0; capabilities[i]; i++)
-        if (!is_atom(capabilities[i]))
-            return imc_fail(c, IMAPCLIENT_EINVAL, "enable: capability %zu is not an atom",
-                            i + 1);
-    if ((rc = imc_require_auth(c, "enable")))
+    if ((rc = enable_args(c, capabilities)) || (rc = enable_state_check(c)))
         return rc;
-    /* RFC 5161 section 3.1: only valid in the authenticated state. */
-    if (c->state != IMAPCLIENT_STATE_AUTHENTICATED)
-        return imc_fail(c, IMAPCLIENT_EILLEGAL_STATE,
-                        "enable: not allowed with a folder selected (RFC 5161)");
-    if ((rc = imc_require_ext(c, "ENABLE", "enable")))
+    enable_op op = {0};
+    if ((rc = enable_build(c, capabilities, &op)))
         return rc;
-    imapclient_enabled *res = imc_result_new(sizeof *res);
-    if (!res)
-        return oom(c);
-    enable_state st = {.a = imc_result_arena(res),
-                       .caps = {.size = sizeof(const char *)}};
-    imc_begin(c, "ENABLE");
-    for (size_t i = 0; capabilities[i]; i++) {
-        imc_put_sp(&c->cmd);
-        imc_put_verbatim(&c->cmd, capabilities[i], strlen(capabilities[i]));
-    }
-    imc_request rq = {.on_untagged = on_enabled, .ud = &st};
-    rc = imc_run(c, &rq);
-    /* What the server enabled is on, whatever else went wrong (RFC 5161
-     * 3.1: the ENABLED response names it); only what was asked for counts,
-     * an extension is never on unasked. */
-    if (imc_done_ok(&rq)) {
-        unsigned asked = 0;
-        for (size_t i = 0; capabilities[i]; i++)
-            asked |= bits_of(capabilities[i]);
-        c->enabled |= st.enabled & asked;
-        imc_ext_sync(c);
-    }
-    if (!rc && st.nomem)
-        rc = oom(c);
-    if (!rc) {
-        res->items = vec_to_arena(&st.caps, st.a);
-        res->count = st.caps.n;
-        if (!res->items)
-            rc = oom(c);
-    }
-    free(st.caps.items);
+    rc = imc_run(c, &op.rq);
+    enable_op_release(&op); /* when the command never completed */
     if (rc || !out) {
-        imc_result_free(res);
+        imc_result_free(op.rq.out);
         return rc;
     }
-    *out = res;
+    *out = op.rq.out;
     return 0;
+}
+
+static void enabled_free(void *p)
+{
+    imapclient_enabled_free(p);
+}
+
+static void enable_op_free(imc_request *rq)
+{
+    enable_op *op = (enable_op *)rq;
+    enable_op_release(op);
+    free(op);
+}
+
+int imapclient_start_enable(imapclient *c, const char *const *capabilities,
+                            imapclient_done_cb cb, void *user, uint64_t *id)
+{
+    int rc = imc_async_begin(c);
+    if (rc)
+        return rc;
+    if ((rc = enable_args(c, capabilities)))
+        return rc;
+    enable_op *op = calloc(1, sizeof *op);
+    if (!op)
+        return oom(c);
+    if ((rc = enable_build(c, capabilities, op))) {
+        free(op);
+        return rc;
+    }
+    op->rq.check = enable_check;
+    return imc_async_submit(c, &op->rq, IMAPCLIENT_OP_ENABLE, enabled_free,
+                            enable_op_free, cb, user, id);
 }
 
 void imapclient_enabled_free(imapclient_enabled *r)
