@@ -21,9 +21,12 @@
  *   - with QRESYNC enabled (RFC 7162), flag changes and VANISHED pushed by
  *     the server are applied as they come (with their UIDs), and a sync is
  *     `UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE m VANISHED)` applied as it
- *     streams; m is the highest mod-sequence applied (RFC 7162 3.2.10,
- *     errata 1810), or after a full read the folder's HIGHESTMODSEQ from
- *     before it;
+ *     streams; m is the highest mod-sequence of the last such read (a
+ *     consistent answer: every change below it is in it), or after a full
+ *     read the folder's HIGHESTMODSEQ from before it, never one of a
+ *     pushed FETCH (a message whose EXISTS came but not yet its FETCH has a
+ *     lower one); an OK [HIGHESTMODSEQ] below m lowers it (RFC 7162 errata
+ *     1810);
  *   - without, anything pushed (EXISTS, EXPUNGE, FETCH) only marks the map
  *     stale, and a sync is `UID FETCH 1:* (UID FLAGS)` compared with it.
  * sync_start() is the one function that asks the server what changed: the
@@ -316,7 +319,7 @@ struct imapclient_session {
     /* the folder */
     int have_map; /* map is valid for uidvalidity */
     uint32_t uidvalidity;
-    uint64_t modseq;        /* highest mod-sequence applied (QRESYNC) */
+    uint64_t modseq;        /* m: the mod-sequence the map is complete up to */
     uint64_t select_modseq; /* HIGHESTMODSEQ of this connection's SELECT */
     int nomodseq;
     vec map; /* vmsg, ascending uid */
@@ -699,11 +702,10 @@ static int apply_pushed_fetch(imapclient_session *s, const imapclient_response *
             flags[n++] = fl->items[i].str;
     int rc = map_apply(s, (uint32_t)uid, flags, n, modseq);
     free(flags);
-    if (rc < 0)
-        return 1;
-    if (modseq > s->modseq)
-        s->modseq = modseq;
-    return 0;
+    /* m does not move here: a message appended before this change (its
+     * EXISTS came, its FETCH not yet) has a lower mod-sequence, and the
+     * next CHANGEDSINCE m must still find it. Only a whole read moves m. */
+    return rc < 0 ? 1 : 0;
 }
 
 static void on_pushed(void *payload, imapclient *c, const imapclient_response *r)

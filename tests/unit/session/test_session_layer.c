@@ -223,7 +223,7 @@ static void test_session_layer__qresync_resume(void **state)
                         "S: * OK [UIDVALIDITY 7] v\n"
                         "S: * OK [HIGHESTMODSEQ 130] m\n"
                         "S: A003 OK [READ-WRITE] selected\n"
-                        "C: A004 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 101 VANISHED)\n"
+                        "C: A004 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 100 VANISHED)\n"
                         "S: * VANISHED (EARLIER) 3:4,6\n"
                         "S: * 1 FETCH (UID 8 FLAGS (\\Flagged) MODSEQ (120))\n"
                         "S: * 2 FETCH (UID 9 FLAGS () MODSEQ (125))\n"
@@ -738,6 +738,94 @@ static void test_session_layer__refresh(void **state)
     imapclient_session_free(s);
 }
 
+/* A server whose answer to the folder read leaves out FLAGS: the read is
+ * not trusted, the connection is dropped (EPROTOCOL) and the next one
+ * reads again; nothing is reported from the bad answer. */
+static void test_session_layer__fetch_without_flags(void **state)
+{
+    scripts sc = {.v = {GREET_LOGIN(PLAIN_CAPS) SELECT_INBOX(
+                            "A003", "7") "C: A004 UID FETCH 1:* (UID FLAGS)\n"
+                                         "S: * 1 FETCH (UID 1)\n"
+                                         "S: A004 OK fetched\n",
+                        GREET_LOGIN(PLAIN_CAPS) SELECT_INBOX("A003", "7")
+                            READY_3("A004") "C: A005 IDLE\n"
+                                            "S: + idling\n"},
+                  .n = 2};
+    log lg = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 2, 3000);
+    expect(&lg, 0, IMAPCLIENT_SESSION_DISCONNECTED);
+    assert_int_equal(lg.e[0].status, IMAPCLIENT_EPROTOCOL);
+    assert_non_null(strstr(lg.e[0].err, "without UID or FLAGS"));
+    expect(&lg, 1, IMAPCLIENT_SESSION_READY);
+    assert_string_equal(lg.e[1].added, "1: 2: 3:");
+    run_until(s, &lg, 3, 50);
+    assert_int_equal(imapclient_script_done(sc.last), 1);
+    imapclient_session_free(s);
+}
+
+/* A FETCH without UID is not an answer to UID FETCH: unexplained, it
+ * calls for another read once in step. */
+static void test_session_layer__fetch_without_uid(void **state)
+{
+    scripts sc = {.v = {GREET_LOGIN(PLAIN_CAPS) SELECT_INBOX(
+                      "A003", "7") "C: A004 UID FETCH 1:* (UID FLAGS)\n"
+                                   "S: * 1 FETCH (FLAGS ())\n"
+                                   "S: A004 OK fetched\n"
+                                   "C: A005 UID FETCH 1:* (UID FLAGS)\n"
+                                   "S: * 1 FETCH (UID 1 FLAGS ())\n"
+                                   "S: A005 OK fetched\n"
+                                   "C: A006 IDLE\n"
+                                   "S: + idling\n"},
+                  .n = 1};
+    log lg = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 2, 3000);
+    expect(&lg, 0, IMAPCLIENT_SESSION_READY);
+    assert_int_equal(lg.e[0].exists, 0);
+    expect(&lg, 1, IMAPCLIENT_SESSION_CHANGES);
+    assert_string_equal(lg.e[1].added, "1:");
+    run_until(s, &lg, 3, 50);
+    assert_int_equal(imapclient_script_done(sc.last), 1);
+    imapclient_session_free(s);
+}
+
+/* No IDLE on the server: the session polls with NOOP, and what the NOOP
+ * brings is read and reported. */
+static void test_session_layer__polls_without_idle(void **state)
+{
+    scripts sc = {.v = {"S: * OK [CAPABILITY IMAP4rev1] ready\n"
+                        "C: A001 LOGIN me pw\n"
+                        "S: A001 OK [CAPABILITY IMAP4rev1] in\n" SELECT_INBOX("A003", "7")
+                            READY_3("A004") "C: A006 NOOP\n"
+                                            "S: * 4 EXISTS\n"
+                                            "S: A006 OK noop\n"
+                                            "C: A007 UID FETCH 1:* (UID FLAGS)\n"
+                                            "S: * 1 FETCH (UID 1 FLAGS ())\n"
+                                            "S: * 2 FETCH (UID 2 FLAGS ())\n"
+                                            "S: * 3 FETCH (UID 3 FLAGS ())\n"
+                                            "S: * 4 FETCH (UID 4 FLAGS ())\n"
+                                            "S: A007 OK fetched\n"},
+                  .n = 1};
+    log lg = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    cfg.poll_ms = 30;
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 2, 3000);
+    expect(&lg, 0, IMAPCLIENT_SESSION_READY);
+    expect(&lg, 1, IMAPCLIENT_SESSION_CHANGES);
+    assert_string_equal(lg.e[1].added, "4:");
+    imapclient_session_free(s);
+}
+
 static void test_session_layer__bad_config(void **state)
 {
     imapclient_session_config cfg;
@@ -790,6 +878,9 @@ int main(void)
         cmocka_unit_test(test_session_layer__oauth2_token_refreshed),
         cmocka_unit_test(test_session_layer__backoff_and_max_attempts),
         cmocka_unit_test(test_session_layer__refresh),
+        cmocka_unit_test(test_session_layer__fetch_without_flags),
+        cmocka_unit_test(test_session_layer__fetch_without_uid),
+        cmocka_unit_test(test_session_layer__polls_without_idle),
         cmocka_unit_test(test_session_layer__bad_config),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
