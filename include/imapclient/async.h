@@ -269,9 +269,10 @@ IMAPCLIENT_EXTERN int imapclient_start_sasl_login(imapclient *c, const char *mec
                                                   uint64_t *id);
 
 /**
- * imapclient_enable() without waiting; result imapclient_enabled *. The
- * state and capability checks are made when it goes out (after the login
- * started before it).
+ * imapclient_enable() without waiting; result imapclient_enabled *.
+ *
+ * The state and capability checks are made when it goes out (after the
+ * login started before it).
  */
 IMAPCLIENT_EXTERN int imapclient_start_enable(imapclient *c,
                                               const char *const *capabilities,

@@ -219,9 +219,10 @@ typedef struct imapclient_session_config {
 IMAPCLIENT_EXTERN void imapclient_session_config_init(imapclient_session_config *cfg);
 
 /**
- * Create a session and start its first connection (nothing waits: drive
- * it). The first attempt fails like any other (a DISCONNECTED event, then
- * retries), except that bad settings fail here.
+ * Create a session; its first connection starts at the first drive.
+ *
+ * Nothing waits here: drive it. The first attempt fails like any other (a
+ * DISCONNECTED event, then retries); only bad settings fail here.
  *
  * @param cfg       the configuration (copied)
  * @param[out] out  the session; free with imapclient_session_free()
@@ -232,16 +233,20 @@ IMAPCLIENT_EXTERN int imapclient_session_new(const imapclient_session_config *cf
                                              imapclient_session **out);
 
 /**
- * Close the connection (without LOGOUT) and free the session; commands
- * not yet completed complete with IMAPCLIENT_EABORT first. NULL is a no-op.
- * Not from inside a callback of the session.
+ * Close the connection (without LOGOUT) and free the session.
+ *
+ * Commands not yet completed complete with IMAPCLIENT_EABORT first, and
+ * refresh callbacks are called with it. NULL is a no-op. Not from inside a
+ * callback of the session.
  */
 IMAPCLIENT_EXTERN void imapclient_session_free(imapclient_session *s);
 
 /**
- * What the session waits for, as imapclient_want(): the fd of the current
- * connection (or -1 between connections) and when to drive it at the
- * latest. Ask again after every imapclient_session_drive().
+ * What the session waits for: fd, events and timeout, as imapclient_want().
+ *
+ * The fd is the current connection's (or -1 between connections); the
+ * timeout says when to drive it at the latest (the next attempt, a poll,
+ * an IDLE renewal). Ask again after every imapclient_session_drive().
  *
  * @return 0, or the status the session failed with (IMAPCLIENT_SESSION_FAILED)
  */
@@ -249,9 +254,11 @@ IMAPCLIENT_EXTERN int imapclient_session_want(const imapclient_session *s,
                                               imapclient_wants *w);
 
 /**
- * Move the session on without blocking (drive the connection, reconnect
- * when due, deliver events and completions). Call it when the fd is ready
- * or the timeout of imapclient_session_want() passed.
+ * Move the session on without blocking.
+ *
+ * Drives the connection, reconnects when due, delivers events and
+ * completions. Call it when the fd is ready or the timeout of
+ * imapclient_session_want() passed; a call at any other time is harmless.
  *
  * @return 0 while the session goes on (connected or not); the FAILED
  *         status once it gave up
@@ -259,8 +266,10 @@ IMAPCLIENT_EXTERN int imapclient_session_want(const imapclient_session *s,
 IMAPCLIENT_EXTERN int imapclient_session_drive(imapclient_session *s);
 
 /**
- * Run the session for timeout_ms (poll + drive), for programs that have
- * nothing else to wait for. Returns early when it fails.
+ * Run the session (poll and drive) for timeout_ms.
+ *
+ * For programs that have nothing else to wait for. Returns early when the
+ * session fails, or on a signal when opts.interrupt says stop.
  *
  * @return 0 after timeout_ms; the FAILED status; IMAPCLIENT_EINTERRUPTED
  *         when opts.interrupt said stop after a signal
@@ -279,9 +288,10 @@ IMAPCLIENT_EXTERN imapclient_session_state
 imapclient_session_get_state(const imapclient_session *s);
 
 /**
- * The current connection, when CONNECTED, else NULL: for getters and for
- * commands the caller runs itself (not retried; valid until the next
- * drive). Do not free it, do not IDLE on it.
+ * The current connection when CONNECTED, else NULL.
+ *
+ * For getters and for commands the caller runs itself (not retried). Valid
+ * until the next drive. Do not free it, do not IDLE on it.
  */
 IMAPCLIENT_EXTERN imapclient *imapclient_session_handle(const imapclient_session *s);
 
@@ -298,8 +308,10 @@ typedef int (*imapclient_session_start_fn)(imapclient *c, void *arg,
                                            uint64_t *id);
 
 /**
- * Run a command through the session: start(c, arg, ...) is called on the
- * current connection now, or once connected (then leaving IDLE first). Its
+ * Run a command through the session, again after a loss if idempotent.
+ *
+ * start(c, arg, ...) is called on the current connection now, or once
+ * connected (then leaving IDLE first). Its
  * completion goes to cb; when the connection is lost before it, the
  * command is started again on the next one if flags has
  * IMAPCLIENT_SESSION_IDEMPOTENT (at most retry_limit times), else cb gets
@@ -320,8 +332,10 @@ IMAPCLIENT_EXTERN int imapclient_session_submit(imapclient_session *s,
                                                 imapclient_done_cb cb, void *user);
 
 /**
- * Append a message through the session (imapclient_start_append(); the
- * message and flags are copied). When the connection is lost with the
+ * Append a message through the session, never twice after a loss.
+ *
+ * As imapclient_start_append() (the message and flags are copied). When
+ * the connection is lost with the
  * APPEND in flight, the folder is searched for the message's Message-ID
  * after the reconnect: found, the completion is a success whose result
  * (imapclient_append_result) holds the UID found (has_appenduid 0, text
@@ -339,8 +353,10 @@ IMAPCLIENT_EXTERN int imapclient_session_append(imapclient_session *s, const cha
                                                 imapclient_done_cb cb, void *user);
 
 /**
- * Ask the server what changed now (leaving IDLE for it), and call cb once
- * the answer was applied and reported (op IMAPCLIENT_OP_NOOP, status 0;
+ * Ask the server what changed now and call cb once it is reported.
+ *
+ * Leaves IDLE for it; cb comes once the answer was applied and reported
+ * (op IMAPCLIENT_OP_NOOP, status 0;
  * IMAPCLIENT_EABORT when the session is freed first). Across a reconnect
  * it waits for the RESUMED event. For tests and "check mail now" buttons.
  *
