@@ -138,8 +138,9 @@ typedef struct imapclient_options {
     /**
      * IDLE renewal (default 300000: 5 minutes; 0 never renews on its own).
      * While imapclient_idle_check() waits, and in the non-blocking IDLE of
-     * imapclient_start_idle(), an IDLE this old is ended and started again
-     * (DONE, NOOP, IDLE). RFC 2177 asks for it within 29 minutes; some
+     * imapclient_start_idle(), an IDLE this old (or as old as the server's
+     * quirks.idle_max_ms, when shorter) is ended and started again (DONE,
+     * NOOP, IDLE). RFC 2177 asks for it within 29 minutes; some
      * servers drop IDLE sooner (Lark after 10 minutes), NAT routers forget
      * quiet connections, and the renewal is also the liveness probe: a
      * connection that went silently dead is found at the next renewal.

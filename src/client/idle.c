@@ -63,6 +63,17 @@ static idle_run *run_of(imapclient *c)
 
 static void idle_timer(imapclient *c, long long now);
 
+/* How old an IDLE may get before it is renewed on its own: idle_renew_ms,
+ * and never longer than the server is known to let one last (quirks.h);
+ * 0 when the caller turned renewal off. */
+static long long renew_every(const imapclient *c)
+{
+    long long every = c->opts.idle_renew_ms;
+    if (every > 0 && c->quirks.idle_max_ms > 0 && c->quirks.idle_max_ms < every)
+        every = c->quirks.idle_max_ms;
+    return every > 0 ? every : 0;
+}
+
 /* Point the handle's timer at what comes first: the probe's deadline, or
  * the renewal of an IDLE started without waiting. */
 static void timer_update(imapclient *c)
@@ -70,8 +81,8 @@ static void timer_update(imapclient *c)
     long long at = c->idle_probe_at;
     idle_run *run = run_of(c);
     if (!at && run && run->async && run->idling && !run->done_asked && !run->renewing &&
-        c->opts.idle_renew_ms > 0)
-        at = c->idle_since_ms + c->opts.idle_renew_ms;
+        renew_every(c))
+        at = c->idle_since_ms + renew_every(c);
     c->timer_at = at;
     c->on_timer = at ? idle_timer : NULL;
 }
@@ -105,8 +116,7 @@ static void idle_timer(imapclient *c, long long now)
     }
     idle_run *run = run_of(c);
     if (!c->idle_probe_at && run && run->async && run->idling && !run->done_asked &&
-        !run->renewing && c->opts.idle_renew_ms > 0 &&
-        now >= c->idle_since_ms + c->opts.idle_renew_ms)
+        !run->renewing && renew_every(c) && now >= c->idle_since_ms + renew_every(c))
         renew_async(c, run, now);
     if (!c->dead)
         timer_update(c);
@@ -457,7 +467,7 @@ int imapclient_idle(imapclient *c)
 /* When the running IDLE is due for renewal (monotonic ms), or 0. */
 static long long renew_due(const imapclient *c)
 {
-    return c->opts.idle_renew_ms > 0 ? c->idle_since_ms + c->opts.idle_renew_ms : 0;
+    return renew_every(c) ? c->idle_since_ms + renew_every(c) : 0;
 }
 
 /* imapclient_idle_check()'s renewal: DONE, NOOP (servers that report

@@ -162,6 +162,39 @@ static void test_idle_probe__async_renewal(void **state)
     done(c);
 }
 
+/* A server known to drop IDLE sooner (quirks.idle_max_ms) has it renewed
+ * that often, the option's 5 minutes notwithstanding. */
+static void test_idle_probe__renewal_follows_quirks(void **state)
+{
+    imapclient_options o;
+    probe_opts(&o, 5 * 60 * 1000, 2000);
+    imapclient_quirks q;
+    assert_int_equal(imapclient_quirks_profile("default", &q), 0);
+    q.idle_max_ms = 200;
+    o.quirks = &q;
+    imapclient *c = play(PREAUTH "C: A001 IDLE\n"
+                                 "S: + idling\n"
+                                 "C: DONE\n"
+                                 "S: A001 OK done\n"
+                                 "C: A002 NOOP\n"
+                                 "S: A002 OK done\n"
+                                 "C: A003 IDLE\n"
+                                 "S: + idling again\n",
+                         &o);
+    seen s = {0};
+    assert_int_equal(imapclient_start_idle(c, record, &s, NULL), 0);
+    assert_int_equal(loop_until(c, &s, 1, 2000), 0);
+    imapclient_wants w;
+    assert_int_equal(imapclient_want(c, &w), 0);
+    assert_true(w.timeout_ms > 100 && w.timeout_ms <= 200);
+    long long t0 = now_ms();
+    while (!strstr(imapclient_script_sent(c), "A003 IDLE") && now_ms() - t0 < 3000)
+        assert_int_equal(loop_until(c, &s, 2, 10), 0);
+    assert_true(now_ms() - t0 < 1000);
+    assert_int_equal(s.n, 1);
+    done(c);
+}
+
 /* The server goes silent during a renewal: EABORT by the probe's
  * deadline, delivered as the IDLE's end. */
 static void test_idle_probe__async_renewal_unanswered(void **state)
@@ -245,9 +278,10 @@ static void test_idle_probe__async_renewal_refused(void **state)
 static imapclient *shell_server(const char *answers, const imapclient_options *o)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "printf '* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\\r\\n'; %s exec sleep 20",
-             answers);
+    snprintf(
+        cmd, sizeof cmd,
+        "printf '* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\\r\\n'; %s exec sleep 20",
+        answers);
     imapclient_options so = *o;
     so.stream = 1;
     so.ssl = 0;
@@ -264,9 +298,10 @@ static imapclient *shell_server(const char *answers, const imapclient_options *o
 static imapclient *async_shell(const char *answers, const imapclient_options *o, seen *s)
 {
     char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "printf '* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\\r\\n'; %s exec sleep 20",
-             answers);
+    snprintf(
+        cmd, sizeof cmd,
+        "printf '* PREAUTH [CAPABILITY IMAP4rev1 IDLE] ready\\r\\n'; %s exec sleep 20",
+        answers);
     imapclient_options so = *o;
     so.stream = 1;
     so.ssl = 0;
@@ -521,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_idle_probe__defaults),
         cmocka_unit_test(test_idle_probe__async_renewal),
         cmocka_unit_test(test_idle_probe__async_done_during_renewal),
+        cmocka_unit_test(test_idle_probe__renewal_follows_quirks),
         cmocka_unit_test(test_idle_probe__async_renewal_unanswered),
         cmocka_unit_test(test_idle_probe__async_done_unanswered),
         cmocka_unit_test(test_idle_probe__async_renewal_refused),
