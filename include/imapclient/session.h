@@ -55,6 +55,10 @@
  * Events and completions are delivered from those calls. One thread at a
  * time; the session owns its handles.
  *
+ * Memory: the map holds 8 bytes per message plus each distinct set of
+ * flags once; a whole read of the folder (the first one, and each one
+ * without QRESYNC) holds 16 more per message while it runs.
+ *
  *     imapclient_session_config cfg;
  *     imapclient_session_config_init(&cfg);
  *     cfg.host = "imap.example.org";
@@ -290,8 +294,11 @@ imapclient_session_get_state(const imapclient_session *s);
 /**
  * The current connection when CONNECTED, else NULL.
  *
- * For getters and for commands the caller runs itself (not retried). Valid
- * until the next drive. Do not free it, do not IDLE on it.
+ * For getters (capabilities, quirks, TLS, the socket). Valid until the
+ * next drive. Do not free it; run commands through
+ * imapclient_session_submit(), which leaves the session's IDLE for them
+ * (a command started on the handle directly would wait behind that IDLE,
+ * and a blocking call fails with IMAPCLIENT_EILLEGAL_STATE while it runs).
  */
 IMAPCLIENT_EXTERN imapclient *imapclient_session_handle(const imapclient_session *s);
 

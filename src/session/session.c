@@ -325,8 +325,9 @@ struct imapclient_session {
     vec map; /* vmsg, ascending uid */
     flagtab flags;
     delta pending;
-    int stale;     /* something changed on the server: sync */
-    int after_cmd; /* a command of the caller completed: sync */
+    int stale;       /* something changed on the server: sync */
+    int resync_next; /* the next read is reported as RESYNC (the map was lost) */
+    int after_cmd;   /* a command of the caller completed: sync */
     /* the sync in flight */
     int syncing;
     int sync_full; /* comparing the whole folder (else CHANGEDSINCE) */
@@ -498,10 +499,12 @@ static void flush(imapclient_session *s, enum imapclient_session_event_type t,
         free(am);
         free(cm);
         /* the map is right, the event cannot be built: rather than leave
-         * a silent gap, have everything read again */
+         * a silent gap, have everything read again and reported as a
+         * RESYNC (the caller starts over) */
         s->have_map = 0;
         s->map.n = 0;
         s->stale = 1;
+        s->resync_next = 1;
         return;
     }
     for (size_t i = 0; i < na; i++) {
@@ -1396,7 +1399,8 @@ static void on_sync(imapclient *c, imapclient_completion *d)
         ready(s);
         return;
     }
-    flush(s, IMAPCLIENT_SESSION_CHANGES, 0);
+    flush(s, s->resync_next ? IMAPCLIENT_SESSION_RESYNC : IMAPCLIENT_SESSION_CHANGES, 0);
+    s->resync_next = 0;
     wake_waiters(s, &s->sync_waiters, 0);
 }
 
@@ -1901,8 +1905,12 @@ void imapclient_session_free(imapclient_session *s)
         scmd *k = s->cmds;
         s->cmds = k->next;
         deliver(NULL, k, k->is_append ? IMAPCLIENT_OP_APPEND : IMAPCLIENT_OP_NOOP,
-                IMAPCLIENT_EABORT, "the session was freed before the command ran", "",
-                NULL, NULL);
+                IMAPCLIENT_EABORT,
+                k->state == C_UNCERTAIN || k->tries
+                    ? "the session was freed after losing the connection with the "
+                      "command in flight: it may or may not have been carried out"
+                    : "the session was freed before the command ran",
+                "", NULL, NULL);
         scmd_free(k);
     }
     wake_waiters(s, &s->sync_waiters, IMAPCLIENT_EABORT);
