@@ -57,7 +57,7 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- growable arrays ---------------------------------------------------------- */
+/* ---- growable arrays --------------------------------------------------------- */
 
 typedef struct vec {
     void *p;
@@ -84,7 +84,7 @@ static void vec_free(vec *v)
     v->n = v->cap = 0;
 }
 
-/* ---- flag sets, interned --------------------------------------------------------- */
+/* ---- flag sets, interned ----------------------------------------------------- */
 
 /* A distinct set of flags: sorted, \Recent left out (it belongs to one
  * connection, so it would look like a change after every reconnect). */
@@ -217,7 +217,7 @@ static void tab_free(flagtab *t)
     t->ix_cap = 0;
 }
 
-/* ---- the map of the folder and the changes not yet reported ------------------------ */
+/* ---- the map of the folder and the changes not yet reported ------------------ */
 
 typedef struct vmsg {
     uint32_t uid;
@@ -230,6 +230,22 @@ typedef struct dmsg {
     uint64_t modseq;
 } dmsg;
 
+/* A message as a whole read saw it, in arrival order (ord): the same UID
+ * twice (a server that splits a message, or a change pushed during the
+ * read) counts as its later answer. */
+typedef struct smsg {
+    dmsg m;
+    size_t ord;
+} smsg;
+
+static int cmp_smsg(const void *a, const void *b)
+{
+    const smsg *x = a, *y = b;
+    if (x->m.uid != y->m.uid)
+        return x->m.uid < y->m.uid ? -1 : 1;
+    return x->ord < y->ord ? -1 : x->ord > y->ord;
+}
+
 /* What a sync or the server's pushes changed, waiting to be reported. */
 typedef struct delta {
     vec added;    /* dmsg */
@@ -237,8 +253,7 @@ typedef struct delta {
     vec changed;  /* dmsg */
 } delta;
 
-/* ---- commands through the session ----------------------------------------------------
- */
+/* ---- commands through the session ------------------------------------------ */
 
 enum cstate {
     C_WAITING,  /* to be started on the next connection that is ready */
@@ -272,8 +287,7 @@ typedef struct waiter {
     void *user;
 } waiter;
 
-/* ---- the session
- * ----------------------------------------------------------------------- */
+/* ---- the session ------------------------------------------------------------- */
 
 enum phase {
     PH_BACKOFF,  /* no connection; the next attempt at timer_at */
@@ -331,7 +345,7 @@ struct imapclient_session {
     /* the sync in flight */
     int syncing;
     int sync_full; /* comparing the whole folder (else CHANGEDSINCE) */
-    vec seen;      /* FULL: dmsg read so far */
+    vec seen;      /* a whole read: smsg read so far */
     int sync_failed;
     uint64_t sync_maxmod;
     enum imapclient_session_event_type sync_event; /* what its end reports */
@@ -390,8 +404,7 @@ static void give_up(imapclient_session *s, int rc, const char *msg)
     copy_text(s->fail_msg, sizeof s->fail_msg, msg);
 }
 
-/* ---- events
- * ------------------------------------------------------------------------------- */
+/* ---- events ------------------------------------------------------------------ */
 
 static void emit(imapclient_session *s, imapclient_session_event *ev)
 {
@@ -528,8 +541,7 @@ static void flush(imapclient_session *s, enum imapclient_session_event_type t,
     free(cm);
 }
 
-/* ---- the map
- * ---------------------------------------------------------------------------- */
+/* ---- the map ----------------------------------------------------------------- */
 
 /* Index of uid in the map, or of where it would go (*found 0). */
 static size_t map_find(const imapclient_session *s, uint32_t uid, int *found)
@@ -646,8 +658,7 @@ static int vanish_set(imapclient_session *s, const char *p, size_t len)
     return 0;
 }
 
-/* ---- what the server pushes
- * ------------------------------------------------------------------ */
+/* ---- what the server pushes -------------------------------------------------- */
 
 /* A FETCH item by name in a FETCH response's list. */
 static const imapclient_value *fetch_item(const imapclient_value *list, const char *name)
@@ -756,8 +767,7 @@ static void on_pushed(void *payload, imapclient *c, const imapclient_response *r
     }
 }
 
-/* ---- connecting
- * -------------------------------------------------------------------------------- */
+/* ---- connecting -------------------------------------------------------------- */
 
 static void go(imapclient_session *s, enum phase ph);
 static void on_step(imapclient *c, imapclient_completion *d);
@@ -1153,8 +1163,7 @@ static void on_step(imapclient *c, imapclient_completion *d)
     }
 }
 
-/* ---- APPENDs cut off by a loss
- * -------------------------------------------------------------- */
+/* ---- APPENDs cut off by a loss ----------------------------------------------- */
 
 static void scmd_unlink(imapclient_session *s, scmd *k)
 {
@@ -1234,8 +1243,7 @@ static void check_found(imapclient_session *s, scmd *k, const imapclient_ids *id
     scmd_free(k);
 }
 
-/* ---- the sync
- * ------------------------------------------------------------------------------- */
+/* ---- the sync ---------------------------------------------------------------- */
 
 static int sync_msg(void *payload, const imapclient_message *m)
 {
@@ -1248,10 +1256,10 @@ static int sync_msg(void *payload, const imapclient_message *m)
         s->sync_maxmod = m->modseq;
     if (s->sync_full) {
         long fs = tab_intern(&s->flags, m->flags, m->flag_count);
-        dmsg *d = fs < 0 ? NULL : vec_push(&s->seen);
+        smsg *d = fs < 0 ? NULL : vec_push(&s->seen);
         if (!d)
             return IMAPCLIENT_ENOMEM;
-        *d = (dmsg){m->uid, (uint32_t)fs, m->has_modseq ? m->modseq : 0};
+        *d = (smsg){{m->uid, (uint32_t)fs, m->has_modseq ? m->modseq : 0}, s->seen.n};
         return 0;
     }
     /* CHANGEDSINCE: applied in the order the server sends, among what it
@@ -1265,17 +1273,18 @@ static int sync_msg(void *payload, const imapclient_message *m)
 /* The whole folder as read, against the map: what is new, gone, changed. */
 static int compare_full(imapclient_session *s)
 {
-    dmsg *seen = s->seen.p;
-    qsort(seen, s->seen.n, sizeof *seen, cmp_dmsg);
+    smsg *sv = s->seen.p;
+    qsort(sv, s->seen.n, sizeof *sv, cmp_smsg);
     vmsg *m = s->map.p;
     size_t i = 0, j = 0;
     vec next = {.size = sizeof(vmsg)};
     while (i < s->map.n || j < s->seen.n) {
-        if (j < s->seen.n && j + 1 < s->seen.n && seen[j].uid == seen[j + 1].uid) {
+        if (j + 1 < s->seen.n && sv[j].m.uid == sv[j + 1].m.uid) {
             j++; /* the same message twice: the later answer counts */
             continue;
         }
-        if (j >= s->seen.n || (i < s->map.n && m[i].uid < seen[j].uid)) {
+        const dmsg *seen = j < s->seen.n ? &sv[j].m : NULL;
+        if (!seen || (i < s->map.n && m[i].uid < seen->uid)) {
             uint32_t *v = vec_push(&s->pending.vanished);
             if (!v)
                 goto nomem;
@@ -1285,16 +1294,16 @@ static int compare_full(imapclient_session *s)
         vmsg *n = vec_push(&next);
         if (!n)
             goto nomem;
-        *n = (vmsg){seen[j].uid, seen[j].fs};
-        if (i < s->map.n && m[i].uid == seen[j].uid) {
-            if (m[i].fs != seen[j].fs) {
+        *n = (vmsg){seen->uid, seen->fs};
+        if (i < s->map.n && m[i].uid == seen->uid) {
+            if (m[i].fs != seen->fs) {
                 dmsg *d = vec_push(&s->pending.changed);
                 if (!d)
                     goto nomem;
-                *d = seen[j];
+                *d = *seen;
             }
             i++;
-        } else if (note_added(s, seen[j].uid, seen[j].fs, seen[j].modseq) < 0) {
+        } else if (note_added(s, seen->uid, seen->fs, seen->modseq) < 0) {
             goto nomem;
         }
         j++;
@@ -1328,7 +1337,7 @@ static int sync_start(imapclient_session *s)
     s->stale = 0;
     s->after_cmd = 0;
     vec_free(&s->seen);
-    s->seen.size = sizeof(dmsg);
+    s->seen.size = sizeof(smsg);
     int changedsince = s->have_map && s->qresync && !s->nomodseq && s->modseq > 0;
     s->sync_full = !changedsince;
     s->method = s->qresync ? "QRESYNC" : "UID FETCH comparison";
@@ -1404,8 +1413,7 @@ static void on_sync(imapclient *c, imapclient_completion *d)
     wake_waiters(s, &s->sync_waiters, 0);
 }
 
-/* ---- READY: the caller's commands, IDLE, polls
- * ---------------------------------------------- */
+/* ---- READY: the caller's commands, IDLE, polls ------------------------------- */
 
 static void scmd_done(imapclient *c, imapclient_completion *d);
 
@@ -1564,8 +1572,7 @@ static void advance(imapclient_session *s)
     }
 }
 
-/* ---- the caller's commands
- * ------------------------------------------------------------------ */
+/* ---- the caller's commands --------------------------------------------------- */
 
 static void scmd_done(imapclient *c, imapclient_completion *d)
 {
@@ -1761,8 +1768,7 @@ int imapclient_session_refresh(imapclient_session *s, imapclient_done_cb cb, voi
     return 0;
 }
 
-/* ---- create, drive, free
- * ----------------------------------------------------------------------- */
+/* ---- create, drive, free ----------------------------------------------------- */
 
 void imapclient_session_config_init(imapclient_session_config *cfg)
 {
@@ -1871,7 +1877,7 @@ int imapclient_session_new(const imapclient_session_config *cfg, imapclient_sess
     if (s->cfg.retry_limit < 0)
         s->cfg.retry_limit = 0;
     s->map.size = sizeof(vmsg);
-    s->seen.size = sizeof(dmsg);
+    s->seen.size = sizeof(smsg);
     s->flags.sets.size = sizeof(fset);
     s->pending.added.size = s->pending.changed.size = sizeof(dmsg);
     s->pending.vanished.size = sizeof(uint32_t);

@@ -796,6 +796,35 @@ static void test_session_layer__fetch_without_uid(void **state)
     imapclient_session_free(s);
 }
 
+/* The same message twice in a whole read (a server that splits it, or a
+ * change pushed during the read): its later answer counts. */
+static void test_session_layer__same_message_twice(void **state)
+{
+    scripts sc = {.v = {GREET_LOGIN(PLAIN_CAPS) SELECT_INBOX(
+                      "A003", "7") "C: A004 UID FETCH 1:* (UID FLAGS)\n"
+                                   "S: * 1 FETCH (UID 1 FLAGS ())\n"
+                                   "S: * 2 FETCH (UID 2 FLAGS ())\n"
+                                   "S: * 3 FETCH (UID 3 FLAGS (\\Draft))\n"
+                                   "S: * 2 FETCH (UID 2 FLAGS (\\Seen))\n"
+                                   "S: * 1 FETCH (UID 1 FLAGS (\\Flagged))\n"
+                                   "S: A004 OK fetched\n"
+                                   "C: A005 IDLE\n"
+                                   "S: + idling\n"},
+                  .n = 1};
+    log lg = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 1, 3000);
+    expect(&lg, 0, IMAPCLIENT_SESSION_READY);
+    assert_string_equal(lg.e[0].added, "1:\\Flagged 2:\\Seen 3:\\Draft");
+    run_until(s, &lg, 2, 50);
+    assert_int_equal(lg.n, 1);
+    assert_int_equal(imapclient_script_done(sc.last), 1);
+    imapclient_session_free(s);
+}
+
 /* No IDLE on the server: the session polls with NOOP, and what the NOOP
  * brings is read and reported. */
 static void test_session_layer__polls_without_idle(void **state)
@@ -880,6 +909,7 @@ int main(void)
         cmocka_unit_test(test_session_layer__refresh),
         cmocka_unit_test(test_session_layer__fetch_without_flags),
         cmocka_unit_test(test_session_layer__fetch_without_uid),
+        cmocka_unit_test(test_session_layer__same_message_twice),
         cmocka_unit_test(test_session_layer__polls_without_idle),
         cmocka_unit_test(test_session_layer__bad_config),
     };
