@@ -825,6 +825,49 @@ static void test_session_layer__same_message_twice(void **state)
     imapclient_session_free(s);
 }
 
+/* Hostile pushes under QRESYNC: a VANISHED that is not a uid-set and a
+ * FETCH without UID are not applied; they call for a read, which sets the
+ * map right; a VANISHED (EARLIER) of every UID there can be only removes
+ * what the map has. */
+static void test_session_layer__hostile_pushes(void **state)
+{
+    scripts sc = {.v = {GREET_LOGIN(CAPS) ENABLE_QRESYNC
+                        "C: A003 SELECT INBOX\n"
+                        "S: * OK [UIDVALIDITY 7] v\n"
+                        "S: * OK [HIGHESTMODSEQ 100] m\n"
+                        "S: A003 OK [READ-WRITE] selected\n"
+                        "C: A004 UID FETCH 1:* (UID FLAGS)\n"
+                        "S: * 1 FETCH (UID 5 FLAGS () MODSEQ (90))\n"
+                        "S: * 2 FETCH (UID 6 FLAGS () MODSEQ (95))\n"
+                        "S: A004 OK fetched\n"
+                        "C: A005 IDLE\n"
+                        "S: + idling\n"
+                        "S: * VANISHED 5:x\n"
+                        "S: * 1 FETCH (FLAGS (\\Seen))\n"
+                        "C: DONE\n"
+                        "S: A005 OK done\n"
+                        "C: A006 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 100 VANISHED)\n"
+                        "S: * VANISHED (EARLIER) 1:4294967295\n"
+                        "S: A006 OK fetched\n"
+                        "C: A007 IDLE\n"
+                        "S: + idling\n"},
+                  .n = 1};
+    log lg = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 2, 3000);
+    expect(&lg, 0, IMAPCLIENT_SESSION_READY);
+    expect(&lg, 1, IMAPCLIENT_SESSION_CHANGES);
+    /* "5:x" is refused; EARLIER then takes both, each reported once */
+    assert_string_equal(lg.e[1].vanished, "5 6");
+    assert_int_equal(lg.e[1].exists, 0);
+    run_until(s, &lg, 3, 50);
+    assert_int_equal(imapclient_script_done(sc.last), 1);
+    imapclient_session_free(s);
+}
+
 /* No IDLE on the server: the session polls with NOOP, and what the NOOP
  * brings is read and reported. */
 static void test_session_layer__polls_without_idle(void **state)
@@ -910,6 +953,7 @@ int main(void)
         cmocka_unit_test(test_session_layer__fetch_without_flags),
         cmocka_unit_test(test_session_layer__fetch_without_uid),
         cmocka_unit_test(test_session_layer__same_message_twice),
+        cmocka_unit_test(test_session_layer__hostile_pushes),
         cmocka_unit_test(test_session_layer__polls_without_idle),
         cmocka_unit_test(test_session_layer__bad_config),
     };
