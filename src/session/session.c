@@ -143,7 +143,8 @@ static long tab_intern(flagtab *t, const char *const *flags, size_t n)
             sorted[m++] = flags[i];
             len += strlen(flags[i]) + 1;
         }
-    qsort(sorted, m, sizeof *sorted, cmp_str);
+    if (m > 1)
+        qsort(sorted, m, sizeof *sorted, cmp_str);
     char *key = malloc(len);
     if (!key) {
         free(sorted);
@@ -619,6 +620,8 @@ static int map_vanish(imapclient_session *s, uint32_t lo, uint32_t hi)
         *v = m[j].uid;
         j++;
     }
+    if (j == i)
+        return 0;
     memmove(&m[i], &m[j], (s->map.n - j) * sizeof *m);
     s->map.n -= j - i;
     return 0;
@@ -1274,7 +1277,8 @@ static int sync_msg(void *payload, const imapclient_message *m)
 static int compare_full(imapclient_session *s)
 {
     smsg *sv = s->seen.p;
-    qsort(sv, s->seen.n, sizeof *sv, cmp_smsg);
+    if (s->seen.n > 1)
+        qsort(sv, s->seen.n, sizeof *sv, cmp_smsg);
     vmsg *m = s->map.p;
     size_t i = 0, j = 0;
     vec next = {.size = sizeof(vmsg)};
