@@ -46,8 +46,11 @@
  * never sent again blindly: after the reconnect the folder is searched for
  * the message's Message-ID (among the UIDs above those known before the
  * APPEND when it is the session's folder); found, the completion reports
- * it appended (its UID in the result); not found, it is appended again. A
- * message without a Message-ID is not retried.
+ * it appended (its UID in the result); not found, and not found either by
+ * a second search a second later (the server may still be finishing the
+ * lost connection's APPEND; in the session's folder it is made once the
+ * session is back in step, so nothing waits for it), it is appended again.
+ * A message without a Message-ID is not retried.
  *
  * A session is driven like a handle of the non-blocking API (async.h):
  * poll the fd of imapclient_session_want() and call
@@ -342,11 +345,15 @@ IMAPCLIENT_EXTERN int imapclient_session_submit(imapclient_session *s,
  * Append a message through the session, never twice after a loss.
  *
  * As imapclient_start_append() (the message and flags are copied). When
- * the connection is lost with the
- * APPEND in flight, the folder is searched for the message's Message-ID
- * after the reconnect: found, the completion is a success whose result
- * (imapclient_append_result) holds the UID found (has_appenduid 0, text
- * saying so); not found, it is appended again. Without a Message-ID
+ * the connection is lost with the APPEND in flight, the folder is
+ * searched for the message's Message-ID after the reconnect: found, the
+ * completion is a success whose result (imapclient_append_result) holds
+ * the UID found (has_appenduid 0, text saying so); not found by that
+ * search nor by a second one a second later, it is appended again (and its
+ * completion is that APPEND's, with APPENDUID when the server sends it).
+ * The server's APPENDUID tells the UID of an APPEND that completed; it
+ * cannot tell whether one cut off was carried out, the search does. A
+ * message without a Message-ID
  * header it is not retried (the completion reports the loss). A message
  * with the same Message-ID that was already in another folder than the
  * session's counts as the APPEND done.

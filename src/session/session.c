@@ -257,9 +257,12 @@ typedef struct delta {
 /* ---- commands through the session ------------------------------------------ */
 
 enum cstate {
-    C_WAITING,  /* to be started on the next connection that is ready */
-    C_RUNNING,  /* started on s->c */
-    C_UNCERTAIN /* an APPEND cut off by a loss: look for it first */
+    C_WAITING,   /* to be started on the next connection that is ready */
+    C_RUNNING,   /* started on s->c */
+    C_UNCERTAIN, /* an APPEND cut off by a loss: look for it first */
+    C_RECHECK,   /* not found in the session's folder: look once more at
+                    recheck_at, once in step (see CHECK_AGAIN_MS) */
+    C_CHECKING   /* that second search runs on s->c */
 };
 
 typedef struct scmd {
@@ -277,9 +280,11 @@ typedef struct scmd {
     char *folder;
     char *msg;
     size_t msg_len;
-    const char **aflags; /* NULL-terminated, strings laid out after */
-    char *msgid;         /* the Message-ID header's value, or NULL */
-    uint32_t above;      /* look only above this UID (the session's folder) */
+    const char **aflags;  /* NULL-terminated, strings laid out after */
+    char *msgid;          /* the Message-ID header's value, or NULL */
+    int searched;         /* searches for it that found nothing, this connection */
+    long long recheck_at; /* C_RECHECK: when */
+    uint32_t above;       /* look only above this UID (the session's folder) */
 } scmd;
 
 typedef struct waiter {
@@ -298,10 +303,11 @@ enum phase {
     PH_ENABLE,   /* ENABLE */
     PH_CHECK,    /* an APPEND cut off: EXAMINE its folder, then SEARCH */
     PH_SEARCH,
-    PH_SELECT, /* SELECT the folder */
-    PH_SYNC,   /* reading what changed */
-    PH_READY,  /* in step: commands, IDLE */
-    PH_FAILED  /* gave up */
+    PH_RECHECK, /* not found: SEARCH again at timer_at (see CHECK_AGAIN_MS) */
+    PH_SELECT,  /* SELECT the folder */
+    PH_SYNC,    /* reading what changed */
+    PH_READY,   /* in step: commands, IDLE */
+    PH_FAILED   /* gave up */
 };
 
 enum idle_state { IDLE_NONE, IDLE_STARTING, IDLE_ON, IDLE_STOPPING };
@@ -815,6 +821,11 @@ static void close_connection(imapclient_session *s)
         s->sync_waiters = NULL;
     }
     s->checking = NULL;
+    /* a second search not made on the lost connection: the next one
+     * looks again from the start */
+    for (scmd *k = s->cmds; k; k = k->next)
+        if (k->state == C_RECHECK)
+            k->state = C_UNCERTAIN;
     s->qresync = 0;
     s->refreshed = 0;
     s->no_idle = 0;
@@ -956,12 +967,19 @@ static size_t enable_list(const imapclient_session *s, const char **v, size_t ma
     return n;
 }
 
+/* An APPEND whose fate is to be found out on this connection. */
 static scmd *next_uncertain(imapclient_session *s)
 {
     for (scmd *k = s->cmds; k; k = k->next)
         if (k->state == C_UNCERTAIN)
             return k;
     return NULL;
+}
+
+/* The APPEND goes to the folder the session keeps selected. */
+static int to_session_folder(const imapclient_session *s, const scmd *k)
+{
+    return s->folder && k->folder && !strcmp(s->folder, k->folder);
 }
 
 static int sync_start(imapclient_session *s);
@@ -1003,6 +1021,7 @@ static void go(imapclient_session *s, enum phase ph)
                 ph = PH_SELECT;
                 continue;
             }
+            s->checking->searched = 0;
             rc = imapclient_start_select_folder(s->c, s->checking->folder, 1, on_step, s,
                                                 NULL);
             break;
@@ -1050,7 +1069,14 @@ static int permanent(int rc)
            rc == IMAPCLIENT_EREADONLY;
 }
 
-static void check_found(imapclient_session *s, scmd *k, const imapclient_ids *ids);
+/* A server may still be saving the APPEND of the connection just lost
+ * (its process finishes the command after the client went away) when the
+ * next connection searches for it: the search is made again this much
+ * later before the message is sent again. */
+#define CHECK_AGAIN_MS 1000
+
+/* 1 when the APPEND looked for was found (and completed), 0 when not. */
+static int check_found(imapclient_session *s, scmd *k, const imapclient_ids *ids);
 
 /* The completion of the phase's command. */
 static void on_step(imapclient *c, imapclient_completion *d)
@@ -1129,15 +1155,30 @@ static void on_step(imapclient *c, imapclient_completion *d)
             d->result ? ((imapclient_select_info *)d->result)->uidvalidity : 0;
         go(s, PH_SEARCH);
         return;
-    case PH_SEARCH:
+    case PH_SEARCH: {
         if (rc) {
             s->checking->state = C_WAITING;
             go(s, PH_CHECK);
             return;
         }
-        check_found(s, s->checking, d->result);
+        scmd *k = s->checking;
+        if (!check_found(s, k, d->result)) {
+            /* not there yet: look once more a little later; in the
+             * session's folder once in step (nothing waits meanwhile),
+             * elsewhere here, after a pause */
+            if (to_session_folder(s, k)) {
+                k->state = C_RECHECK;
+                k->recheck_at = now_ms() + CHECK_AGAIN_MS;
+            } else if (!k->searched++) {
+                k->state = C_UNCERTAIN;
+                s->phase = PH_RECHECK;
+                s->timer_at = now_ms() + CHECK_AGAIN_MS;
+                return;
+            }
+        }
         go(s, PH_CHECK);
         return;
+    }
     case PH_SELECT: {
         if (rc) {
             snprintf(what, sizeof what, "selecting %s: %s", s->folder, d->errmsg);
@@ -1206,7 +1247,7 @@ static void append_result_free(void *r)
 }
 
 /* The search for an APPEND's Message-ID answered. */
-static void check_found(imapclient_session *s, scmd *k, const imapclient_ids *ids)
+static int check_found(imapclient_session *s, scmd *k, const imapclient_ids *ids)
 {
     /* only a copy above the UIDs known before the APPEND is it (the range
      * "n:*" also names the highest message when there is none above) */
@@ -1216,7 +1257,7 @@ static void check_found(imapclient_session *s, scmd *k, const imapclient_ids *id
             uid = ids->ids[i];
     if (!uid) {
         k->state = C_WAITING; /* not there: append it again */
-        return;
+        return 0;
     }
     imapclient_append_result *res = imc_msg_result_new(sizeof *res);
     char text[200];
@@ -1244,6 +1285,7 @@ static void check_found(imapclient_session *s, scmd *k, const imapclient_ids *id
     deliver(s->c, k, IMAPCLIENT_OP_APPEND, res ? 0 : IMAPCLIENT_ENOMEM,
             res ? "" : "out of memory", text, res, append_result_free);
     scmd_free(k);
+    return 1;
 }
 
 /* ---- the sync ---------------------------------------------------------------- */
@@ -1389,11 +1431,16 @@ static void on_sync(imapclient *c, imapclient_completion *d)
     }
     vec_free(&s->seen);
     /* what we are up to: after a full read the HIGHESTMODSEQ from before
-     * it (changes during it have higher ones), after CHANGEDSINCE the
-     * highest applied, and never below this connection's SELECT */
+     * it (changes during it have higher ones); after CHANGEDSINCE the
+     * highest applied, unless something the read cannot have held came
+     * meanwhile (an EXISTS: a message appended before a flag change whose
+     * FETCH came with the answer, MODSEQ and all, has the lower
+     * mod-sequence and must still be found by the next read); never below
+     * this connection's SELECT (every change up to it is in the read that
+     * followed it) */
     if (s->qresync && !s->nomodseq) {
         uint64_t m = s->sync_full ? s->select_modseq : s->modseq;
-        if (!s->sync_full && s->sync_maxmod > m)
+        if (!s->sync_full && !s->stale && s->sync_maxmod > m)
             m = s->sync_maxmod;
         if (s->phase == PH_SYNC && s->select_modseq > m)
             m = s->select_modseq;
@@ -1517,9 +1564,41 @@ static void on_noop(imapclient *c, imapclient_completion *d)
 static int running_cmds(const imapclient_session *s)
 {
     for (const scmd *k = s->cmds; k; k = k->next)
-        if (k->state == C_RUNNING)
+        if (k->state == C_RUNNING || k->state == C_CHECKING)
             return 1;
     return 0;
+}
+
+/* The second search for an APPEND, in the session's folder, answered. */
+static void on_recheck(imapclient *c, imapclient_completion *d)
+{
+    scmd *k = d->user;
+    imapclient_session *s = k->s;
+    if (k->state != C_CHECKING)
+        return;
+    if (d->status && (c != s->c || gone(s, c))) {
+        k->state = C_UNCERTAIN; /* the next connection looks again */
+        return;
+    }
+    if (d->status) {
+        k->state = C_WAITING; /* the search was refused: append it again */
+        return;
+    }
+    s->check_validity = s->uidvalidity;
+    check_found(s, k, d->result); /* found: completed; else C_WAITING */
+}
+
+static void start_recheck(imapclient_session *s, scmd *k)
+{
+    char range[32];
+    snprintf(range, sizeof range, "%lu:*", (unsigned long)k->above + 1);
+    const char *crit[] = {"UID", range, "HEADER", "Message-ID", k->msgid, NULL};
+    k->state = C_CHECKING;
+    if (imapclient_start_search(s->c, crit, NULL, on_recheck, k, NULL) < 0) {
+        k->state = C_WAITING;
+        if (gone(s, s->c))
+            drop_from(s, s->c, IMAPCLIENT_EABORT, "searching for an APPEND");
+    }
 }
 
 /* In READY: start what waits, leave IDLE for it, or go (back) to IDLE. */
@@ -1529,8 +1608,10 @@ static void advance(imapclient_session *s)
         return;
     int want_sync = s->folder && (s->stale || s->after_cmd || s->waiters) && !s->syncing;
     int waiting = 0;
+    long long now = now_ms();
     for (scmd *k = s->cmds; k; k = k->next)
-        waiting |= k->state == C_WAITING;
+        waiting |=
+            k->state == C_WAITING || (k->state == C_RECHECK && now >= k->recheck_at);
     int busy = want_sync || waiting || running_cmds(s) || s->syncing || s->noop_running;
     if (s->idle == IDLE_ON && busy) {
         if (imapclient_start_idle_done(s->c, on_idle, s, NULL) == 0)
@@ -1550,6 +1631,8 @@ static void advance(imapclient_session *s)
         }
         if (k->state == C_WAITING)
             start_cmd(s, k);
+        else if (k->state == C_RECHECK && now >= k->recheck_at)
+            start_recheck(s, k);
     }
     if (s->drop_rc)
         return;
@@ -1566,7 +1649,6 @@ static void advance(imapclient_session *s)
         return;
     }
     /* polling: a NOOP every poll_ms */
-    long long now = now_ms();
     if (!s->timer_at)
         s->timer_at = now + s->cfg.poll_ms;
     if (now >= s->timer_at) {
@@ -1916,7 +1998,7 @@ void imapclient_session_free(imapclient_session *s)
         s->cmds = k->next;
         deliver(NULL, k, k->is_append ? IMAPCLIENT_OP_APPEND : IMAPCLIENT_OP_NOOP,
                 IMAPCLIENT_EABORT,
-                k->state == C_UNCERTAIN || k->tries
+                k->state != C_WAITING || k->tries
                     ? "the session was freed after losing the connection with the "
                       "command in flight: it may or may not have been carried out"
                     : "the session was freed before the command ran",
@@ -1976,6 +2058,10 @@ int imapclient_session_drive(imapclient_session *s)
         }
         if (s->phase == PH_BACKOFF && now_ms() >= s->timer_at)
             attempt(s);
+        if (s->phase == PH_RECHECK && now_ms() >= s->timer_at && s->c) {
+            s->timer_at = 0;
+            go(s, PH_SEARCH);
+        }
         advance(s);
         if (s->phase == PH_READY)
             flush(s, IMAPCLIENT_SESSION_CHANGES, 0);
@@ -2011,8 +2097,15 @@ int imapclient_session_want(const imapclient_session *s, imapclient_wants *w)
         w->timeout_ms = 0; /* lost: drive now to reconnect */
         return 0;
     }
-    if (s->timer_at && (s->phase == PH_BACKOFF || s->phase == PH_READY)) {
-        long long left = s->timer_at - now_ms();
+    long long due = 0;
+    if (s->timer_at &&
+        (s->phase == PH_BACKOFF || s->phase == PH_READY || s->phase == PH_RECHECK))
+        due = s->timer_at;
+    for (const scmd *k = s->cmds; k && s->phase == PH_READY; k = k->next)
+        if (k->state == C_RECHECK && (!due || k->recheck_at < due))
+            due = k->recheck_at;
+    if (due) {
+        long long left = due - now_ms();
         int t = left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
         if (w->timeout_ms < 0 || t < w->timeout_ms)
             w->timeout_ms = t;

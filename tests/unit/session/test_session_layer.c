@@ -547,17 +547,25 @@ static void test_session_layer__append_not_found_sent_again(void **state)
                               "<m1@example.org>\n"
                               "S: * SEARCH 3\n" /* "4:*" names the highest: an old one */
                               "S: A004 OK searched\n" SELECT_INBOX("A005", "7")
-                                  READY_3("A006") "C: A007 APPEND \"INBOX\" () "
-                                                  "{50+}\n" MSG_ID_SCRIPT "C: \n"
-                                                  "S: A007 OK [APPENDUID 7 4] appended\n"
-                                                  "C: A008 UID FETCH 1:* (UID FLAGS)\n"
-                                                  "S: * 1 FETCH (UID 1 FLAGS ())\n"
-                                                  "S: * 2 FETCH (UID 2 FLAGS ())\n"
-                                                  "S: * 3 FETCH (UID 3 FLAGS ())\n"
-                                                  "S: * 4 FETCH (UID 4 FLAGS ())\n"
-                                                  "S: A008 OK fetched\n"
-                                                  "C: A009 IDLE\n"
-                                                  "S: + idling\n"},
+                                  READY_3("A006")
+              /* a second later, once in step, once more */
+              "C: A007 IDLE\n"
+              "S: + idling\n"
+              "C: DONE\n"
+              "S: A007 OK done\n"
+              "C: A008 UID SEARCH UID 4:* HEADER Message-ID <m1@example.org>\n"
+              "S: * SEARCH\n"
+              "S: A008 OK searched\n"
+              "C: A009 APPEND \"INBOX\" () {50+}\n" MSG_ID_SCRIPT "C: \n"
+              "S: A009 OK [APPENDUID 7 4] appended\n"
+              "C: A010 UID FETCH 1:* (UID FLAGS)\n"
+              "S: * 1 FETCH (UID 1 FLAGS ())\n"
+              "S: * 2 FETCH (UID 2 FLAGS ())\n"
+              "S: * 3 FETCH (UID 3 FLAGS ())\n"
+              "S: * 4 FETCH (UID 4 FLAGS ())\n"
+              "S: A010 OK fetched\n"
+              "C: A011 IDLE\n"
+              "S: + idling\n"},
         .n = 2};
     log lg = {0};
     done_log dl = {0};
@@ -584,6 +592,68 @@ static void test_session_layer__append_not_found_sent_again(void **state)
     expect(&lg, 3, IMAPCLIENT_SESSION_CHANGES);
     assert_string_equal(lg.e[3].added, "4:");
     run_until(s, &lg, 5, 50);
+    assert_int_equal(imapclient_script_done(sc.last), 1);
+    imapclient_session_free(s);
+}
+
+/* The lost connection's APPEND shows up only for the second search (the
+ * server was still saving it): found, not sent again. */
+static void test_session_layer__append_found_on_second_search(void **state)
+{
+    scripts sc = {
+        .v = {GREET_LOGIN(PLAIN_CAPS) SELECT_INBOX("A003", "7") READY_3(
+                  "A004") "C: A005 IDLE\n"
+                          "S: + idling\n"
+                          "C: DONE\n"
+                          "S: A005 OK done\n"
+                          "C: A006 APPEND \"INBOX\" () {50+}\n" MSG_ID_SCRIPT "C: \n"
+                          "!EOF\n",
+              GREET_LOGIN(PLAIN_CAPS) "C: A003 EXAMINE INBOX\n"
+                                      "S: * OK [UIDVALIDITY 7] v\n"
+                                      "S: A003 OK [READ-ONLY] examined\n"
+                                      "C: A004 UID SEARCH UID 4:* HEADER Message-ID "
+                                      "<m1@example.org>\n"
+                                      "S: * SEARCH\n"
+                                      "S: A004 OK searched\n" SELECT_INBOX(
+                                          "A005",
+                                          "7") "C: A006 UID FETCH 1:* (UID FLAGS)\n"
+                                               "S: * 1 FETCH (UID 1 FLAGS ())\n"
+                                               "S: * 2 FETCH (UID 2 FLAGS ())\n"
+                                               "S: * 3 FETCH (UID 3 FLAGS ())\n"
+                                               "S: * 4 FETCH (UID 4 FLAGS ())\n"
+                                               "S: A006 OK fetched\n"
+                                               "C: A007 IDLE\n"
+                                               "S: + idling\n"
+                                               "C: DONE\n"
+                                               "S: A007 OK done\n"
+                                               "C: A008 UID SEARCH UID 4:* HEADER "
+                                               "Message-ID <m1@example.org>\n"
+                                               "S: * SEARCH 4\n"
+                                               "S: A008 OK searched\n"
+                                               "C: A009 IDLE\n"
+                                               "S: + idling\n"},
+        .n = 2};
+    log lg = {0};
+    done_log dl = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 1, 3000);
+    const char m[] = MSG_ID;
+    assert_int_equal(
+        imapclient_session_append(s, "INBOX", m, sizeof m - 1, NULL, on_done, &dl), 0);
+    long long t0 = now_ms(), end = t0 + 5000;
+    while (dl.n < 1 && now_ms() < end)
+        assert_int_equal(imapclient_session_run(s, 5), 0);
+    assert_int_equal(dl.n, 1);
+    assert_int_equal(dl.status[0], 0);
+    assert_int_equal(dl.uid[0], 4);
+    assert_true(now_ms() - t0 >= 1000); /* the second search waited */
+    run_until(s, &lg, 3, 3000);
+    expect(&lg, 2, IMAPCLIENT_SESSION_RESUMED);
+    assert_string_equal(lg.e[2].added, "4:");
+    run_until(s, &lg, 4, 50);
     assert_int_equal(imapclient_script_done(sc.last), 1);
     imapclient_session_free(s);
 }
@@ -946,6 +1016,7 @@ int main(void)
         cmocka_unit_test(test_session_layer__commands_in_flight),
         cmocka_unit_test(test_session_layer__append_found_by_message_id),
         cmocka_unit_test(test_session_layer__append_not_found_sent_again),
+        cmocka_unit_test(test_session_layer__append_found_on_second_search),
         cmocka_unit_test(test_session_layer__login_refused_fails),
         cmocka_unit_test(test_session_layer__oauth2_token_refreshed),
         cmocka_unit_test(test_session_layer__backoff_and_max_attempts),
