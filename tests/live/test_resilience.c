@@ -33,6 +33,10 @@
 #include "live/fault_proxy.h"
 #include "live/live.h"
 
+/* RESIL_SOAK_LOG=FILE: the soak's session protocol log, events, faults
+ * and the other client's changes, to read when it fails. */
+static FILE *trace;
+
 static long long now_ms(void)
 {
     struct timespec ts;
@@ -246,6 +250,18 @@ static void on_event(void *payload, imapclient_session *s,
 {
     view *v = payload;
     long long now = now_ms();
+    if (trace) {
+        fprintf(trace, "%lld EVENT %d err=%s added=", now, (int)e->type, e->errmsg);
+        for (size_t i = 0; i < e->added_count; i++)
+            fprintf(trace, "%u,", (unsigned)e->added[i].uid);
+        fprintf(trace, " vanished=");
+        for (size_t i = 0; i < e->vanished_count; i++)
+            fprintf(trace, "%u,", (unsigned)e->vanished[i]);
+        fprintf(trace, " changed=");
+        for (size_t i = 0; i < e->changed_count; i++)
+            fprintf(trace, "%u,", (unsigned)e->changed[i].uid);
+        fprintf(trace, " modseq=%llu\n", (unsigned long long)e->highestmodseq);
+    }
     switch (e->type) {
     case IMAPCLIENT_SESSION_READY:
         v->ready++;
@@ -311,6 +327,13 @@ static void on_event(void *payload, imapclient_session *s,
     }
 }
 
+static void trace_log(void *payload, imapclient_log_dir dir, const char *line, size_t len)
+{
+    if (trace)
+        fprintf(trace, "%lld %c %.*s\n", now_ms(), (char)dir,
+                (int)(len > 300 ? 300 : len), line);
+}
+
 static void session_cfg(imapclient_session_config *cfg, const fproxy *p,
                         const char *folder, view *v, int renew_ms, int probe_ms)
 {
@@ -331,6 +354,8 @@ static void session_cfg(imapclient_session_config *cfg, const fproxy *p,
     cfg->backoff_max_ms = 200;
     cfg->on_event = on_event;
     cfg->event_payload = v;
+    if (trace)
+        cfg->opts.log = trace_log;
 }
 
 static void run_until(imapclient_session *s, const int *counter, int target, int max_ms)
@@ -513,6 +538,9 @@ static void mutate(imapclient *o, const char *folder, int *appended)
     uint32_t pick = n ? ids->ids[rnd(n)] : 0;
     imapclient_ids_free(ids);
     uint32_t op = rnd(10);
+    if (trace)
+        fprintf(trace, "%lld OTHER op %u on %u (of %u)\n", now_ms(), (unsigned)op,
+                (unsigned)pick, (unsigned)n);
     char set[16];
     snprintf(set, sizeof set, "%u", (unsigned)pick);
     if (n < 5 || (op < 4 && n < 60)) {
@@ -540,11 +568,16 @@ static void soak(int qresync, const char *faults_var, int faults_default)
 {
     const char *env = getenv(faults_var);
     int faults_wanted = env ? atoi(env) : faults_default;
+    env = getenv("RESIL_SOAK_LOG");
+    char trace_name[512];
+    snprintf(trace_name, sizeof trace_name, "%s.%s", env ? env : "",
+             qresync ? "qresync" : "compare");
+    trace = env ? fopen(trace_name, "w") : NULL;
     env = getenv("RESIL_SOAK_SEED");
     uint64_t seed = env ? strtoull(env, NULL, 10) : 20261202;
     rng_state = seed ? seed : 1;
     char folder[64];
-    snprintf(folder, sizeof folder, "Soak%d", (int)getpid());
+    snprintf(folder, sizeof folder, "Soak%s%d", qresync ? "Q" : "C", (int)getpid());
     make_folder(folder, 10);
     fproxy p = proxy_up();
     view v = {0};
@@ -587,6 +620,8 @@ static void soak(int qresync, const char *faults_var, int faults_default)
         imapclient_session_run(s, (int)rnd(60));
         /* a fault */
         int kind = (int)rnd(8);
+        if (trace)
+            fprintf(trace, "%lld FAULT %s\n", now_ms(), kinds[kind]);
         int hit = 0;
         char reply[128];
         switch (kind) {
@@ -705,6 +740,9 @@ static void soak(int qresync, const char *faults_var, int faults_default)
     imapclient_free(o);
     fproxy_stop(&p);
     drop_folder(folder);
+    if (trace)
+        fclose(trace);
+    trace = NULL;
 }
 
 static void test_resilience__soak(void **state)
