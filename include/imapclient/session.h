@@ -1,4 +1,5 @@
-/*
+/**
+ * @file
  * libimapclient: a session that survives the real world (opt-in).
  *
  * A plain handle (imapclient *) is one connection: when it dies, every call
@@ -7,7 +8,10 @@
  * enables what was asked, selects the folder and waits in IDLE; when the
  * connection is lost (EOF, a reset, a timeout, a dead peer found by the
  * IDLE probe: see imapclient_options.idle_renew_ms), it connects again with
- * exponential backoff and jitter, does TLS or STARTTLS again, logs in again
+ * exponential backoff and jitter, does TLS or STARTTLS again (all its
+ * connections share one TLS configuration, opts.tls_config or one made
+ * from the options' TLS fields, so a reconnect resumes the TLS session of
+ * the one lost when the server agrees: imapclient_tls_resumed()), logs in again
  * (asking an OAuth2 token callback for a fresh token when the server
  * refuses the old one), ENABLEs again, selects the folder again and works
  * out what changed while it was away, then goes back to IDLE.

@@ -317,6 +317,7 @@ struct imapclient_session {
     char *host, *username, *password, *folder;
     char **enable; /* NULL-terminated copies */
     char *opt_strs[5];
+    imapclient_tls_config *tls; /* given to every connection, or NULL */
 
     /* the connection */
     imapclient *c;
@@ -1896,6 +1897,25 @@ static void wipe_free(char *p)
     }
 }
 
+/* A TLS configuration made of the options' TLS fields, with the session
+ * cache on; NULL when they cannot be loaded now (each handle then loads
+ * them itself and reports why at its handshake) or out of memory. */
+static imapclient_tls_config *session_tls(const imapclient_options *o)
+{
+    imapclient_tls_config *t = imapclient_tls_config_new();
+    if (!t)
+        return NULL;
+    if (imapclient_tls_config_set_verify(t, o->verify_peer) != 0 ||
+        (o->verify_peer && (o->ca_file || o->ca_path) &&
+         imapclient_tls_config_set_ca(t, o->ca_file, o->ca_path) != 0) ||
+        (o->cert_file &&
+         imapclient_tls_config_set_client_cert(t, o->cert_file, o->key_file) != 0)) {
+        imapclient_tls_config_unref(t);
+        return NULL;
+    }
+    return t;
+}
+
 int imapclient_session_new(const imapclient_session_config *cfg, imapclient_session **out)
 {
     if (!out)
@@ -1948,6 +1968,13 @@ int imapclient_session_new(const imapclient_session_config *cfg, imapclient_sess
         s->opt_strs[i] = dup_or_null(*strs[i], &nomem);
         *strs[i] = s->opt_strs[i];
     }
+    /* one TLS configuration for every connection: the CAs are loaded once
+     * and a reconnect resumes the TLS session of the connection lost */
+    if (cfg->opts.tls_config)
+        s->tls = imapclient_tls_config_ref(cfg->opts.tls_config);
+    else if ((cfg->opts.ssl || cfg->starttls) && !cfg->opts.ssl_ctx && !nomem)
+        s->tls = session_tls(&s->cfg.opts);
+    s->cfg.opts.tls_config = s->tls;
     s->cfg.host = s->host;
     s->cfg.username = s->username;
     s->cfg.password = s->password;
@@ -2016,6 +2043,7 @@ void imapclient_session_free(imapclient_session *s)
     free(s->enable);
     for (size_t i = 0; i < 5; i++)
         free(s->opt_strs[i]);
+    imapclient_tls_config_unref(s->tls);
     vec_free(&s->map);
     vec_free(&s->seen);
     vec_free(&s->pending.added);

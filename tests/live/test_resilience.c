@@ -467,6 +467,59 @@ static void test_resilience__session_resumes_after_cut(void **state)
     drop_folder(folder);
 }
 
+/* TLS again on each reconnect, implicit (starttls 0) or by STARTTLS: the
+ * session gives all its connections one TLS configuration, so the
+ * connection after the cut resumes the TLS session of the one before. */
+static void session_tls_resumes(int starttls)
+{
+    const live_env *e = live_require();
+    char folder[64];
+    snprintf(folder, sizeof folder, "Tls%c%d", starttls ? 'S' : 'I', (int)getpid());
+    make_folder(folder, 2);
+    fproxy p = {0};
+    if (fproxy_start(&p, e->host, starttls ? e->port : e->tls_port))
+        fail_msg("fault proxy did not start");
+    view v = {0};
+    imapclient_session_config cfg;
+    session_cfg(&cfg, &p, folder, &v, 60000, 1000);
+    cfg.opts.ssl = !starttls;
+    cfg.starttls = starttls;
+    cfg.opts.ca_file = e->ca; /* the session makes its configuration of it */
+    cfg.opts.tls_hostname = e->cert_name;
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &v.ready, 1, 5000);
+    assert_int_equal(v.ready, 1);
+    imapclient *c = imapclient_session_handle(s);
+    assert_non_null(c);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    assert_int_equal(imapclient_tls_resumed(c), 0); /* the first: a full handshake */
+    assert_true(settle(s, 5000));
+    assert_int_equal(fproxy_count(&p, "reset"), 1);
+    run_until(s, &v.resumed, 1, 10000);
+    assert_int_equal(v.resumed, 1);
+    c = imapclient_session_handle(s);
+    assert_non_null(c);
+    assert_int_equal(imapclient_is_tls(c), 1);
+    assert_int_equal(imapclient_tls_resumed(c), 1);
+    assert_int_equal(v.errors, 0);
+    assert_true(settle(s, 5000));
+    assert_int_equal(compare_with_server(folder, &v), 2);
+    imapclient_session_free(s);
+    fproxy_stop(&p);
+    drop_folder(folder);
+}
+
+static void test_resilience__session_tls_resumed(void **state)
+{
+    session_tls_resumes(0);
+}
+
+static void test_resilience__session_starttls_resumed(void **state)
+{
+    session_tls_resumes(1);
+}
+
 /* A session in IDLE behind a black hole notices within renew + probe and
  * comes back. */
 static void test_resilience__session_blackhole(void **state)
@@ -763,6 +816,8 @@ int main(void)
         cmocka_unit_test(test_resilience__blackhole_idle_done),
         cmocka_unit_test(test_resilience__blackhole_async_idle),
         cmocka_unit_test(test_resilience__session_resumes_after_cut),
+        cmocka_unit_test(test_resilience__session_tls_resumed),
+        cmocka_unit_test(test_resilience__session_starttls_resumed),
         cmocka_unit_test(test_resilience__session_blackhole),
         cmocka_unit_test(test_resilience__soak),
         cmocka_unit_test(test_resilience__soak_compare),
