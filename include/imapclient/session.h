@@ -129,10 +129,10 @@ typedef enum imapclient_session_event_type {
 
 /** A message in an event: its UID and its flags now. */
 typedef struct imapclient_session_msg {
-    uint32_t uid;
+    uint32_t uid;             /**< its UID */
     uint64_t modseq;          /**< its MODSEQ when known (CONDSTORE), else 0 */
     const char *const *flags; /**< NULL-terminated, without \\Recent */
-    size_t flag_count;
+    size_t flag_count;        /**< entries in flags */
 } imapclient_session_msg;
 
 /**
@@ -140,24 +140,24 @@ typedef struct imapclient_session_msg {
  * Apply in this order: vanished, then added, then changed.
  */
 typedef struct imapclient_session_event {
-    imapclient_session_event_type type;
-    int status;         /**< DISCONNECTED, FAILED: the failure's code */
-    const char *errmsg; /**< DISCONNECTED, FAILED: its text; else "" */
-    unsigned attempt;   /**< DISCONNECTED: failed attempts in a row so far */
-    int retry_in_ms;    /**< DISCONNECTED: the next attempt comes in this long */
-    long long away_ms;  /**< RESUMED, RESYNC: how long there was no connection */
-    const char *folder; /**< the folder (NULL without one) */
-    uint32_t uidvalidity;
+    imapclient_session_event_type type; /**< what happened */
+    int status;                         /**< DISCONNECTED, FAILED: the failure's code */
+    const char *errmsg;                 /**< DISCONNECTED, FAILED: its text; else "" */
+    unsigned attempt;       /**< DISCONNECTED: failed attempts in a row so far */
+    int retry_in_ms;        /**< DISCONNECTED: the next attempt comes in this long */
+    long long away_ms;      /**< RESUMED, RESYNC: how long there was no connection */
+    const char *folder;     /**< the folder (NULL without one) */
+    uint32_t uidvalidity;   /**< the folder's UIDVALIDITY (0: none) */
     uint64_t highestmodseq; /**< the mod-sequence the session is up to (0: none) */
     size_t exists;          /**< messages in the folder after this event */
-    const imapclient_session_msg *added; /**< new messages, ascending UID */
-    size_t added_count;
-    const uint32_t *vanished; /**< expunged UIDs, ascending */
-    size_t vanished_count;
+    const imapclient_session_msg *added;   /**< new messages, ascending UID */
+    size_t added_count;                    /**< entries in added */
+    const uint32_t *vanished;              /**< expunged UIDs, ascending */
+    size_t vanished_count;                 /**< entries in vanished */
     const imapclient_session_msg *changed; /**< flags changed: the new flags */
-    size_t changed_count;
-    const char *method; /**< how the changes were found: "QRESYNC" or
-                             "UID FETCH comparison"; "" for no folder */
+    size_t changed_count;                  /**< entries in changed */
+    const char *method;                    /**< how the changes were found: "QRESYNC" or
+                                                "UID FETCH comparison"; "" for no folder */
 } imapclient_session_event;
 
 /** Called for each event from imapclient_session_drive() (or _run()). It
@@ -198,7 +198,7 @@ typedef struct imapclient_session_config {
     const char *username;         /**< LOGIN, PLAIN, XOAUTH2 user */
     const char *password;         /**< LOGIN, PLAIN */
     imapclient_token_fn token;    /**< XOAUTH2, OAUTHBEARER */
-    void *token_payload;
+    void *token_payload;          /**< token's first argument */
 
     const char *const *enable; /**< extensions to ENABLE after each login, e.g.
                                     {"UTF8=ACCEPT", NULL}; NULL: none */
@@ -220,10 +220,10 @@ typedef struct imapclient_session_config {
                                  is started again after losing its connection
                                  (default 3; 0: never) */
 
-    imapclient_session_event_fn on_event; /**< events (may be NULL) */
-    void *event_payload;
+    imapclient_session_event_fn on_event;  /**< events (may be NULL) */
+    void *event_payload;                   /**< on_event's first argument */
     imapclient_session_connect_fn connect; /**< NULL: imapclient_connect_start() */
-    void *connect_payload;
+    void *connect_payload;                 /**< connect's first argument */
 } imapclient_session_config;
 
 /** Fill cfg with the defaults (see the field comments). */
