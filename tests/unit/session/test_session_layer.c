@@ -264,6 +264,60 @@ static void test_session_layer__qresync_resume(void **state)
     imapclient_session_free(s);
 }
 
+/* What the caller asked to ENABLE is enabled again on every connection,
+ * with QRESYNC, before the folder is selected again. */
+#define UTF8_CAPS CAPS " UTF8=ACCEPT"
+#define ENABLE_BOTH                                                                      \
+    "C: A002 ENABLE UTF8=ACCEPT QRESYNC\n"                                               \
+    "S: * ENABLED UTF8=ACCEPT QRESYNC\n"                                                 \
+    "S: A002 OK enabled\n"
+static void test_session_layer__enabled_again(void **state)
+{
+    scripts sc = {.v = {GREET_LOGIN(UTF8_CAPS) ENABLE_BOTH
+                        "C: A003 SELECT INBOX\n"
+                        "S: * 1 EXISTS\n"
+                        "S: * OK [UIDVALIDITY 7] v\n"
+                        "S: * OK [HIGHESTMODSEQ 100] m\n"
+                        "S: A003 OK [READ-WRITE] selected\n"
+                        "C: A004 UID FETCH 1:* (UID FLAGS)\n"
+                        "S: * 1 FETCH (UID 5 FLAGS () MODSEQ (90))\n"
+                        "S: A004 OK fetched\n"
+                        "C: A005 IDLE\n"
+                        "S: + idling\n"
+                        "!EOF\n",
+                        GREET_LOGIN(UTF8_CAPS) ENABLE_BOTH
+                        "C: A003 SELECT INBOX\n"
+                        "S: * 1 EXISTS\n"
+                        "S: * OK [UIDVALIDITY 7] v\n"
+                        "S: * OK [HIGHESTMODSEQ 100] m\n"
+                        "S: A003 OK [READ-WRITE] selected\n"
+                        "C: A004 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 100 VANISHED)\n"
+                        "S: A004 OK fetched\n"
+                        "C: A005 IDLE\n"
+                        "S: + idling\n"},
+                  .n = 2};
+    log lg = {0};
+    imapclient_session_config cfg;
+    base_cfg(&cfg, &sc, &lg);
+    const char *const enable[] = {"UTF8=ACCEPT", NULL};
+    cfg.enable = enable;
+    imapclient_session *s = NULL;
+    assert_int_equal(imapclient_session_new(&cfg, &s), 0);
+    run_until(s, &lg, 3, 3000);
+    expect(&lg, 0, IMAPCLIENT_SESSION_READY);
+    expect(&lg, 1, IMAPCLIENT_SESSION_DISCONNECTED);
+    expect(&lg, 2, IMAPCLIENT_SESSION_RESUMED);
+    assert_string_equal(lg.e[2].added, "");
+    assert_string_equal(lg.e[2].vanished, "");
+    imapclient *c = imapclient_session_handle(s);
+    assert_non_null(c);
+    assert_int_equal(imapclient_is_enabled(c, "UTF8=ACCEPT"), 1);
+    assert_int_equal(imapclient_is_enabled(c, "QRESYNC"), 1);
+    run_until(s, &lg, 4, 50);
+    assert_int_equal(imapclient_script_done(sc.last), 1);
+    imapclient_session_free(s);
+}
+
 #define PLAIN_CAPS "IMAP4rev1 LITERAL+ IDLE UIDPLUS"
 #define SELECT_INBOX(tag, validity)                                                      \
     "C: " tag " SELECT INBOX\n"                                                          \
@@ -1011,6 +1065,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_session_layer__qresync_resume),
+        cmocka_unit_test(test_session_layer__enabled_again),
         cmocka_unit_test(test_session_layer__compare_resume),
         cmocka_unit_test(test_session_layer__uidvalidity_changed),
         cmocka_unit_test(test_session_layer__commands_in_flight),
