@@ -649,7 +649,7 @@ static void soak(int qresync, const char *faults_var, int faults_default)
     check(imapclient_select_folder(o, folder, 0, NULL), o);
     long long t0 = now_ms();
     int faults = 0, other_appends = 0, rounds = 0;
-    long long max_hole = 0;
+    long long max_hole = 0, max_hole_raw = 0, max_stall = 0;
     int tried = 0;
     const char *kinds[] = {"drop",      "reset", "cut s2c", "cut c2s",
                            "blackhole", "delay", "refuse",  "hang"};
@@ -693,15 +693,34 @@ static void soak(int qresync, const char *faults_var, int faults_default)
             hit = fproxy_count(&p, reply);
             break;
         case 4: {
-            /* only while the session waits in IDLE: that is the bound */
+            /* at any moment: found by the IDLE probe (600 + 300 ms) or by
+             * the silence timeout of a command or a connect (1000 ms) */
             hit = fproxy_count(&p, "blackhole");
             if (hit > 0) {
-                long long h0 = now_ms();
+                /* the time this process was not running (a loaded machine,
+                 * sanitizers) is no time the session could act in: each
+                 * run of 20 ms that took longer counts the excess as
+                 * stalled, and the bound is checked without it */
+                long long h0 = now_ms(), stalled = 0;
                 int d0 = v.disconnected;
-                run_until(s, &v.disconnected, d0 + 1, 10000);
+                while (v.disconnected == d0 && now_ms() - h0 < 10000) {
+                    long long a = now_ms();
+                    if (imapclient_session_run(s, 20) < 0)
+                        break;
+                    long long over = now_ms() - a - 20;
+                    if (over > 0)
+                        stalled += over;
+                }
                 long long took = now_ms() - h0;
-                if (took > max_hole)
-                    max_hole = took;
+                if (took > max_hole_raw)
+                    max_hole_raw = took;
+                if (stalled > max_stall)
+                    max_stall = stalled;
+                if (took - stalled > max_hole)
+                    max_hole = took - stalled;
+                if (trace)
+                    fprintf(trace, "%lld HOLE found in %lld ms, %lld stalled\n", now_ms(),
+                            took, stalled);
             }
             break;
         }
@@ -771,9 +790,10 @@ static void soak(int qresync, const char *faults_var, int faults_default)
                   v.disconnected, v.resumed, v.resync, v.changes, v.max_gap,
                   v.resumed ? v.total_gap / v.resumed : 0);
     print_message(
-        "soak: black holes found in at most %lld ms (bound: 600 + 300 ms in IDLE, "
-        "1000 ms otherwise)\n",
-        max_hole);
+        "soak: black holes found in at most %lld ms of the session running (bound: "
+        "600 + 300 ms in IDLE, 1000 ms otherwise); %lld ms by the clock, the test "
+        "process stalled up to %lld ms\n",
+        max_hole, max_hole_raw, max_stall);
     print_message(
         "soak: %d messages compared with the server, %d errors; %d APPENDs "
         "through the session (%d done, %d of them found by Message-ID after a loss, "
