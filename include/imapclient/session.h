@@ -16,6 +16,17 @@
  * refuses the old one), ENABLEs again, selects the folder again and works
  * out what changed while it was away, then goes back to IDLE.
  *
+ * How soon a dead connection is noticed (a black hole: nothing arrives,
+ * nothing is closed): in IDLE within opts.idle_renew_ms +
+ * opts.idle_probe_ms of the last IDLE start (5 min 15 s by default; the
+ * renewal comes sooner when the server's quirk profile says it drops IDLE
+ * earlier, imapclient_quirks.idle_max_ms); with a command in flight within
+ * opts.timeout_ms of silence (60 s); connecting within
+ * opts.connect_timeout_ms (30 s); and TCP keepalive finds a peer whose
+ * host is gone within 2 minutes in any state. The one wait with nothing
+ * in flight, the second look for a lost APPEND to another folder than
+ * the session's (below), adds its second.
+ *
  * What the caller sees (imapclient_session_event, through on_event):
  *
  * - IMAPCLIENT_SESSION_READY once, when the folder was first read: every
