@@ -4,7 +4,8 @@
 # report the folder, a message another client appends, then survive the
 # proxy killing its connection three ways (a drop, a cut in the middle of
 # what the server sends, a black hole), each time saying so, coming back
-# and reporting what was appended while it was away; then stop on SIGINT.
+# and reporting what was appended while it was away (after the cut, while
+# the proxy refuses it); then stop on SIGINT.
 #
 #   example_idle_resilient.sh PATH/TO/example_idle_resilient
 set -u
@@ -102,13 +103,17 @@ wait_for '^new: UID 3 ' 1 10 || fail "the message appended live was not reported
 wait_for '^disconnected: ' 1 10 || fail "drop: no disconnected line"
 wait_for '^resumed after ' 1 10 || fail "drop: not resumed"
 
-# 2. a cut in the middle of what the server sends: the EXISTS for a
-# message appended meanwhile is cut after 5 bytes; it is reported on resume
+# 2. a cut in the middle of what the server sends (after 5 more bytes:
+# the next IDLE renewal's answer at the latest), and a message appended
+# while the watcher is away: the proxy refuses its attempts until the
+# append is done, so the message can only come with the resume
 sleep 0.3
+proxy refuse 1000 >/dev/null
 [ "$(proxy cut s2c 5)" = "OK 1" ] || fail "cut hit no connection"
-imap append away1
 wait_for '^disconnected: ' 2 10 || fail "cut: no disconnected line"
-wait_for '^resumed after .*: 1 new' 1 10 || fail "cut: the message appended while away not in resumed"
+imap append away1
+proxy pass >/dev/null
+wait_for '^resumed after .*: 1 new' 1 20 || fail "cut: the message appended while away not in resumed"
 wait_for '^new: UID 4 ' 1 10 || fail "cut: UID 4 not reported"
 
 # 3. a black hole: nothing closes, the probe finds it (bound 1.5 s)
