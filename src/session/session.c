@@ -29,9 +29,12 @@
  *     1810);
  *   - without, anything pushed (EXISTS, EXPUNGE, FETCH) only marks the map
  *     stale, and a sync is `UID FETCH 1:* (UID FLAGS)` compared with it.
- * sync_start() is the one function that asks the server what changed: the
- * place to switch to the QRESYNC SELECT and sync helper of condstore.h /
- * sync.h (issue 12, sync12) once they are on main.
+ * sync_start() is the one function that asks the server what changed.
+ * The session parses no protocol itself: what the server pushes is read
+ * by condstore.h's change record (imapclient_changes_add(): VANISHED as
+ * typed uid-sets, FETCH flags with UID and MODSEQ, EXISTS, EXPUNGE,
+ * OK [HIGHESTMODSEQ]), the reads by the typed FETCH, SELECT and SEARCH
+ * results.
  */
 #include <imapclient.h>
 #include <imapclient/session.h>
@@ -634,147 +637,62 @@ static int map_vanish(imapclient_session *s, uint32_t lo, uint32_t hi)
     return 0;
 }
 
-/* Read a uid-set ("1:3,7") and vanish each range; EPROTOCOL for junk. */
-static int vanish_set(imapclient_session *s, const char *p, size_t len)
+/* Vanish each range of a typed uid-set (condstore.h's reading of VANISHED). */
+static int vanish_ranges(imapclient_session *s, const imapclient_uidset *set)
 {
-    const char *end = p + len;
-    while (p < end) {
-        char *e;
-        errno = 0;
-        unsigned long a = strtoul(p, &e, 10), b;
-        if (e == p || errno || a == 0 || a > UINT32_MAX)
-            return IMAPCLIENT_EPROTOCOL;
-        b = a;
-        p = e;
-        if (p < end && *p == ':') {
-            p++;
-            b = strtoul(p, &e, 10);
-            if (e == p || errno || b == 0 || b > UINT32_MAX)
-                return IMAPCLIENT_EPROTOCOL;
-            p = e;
-        }
-        if (b < a) {
-            unsigned long t = a;
-            a = b;
-            b = t;
-        }
-        if (map_vanish(s, (uint32_t)a, (uint32_t)b) < 0)
+    for (size_t i = 0; i < set->count; i++)
+        if (map_vanish(s, set->ranges[i].lo, set->ranges[i].hi) < 0)
             return IMAPCLIENT_ENOMEM;
-        if (p < end && *p != ',')
-            return IMAPCLIENT_EPROTOCOL;
-        if (p < end)
-            p++;
-    }
     return 0;
 }
 
 /* ---- what the server pushes -------------------------------------------------- */
 
-/* A FETCH item by name in a FETCH response's list. */
-static const imapclient_value *fetch_item(const imapclient_value *list, const char *name)
-{
-    if (!list || list->type != IMAPCLIENT_VALUE_LIST)
-        return NULL;
-    for (size_t i = 0; i + 1 < list->count; i += 2)
-        if (imapclient_value_is(&list->items[i], name))
-            return &list->items[i + 1];
-    return NULL;
-}
-
-static int value_u64(const imapclient_value *v, uint64_t *out)
-{
-    if (!v)
-        return 0;
-    if (v->type == IMAPCLIENT_VALUE_NUMBER) {
-        *out = v->number;
-        return 1;
-    }
-    if (v->type == IMAPCLIENT_VALUE_LIST && v->count == 1)
-        return value_u64(&v->items[0], out);
-    if (v->type == IMAPCLIENT_VALUE_ATOM && v->str && v->len && v->len < 21) {
-        char b[24];
-        memcpy(b, v->str, v->len);
-        b[v->len] = '\0';
-        char *e;
-        errno = 0;
-        unsigned long long n = strtoull(b, &e, 10);
-        if (*e || errno)
-            return 0;
-        *out = n;
-        return 1;
-    }
-    return 0;
-}
-
-/* A pushed FETCH with UID and FLAGS, applied as it comes (QRESYNC); 0 when
- * applied, 1 when it cannot be (the map goes stale instead). */
-static int apply_pushed_fetch(imapclient_session *s, const imapclient_response *r)
-{
-    const imapclient_value *args = r->args && r->args->count ? &r->args->items[0] : NULL;
-    const imapclient_value *fl = fetch_item(args, "FLAGS");
-    uint64_t uid = 0, modseq = 0;
-    if (!fl || fl->type != IMAPCLIENT_VALUE_LIST ||
-        !value_u64(fetch_item(args, "UID"), &uid) || uid == 0 || uid > UINT32_MAX)
-        return 1;
-    value_u64(fetch_item(args, "MODSEQ"), &modseq);
-    const char **flags = calloc(fl->count + 1, sizeof *flags);
-    if (!flags)
-        return 1;
-    size_t n = 0;
-    for (size_t i = 0; i < fl->count; i++)
-        if (fl->items[i].str)
-            flags[n++] = fl->items[i].str;
-    int rc = map_apply(s, (uint32_t)uid, flags, n, modseq);
-    free(flags);
-    /* m does not move here: a message appended before this change (its
-     * EXISTS came, its FETCH not yet) has a lower mod-sequence, and the
-     * next CHANGEDSINCE m must still find it. Only a whole read moves m. */
-    return rc < 0 ? 1 : 0;
-}
-
+/* What the server pushes, read by condstore.h's change record (the typed
+ * VANISHED, FETCH FLAGS/MODSEQ, EXISTS, EXPUNGE and OK [HIGHESTMODSEQ]).
+ * With QRESYNC, VANISHED and flag changes with their UIDs are applied as
+ * they come, except during a full read (its comparison would take a
+ * message gone meanwhile for a new one); anything else, or anything that
+ * cannot be read or applied, only calls for another read (stale). */
 static void on_pushed(void *payload, imapclient *c, const imapclient_response *r)
 {
     imapclient_session *s = payload;
     if (c != s->c || !s->folder || s->phase < PH_SELECT)
         return;
-    const char *name = r->name ? r->name : "";
-    /* VANISHED (EARLIER) answers the sync's fetch: applied as it comes */
-    int earlier = !strcmp(name, "VANISHED") && r->args && r->args->count >= 2 &&
-                  r->args->items[0].type == IMAPCLIENT_VALUE_LIST &&
-                  r->args->items[0].count == 1 &&
-                  imapclient_value_is(&r->args->items[0].items[0], "EARLIER");
-    /* applied as they come with QRESYNC, except during a full read (its
-     * comparison would take a message gone meanwhile for a new one): then
-     * they only call for another read */
+    imapclient_changes *ch = NULL;
+    if (imapclient_changes_new(&ch) != 0) {
+        s->stale = 1;
+        return;
+    }
+    int rc = imapclient_changes_add(ch, r);
     int live = s->qresync && s->have_map && !(s->syncing && s->sync_full);
-    if (!strcmp(name, "VANISHED")) {
-        const imapclient_value *set =
-            r->args && r->args->count > (size_t)earlier ? &r->args->items[earlier] : NULL;
-        if (live && (!earlier || s->syncing) && set && set->str &&
-            vanish_set(s, set->str, set->len) == 0)
-            return;
+    if (rc < 0) {
+        s->stale = 1; /* malformed or no memory: the next read settles it */
+    } else if (rc == 0) {
+        /* not a change */
+    } else if (ch->vanished.count || ch->vanished_earlier.count) {
+        /* VANISHED (EARLIER) answers the sync's fetch: applied as it comes */
+        int earlier = ch->vanished_earlier.count > 0;
+        if (!live || (earlier && !s->syncing) ||
+            vanish_ranges(s, earlier ? &ch->vanished_earlier : &ch->vanished) != 0)
+            s->stale = 1;
+    } else if (ch->changed_count) {
+        /* m does not move here: a message appended before this change (its
+         * EXISTS came, its FETCH not yet) has a lower mod-sequence, and the
+         * next CHANGEDSINCE m must still find it. Only a whole read moves m. */
+        const imapclient_flag_change *f = &ch->changed[0];
+        if (!live || !f->uid || !f->flags ||
+            map_apply(s, f->uid, f->flags, f->flag_count, f->has_modseq ? f->modseq : 0) <
+                0)
+            s->stale = 1;
+    } else if (ch->expunged_count || ch->has_exists) {
         s->stale = 1;
-        return;
+    } else if (ch->has_highestmodseq && s->qresync && ch->highestmodseq < s->modseq) {
+        /* RFC 7162 errata 1810: a HIGHESTMODSEQ lower than what we applied
+         * means changes below it are still to come */
+        s->modseq = ch->highestmodseq;
     }
-    if (!strcmp(name, "FETCH") && r->has_number) {
-        if (live && apply_pushed_fetch(s, r) == 0)
-            return;
-        s->stale = 1;
-        return;
-    }
-    if ((!strcmp(name, "EXISTS") || !strcmp(name, "EXPUNGE")) && r->has_number) {
-        s->stale = 1;
-        return;
-    }
-    /* RFC 7162 errata 1810: a HIGHESTMODSEQ lower than what we applied
-     * means changes below it are still to come */
-    if (!strcmp(name, "OK") && r->code && !strcmp(r->code, "HIGHESTMODSEQ") &&
-        s->qresync) {
-        uint64_t m;
-        if (r->code_args && r->code_args->count &&
-            value_u64(&r->code_args->items[0], &m) && m < s->modseq)
-            s->modseq = m;
-    }
+    imapclient_changes_free(ch);
 }
 
 /* ---- connecting -------------------------------------------------------------- */
