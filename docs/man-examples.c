@@ -2254,3 +2254,159 @@ static int example(imapclient *c)
     return rc;
 }
 /* @end */
+
+/* ---- session.h: a session that survives the real world ---------------------- */
+
+/* @example imapclient_session_config_init imapclient_session_new imapclient_session_free
+ *          imapclient_session_run */
+static void on_event(void *payload, imapclient_session *s,
+                     const imapclient_session_event *e)
+{
+    (void)payload;
+    (void)s;
+    switch (e->type) {
+    case IMAPCLIENT_SESSION_READY:
+        printf("%s: %zu messages\n", e->folder, e->exists);
+        break;
+    case IMAPCLIENT_SESSION_DISCONNECTED:
+        printf("lost: %s; again in %d ms\n", e->errmsg, e->retry_in_ms);
+        break;
+    case IMAPCLIENT_SESSION_RESUMED: /* what changed while away: never a gap */
+        printf("back after %lld ms: %zu new, %zu gone, %zu changed\n", e->away_ms,
+               e->added_count, e->vanished_count, e->changed_count);
+        break;
+    case IMAPCLIENT_SESSION_RESYNC:
+        printf("UIDVALIDITY changed: start over with %zu messages\n", e->added_count);
+        break;
+    case IMAPCLIENT_SESSION_CHANGES:
+        printf("%zu new, %zu gone, %zu changed\n", e->added_count, e->vanished_count,
+               e->changed_count);
+        break;
+    case IMAPCLIENT_SESSION_FAILED:
+        printf("gave up: %s\n", e->errmsg);
+        break;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient_session_config cfg;
+    imapclient_session_config_init(&cfg); /* TLS, IDLE, QRESYNC when offered */
+    cfg.host = argv[1];
+    cfg.auth = IMAPCLIENT_SESSION_AUTH_LOGIN;
+    cfg.username = argv[2];
+    cfg.password = argv[3];
+    cfg.folder = "INBOX";
+    cfg.opts.idle_renew_ms = 60000; /* a dead peer is found within 75 s */
+    cfg.on_event = on_event;
+    imapclient_session *s = NULL;
+    int rc = imapclient_session_new(&cfg, &s);
+    for (int i = 0; rc == 0 && i < 10; i++) /* ten minutes */
+        rc = imapclient_session_run(s, 60000);
+    imapclient_session_free(s);
+    return rc == 0 ? 0 : 1;
+}
+/* @end */
+
+/* @example imapclient_session_want imapclient_session_drive imapclient_session_get_state
+ *          imapclient_session_handle */
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient_session_config cfg;
+    imapclient_session_config_init(&cfg);
+    cfg.host = argv[1];
+    cfg.auth = IMAPCLIENT_SESSION_AUTH_LOGIN;
+    cfg.username = argv[2];
+    cfg.password = argv[3];
+    cfg.folder = "INBOX";
+    imapclient_session *s = NULL;
+    if (imapclient_session_new(&cfg, &s) != 0)
+        return 1;
+    /* the session in a poll() loop with other work: its fd changes with
+     * each connection (-1 between them), so ask again every time */
+    for (int i = 0; i < 100; i++) {
+        imapclient_wants w;
+        if (imapclient_session_want(s, &w) != 0)
+            break; /* it gave up */
+        struct pollfd p = {.fd = w.fd,
+                           .events =
+                               (short)((w.events & IMAPCLIENT_WANT_READ ? POLLIN : 0) |
+                                       (w.events & IMAPCLIENT_WANT_WRITE ? POLLOUT : 0))};
+        poll(&p, 1, w.timeout_ms < 0 || w.timeout_ms > 1000 ? 1000 : w.timeout_ms);
+        if (imapclient_session_drive(s) != 0)
+            break;
+        imapclient *c = imapclient_session_handle(s); /* NULL unless connected */
+        if (imapclient_session_get_state(s) == IMAPCLIENT_SESSION_CONNECTED && c)
+            printf("connected%s\n", imapclient_is_tls(c) ? " over TLS" : "");
+    }
+    imapclient_session_free(s);
+    return 0;
+}
+/* @end */
+
+/* @example imapclient_session_submit imapclient_session_append imapclient_session_refresh
+ */
+static int start_flag(imapclient *c, void *arg, imapclient_done_cb cb, void *user,
+                      uint64_t *id)
+{
+    /* UIDs: the session keeps use_uid on, so the set means the same
+     * messages on any connection */
+    return imapclient_start_add_flags(c, arg, (const char *[]){IMAPCLIENT_FLAGGED, NULL},
+                                      1, cb, user, id);
+}
+
+static void on_done(imapclient *c, imapclient_completion *done)
+{
+    (void)c;
+    printf("command %d: %s\n", (int)done->op, done->status ? done->errmsg : "done");
+    if (done->op == IMAPCLIENT_OP_APPEND && done->status == 0) {
+        const imapclient_append_result *r = done->result;
+        if (r->count)
+            printf("appended as UID %u\n", (unsigned)r->uids[0]);
+    }
+    (*(int *)done->user)++;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s HOST USER PASSWORD\n", argv[0]);
+        return 2;
+    }
+    imapclient_session_config cfg;
+    imapclient_session_config_init(&cfg);
+    cfg.host = argv[1];
+    cfg.auth = IMAPCLIENT_SESSION_AUTH_LOGIN;
+    cfg.username = argv[2];
+    cfg.password = argv[3];
+    cfg.folder = "INBOX";
+    imapclient_session *s = NULL;
+    if (imapclient_session_new(&cfg, &s) != 0)
+        return 1;
+    static const char msg[] = "Message-ID: <note.1@example.org>\r\n"
+                              "Subject: note\r\n\r\nhello\r\n";
+    int done = 0;
+    /* setting a flag twice does no harm: retried after a loss; the APPEND
+     * is looked for by its Message-ID before it is ever sent again */
+    if (imapclient_session_submit(s, start_flag, "1", IMAPCLIENT_SESSION_IDEMPOTENT,
+                                  on_done, &done) != 0 ||
+        imapclient_session_append(s, "INBOX", msg, sizeof msg - 1, NULL, on_done,
+                                  &done) != 0 ||
+        imapclient_session_refresh(s, on_done, &done) != 0) {
+        imapclient_session_free(s);
+        return 1;
+    }
+    while (done < 3 && imapclient_session_run(s, 1000) == 0)
+        ;
+    imapclient_session_free(s);
+    return done == 3 ? 0 : 1;
+}
+/* @end */

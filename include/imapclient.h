@@ -26,6 +26,7 @@
 #include "imapclient/async.h"
 #include "imapclient/condstore.h"
 #include "imapclient/sync.h"
+#include "imapclient/session.h"
 #include "imapclient/testing.h"
 
 #endif

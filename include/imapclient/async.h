@@ -285,6 +285,17 @@ IMAPCLIENT_EXTERN int imapclient_start_sasl_login(imapclient *c, const char *mec
                                                   imapclient_done_cb cb, void *user,
                                                   uint64_t *id);
 
+/**
+ * imapclient_enable() without waiting; result imapclient_enabled *.
+ *
+ * The state and capability checks are made when it goes out (after the
+ * login started before it).
+ */
+IMAPCLIENT_EXTERN int imapclient_start_enable(imapclient *c,
+                                              const char *const *capabilities,
+                                              imapclient_done_cb cb, void *user,
+                                              uint64_t *id);
+
 /** imapclient_select_folder() without waiting; result imapclient_select_info *. */
 IMAPCLIENT_EXTERN int imapclient_start_select_folder(imapclient *c, const char *folder,
                                                      int readonly, imapclient_done_cb cb,
@@ -502,6 +513,14 @@ IMAPCLIENT_EXTERN int imapclient_start_expunge(imapclient *c, const char *messag
  * accepted it ("+"). Untagged responses then arrive through the
  * unsolicited callback (imapclient_set_unsolicited_cb()) or are kept for
  * the IDLE_DONE result. End it with imapclient_start_idle_done().
+ *
+ * imapclient_drive() renews it once it is options.idle_renew_ms old (DONE,
+ * NOOP, IDLE, without completions: the caller's IDLE goes on), which keeps
+ * it alive and probes the connection: when the server does not answer a
+ * renewal within options.idle_probe_ms, the handle dies with
+ * IMAPCLIENT_EABORT and the IDLE_DONE completion carries it. So a silently
+ * dead connection is found within idle_renew_ms + idle_probe_ms of the last
+ * IDLE start (imapclient_want() asks for a drive by then).
  */
 IMAPCLIENT_EXTERN int imapclient_start_idle(imapclient *c, imapclient_done_cb cb,
                                             void *user, uint64_t *id);
@@ -509,7 +528,9 @@ IMAPCLIENT_EXTERN int imapclient_start_idle(imapclient *c, imapclient_done_cb cb
 /**
  * Send DONE: the IMAPCLIENT_OP_IDLE_DONE completion comes with the IDLE
  * command's completion; its result holds the kept untagged responses
- * (imapclient_responses *, text the completion text).
+ * (imapclient_responses *, text the completion text). The completion is
+ * due within options.idle_probe_ms, else the handle dies with
+ * IMAPCLIENT_EABORT (and the completion carries that).
  */
 IMAPCLIENT_EXTERN int imapclient_start_idle_done(imapclient *c, imapclient_done_cb cb,
                                                  void *user, uint64_t *id);

@@ -46,7 +46,8 @@ IMAPCLIENT_BEGIN_DECLS
 
 /**
  * Enter IDLE (IMAPClient.idle()): sends IDLE and waits for the server's "+"
- * (at most the options' timeout_ms), then returns. Works in the
+ * (at most the options' timeout_ms, and idle_probe_ms: a server silent for
+ * that long is taken for dead, IMAPCLIENT_EABORT), then returns. Works in the
  * authenticated and selected states; with a selected folder the server
  * reports its changes (EXISTS, EXPUNGE, FETCH).
  *
@@ -66,7 +67,14 @@ IMAPCLIENT_EXTERN int imapclient_idle(imapclient *c);
  * Wait for IDLE responses (IMAPClient.idle_check()).
  *
  * Blocks at most timeout_ms for the first response, then takes every
- * response already received without blocking again. Responses are parsed
+ * response already received without blocking again. While it waits it
+ * renews an IDLE that is options.idle_renew_ms old (DONE, NOOP, IDLE; what
+ * they bring is returned at once), and a server that does not answer the
+ * renewal within options.idle_probe_ms is taken for dead (EABORT): so a
+ * silently dead connection is reported within idle_renew_ms +
+ * idle_probe_ms of the last IDLE start, however long timeout_ms is. A
+ * loop that polls imapclient_socket() itself should call it at least
+ * every idle_renew_ms. Responses are parsed
  * as the reference shows them: `* 1 EXISTS` is has_number=1, number=1,
  * name "EXISTS"; `* 1 FETCH (FLAGS (\Seen))` has args `(FLAGS (\Seen))`;
  * `* OK Still here` is name "OK", text "Still here". A BYE is returned like
@@ -85,7 +93,9 @@ IMAPCLIENT_EXTERN int imapclient_idle(imapclient *c);
  * @return 0 (also on timeout); IMAPCLIENT_EILLEGAL_STATE when not in IDLE;
  *         IMAPCLIENT_EPROTOCOL for a response that cannot be parsed (it is
  *         skipped; the others stay for the next call); IMAPCLIENT_EABORT
- *         when the connection closed (with the BYE text, if any);
+ *         when the connection closed (with the BYE text, if any) or did not
+ *         answer a renewal in time; IMAPCLIENT_ERROR when the server
+ *         refused the renewal's IDLE (the handle is then out of IDLE);
  *         IMAPCLIENT_ETIMEOUT when the call's deadline (see
  *         imapclient_set_deadline()) came before timeout_ms: with nothing
  *         read the handle is still in IDLE, with a response cut short it
@@ -97,7 +107,10 @@ IMAPCLIENT_EXTERN int imapclient_idle_check(imapclient *c, int timeout_ms,
 /**
  * Leave IDLE (IMAPClient.idle_done()): sends DONE and reads up to the IDLE
  * command's completion. The state goes back to what it was before
- * imapclient_idle() (SELECTED or AUTHENTICATED).
+ * imapclient_idle() (SELECTED or AUTHENTICATED). It never waits longer
+ * than options.idle_probe_ms (15 s by default) for that completion: a
+ * server silent for as long is taken for dead (IMAPCLIENT_EABORT, the
+ * handle closed), so a severed connection cannot hang it.
  *
  * @param c          a handle in IDLE
  * @param[out] text  if not NULL, the completion text, e.g. "Idle completed."
@@ -109,7 +122,8 @@ IMAPCLIENT_EXTERN int imapclient_idle_check(imapclient *c, int timeout_ms,
  *                   kept for imapclient_noop() / imapclient_take_responses().
  * @return 0; IMAPCLIENT_EILLEGAL_STATE when not in IDLE; IMAPCLIENT_ERROR when
  *         the completion is NO/BAD (the state is restored all the same);
- *         IMAPCLIENT_EABORT, IMAPCLIENT_ETIMEOUT or another transport code
+ *         IMAPCLIENT_EABORT (also: no answer within idle_probe_ms),
+ *         IMAPCLIENT_ETIMEOUT or another transport code
  */
 IMAPCLIENT_EXTERN int imapclient_idle_done(imapclient *c, const char **text,
                                            imapclient_responses **out);
@@ -117,7 +131,9 @@ IMAPCLIENT_EXTERN int imapclient_idle_done(imapclient *c, const char **text,
 /**
  * Keep IDLE alive: when the current IDLE command has been running for at
  * least max_age_ms, end it and start a new one (DONE, then IDLE), as RFC
- * 2177 asks clients to do at least every 29 minutes. Call it in the
+ * 2177 asks clients to do at least every 29 minutes. (imapclient_idle_check()
+ * already does this every options.idle_renew_ms.) Both answers are due
+ * within options.idle_probe_ms, else IMAPCLIENT_EABORT. Call it in the
  * imapclient_idle_check() loop; it costs nothing when renewal is not due.
  * Responses that arrive during the renewal are kept for the next
  * imapclient_idle_check() or imapclient_idle_done().

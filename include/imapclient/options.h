@@ -164,6 +164,49 @@ typedef struct imapclient_options {
      * idling has none, as for the silence timeout).
      */
     int deadline_ms;
+
+    /*
+     * Dead-connection detection (see also the README, "Connections that
+     * die"). TCP keepalive makes the kernel probe a quiet connection and
+     * report it dead when the peer's host is gone (default: after 60 s of
+     * silence, 4 probes 15 s apart, so within 2 minutes); with it on, sent
+     * data that stays unacknowledged for as long also kills the connection
+     * (TCP_USER_TIMEOUT, Linux). Keepalive cannot see a path that still
+     * acknowledges TCP but no longer carries IMAP (a stuck middlebox, a
+     * server process that hangs): IDLE's renewal and liveness probe below
+     * do. A timing of 0 or less keeps the system's own setting for it; set
+     * tcp_keepalive to 0 to leave the socket as the system made it.
+     * Ignored for stream and scripted connections.
+     */
+    int tcp_keepalive;            /**< SO_KEEPALIVE on (default 1) */
+    int tcp_keepalive_idle_s;     /**< silence before the first probe (default 60) */
+    int tcp_keepalive_interval_s; /**< between probes (default 15) */
+    int tcp_keepalive_count;      /**< unanswered probes that kill it (default 4) */
+
+    /**
+     * IDLE renewal (default 300000: 5 minutes; 0 never renews on its own).
+     * While imapclient_idle_check() waits, and in the non-blocking IDLE of
+     * imapclient_start_idle(), an IDLE this old (or as old as the server's
+     * quirks.idle_max_ms, when shorter) is ended and started again (DONE,
+     * NOOP, IDLE). RFC 2177 asks for it within 29 minutes; some
+     * servers drop IDLE sooner (Lark after 10 minutes), NAT routers forget
+     * quiet connections, and the renewal is also the liveness probe: a
+     * connection that went silently dead is found at the next renewal.
+     */
+    int idle_renew_ms;
+    /**
+     * Liveness probe (default 15000; 0: none, only timeout_ms applies). The
+     * server must answer each IDLE transition within this many ms: the "+"
+     * of IDLE, the completion after DONE (imapclient_idle_done(),
+     * imapclient_start_idle_done()) and the whole DONE, NOOP, IDLE of a
+     * renewal. When it does not, the connection is taken for dead: the call
+     * (or the non-blocking IDLE) fails with IMAPCLIENT_EABORT and the handle
+     * is closed. So a silent dead peer in IDLE is reported within
+     * idle_renew_ms + idle_probe_ms of the last IDLE start (5 min 15 s by
+     * default), and imapclient_idle_done() never waits longer than
+     * idle_probe_ms.
+     */
+    int idle_probe_ms;
 } imapclient_options;
 
 /** Fill o with the reference's defaults (see the field comments). */

@@ -94,7 +94,9 @@ typedef struct imapclient_quirks {
     /**
      * How long the server lets an IDLE (or a quiet connection) last, in
      * milliseconds: imapclient_idle_renew() renews IDLE at least this
-     * often, whatever age it is given. Default IMAPCLIENT_IDLE_MAX_MS (29
+     * often, whatever age it is given, and so do imapclient_idle_check()
+     * and the non-blocking IDLE when it is shorter than
+     * options.idle_renew_ms. Default IMAPCLIENT_IDLE_MAX_MS (29
      * minutes, RFC 2177); lower it for servers known to drop IDLE sooner
      * (some drop it after 10 minutes). 0 or less means the default.
      */

@@ -77,6 +77,9 @@ int imapclient_connect(const char *host, const imapclient_options *opts, imapcli
             /* layers stacked later (TLS, COMPRESS) copy the hook */
             t->interrupt = c->opts.interrupt;
             t->interrupt_payload = c->opts.interrupt_payload;
+            char kerr[256];
+            if (imc_tcp_keepalive(t, &c->opts, kerr))
+                imc_log_info(c, kerr);
         }
         if (rc == 0 && c->opts.ssl) {
             int wait = imc_wait_budget(c, c->opts.connect_timeout_ms, &capped);

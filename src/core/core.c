@@ -44,6 +44,15 @@ void imapclient_options_init(imapclient_options *o)
     o->max_literal = DEFAULT_MAX_LITERAL;
     o->max_depth = 100;
     o->max_pending_bytes = DEFAULT_MAX_PENDING_BYTES;
+    o->tcp_keepalive = 1;
+    /* a dead peer's host found within 60 + 4 x 15 s = 2 minutes */
+    o->tcp_keepalive_idle_s = 60;
+    o->tcp_keepalive_interval_s = 15;
+    o->tcp_keepalive_count = 4;
+    /* well under RFC 2177's 29 minutes and the 10 minutes after which some
+     * servers (Lark) drop IDLE */
+    o->idle_renew_ms = 5 * 60 * 1000;
+    o->idle_probe_ms = 15 * 1000;
 }
 
 /* ---- handle ---------------------------------------------------------- */

@@ -217,6 +217,16 @@ struct imapclient {
     imapclient_state idle_prev;
     long long idle_since_ms;
     imc_request *idle_rq;
+    /* IDLE's liveness probe: the server must have answered by then
+     * (monotonic ms; 0: no answer due) or the connection is taken for dead */
+    long long idle_probe_at;
+
+    /* A timer the fronts keep for the layers above (the core has no
+     * clock): once timer_at (monotonic ms; 0: none) has come, the front
+     * calls on_timer(c, now), which may send, abort or set a new time.
+     * IDLE's renewal and liveness probe use it (idle.c). */
+    long long timer_at;
+    void (*on_timer)(imapclient *c, long long now);
 
     /* untagged responses nobody asked for, kept for noop()/take_responses()
      * or handed to the unsolicited callback */

@@ -493,6 +493,8 @@ static int step_connect(imapclient *c, async_state *a)
             connect_failed(c, a, rc, err);
             return 0;
         }
+        if (imc_tcp_keepalive(c->t, &c->opts, err))
+            imc_log_info(c, err);
         if (!c->opts.ssl) {
             a->phase = PH_GREETING;
             return 0;
@@ -733,6 +735,12 @@ int imapclient_drive(imapclient *c)
     for (int round = 0; round < 64 && !c->dead; round++) {
         if (c->upgrade == IMC_UPGRADE_TLS && a->tls_rq && step_starttls(c, a))
             break;
+        /* the layers' timer (IDLE renewal, liveness probe): may queue bytes */
+        if (c->timer_at && c->on_timer && now >= c->timer_at && a->phase == PH_NONE) {
+            c->on_timer(c, now);
+            if (c->dead)
+                break;
+        }
         int moved = pump_out(c, a);
         moved |= pump_in(c, a);
         if (a->write_wants == IMC_WANT_READ && !c->dead)
@@ -848,6 +856,8 @@ int imapclient_want(const imapclient *cc, imapclient_wants *w)
     const async_op *late = a ? first_deadline(a) : NULL;
     if (late && (due < 0 || late->deadline < due))
         due = late->deadline;
+    if (cc->timer_at && cc->on_timer && ph == PH_NONE && (due < 0 || cc->timer_at < due))
+        due = cc->timer_at;
     if (cc->opts.timeout_ms > 0 && imc_core_awaiting(cc)) {
         long long d = (a && a->awaiting ? a->progress_ms : now) + cc->opts.timeout_ms;
         if (due < 0 || d < due)

@@ -5,7 +5,45 @@
  */
 #include "front.h"
 
+#include <limits.h>
 #include <string.h>
+#include <time.h>
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run the handle's timer (c->on_timer) if it is due; 1 when it ran. */
+static int run_timer(imapclient *c)
+{
+    if (!c->timer_at || !c->on_timer || c->dead)
+        return 0;
+    long long now = now_ms();
+    if (now < c->timer_at)
+        return 0;
+    c->on_timer(c, now);
+    return 1;
+}
+
+/* How long a read may wait: timeout_ms (0: for ever), cut to what is left
+ * before the handle's timer; *capped is set when the timer decides. */
+static int read_wait(const imapclient *c, int timeout_ms, int *capped)
+{
+    *capped = 0;
+    if (!c->timer_at || !c->on_timer)
+        return timeout_ms;
+    long long left = c->timer_at - now_ms();
+    if (left < 1)
+        left = 1;
+    if (timeout_ms <= 0 || left < timeout_ms) {
+        *capped = 1;
+        return left > INT_MAX ? INT_MAX : (int)left;
+    }
+    return timeout_ms;
+}
 
 void imc_front_close(imapclient *c)
 {
@@ -46,19 +84,24 @@ int imc_deadline_passed(imapclient *c, const char *what, int keep)
                      what, c->opts.deadline_ms);
 }
 
-/* Read once from the transport into the core, waiting up to timeout_ms and
- * never past the call's deadline: a server that sends a byte now and then
- * keeps each wait short, but not the call. */
+/* Read once from the transport into the core, waiting up to timeout_ms,
+ * never past the call's deadline (a server that sends a byte now and then
+ * keeps each wait short, but not the call), and until the handle's timer is
+ * due at most: then it runs, and the caller looks again at what it waits
+ * for. */
 static int fill(imapclient *c, int timeout_ms)
 {
+    if (run_timer(c))
+        return c->dead ? (c->errcode ? c->errcode : IMAPCLIENT_EABORT) : 0;
     char *p;
     size_t n;
     imc_core_space(c, &p, &n);
     if (!n)
         return imc_abort(c, IMAPCLIENT_ENOMEM, "out of memory reading a response");
-    int capped, wait = imc_wait_budget(c, timeout_ms, &capped);
+    int tcapped, dcapped;
+    int wait = imc_wait_budget(c, read_wait(c, timeout_ms, &tcapped), &dcapped);
     ssize_t got =
-        capped && !wait ? IMAPCLIENT_ETIMEOUT : c->t->ops->read(c->t, p, n, wait);
+        dcapped && !wait ? IMAPCLIENT_ETIMEOUT : c->t->ops->read(c->t, p, n, wait);
     if (got > 0) {
         imc_core_commit(c, (size_t)got);
         return 0;
@@ -68,8 +111,12 @@ static int fill(imapclient *c, int timeout_ms)
         imc_core_eof(c);
         return 0;
     }
-    if (got == IMAPCLIENT_ETIMEOUT && capped)
+    if (got == IMAPCLIENT_ETIMEOUT && dcapped)
         return imc_deadline_passed(c, "reading", 0);
+    /* The wait was cut for the timer: its turn now (a timeout that came
+     * before the timer's time is the read timeout's own). */
+    if (got == IMAPCLIENT_ETIMEOUT && tcapped && run_timer(c))
+        return c->dead ? (c->errcode ? c->errcode : IMAPCLIENT_EABORT) : 0;
     return imc_abort(c, (int)got, "%s", c->t->err);
 }
 

@@ -1,4 +1,6 @@
-/* Plain TCP transport. */
+/* Plain TCP transport.
+ * RFC 1122 4.2.3.6 (keep-alives); Linux tcp(7): TCP_KEEPIDLE,
+ * TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT (RFC 5482). */
 #include "fdio.h"
 #include "transport.h"
 
@@ -238,4 +240,45 @@ int imc_tcp_connect_step(imc_transport *bt, char *err)
             return IMAPCLIENT_ECONNECT;
         }
     }
+}
+
+/* ---- dead-connection detection ------------------------------------------------ */
+
+int imc_tcp_keepalive(imc_transport *t, const imapclient_options *o, char *err)
+{
+    if (!t || t->ops != &tcp_ops || t->rfd < 0 || !o->tcp_keepalive)
+        return 0;
+    int fd = t->rfd, one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) < 0)
+        goto fail;
+    int idle = o->tcp_keepalive_idle_s, intvl = o->tcp_keepalive_interval_s,
+        cnt = o->tcp_keepalive_count;
+#ifdef TCP_KEEPIDLE
+    if (idle > 0 && setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) < 0)
+        goto fail;
+#endif
+#ifdef TCP_KEEPINTVL
+    if (intvl > 0 && setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof intvl) < 0)
+        goto fail;
+#endif
+#ifdef TCP_KEEPCNT
+    if (cnt > 0 && setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt) < 0)
+        goto fail;
+#endif
+#ifdef TCP_USER_TIMEOUT
+    /* Data sent into a dead path is retransmitted for up to ~15 minutes by
+     * default; give up after as long as keepalive takes instead (RFC 5482;
+     * with both set, Linux also ends keepalive by this time). */
+    if (idle > 0 && intvl > 0 && cnt > 0 && idle <= 86400 && intvl <= 86400 &&
+        cnt <= 1000) {
+        long long ms = ((long long)idle + (long long)intvl * cnt) * 1000;
+        unsigned ut = ms > 0x7fffffff ? 0x7fffffff : (unsigned)ms;
+        if (setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &ut, sizeof ut) < 0)
+            goto fail;
+    }
+#endif
+    return 0;
+fail:
+    snprintf(err, 256, "TCP keepalive not set: %s", strerror(errno));
+    return IMAPCLIENT_EIO;
 }

@@ -95,6 +95,12 @@ void imc_tls_ctx_release(void *ssl_ctx);
 int imc_tcp_connect_start(const char *host, int port, imc_transport **out, char *err);
 int imc_tcp_connect_step(imc_transport *t, char *err);
 
+/* TCP keepalive (and TCP_USER_TIMEOUT) as o asks (tcp_keepalive*), on a
+ * connected TCP transport; other transports are left alone. 0, or EIO with
+ * err (256 bytes) set when the system refused a setting (the connection
+ * is still usable). */
+int imc_tcp_keepalive(imc_transport *t, const imapclient_options *o, char *err);
+
 /* COMPRESS=DEFLATE (RFC 4978) over inner; on success the new transport
  * owns inner, on failure inner is untouched. */
 int imc_deflate_wrap(imc_transport *inner, imc_transport **out, char *err);

@@ -63,6 +63,8 @@ static long result_count(const imapclient_completion *d)
         return (long)((imapclient_append_result *)d->result)->count;
     case IMAPCLIENT_OP_STORE:
         return (long)((imapclient_flags_result *)d->result)->count;
+    case IMAPCLIENT_OP_ENABLE:
+        return (long)((imapclient_enabled *)d->result)->count;
     default:
         return 0;
     }
@@ -588,6 +590,45 @@ static void test_async__idle(void **state)
     done(c);
 }
 
+/* ENABLE without waiting, started together with the LOGIN it needs: the
+ * state check waits until it goes out; what the server enabled is the
+ * result and is on for the session; a second one with a folder selected
+ * is refused when its turn comes, unsent. */
+static void test_async__enable(void **state)
+{
+    imapclient *c = play("S: * OK [CAPABILITY IMAP4rev1 ENABLE CONDSTORE QRESYNC] hi\n"
+                         "C: A001 LOGIN me pw\n"
+                         "S: A001 OK [CAPABILITY IMAP4rev1 ENABLE QRESYNC] in\n"
+                         "C: A002 ENABLE QRESYNC UNKNOWN\n"
+                         "S: * ENABLED QRESYNC\n"
+                         "S: A002 OK enabled\n"
+                         "C: A003 SELECT INBOX\n"
+                         "S: A003 OK [READ-WRITE] done\n");
+    seen s = {0};
+    assert_int_equal(imapclient_start_login(c, "me", "pw", record, &s, NULL), 0);
+    assert_int_equal(imapclient_start_enable(c,
+                                             (const char *[]){"QRESYNC", "UNKNOWN", NULL},
+                                             record, &s, NULL),
+                     0);
+    assert_int_equal(imapclient_start_select_folder(c, "INBOX", 0, record, &s, NULL), 0);
+    assert_int_equal(
+        imapclient_start_enable(c, (const char *[]){"CONDSTORE", NULL}, record, &s, NULL),
+        0);
+    assert_int_equal(
+        imapclient_start_enable(c, (const char *[]){"BAD ATOM", NULL}, record, &s, NULL),
+        IMAPCLIENT_EINVAL);
+    assert_int_equal(run(c), 0);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.op[1], IMAPCLIENT_OP_ENABLE);
+    assert_int_equal(s.status[1], 0);
+    assert_int_equal(s.count[1], 1);
+    assert_int_equal(imapclient_is_enabled(c, "QRESYNC"), 1);
+    assert_int_equal(imapclient_is_enabled(c, "CONDSTORE"), 1);
+    assert_int_equal(s.op[3], IMAPCLIENT_OP_ENABLE);
+    assert_int_equal(s.status[3], IMAPCLIENT_EILLEGAL_STATE);
+    done(c);
+}
+
 /* A blocking call made with commands in flight waits behind them and
  * delivers their completions on the way. */
 static void test_async__blocking_call_behind_queued_commands(void **state)
@@ -710,6 +751,7 @@ int main(void)
         cmocka_unit_test(test_async__cancel_all),
         cmocka_unit_test(test_async__idle),
         cmocka_unit_test(test_async__command_after_logout_fails),
+        cmocka_unit_test(test_async__enable),
         cmocka_unit_test(test_async__blocking_call_behind_queued_commands),
         cmocka_unit_test(test_async__no_blocking_call_inside_a_callback),
         cmocka_unit_test(test_async__want_deadlines),

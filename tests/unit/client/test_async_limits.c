@@ -162,6 +162,7 @@ static void test_async_limits__idle_idling_has_no_deadline(void **state)
     imapclient_options o;
     imapclient_options_init(&o);
     o.deadline_ms = 100;
+    o.idle_renew_ms = 0; /* no renewal timer: nothing at all is due */
     imapclient *c = selected("C: A002 IDLE\n"
                              "S: + idling\n"
                              "C: DONE\n"
