@@ -33,7 +33,7 @@ typedef struct imc_parser {
     void *fast_ud;
     int fast_taken;
     int generic_only; /* fast paths off (tests compare both paths) */
-    int incomplete; /* the last failure: a list still open at the end of input */
+    int incomplete;   /* the last failure: a list still open at the end of input */
 } imc_parser;
 
 void imc_parser_init(imc_parser *p, unsigned max_depth);
