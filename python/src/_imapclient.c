@@ -2300,6 +2300,20 @@ static PyObject *append_text(imapclient_append_result *ar)
     return r;
 }
 
+/* The flags and INTERNALDATE of a message to append: *dtp NULL for no
+ * date; 0, or -1 with a Python error set (nothing to free then). */
+static int append_meta(PyObject *flags, PyObject *date, strlist *f,
+                       imapclient_datetime *dt, imapclient_datetime **dtp)
+{
+    *dtp = NULL;
+    if (date != Py_None) {
+        if (datetime_from_py(date, dt) < 0)
+            return -1;
+        *dtp = dt;
+    }
+    return strlist_from(flags, f, "flag");
+}
+
 static PyObject *conn_append(ConnObject *self, PyObject *args)
 {
     const char *folder;
@@ -2312,15 +2326,8 @@ static PyObject *conn_append(ConnObject *self, PyObject *args)
         return NULL;
     }
     imapclient_datetime dt, *dtp = NULL;
-    if (date != Py_None) {
-        if (datetime_from_py(date, &dt) < 0) {
-            PyBuffer_Release(&msg);
-            return NULL;
-        }
-        dtp = &dt;
-    }
     strlist f;
-    if (strlist_from(flags, &f, "flag") < 0) {
+    if (append_meta(flags, date, &f, &dt, &dtp) < 0) {
         PyBuffer_Release(&msg);
         return NULL;
     }
@@ -2397,13 +2404,8 @@ static PyObject *conn_append_stream(ConnObject *self, PyObject *args)
         return NULL;
     }
     imapclient_datetime dt, *dtp = NULL;
-    if (date != Py_None) {
-        if (datetime_from_py(date, &dt) < 0)
-            return NULL;
-        dtp = &dt;
-    }
     strlist f;
-    if (strlist_from(flags, &f, "flag") < 0)
+    if (append_meta(flags, date, &f, &dt, &dtp) < 0)
         return NULL;
     py_source ps = {self, file, start};
     imapclient_source src = {.fd = -1,
@@ -3142,15 +3144,8 @@ static PyObject *conn_replace(ConnObject *self, PyObject *args)
         return NULL;
     }
     imapclient_datetime dt, *dtp = NULL;
-    if (date != Py_None) {
-        if (datetime_from_py(date, &dt) < 0) {
-            PyBuffer_Release(&msg);
-            return NULL;
-        }
-        dtp = &dt;
-    }
     strlist f;
-    if (strlist_from(flags, &f, "flag") < 0) {
+    if (append_meta(flags, date, &f, &dt, &dtp) < 0) {
         PyBuffer_Release(&msg);
         return NULL;
     }

@@ -751,6 +751,15 @@ static const char *const default_status_items[] = {"MESSAGES",    "RECENT", "UID
 static const char *const default_status_items_rev2[] = {"MESSAGES", "UIDNEXT",
                                                         "UIDVALIDITY", "UNSEEN", NULL};
 
+/* The STATUS items of a call: the caller's, or the defaults (IMAP4rev2
+ * has no RECENT) when it gave none; 0 when they may be sent. */
+static int status_items_or_default(imapclient *c, const char *const **items)
+{
+    if (!*items)
+        *items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
+    return status_items_ok(c, *items);
+}
+
 /* The STATUS commands of imapclient_list_status() without LIST-STATUS:
  * one per folder that can be selected, all sent before the first answer
  * is awaited (RFC 3501 5.5 lets STATUS commands share the wire). */
@@ -966,9 +975,7 @@ int imapclient_start_list_status(imapclient *c, const char *directory,
     int rc = imc_async_begin(c);
     if (rc)
         return rc;
-    if (!items)
-        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
-    if ((rc = status_items_ok(c, items)))
+    if ((rc = status_items_or_default(c, &items)))
         return rc;
     list_op *op = calloc(1, sizeof *op);
     if (!op || !(op->items = strv_dup(items))) {
@@ -1499,9 +1506,7 @@ int imapclient_folder_status(imapclient *c, const char *folder, const char *cons
         return rc;
     if ((rc = imc_require_auth(c, "folder_status")))
         return rc;
-    if (!items)
-        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
-    if ((rc = status_items_ok(c, items)) ||
+    if ((rc = status_items_or_default(c, &items)) ||
         (rc = check_status_items(c, "folder_status", items)))
         return rc;
     status_op op = {0};
@@ -1565,9 +1570,7 @@ int imapclient_start_folder_status(imapclient *c, const char *folder,
     int rc = imc_async_begin(c);
     if (rc)
         return rc;
-    if (!items)
-        items = imc_rev2(c) ? default_status_items_rev2 : default_status_items;
-    if ((rc = status_items_ok(c, items)))
+    if ((rc = status_items_or_default(c, &items)))
         return rc;
     status_op *op = calloc(1, sizeof *op);
     if (!op || !(op->items = strv_dup(items))) {
